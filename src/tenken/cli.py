@@ -1,0 +1,169 @@
+"""The command line: the only module that talks to a person. Errors become one clear line here.
+
+Heavy libraries (pymobiledevice3, adbutils, httpx, SQLAlchemy) are imported inside the commands that
+use them so that `tenken --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from tenken import __version__
+from tenken.config import ConfigError, Settings
+from tenken.errors import TenkenError
+
+T = TypeVar("T")
+
+EXIT_CLEAN = 0
+EXIT_FLAGGED = 1  # some IMEI restricted (×) or pending (△), or a phone not ready/sellable
+EXIT_USAGE = 2  # bad option, unreadable file, an input that is not an IMEI (click uses 2 as well)
+EXIT_UNKNOWN = 3  # some answer could not be established
+
+
+class AppContext:
+    """Per-invocation state: global options and lazily loaded settings."""
+
+    def __init__(self, config_path: Path | None, db: str | None, verbose: int) -> None:
+        self.config_path = config_path
+        self.db = db
+        self.verbose = verbose
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from tenken import config
+
+            settings = config.load(self.config_path)
+            if self.db:
+                settings.db = self.db
+            self._settings = settings
+        return self._settings
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one line to stderr and exit."""
+    click.echo(f"tenken: {message}", err=True)
+    sys.exit(code)
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in other modules and are imported only when invoked."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attribute = self.lazy[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listing lazy commands would import them; show their one-line help from the table instead.
+        rows = [(name, LAZY_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+LAZY_HELP = {
+    "carriers": "Serve the four carriers' checkers on 127.0.0.1 (for tests, demos, training).",
+    "ios": "Emulate usbmuxd with simulated iPhones on 127.0.0.1.",
+    "android": "Emulate adbd phones and register them with the adb server.",
+    "demo": "Run the whole job on simulated phones and carrier sites.",
+    "evidence": "List stored carrier answers for an IMEI and save the raw pages.",
+    "inspect": "Read every attached phone (iPhone and Android) and print its facts.",
+    "lookup": "Ask the carriers' checkers about IMEIs (○ △ × −), with evidence.",
+    "config": "Show the configuration file, data paths and environment variables.",
+    "sim": "Simulators: carrier sites, iPhones, Android phones.",
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "lookup": ("tenken.commands.lookup", "lookup"),
+        "evidence": ("tenken.commands.lookup", "evidence"),
+        "inspect": ("tenken.commands.inspect", "inspect"),
+        "demo": ("tenken.commands.demo", "demo"),
+        "config": ("tenken.commands.config", "config_command"),
+        "sim": ("tenken.cli", "sim"),
+    },
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": None},
+)
+@click.version_option(__version__, prog_name="tenken")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: the platform config dir's tenken/config.toml).",
+)
+@click.option("--db", help="Database: a SQLite file path or a SQLAlchemy URL (postgresql://…).")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: int) -> None:
+    """tenken (点検): inspect used phones and tell whether they can be sold, and why."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = AppContext(config_path, db, verbose)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "carriers": ("tenken.sim.carriers", "command"),
+        "ios": ("tenken.sim.ios", "command"),
+        "android": ("tenken.sim.android", "command"),
+    },
+)
+def sim() -> None:
+    """Simulators that speak the real protocols, on 127.0.0.1 only."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: known errors become one line on stderr, never a trace."""
+    try:
+        cli.main(args=argv, prog_name="tenken", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("tenken: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as error:
+        sys.exit(error.exit_code)
+    except (ConfigError, TenkenError) as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        click.echo("tenken: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_CLEAN)
+
+
+def emit_json(payload: Any) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+

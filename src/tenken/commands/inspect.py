@@ -1,0 +1,88 @@
+"""`tenken inspect`: read every attached phone and print its facts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tenken.cli import EXIT_CLEAN, EXIT_FLAGGED, EXIT_UNKNOWN, AppContext, emit_json, pass_app, run_async
+from tenken.facts import DeviceFacts, DeviceState, Platform
+
+PLATFORM_CHOICES = {"ios": [Platform.IOS], "android": [Platform.ANDROID], "all": list(Platform)}
+
+
+@click.command()
+@click.option("--udid", "--serial", "device_ids", multiple=True, help="Only this device (repeatable).")
+@click.option(
+    "--platform",
+    type=click.Choice(sorted(PLATFORM_CHOICES)),
+    default="all",
+    show_default=True,
+    help="Which phones to look for.",
+)
+@click.option("--usbmux", help="usbmuxd address HOST:PORT or socket path (default: the system's).")
+@click.option("--adb-port", type=int, help="adb server port (default 5037).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per phone (a JSON array).")
+@pass_app
+def inspect(
+    app: AppContext,
+    device_ids: tuple[str, ...],
+    platform: str,
+    usbmux: str | None,
+    adb_port: int | None,
+    as_json: bool,
+) -> None:
+    """Read every attached phone (iPhones over usbmux, Android over adb) and print what it says.
+
+    Exit code: 0 every phone read, 1 a phone needs the technician (trust, unlock, authorise),
+    3 no phone found or a read failed.
+    """
+    from tenken import station, store
+    from tenken.report.terminal import device_panel, safe
+
+    settings = app.settings
+    if usbmux:
+        settings.ios.usbmux = usbmux
+    if adb_port:
+        settings.android.adb_port = adb_port
+
+    from rich.console import Console
+
+    console = Console(stderr=as_json)
+
+    async def run() -> tuple[list[DeviceFacts], dict[Platform, str]]:
+        found = await station.discover(settings, PLATFORM_CHOICES[platform])
+        refs = [ref for ref in found.devices if not device_ids or ref.device_id in device_ids]
+        if not as_json and refs:
+            console.print(f"inspecting {len(refs)} phone(s)…", style="dim")
+        results = await station.inspect_all(refs, settings)
+        return results, found.problems
+
+    results, problems = run_async(run())
+    for platform_name, problem in problems.items():
+        console.print(f"[yellow]{platform_name.value}:[/] {safe(problem)}")
+    missing = [device_id for device_id in device_ids if device_id not in {r.ref.device_id for r in results}]
+    for device_id in missing:
+        console.print(f"[red]not attached:[/] {safe(device_id)}")
+
+    if results:
+        database = store.open_store(settings)
+        for facts in results:
+            database.save_inspection(facts)
+
+    if as_json:
+        emit_json([facts.to_json() for facts in results])
+    else:
+        for facts in results:
+            console.print(device_panel(facts))
+        if not results:
+            console.print("No phone found. Check the cable, and that the phone is unlocked and trusts this computer.")
+
+    if not results or missing:
+        sys.exit(EXIT_UNKNOWN)
+    if any(facts.state in (DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED) for facts in results):
+        sys.exit(EXIT_UNKNOWN)
+    if any(facts.state is not DeviceState.READY for facts in results):
+        sys.exit(EXIT_FLAGGED)
+    sys.exit(EXIT_CLEAN)

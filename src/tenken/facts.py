@@ -1,0 +1,385 @@
+"""The data model: what tenken knows about a phone and about its IMEIs, and how it knows it.
+
+Pure data, no I/O. Every later stage (look-ups, verdict, store, reports) reads these types; nothing
+here depends on a transport or a library beyond the standard one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Provenance(StrEnum):
+    """How a value was obtained."""
+
+    MEASURED = "measured"  # read from the phone or answered by a carrier
+    INFERRED = "inferred"  # derived by a documented rule from measured values
+    UNKNOWN = "unknown"  # not established; never to be treated as clean
+
+
+@dataclass(frozen=True, slots=True)
+class Fact(Generic[T]):
+    """One value with its provenance: what, how obtained, from where, and a short note."""
+
+    value: T | None
+    provenance: Provenance
+    source: str = ""  # lockdown key, shell command, property, URL, rule name
+    note: str = ""
+
+    @classmethod
+    def measured(cls, value: T, source: str, note: str = "") -> Fact[T]:
+        return cls(value, Provenance.MEASURED, source, note)
+
+    @classmethod
+    def inferred(cls, value: T, source: str, note: str = "") -> Fact[T]:
+        return cls(value, Provenance.INFERRED, source, note)
+
+    @classmethod
+    def unknown(cls, source: str = "", note: str = "") -> Fact[T]:
+        return cls(None, Provenance.UNKNOWN, source, note)
+
+    @property
+    def known(self) -> bool:
+        return self.provenance is not Provenance.UNKNOWN and self.value is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": _jsonable(self.value),
+            "provenance": self.provenance.value,
+            "source": self.source,
+            "note": self.note,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def _unknown() -> Any:
+    return field(default_factory=lambda: Fact.unknown(note="not read"))
+
+
+# ---------------------------------------------------------------------------------------------- devices
+
+
+class Platform(StrEnum):
+    IOS = "ios"
+    ANDROID = "android"
+
+
+class DeviceState(StrEnum):
+    """Where an inspection got to. Anything but READY comes with an action for the technician."""
+
+    READY = "ready"
+    NOT_PAIRED = "not_paired"  # iPhone: no pair record and pairing not attempted or timed out
+    WAITING_FOR_TRUST = "waiting_for_trust"  # iPhone shows "Trust this computer?"
+    TRUST_DENIED = "trust_denied"
+    LOCKED = "locked"  # screen locked (PasswordProtected)
+    BEFORE_FIRST_UNLOCK = "before_first_unlock"  # rebooted and not unlocked since
+    UNAUTHORIZED = "unauthorized"  # Android: "Allow USB debugging?" not accepted
+    OFFLINE = "offline"
+    UNPLUGGED = "unplugged"  # disappeared during the read
+    TIMEOUT = "timeout"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRef:
+    """A phone seen on a transport, before it is inspected."""
+
+    platform: Platform
+    device_id: str  # iPhone UDID, Android serial
+    usb_location: str | None = None  # LocationID (hex) or adb usb path: names the hub port
+    transport_state: str = ""  # what the transport says (usbmux connection type, adb state)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform.value,
+            "device_id": self.device_id,
+            "usb_location": self.usb_location,
+            "transport_state": self.transport_state,
+        }
+
+
+@dataclass(slots=True)
+class DeviceFacts:
+    """Everything read from one phone. Every field is a Fact; what was not read stays unknown."""
+
+    ref: DeviceRef
+    state: DeviceState = DeviceState.READY
+    action: str = ""  # what the technician should do when state is not READY
+    read_at: datetime = field(default_factory=utcnow)
+
+    # identity
+    imei: Fact[str] = _unknown()
+    imei2: Fact[str] = _unknown()
+    meid: Fact[str] = _unknown()
+    serial: Fact[str] = _unknown()
+    # model
+    manufacturer: Fact[str] = _unknown()
+    brand: Fact[str] = _unknown()
+    model_name: Fact[str] = _unknown()  # marketing name: "iPhone 13", "Xperia 10 IV"
+    model_id: Fact[str] = _unknown()  # ProductType "iPhone14,5" / ro.product.model "SO-52C"
+    part_number: Fact[str] = _unknown()  # Apple ModelNumber+RegionInfo "MLJH3J/A"
+    sales_region: Fact[str] = _unknown()
+    colour: Fact[str] = _unknown()
+    storage_bytes: Fact[int] = _unknown()
+    # software
+    os_version: Fact[str] = _unknown()
+    os_build: Fact[str] = _unknown()
+    security_patch: Fact[str] = _unknown()
+    # owner and management locks
+    activation_state: Fact[str] = _unknown()
+    setup_complete: Fact[bool] = _unknown()
+    owner_lock: Fact[bool] = _unknown()  # Find My / Activation Lock, Google FRP, Samsung Reactivation
+    owner_accounts: Fact[list[str]] = _unknown()  # account types that arm the owner lock
+    supervised: Fact[bool] = _unknown()
+    mdm_enrolled: Fact[bool] = _unknown()
+    bootloader_unlocked: Fact[bool] = _unknown()
+    # carriers and SIM
+    sold_by: Fact[str] = _unknown()  # carrier the phone was sold for
+    sim_carrier: Fact[str] = _unknown()  # carrier of the inserted SIM(s)
+    sim_state: Fact[str] = _unknown()
+    sim_locked: Fact[bool] = _unknown()
+    # battery
+    battery_health_pct: Fact[float] = _unknown()
+    battery_cycles: Fact[int] = _unknown()
+    battery_level_pct: Fact[int] = _unknown()
+
+    def facts(self) -> Iterator[tuple[str, Fact[Any]]]:
+        """(name, fact) for every fact field, in declaration order."""
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Fact):
+                yield item.name, value
+
+    def imeis(self) -> list[str]:
+        """The known IMEIs, primary first, without duplicates."""
+        found: list[str] = []
+        for fact in (self.imei, self.imei2):
+            if fact.known and isinstance(fact.value, str) and fact.value not in found:
+                found.append(fact.value)
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "device": self.ref.to_json(),
+            "state": self.state.value,
+            "action": self.action,
+            "read_at": self.read_at.isoformat(),
+            "facts": {name: fact.to_json() for name, fact in self.facts()},
+        }
+
+
+FACT_LABELS: dict[str, str] = {
+    "imei": "IMEI",
+    "imei2": "IMEI2",
+    "meid": "MEID",
+    "serial": "Serial",
+    "manufacturer": "Manufacturer",
+    "brand": "Brand",
+    "model_name": "Model",
+    "model_id": "Model ID",
+    "part_number": "Part number",
+    "sales_region": "Sales region",
+    "colour": "Colour",
+    "storage_bytes": "Storage",
+    "os_version": "OS version",
+    "os_build": "OS build",
+    "security_patch": "Security patch",
+    "activation_state": "Activation",
+    "setup_complete": "Setup complete",
+    "owner_lock": "Owner lock (Find My / FRP)",
+    "owner_accounts": "Owner accounts",
+    "supervised": "Supervised",
+    "mdm_enrolled": "MDM enrolled",
+    "bootloader_unlocked": "Bootloader unlocked",
+    "sold_by": "Sold by (carrier)",
+    "sim_carrier": "SIM carrier",
+    "sim_state": "SIM state",
+    "sim_locked": "SIM-locked",
+    "battery_health_pct": "Battery health %",
+    "battery_cycles": "Battery cycles",
+    "battery_level_pct": "Battery level %",
+}
+
+
+# ---------------------------------------------------------------------------------------------- carriers
+
+
+class Carrier(StrEnum):
+    DOCOMO = "docomo"
+    AU = "au"
+    SOFTBANK = "softbank"
+    RAKUTEN = "rakuten"
+
+    @property
+    def display(self) -> str:
+        return _CARRIER_DISPLAY[self]
+
+
+_CARRIER_DISPLAY = {
+    Carrier.DOCOMO: "docomo (ahamo)",
+    Carrier.AU: "au (UQ mobile, povo)",
+    Carrier.SOFTBANK: "SoftBank (Y!mobile, LINEMO)",
+    Carrier.RAKUTEN: "Rakuten Mobile",
+}
+
+
+class Outcome(StrEnum):
+    """What a carrier's checker said about one IMEI, or why it could not be read."""
+
+    OK = "ok"  # ○ no restriction
+    PENDING = "pending"  # △ / ▲ instalments running; may turn ×
+    RESTRICTED = "restricted"  # × 赤ロム
+    NOT_FOUND = "not_found"  # − not registered at this carrier
+    INVALID_IMEI = "invalid_imei"  # rejected before sending
+    UNAVAILABLE = "unavailable"  # timeout, 5xx, maintenance
+    CAPTCHA_REQUIRED = "captcha_required"
+    NEEDS_BROWSER = "needs_browser"  # the site wants JavaScript / a browser
+    PARSE_ERROR = "parse_error"  # the page changed; raw text kept
+
+    @property
+    def is_mark(self) -> bool:
+        """True when the carrier gave one of the four marks."""
+        return self in _MARKS
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS.get(self, "?")
+
+
+_MARKS = frozenset({Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED, Outcome.NOT_FOUND})
+_SYMBOLS = {Outcome.OK: "○", Outcome.PENDING: "△", Outcome.RESTRICTED: "×", Outcome.NOT_FOUND: "−"}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The carrier's raw answer, kept so a shop can prove what was said and when."""
+
+    url: str
+    method: str
+    http_status: int
+    fetched_at: datetime
+    body: bytes
+    content_type: str = ""
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "method": self.method,
+            "http_status": self.http_status,
+            "fetched_at": self.fetched_at.isoformat(),
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "bytes": len(self.body),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult:
+    """One carrier's answer about one IMEI."""
+
+    imei: str
+    carrier: Carrier
+    outcome: Outcome
+    raw_mark: str | None = None  # the mark exactly as the page showed it
+    detail: str = ""  # one line: what was seen, or why it could not be read
+    evidence: Evidence | None = None
+    checked_at: datetime = field(default_factory=utcnow)
+    from_cache: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "carrier": self.carrier.value,
+            "outcome": self.outcome.value,
+            "mark": self.outcome.symbol if self.outcome.is_mark else None,
+            "raw_mark": self.raw_mark,
+            "detail": self.detail,
+            "checked_at": self.checked_at.isoformat(),
+            "from_cache": self.from_cache,
+            "evidence": self.evidence.to_json() if self.evidence else None,
+        }
+
+
+class ImeiStatus(StrEnum):
+    """The combined answer of every carrier asked about one IMEI."""
+
+    CLEAN = "clean"  # ○ where registered, − elsewhere
+    NOT_REGISTERED = "not_registered"  # − everywhere asked
+    PENDING = "pending"
+    RESTRICTED = "restricted"
+    UNKNOWN = "unknown"  # some carrier could not be read and nothing worse was seen
+    INVALID = "invalid"  # not an IMEI; nothing was asked
+
+
+@dataclass(frozen=True, slots=True)
+class ImeiReport:
+    """All carriers' answers for one IMEI and what they add up to."""
+
+    imei: str
+    results: tuple[LookupResult, ...]
+    status: ImeiStatus
+    sold_by: tuple[Carrier, ...]  # carriers that know the IMEI (answered anything but −)
+    summary: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "imei": self.imei,
+            "status": self.status.value,
+            "sold_by": [carrier.value for carrier in self.sold_by],
+            "summary": self.summary,
+            "results": [result.to_json() for result in self.results],
+        }
+
+
+# ---------------------------------------------------------------------------------------------- verdicts
+
+
+class VerdictLevel(StrEnum):
+    SELLABLE = "sellable"
+    SELLABLE_WITH_DISCLOSURE = "sellable_with_disclosure"
+    PARTS_ONLY = "parts_only"
+    HOLD = "hold"  # something needed is unknown
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    level: VerdictLevel
+    code: str
+    text: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    channel: str
+    level: VerdictLevel
+    reasons: tuple[Reason, ...] = ()

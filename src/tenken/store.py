@@ -1,0 +1,244 @@
+"""Persistence with SQLAlchemy Core: carrier answers (with their raw evidence) and inspections.
+
+SQLite under the data dir by default; any SQLAlchemy URL (postgresql://…) for a fleet of stations.
+Calls are short and synchronous; async callers run them with asyncio.to_thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tenken.config import Settings
+from tenken.errors import StoreError
+from tenken.facts import Carrier, DeviceFacts, Evidence, LookupResult, Outcome
+
+metadata = sa.MetaData()
+
+lookups = sa.Table(
+    "lookups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("imei", sa.String(16), nullable=False),
+    sa.Column("carrier", sa.String(16), nullable=False),
+    sa.Column("outcome", sa.String(24), nullable=False),
+    sa.Column("raw_mark", sa.Text),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("method", sa.String(8)),
+    sa.Column("http_status", sa.Integer),
+    sa.Column("content_type", sa.Text),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("body", sa.LargeBinary),
+    sa.Index("ix_lookups_imei_carrier_time", "imei", "carrier", "checked_at"),
+)
+
+inspections = sa.Table(
+    "inspections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("device_id", sa.Text, nullable=False),
+    sa.Column("usb_location", sa.Text),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("read_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("imei", sa.String(16)),
+    sa.Column("imei2", sa.String(16)),
+    sa.Column("facts_json", sa.Text, nullable=False),
+    sa.Index("ix_inspections_imei", "imei"),
+)
+
+CACHEABLE = frozenset({Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED, Outcome.NOT_FOUND})
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back naive; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def save_lookup(self, result: LookupResult) -> None:
+        """Keep a fresh answer with its evidence. Answers served from the cache are already stored."""
+        if result.from_cache:
+            return
+        evidence = result.evidence
+        row = {
+            "imei": result.imei,
+            "carrier": result.carrier.value,
+            "outcome": result.outcome.value,
+            "raw_mark": result.raw_mark,
+            "detail": result.detail,
+            "checked_at": result.checked_at,
+            "url": evidence.url if evidence else None,
+            "method": evidence.method if evidence else None,
+            "http_status": evidence.http_status if evidence else None,
+            "content_type": evidence.content_type if evidence else None,
+            "sha256": evidence.sha256 if evidence else None,
+            "body": evidence.body if evidence else None,
+        }
+        with self._write() as connection:
+            connection.execute(lookups.insert().values(**row))
+
+    def cached_lookup(
+        self, imei: str, carrier: Carrier, ttl: timedelta, pending_ttl: timedelta, now: datetime | None = None
+    ) -> LookupResult | None:
+        """The newest definite answer (a mark) still within its time to live, else None."""
+        now = now or datetime.now(UTC)
+        oldest = now - max(ttl, pending_ttl)
+        query = (
+            sa.select(lookups)
+            .where(
+                lookups.c.imei == imei,
+                lookups.c.carrier == carrier.value,
+                lookups.c.outcome.in_([outcome.value for outcome in CACHEABLE]),
+                lookups.c.checked_at >= oldest,
+            )
+            .order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
+            .limit(1)
+        )
+        with self._read() as connection:
+            row = connection.execute(query).mappings().first()
+        if row is None:
+            return None
+        result = _result_from_row(row, from_cache=True)
+        limit = pending_ttl if result.outcome is Outcome.PENDING else ttl
+        return result if now - result.checked_at <= limit else None
+
+    def lookup_history(self, imei: str, carrier: Carrier | None = None) -> list[LookupResult]:
+        """Every stored answer for an IMEI, newest first, with evidence bodies."""
+        query = sa.select(lookups).where(lookups.c.imei == imei)
+        if carrier is not None:
+            query = query.where(lookups.c.carrier == carrier.value)
+        query = query.order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
+        with self._read() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [_result_from_row(row, from_cache=False) for row in rows]
+
+    def save_inspection(self, facts: DeviceFacts) -> None:
+        row = {
+            "platform": facts.ref.platform.value,
+            "device_id": facts.ref.device_id,
+            "usb_location": facts.ref.usb_location,
+            "state": facts.state.value,
+            "read_at": facts.read_at,
+            "imei": facts.imei.value if facts.imei.known else None,
+            "imei2": facts.imei2.value if facts.imei2.known else None,
+            "facts_json": json.dumps(facts.to_json(), ensure_ascii=False),
+        }
+        with self._write() as connection:
+            connection.execute(inspections.insert().values(**row))
+
+    def inspection_count(self) -> int:
+        with self._read() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(inspections)).scalar_one())
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(f"cannot write to the database: {_first_line(error)}") from None
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(f"cannot read the database: {_first_line(error)}") from None
+
+
+def _first_line(error: BaseException) -> str:
+    return str(getattr(error, "orig", None) or error).splitlines()[0]
+
+
+def _result_from_row(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
+    evidence = None
+    if row["url"] is not None:
+        evidence = Evidence(
+            url=row["url"],
+            method=row["method"] or "",
+            http_status=row["http_status"] or 0,
+            fetched_at=_aware(row["checked_at"]),
+            body=row["body"] or b"",
+            content_type=row["content_type"] or "",
+        )
+    return LookupResult(
+        imei=row["imei"],
+        carrier=Carrier(row["carrier"]),
+        outcome=Outcome(row["outcome"]),
+        raw_mark=row["raw_mark"],
+        detail=row["detail"] or "",
+        evidence=evidence,
+        checked_at=_aware(row["checked_at"]),
+        from_cache=from_cache,
+    )
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def open_store(settings: Settings) -> Store:
+    """The store for these settings, created on first use. One engine per URL per process."""
+    url = settings.db_url
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _create_engine(url)
+            _engines[url] = engine
+    return Store(engine)
+
+
+def _create_engine(url: str) -> Engine:
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(f"--db {url!r} is neither a file path nor a database URL") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise StoreError(f"cannot create the data folder {folder}: {error.strerror}") from None
+    try:
+        engine = sa.create_engine(parsed, future=True)
+        if parsed.get_backend_name() == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        metadata.create_all(engine)
+    except sa.exc.SQLAlchemyError as error:
+        where = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"cannot open the database {where}: {_first_line(error)}") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database and os.name == "posix":
+        path = Path(parsed.database).expanduser()
+        if path.exists():
+            path.chmod(0o600)  # evidence and IMEIs are a shop's business data
+    return engine
+
+
+def _sqlite_pragmas(connection: object, _record: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (reports) never block the station writing
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def close_all() -> None:
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
