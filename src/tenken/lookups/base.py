@@ -1,0 +1,69 @@
+"""What every carrier provider shares: the flow wrapper and the shape of a parsed answer."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from tenken.facts import Carrier, Evidence, LookupResult, Outcome
+from tenken.lookups.client import PoliteClient, SiteSession, SiteUnavailable
+from tenken.lookups.pages import PageKind, classify, excerpt
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a result page says, before it becomes a LookupResult."""
+
+    outcome: Outcome
+    raw_mark: str | None = None
+    detail: str = ""
+
+
+def not_an_answer(text: str, *, otherwise: Outcome = Outcome.PARSE_ERROR, what: str = "result") -> Answer:
+    """An Answer for a page without the expected result: say which kind of page it was."""
+    kind = classify(text)
+    if kind is PageKind.CAPTCHA:
+        return Answer(Outcome.CAPTCHA_REQUIRED, detail="the site asks for a CAPTCHA; check by hand in a browser")
+    if kind is PageKind.MAINTENANCE:
+        return Answer(Outcome.UNAVAILABLE, detail=f"maintenance page: {excerpt(text)}")
+    if kind is PageKind.JAVASCRIPT:
+        return Answer(Outcome.NEEDS_BROWSER, detail="the page needs JavaScript; check by hand in a browser")
+    if otherwise is Outcome.NEEDS_BROWSER:
+        return Answer(otherwise, detail=f"no {what} in the answer (the site may need a browser): {excerpt(text)}")
+    return Answer(otherwise, detail=f"no {what} found; the page may have changed: {excerpt(text)}")
+
+
+class Provider(ABC):
+    """One carrier's checker. Subclasses implement `flow`; the origin is configurable, paths are not."""
+
+    carrier: ClassVar[Carrier]
+    manual_url: ClassVar[str]  # the page a person opens to check by hand
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin.rstrip("/")
+
+    async def check(self, client: PoliteClient, imei: str) -> LookupResult:
+        """Ask the carrier about one (already validated) IMEI. Never raises for site trouble."""
+        async with client.site(self.carrier.value) as session:
+            try:
+                return await self.flow(session, imei)
+            except SiteUnavailable as error:
+                return self.result(imei, Answer(Outcome.UNAVAILABLE, detail=str(error)), error.evidence)
+
+    @abstractmethod
+    async def flow(self, session: SiteSession, imei: str) -> LookupResult:
+        """Fetch and parse; site trouble surfaces as SiteUnavailable from the session."""
+
+    def result(self, imei: str, answer: Answer, evidence: Evidence | None) -> LookupResult:
+        detail = answer.detail
+        if answer.outcome in (Outcome.CAPTCHA_REQUIRED, Outcome.NEEDS_BROWSER) and self.manual_url not in detail:
+            detail = f"{detail} ({self.manual_url})"
+        return LookupResult(
+            imei=imei,
+            carrier=self.carrier,
+            outcome=answer.outcome,
+            raw_mark=answer.raw_mark,
+            detail=detail,
+            evidence=evidence,
+        )

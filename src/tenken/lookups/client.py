@@ -1,0 +1,174 @@
+"""The one HTTP client every carrier provider shares: polite, patient, and keeping evidence.
+
+Politeness is per carrier site: one flow at a time (`site()`), requests spaced by `spacing` seconds,
+exponential backoff on timeouts, 429 and 5xx, and an honest User-Agent. Every response comes back with
+its Evidence (URL, status, time, body) so the answer can be proven later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from tenken import __version__
+from tenken.config import LookupSettings
+from tenken.facts import Evidence
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = (
+    f"tenken/{__version__} (used-phone inspection; network-restriction check, one request at a time)"
+)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class SiteUnavailable(Exception):
+    """The site did not answer usefully after every retry. Carries the last response, if any."""
+
+    def __init__(self, message: str, evidence: Evidence | None = None) -> None:
+        super().__init__(message)
+        self.evidence = evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    response: httpx.Response
+    evidence: Evidence
+
+
+class _SiteState:
+    """Per-site politeness: a lock held for a whole look-up flow and the time of the last request."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.last_request_end = float("-inf")
+
+
+class PoliteClient:
+    def __init__(
+        self,
+        settings: LookupSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self._sleep = sleep
+        self._clock = clock
+        self._sites: dict[str, _SiteState] = {}
+        self.requests_sent = 0
+        self._http = httpx.AsyncClient(
+            headers={"User-Agent": settings.user_agent or DEFAULT_USER_AGENT, "Accept-Language": "ja,en;q=0.5"},
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=True,
+            transport=transport,
+            # One connection per site is all politeness allows; keep it alive between requests.
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+        )
+
+    async def __aenter__(self) -> PoliteClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _state(self, site: str) -> _SiteState:
+        state = self._sites.get(site)
+        if state is None:
+            state = self._sites[site] = _SiteState()
+        return state
+
+    @contextlib.asynccontextmanager
+    async def site(self, site: str) -> AsyncIterator[SiteSession]:
+        """Hold `site` for one look-up flow (form GET, then POST) so flows never interleave."""
+        state = self._state(site)
+        async with state.lock:
+            yield SiteSession(self, site, state)
+
+    async def _send(self, state: _SiteState, method: str, url: str, **kwargs: Any) -> Fetched:
+        attempts = self.settings.retries + 1
+        last_problem = ""
+        last_evidence: Evidence | None = None
+        for attempt in range(attempts):
+            wait = state.last_request_end + self.settings.spacing - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            retry_after: float | None = None
+            try:
+                self.requests_sent += 1
+                response = await self._http.request(method, url, **kwargs)
+            except httpx.TimeoutException:
+                last_problem = f"no answer within {self.settings.timeout:g} s"
+            except httpx.TransportError as error:
+                last_problem = f"cannot connect ({type(error).__name__}{': ' + str(error) if str(error) else ''})"
+            else:
+                evidence = _evidence(response)
+                if response.status_code not in RETRY_STATUSES:
+                    state.last_request_end = self._clock()
+                    return Fetched(response, evidence)
+                last_problem = f"HTTP {response.status_code}"
+                last_evidence = evidence
+                retry_after = _retry_after(response)
+            state.last_request_end = self._clock()
+            if attempt + 1 < attempts:
+                delay = min(self.settings.backoff * (2**attempt), self.settings.backoff_max)
+                if retry_after is not None:
+                    delay = min(max(delay, retry_after), self.settings.backoff_max)
+                log.info("%s %s: %s; retrying in %.1f s", method, url, last_problem, delay)
+                await self._sleep(delay)
+        tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+        raise SiteUnavailable(f"{last_problem} after {tries}", last_evidence)
+
+
+class SiteSession:
+    """Requests within one held site: spaced and retried by the client."""
+
+    def __init__(self, client: PoliteClient, site: str, state: _SiteState) -> None:
+        self._client = client
+        self.site = site
+        self._state = state
+
+    async def get(self, url: str, **kwargs: Any) -> Fetched:
+        return await self._client._send(self._state, "GET", url, **kwargs)
+
+    async def post(self, url: str, **kwargs: Any) -> Fetched:
+        return await self._client._send(self._state, "POST", url, **kwargs)
+
+
+def _evidence(response: httpx.Response) -> Evidence:
+    return Evidence(
+        url=str(response.url),
+        method=response.request.method,
+        http_status=response.status_code,
+        fetched_at=datetime.now(UTC),
+        body=response.content,
+        content_type=response.headers.get("content-type", ""),
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return max(0.0, (parsed - datetime.now(UTC)).total_seconds())

@@ -1,0 +1,84 @@
+"""docomo (and ahamo): nw-restriction.nttdocomo.co.jp.
+
+GET top.php (session cookie PHPSESSID, the form), POST search.php with `productno`; the answer is
+Shift_JIS and the mark is the text of the second `div.result-panel`.
+"""
+
+from __future__ import annotations
+
+from tenken.facts import Carrier, LookupResult, Outcome
+from tenken.lookups.base import Answer, Provider, not_an_answer
+from tenken.lookups.client import SiteSession
+from tenken.lookups.marks import normalise_mark, strip_blank
+from tenken.lookups.pages import Form, decode, excerpt, forms, node_text, parse_html, visible_text
+
+TOP_PATH = "/top.php"
+SEARCH_PATH = "/search.php"
+ENCODING = "cp932"
+
+# The legend the site prints next to each mark; a panel may carry the mark followed by its legend.
+LEGENDS = {
+    Outcome.OK: "ネットワーク利用制限の対象外です。",
+    Outcome.PENDING: "利用できますが、代金債務の不履行等により利用制限となる可能性があります。",
+    Outcome.RESTRICTED: "利用制限中です。",
+    Outcome.NOT_FOUND: "IMEI（製造番号）が確認できません。",
+}
+
+
+def parse_result(body: bytes, content_type: str = "") -> Answer:
+    """The mark in a search.php answer, or why there is none."""
+    text = decode(body, content_type, default=ENCODING)
+    tree = parse_html(text)
+    panels = tree.css("div.result-panel")
+    if len(panels) < 2:
+        return not_an_answer(visible_text(tree), what="result panel")
+    raw = node_text(panels[1])
+    outcome = normalise_mark(raw)
+    if outcome is None:
+        outcome = _mark_with_legend(raw)
+    if outcome is None:
+        return Answer(Outcome.PARSE_ERROR, raw_mark=None, detail=f"unrecognised mark panel: {excerpt(raw)!r}")
+    return Answer(outcome, raw_mark=strip_blank(raw)[:1], detail=LEGENDS[outcome])
+
+
+def _mark_with_legend(raw: str) -> Outcome | None:
+    """Accept 'mark + its own legend'; a legend that belongs to another mark is a parse error."""
+    compact = strip_blank(raw)
+    if not compact:
+        return None
+    outcome = normalise_mark(compact[0])
+    if outcome is None or compact[1:] != strip_blank(LEGENDS[outcome]):
+        return None
+    return outcome
+
+
+def search_form(body: bytes, content_type: str, page_url: str) -> Form | None:
+    tree = parse_html(decode(body, content_type, default=ENCODING))
+    for form in forms(tree, page_url):
+        if form.action.split("?")[0].endswith(SEARCH_PATH) or "productno" in form.names:
+            return form
+    return None
+
+
+class Docomo(Provider):
+    carrier = Carrier.DOCOMO
+    manual_url = "https://nw-restriction.nttdocomo.co.jp/top.php"
+
+    async def flow(self, session: SiteSession, imei: str) -> LookupResult:
+        top = await session.get(self.origin + TOP_PATH)
+        form = search_form(top.response.content, top.evidence.content_type, top.evidence.url)
+        if form is None:
+            answer = not_an_answer(
+                decode(top.response.content, top.evidence.content_type, ENCODING), what="search form"
+            )
+            return self.result(imei, answer, top.evidence)
+        if "attestationkey" in form.names:
+            answer = Answer(Outcome.CAPTCHA_REQUIRED, detail="the search form asks for an image code")
+            return self.result(imei, answer, top.evidence)
+        form.set("productno", imei)
+        found = await session.post(
+            form.action if form.method == "post" else self.origin + SEARCH_PATH,
+            content=form.encoded(ENCODING),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": top.evidence.url},
+        )
+        return self.result(imei, parse_result(found.response.content, found.evidence.content_type), found.evidence)

@@ -1,0 +1,60 @@
+"""Rakuten Mobile: network.mobile.rakuten.co.jp/restriction/ — EXPERIMENTAL.
+
+The public page is a JavaScript app. One client (2025) used its JSON endpoint
+GET /restriction/eir/v1/rest-api/public/imei/{IMEI} → {"status": 0|1|2} for ○/△/×. Whether it answers
+outside a browser is unverified, so anything but that exact shape is NEEDS_BROWSER. HTTP 404 with a JSON
+body is read as "not registered" (the resource for this IMEI does not exist) and says so in its detail.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tenken.facts import Carrier, LookupResult, Outcome
+from tenken.lookups.base import Answer, Provider
+from tenken.lookups.client import SiteSession
+from tenken.lookups.pages import excerpt
+
+API_PATH = "/restriction/eir/v1/rest-api/public/imei/{imei}"
+STATUSES = {0: Outcome.OK, 1: Outcome.PENDING, 2: Outcome.RESTRICTED}
+
+
+def parse_result(status_code: int, body: bytes) -> Answer:
+    payload = _json(body)
+    if status_code == 404 and payload is not None:
+        return Answer(
+            Outcome.NOT_FOUND,
+            raw_mark="HTTP 404",
+            detail="experimental endpoint: HTTP 404 read as not registered at Rakuten",
+        )
+    if status_code != 200 or not isinstance(payload, dict):
+        shown = excerpt(body.decode("utf-8", "replace"), 80)
+        return Answer(
+            Outcome.NEEDS_BROWSER,
+            detail=f"the experimental JSON endpoint gave HTTP {status_code} {shown!r}; check in a browser",
+        )
+    status = payload.get("status")
+    if isinstance(status, bool) or not isinstance(status, int) or status not in STATUSES:
+        return Answer(
+            Outcome.NEEDS_BROWSER,
+            detail=f"unexpected status {status!r} from the experimental JSON endpoint; check in a browser",
+        )
+    return Answer(STATUSES[status], raw_mark=f"status {status}", detail="experimental JSON endpoint")
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+class Rakuten(Provider):
+    carrier = Carrier.RAKUTEN
+    manual_url = "https://network.mobile.rakuten.co.jp/restriction/"
+
+    async def flow(self, session: SiteSession, imei: str) -> LookupResult:
+        found = await session.get(self.origin + API_PATH.format(imei=imei), headers={"Accept": "application/json"})
+        answer = parse_result(found.response.status_code, found.response.content)
+        return self.result(imei, answer, found.evidence)
