@@ -166,4 +166,3 @@ def main(argv: list[str] | None = None) -> None:
 
 def emit_json(payload: Any) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-

@@ -45,9 +45,7 @@ class LookupSettings:
     docomo: CarrierSite = field(default_factory=lambda: CarrierSite("http://nw-restriction.nttdocomo.co.jp"))
     au: CarrierSite = field(default_factory=lambda: CarrierSite("https://my.au.com"))
     softbank: CarrierSite = field(default_factory=lambda: CarrierSite("https://ct99.my.softbank.jp"))
-    rakuten: CarrierSite = field(
-        default_factory=lambda: CarrierSite("https://network.mobile.rakuten.co.jp")
-    )
+    rakuten: CarrierSite = field(default_factory=lambda: CarrierSite("https://network.mobile.rakuten.co.jp"))
 
 
 @dataclass(slots=True)

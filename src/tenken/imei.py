@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from stdnum import imei as stdnum_imei
+from stdnum import luhn
 from stdnum import meid as stdnum_meid
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
@@ -48,7 +49,7 @@ class Identifier:
             return self.value
         if self.kind is IdentifierKind.IMEISV:
             body = self.value[:14]
-            return body + stdnum_imei.calc_check_digit(body)
+            return body + str(luhn.calc_check_digit(body))
         return None
 
 

@@ -241,4 +241,3 @@ def close_all() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
-

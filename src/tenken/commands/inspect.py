@@ -77,11 +77,15 @@ def inspect(
         for facts in results:
             console.print(device_panel(facts))
         if not results:
-            console.print("No phone found. Check the cable, and that the phone is unlocked and trusts this computer.")
+            console.print(
+                "No phone found. Check the cable, and that the phone is unlocked and trusts this computer."
+            )
 
     if not results or missing:
         sys.exit(EXIT_UNKNOWN)
-    if any(facts.state in (DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED) for facts in results):
+    if any(
+        facts.state in (DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED) for facts in results
+    ):
         sys.exit(EXIT_UNKNOWN)
     if any(facts.state is not DeviceState.READY for facts in results):
         sys.exit(EXIT_FLAGGED)

@@ -46,7 +46,9 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
     compact = strip_blank(raw)
     outcome = normalise_mark(compact[:1]) if compact else None
     if outcome is None:
-        return Answer(Outcome.PARSE_ERROR, detail=f"unrecognised 「{STATUS_HEADING}」 value: {excerpt(raw)!r}")
+        return Answer(
+            Outcome.PARSE_ERROR, detail=f"unrecognised 「{STATUS_HEADING}」 value: {excerpt(raw)!r}"
+        )
     return Answer(outcome, raw_mark=compact[0], detail=excerpt(raw))
 
 
@@ -74,4 +76,6 @@ class Au(Provider):
             content=form.encoded(charset),
             headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.evidence.url},
         )
-        return self.result(imei, parse_result(found.response.content, found.evidence.content_type), found.evidence)
+        return self.result(
+            imei, parse_result(found.response.content, found.evidence.content_type), found.evidence
+        )

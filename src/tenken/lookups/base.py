@@ -24,13 +24,17 @@ def not_an_answer(text: str, *, otherwise: Outcome = Outcome.PARSE_ERROR, what: 
     """An Answer for a page without the expected result: say which kind of page it was."""
     kind = classify(text)
     if kind is PageKind.CAPTCHA:
-        return Answer(Outcome.CAPTCHA_REQUIRED, detail="the site asks for a CAPTCHA; check by hand in a browser")
+        return Answer(
+            Outcome.CAPTCHA_REQUIRED, detail="the site asks for a CAPTCHA; check by hand in a browser"
+        )
     if kind is PageKind.MAINTENANCE:
         return Answer(Outcome.UNAVAILABLE, detail=f"maintenance page: {excerpt(text)}")
     if kind is PageKind.JAVASCRIPT:
         return Answer(Outcome.NEEDS_BROWSER, detail="the page needs JavaScript; check by hand in a browser")
     if otherwise is Outcome.NEEDS_BROWSER:
-        return Answer(otherwise, detail=f"no {what} in the answer (the site may need a browser): {excerpt(text)}")
+        return Answer(
+            otherwise, detail=f"no {what} in the answer (the site may need a browser): {excerpt(text)}"
+        )
     return Answer(otherwise, detail=f"no {what} found; the page may have changed: {excerpt(text)}")
 
 
@@ -57,7 +61,10 @@ class Provider(ABC):
 
     def result(self, imei: str, answer: Answer, evidence: Evidence | None) -> LookupResult:
         detail = answer.detail
-        if answer.outcome in (Outcome.CAPTCHA_REQUIRED, Outcome.NEEDS_BROWSER) and self.manual_url not in detail:
+        if (
+            answer.outcome in (Outcome.CAPTCHA_REQUIRED, Outcome.NEEDS_BROWSER)
+            and self.manual_url not in detail
+        ):
             detail = f"{detail} ({self.manual_url})"
         return LookupResult(
             imei=imei,

@@ -68,7 +68,10 @@ class PoliteClient:
         self._sites: dict[str, _SiteState] = {}
         self.requests_sent = 0
         self._http = httpx.AsyncClient(
-            headers={"User-Agent": settings.user_agent or DEFAULT_USER_AGENT, "Accept-Language": "ja,en;q=0.5"},
+            headers={
+                "User-Agent": settings.user_agent or DEFAULT_USER_AGENT,
+                "Accept-Language": "ja,en;q=0.5",
+            },
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=True,
             transport=transport,
@@ -113,7 +116,9 @@ class PoliteClient:
             except httpx.TimeoutException:
                 last_problem = f"no answer within {self.settings.timeout:g} s"
             except httpx.TransportError as error:
-                last_problem = f"cannot connect ({type(error).__name__}{': ' + str(error) if str(error) else ''})"
+                last_problem = (
+                    f"cannot connect ({type(error).__name__}{': ' + str(error) if str(error) else ''})"
+                )
             else:
                 evidence = _evidence(response)
                 if response.status_code not in RETRY_STATUSES:

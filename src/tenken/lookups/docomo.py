@@ -81,4 +81,6 @@ class Docomo(Provider):
             content=form.encoded(ENCODING),
             headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": top.evidence.url},
         )
-        return self.result(imei, parse_result(found.response.content, found.evidence.content_type), found.evidence)
+        return self.result(
+            imei, parse_result(found.response.content, found.evidence.content_type), found.evidence
+        )

@@ -55,6 +55,8 @@ class Rakuten(Provider):
     manual_url = "https://network.mobile.rakuten.co.jp/restriction/"
 
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
-        found = await session.get(self.origin + API_PATH.format(imei=imei), headers={"Accept": "application/json"})
+        found = await session.get(
+            self.origin + API_PATH.format(imei=imei), headers={"Accept": "application/json"}
+        )
         answer = parse_result(found.response.status_code, found.response.content)
         return self.result(imei, answer, found.evidence)

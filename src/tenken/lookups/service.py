@@ -64,7 +64,9 @@ class LookupService:
     async def ask(self, imei: str, carrier: Carrier) -> LookupResult:
         """One carrier's answer: from the cache when fresh, else from the site (then stored)."""
         if self.store is not None and self.use_cache:
-            cached = await asyncio.to_thread(self.store.cached_lookup, imei, carrier, self.ttl, self.pending_ttl)
+            cached = await asyncio.to_thread(
+                self.store.cached_lookup, imei, carrier, self.ttl, self.pending_ttl
+            )
             if cached is not None:
                 return cached
         result = await self.providers[carrier].check(self.client, imei)

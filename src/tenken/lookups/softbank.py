@@ -43,7 +43,11 @@ def imei_form(body: bytes, content_type: str, page_url: str) -> Form | None:
     tree = parse_html(decode(body, content_type))
     candidates = forms(tree, page_url)
     return next(
-        (form for form in candidates if "imei" in form.names or "_PageID" in form.names or SUBMIT in form.submits),
+        (
+            form
+            for form in candidates
+            if "imei" in form.names or "_PageID" in form.names or SUBMIT in form.submits
+        ),
         None,
     )
 
@@ -56,7 +60,9 @@ class SoftBank(Provider):
         page = await session.get(self.origin + FORM_PATH)
         form = imei_form(page.response.content, page.evidence.content_type, page.evidence.url)
         if form is None:
-            answer = not_an_answer(decode(page.response.content, page.evidence.content_type), what="IMEI form")
+            answer = not_an_answer(
+                decode(page.response.content, page.evidence.content_type), what="IMEI form"
+            )
             return self.result(imei, answer, page.evidence)
         form.set("imei", imei)
         charset = charset_of(page.evidence.content_type, page.response.content, "utf-8")
@@ -65,4 +71,6 @@ class SoftBank(Provider):
             content=form.encoded(charset, submit=SUBMIT),
             headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.evidence.url},
         )
-        return self.result(imei, parse_result(found.response.content, found.evidence.content_type), found.evidence)
+        return self.result(
+            imei, parse_result(found.response.content, found.evidence.content_type), found.evidence
+        )

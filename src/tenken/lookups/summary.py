@@ -30,12 +30,12 @@ def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> Imei
         )
     elif pending:
         status = ImeiStatus.PENDING
-        summary = (
-            f"△ at {_names(pending)}: instalments still running, may turn ×; re-check before listing{unread_note}"
-        )
+        summary = f"△ at {_names(pending)}: instalments still running, may turn ×; re-check before listing{unread_note}"
     elif unread:
         status = ImeiStatus.UNKNOWN
-        reasons = "; ".join(f"{result.carrier.value}: {result.outcome.value.replace('_', ' ')}" for result in unread)
+        reasons = "; ".join(
+            f"{result.carrier.value}: {result.outcome.value.replace('_', ' ')}" for result in unread
+        )
         summary = f"not established ({reasons})"
     elif sold_by:
         status = ImeiStatus.CLEAN

@@ -78,9 +78,7 @@ def device_panel(facts: DeviceFacts) -> Panel:
     parts: list[RenderableType] = []
     if facts.state is not DeviceState.READY:
         parts.append(
-            Text.assemble(
-                (f"{facts.state.value.replace('_', ' ')}: ", "bold yellow"), facts.action or ""
-            )
+            Text.assemble((f"{facts.state.value.replace('_', ' ')}: ", "bold yellow"), facts.action or "")
         )
     table = Table(box=box.SIMPLE, show_header=True, expand=False, pad_edge=False)
     table.add_column("fact")

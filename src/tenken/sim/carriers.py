@@ -17,7 +17,6 @@ import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,7 +35,12 @@ FAULTS = ("maintenance", "503", "429", "slow", "captcha", "changed", "js-only", 
 SITE_GLYPHS: dict[Carrier, dict[Outcome, str]] = {
     Carrier.DOCOMO: {Outcome.OK: "○", Outcome.PENDING: "△", Outcome.RESTRICTED: "×", Outcome.NOT_FOUND: "-"},
     Carrier.AU: {Outcome.OK: "○", Outcome.PENDING: "△", Outcome.RESTRICTED: "×", Outcome.NOT_FOUND: "－"},
-    Carrier.SOFTBANK: {Outcome.OK: "○", Outcome.PENDING: "▲", Outcome.RESTRICTED: "×", Outcome.NOT_FOUND: "－"},
+    Carrier.SOFTBANK: {
+        Outcome.OK: "○",
+        Outcome.PENDING: "▲",
+        Outcome.RESTRICTED: "×",
+        Outcome.NOT_FOUND: "－",
+    },
 }
 DOCOMO_LEGENDS = {
     Outcome.OK: "ネットワーク利用制限の対象外です。",
@@ -102,7 +106,9 @@ class Rules:
                     continue
                 rules.marks[imei][_carrier(carrier_name, label)] = _mark(str(glyph), label)
         for carrier_name, mode in (data.get("faults") or {}).items():
-            rules.faults[_carrier(carrier_name, f"{where}: [faults]")] = _fault(str(mode), f"{where}: [faults]")
+            rules.faults[_carrier(carrier_name, f"{where}: [faults]")] = _fault(
+                str(mode), f"{where}: [faults]"
+            )
         if "slow_seconds" in data:
             rules.slow_seconds = float(data["slow_seconds"])
         return rules
@@ -183,7 +189,7 @@ def au_form(token: str, captcha: bool) -> str:
         '<input type="hidden" name="nextPageId" value="WCE009002">'
         '<input type="text" name="imei" maxlength="15">'
         f"{captcha_input}"
-        "<a href=\"javascript:void(0)\" onclick=\"execSubmit('nextForm', checkImei, null)\">照会する</a>"
+        '<a href="javascript:void(0)" onclick="execSubmit(\'nextForm\', checkImei, null)">照会する</a>'
         "</form>",
     )
 
@@ -244,9 +250,11 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _html(text: str, charset: str = "utf-8", status: int = 200, **headers: str) -> Reply:
+def _html(
+    text: str, charset: str = "utf-8", status: int = 200, headers: dict[str, str] | None = None
+) -> Reply:
     encoding = "cp932" if charset.lower() == "shift_jis" else charset
-    return Reply(status, text.encode(encoding), f"text/html; charset={charset}", dict(headers))
+    return Reply(status, text.encode(encoding), f"text/html; charset={charset}", headers or {})
 
 
 def _json(payload: object, status: int = 200) -> Reply:
@@ -309,7 +317,9 @@ class CarrierSimulator:
     def handle(self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str]) -> Reply:
         carrier = _carrier_of(path)
         if carrier is None:
-            return _html(_page("tenken carrier simulator", _index(self.origin)), status=200 if path == "/" else 404)
+            return _html(
+                _page("tenken carrier simulator", _index(self.origin)), status=200 if path == "/" else 404
+            )
         with self._lock:
             self.hits[carrier.value] += 1
             fault = self.rules.faults.get(carrier)
@@ -318,7 +328,9 @@ class CarrierSimulator:
         elif fault == "503":
             return _html(MAINTENANCE, status=503)
         elif fault == "429":
-            return _html(_page("Too Many Requests", "<p>Too Many Requests</p>"), status=429, **{"Retry-After": "1"})
+            return _html(
+                _page("Too Many Requests", "<p>Too Many Requests</p>"), status=429, headers={"Retry-After": "1"}
+            )
         elif fault == "maintenance":
             return _html(MAINTENANCE)
         elif fault == "js-only" and carrier is not Carrier.RAKUTEN:
@@ -352,25 +364,30 @@ class CarrierSimulator:
         if path == "/top.php" or method == "GET":
             session, _token, new = self._session(cookies, "PHPSESSID")
             headers = {"Set-Cookie": f"PHPSESSID={session}; path=/"} if new else {}
-            return _html(docomo_top(fault == "captcha"), "Shift_JIS", **headers)
+            return _html(docomo_top(fault == "captcha"), "Shift_JIS", headers=headers)
         if self._known_session(cookies, "PHPSESSID") is None:
-            return _html(_page("エラー", "<p>セッションの有効期限が切れました。最初からやり直してください。</p>"), "Shift_JIS")
+            return _html(
+                _page("エラー", "<p>セッションの有効期限が切れました。最初からやり直してください。</p>"),
+                "Shift_JIS",
+            )
         imei = form.get("productno", "")
         if not is_valid_imei(imei):
             return _html(_page("エラー", "<p>製造番号（IMEI）を正しく入力してください。</p>"), "Shift_JIS")
         outcome = self.rules.answer(imei, Carrier.DOCOMO)
         return _html(docomo_result(imei, outcome, fault == "changed"), "Shift_JIS")
 
-    def _au(self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str], fault: str | None) -> Reply:
+    def _au(
+        self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str], fault: str | None
+    ) -> Reply:
         if method == "GET" or not path.endswith("WCE009002.hc"):
             session, token, new = self._session(cookies, "JSESSIONID")
             headers = {"Set-Cookie": f"JSESSIONID={session}; path=/"} if new else {}
-            return _html(au_form(token, fault == "captcha"), **headers)
-        token = self._known_session(cookies, "JSESSIONID")
-        if fault == "form-loop" or token is None or form.get("_csrf") != token:
+            return _html(au_form(token, fault == "captcha"), headers=headers)
+        known = self._known_session(cookies, "JSESSIONID")
+        if fault == "form-loop" or known is None or form.get("_csrf") != known:
             # What a scripted POST gets when the site wants its JavaScript flow: the form again.
-            _session, token, _new = self._session(cookies, "JSESSIONID")
-            return _html(au_form(token, False))
+            _session, fresh, _new = self._session(cookies, "JSESSIONID")
+            return _html(au_form(fresh, False))
         imei = form.get("imei") or form.get("IMEI", "")
         if not is_valid_imei(imei):
             return _html(_page("エラー", "<p>IMEI番号を正しく入力してください。</p>"))
@@ -380,17 +397,17 @@ class CarrierSimulator:
         if method == "GET":
             session, token, new = self._session(cookies, "JSESSIONID")
             headers = {"Set-Cookie": f"JSESSIONID={session}; path=/"} if new else {}
-            return _html(softbank_form(token, fault == "captcha"), **headers)
-        token = self._known_session(cookies, "JSESSIONID")
+            return _html(softbank_form(token, fault == "captcha"), headers=headers)
+        known = self._known_session(cookies, "JSESSIONID")
         expected = {
             "_PageID": "WBF001000",
             "_DataStoreID": "DSWBF100Control",
             "_ControlID": "WBF100Control",
             "_ActionID": "TE001",
-            "_TokenID": token,
+            "_TokenID": known,
             "ACT_TE001": " 確 認 ",
         }
-        if token is None or any(form.get(key) != value for key, value in expected.items()):
+        if known is None or any(form.get(key) != value for key, value in expected.items()):
             return _html(_page("エラー", "<p>不正な画面遷移です。最初からやり直してください。</p>"))
         imei = form.get("imei", "")
         if not is_valid_imei(imei):
@@ -478,7 +495,9 @@ def _handler_for(simulator: CarrierSimulator) -> type[BaseHTTPRequestHandler]:
 
 @click.command(name="carriers")
 @click.option("--port", type=int, default=8080, show_default=True, help="Port on 127.0.0.1 (0 = any free).")
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path), help="Rules TOML file.")
+@click.option(
+    "--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path), help="Rules TOML file."
+)
 @click.option(
     "--fault",
     "faults",

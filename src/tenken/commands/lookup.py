@@ -1,0 +1,264 @@
+"""`tenken lookup` (ask the carriers about IMEIs) and `tenken evidence` (prove what they said)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from tenken.cli import (
+    EXIT_CLEAN,
+    EXIT_FLAGGED,
+    EXIT_UNKNOWN,
+    EXIT_USAGE,
+    AppContext,
+    emit_json,
+    pass_app,
+    run_async,
+)
+from tenken.commands.inputs import BadRow, read_imei_file
+from tenken.config import Settings
+from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
+from tenken.imei import InvalidIdentifier, validate_imei
+
+CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
+
+
+def exit_code(reports: Sequence[ImeiReport], bad_rows: int) -> int:
+    """1 if anything is restricted or pending, else 3 if anything is unknown, else 2 for bad input."""
+    statuses = {report.status for report in reports}
+    if statuses & {ImeiStatus.RESTRICTED, ImeiStatus.PENDING}:
+        return EXIT_FLAGGED
+    if ImeiStatus.UNKNOWN in statuses:
+        return EXIT_UNKNOWN
+    if bad_rows or ImeiStatus.INVALID in statuses:
+        return EXIT_USAGE
+    return EXIT_CLEAN
+
+
+def parse_carriers(values: Sequence[str], enabled: list[Carrier]) -> list[Carrier]:
+    if not values or "all" in values:
+        return enabled
+    return [carrier for carrier in Carrier if carrier.value in values]
+
+
+@click.command()
+@click.argument("imeis", nargs=-1)
+@click.option(
+    "--file",
+    "-f",
+    "file_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="IMEIs, one per line, or a CSV with an 'imei' column ('-' reads stdin).",
+)
+@click.option(
+    "--carrier",
+    "-c",
+    "carriers",
+    type=click.Choice(CARRIER_CHOICES),
+    multiple=True,
+    help="Carrier to ask (repeatable; default: all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per IMEI.")
+@click.option("--no-cache", is_flag=True, help="Ask the carriers even when a fresh answer is stored.")
+@click.option("--spacing", type=click.FloatRange(min=0), help="Seconds between requests to one carrier site.")
+@pass_app
+def lookup(
+    app: AppContext,
+    imeis: tuple[str, ...],
+    file_path: Path | None,
+    carriers: tuple[str, ...],
+    as_json: bool,
+    no_cache: bool,
+    spacing: float | None,
+) -> None:
+    """Ask docomo, au, SoftBank and Rakuten about each IMEI (ネットワーク利用制限: ○ △ × −).
+
+    Every answer is stored with the carrier's raw page as evidence (see `tenken evidence`).
+
+    \b
+    Exit codes:
+      0  every IMEI clean (○, or − everywhere)
+      1  some IMEI restricted (×) or pending (△)
+      2  usage error, or some input was not an IMEI (reported with its line)
+      3  some carrier could not be read (site down, CAPTCHA, changed page)
+    """
+    from tenken.lookups.service import enabled_carriers
+    from tenken.lookups.summary import invalid, order
+    from tenken.report.terminal import lookup_table, problems_table, safe
+
+    settings = app.settings
+    if spacing is not None:
+        settings.lookup.spacing = spacing
+    console = Console(stderr=True)
+    out = Console()
+
+    wanted: list[str] = []
+    bad: list[BadRow] = []
+    for position, text in enumerate(imeis, start=1):
+        try:
+            wanted.append(validate_imei(text))
+        except InvalidIdentifier as error:
+            bad.append(BadRow(f"argument {position}", text, error.problem))
+    if file_path is not None:
+        rows, file_bad = read_imei_file(file_path)
+        wanted.extend(rows)
+        bad.extend(file_bad)
+    if not wanted and not bad:
+        raise click.UsageError("give IMEIs as arguments or with --file")
+    for row in bad:
+        console.print(
+            f"[red]skipped[/] {safe(row.where)}: {safe(row.text)!r} is not a valid IMEI: {safe(row.problem)}"
+        )
+
+    chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
+    if not chosen:
+        raise click.UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
+    reports = perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else []
+    shown = reports + [invalid(row.text, row.problem) for row in bad]
+    if as_json:
+        emit_json([_json_row(report, row) for report, row in _with_rows(shown, bad)])
+    else:
+        out.print(lookup_table(reports, [carrier.value for carrier in chosen]))
+        problems = problems_table(reports)
+        if problems is not None:
+            out.print(problems)
+    sys.exit(exit_code(reports, len(bad)))
+
+
+def perform(
+    settings: Settings,
+    imeis: Sequence[str],
+    carriers: Sequence[Carrier],
+    *,
+    use_cache: bool,
+    console: Console,
+) -> list[ImeiReport]:
+    """Look the IMEIs up (stored as they land), with a progress bar on a terminal."""
+    from tenken import store
+    from tenken.lookups.service import LookupService
+
+    database = store.open_store(settings)
+
+    async def run() -> list[ImeiReport]:
+        async with LookupService(settings, database, use_cache=use_cache) as service:
+            if len(set(imeis)) <= 1 or not console.is_terminal:
+                return await service.lookup_many(imeis, carriers)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            columns = (TextColumn("looking up"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            with Progress(*columns, console=console, transient=True) as progress:
+                task = progress.add_task("lookup", total=len(set(imeis)))
+                return await service.lookup_many(imeis, carriers, on_report=lambda _r: progress.advance(task))
+
+    return run_async(run())
+
+
+def _with_rows(reports: list[ImeiReport], bad: list[BadRow]) -> list[tuple[ImeiReport, BadRow | None]]:
+    rows: list[BadRow | None] = [None] * (len(reports) - len(bad))
+    return list(zip(reports, [*rows, *bad], strict=True))
+
+
+def _json_row(report: ImeiReport, row: BadRow | None) -> dict[str, object]:
+    payload = report.to_json()
+    if row is not None:
+        payload["input"] = {"where": row.where, "text": row.text}
+    return payload
+
+
+@click.command()
+@click.argument("imei")
+@click.option(
+    "--carrier", "-c", type=click.Choice([carrier.value for carrier in Carrier]), help="Only this carrier."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the saved pages.",
+)
+@click.option(
+    "--all", "save_all", is_flag=True, help="Save every stored answer, not only the newest per carrier."
+)
+@click.option("--no-save", is_flag=True, help="Only list; write no files.")
+@click.option("--json", "as_json", is_flag=True, help="List as JSON.")
+@pass_app
+def evidence(
+    app: AppContext,
+    imei: str,
+    carrier: str | None,
+    out_dir: Path,
+    save_all: bool,
+    no_save: bool,
+    as_json: bool,
+) -> None:
+    """List what the carriers answered about IMEI, and save their raw pages for a 赤ロム保証 claim.
+
+    Each saved page gets a .json beside it with the URL, HTTP status, time and sha256.
+    """
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from tenken import store
+    from tenken.errors import EvidenceNotFound
+
+    try:
+        number = validate_imei(imei)
+    except InvalidIdentifier as error:
+        raise click.UsageError(str(error)) from None
+    history = store.open_store(app.settings).lookup_history(number, Carrier(carrier) if carrier else None)
+    if not history:
+        raise EvidenceNotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
+
+    saved: dict[int, Path] = {}
+    if not no_save:
+        newest_seen: set[Carrier] = set()
+        for index, result in enumerate(history):
+            if result.evidence is None or (not save_all and result.carrier in newest_seen):
+                continue
+            newest_seen.add(result.carrier)
+            saved[index] = _save(result.evidence, number, result.carrier, out_dir)
+
+    if as_json:
+        emit_json(
+            [
+                {**result.to_json(), "saved_to": str(saved[index]) if index in saved else None}
+                for index, result in enumerate(history)
+            ]
+        )
+        return
+    table = Table(box=box.SIMPLE_HEAD, title=f"carrier answers for {number}", title_justify="left")
+    for column in ("checked (UTC)", "carrier", "answer", "HTTP", "sha256", "saved to"):
+        table.add_column(column, overflow="fold")
+    for index, result in enumerate(history):
+        ev = result.evidence
+        table.add_row(
+            result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
+            result.carrier.value,
+            Text(f"{result.raw_mark or ''} {result.outcome.value}".strip()),
+            str(ev.http_status) if ev else "",
+            ev.sha256[:16] + "…" if ev else "",
+            Text(str(saved.get(index, ""))),
+        )
+    Console().print(table)
+
+
+def _save(evidence: Evidence, imei: str, carrier: Carrier, out_dir: Path) -> Path:
+    """The raw page, byte for byte, and a .meta.json saying where and when it came from."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = evidence.fetched_at.strftime("%Y%m%dT%H%M%SZ")
+    suffix = ".json" if "json" in evidence.content_type else ".html"
+    page = out_dir / f"{imei}-{carrier.value}-{stamp}{suffix}"
+    page.write_bytes(evidence.body)
+    meta = page.with_name(page.name + ".meta.json")
+    meta.write_text(
+        json.dumps({"imei": imei, "carrier": carrier.value, **evidence.to_json()}, indent=2) + "\n"
+    )
+    return page
