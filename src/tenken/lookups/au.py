@@ -9,7 +9,7 @@ result page means a browser is needed.
 from __future__ import annotations
 
 from tenken.facts import Carrier, LookupResult, Outcome
-from tenken.lookups.base import Answer, Provider, not_an_answer
+from tenken.lookups.base import Answer, Provider, captcha_on, not_an_answer
 from tenken.lookups.client import SiteSession
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, charset_of, decode, excerpt, forms, node_text, parse_html, visible_text
@@ -68,6 +68,9 @@ class Au(Provider):
             text = decode(page.response.content, page.evidence.content_type)
             answer = not_an_answer(text, otherwise=Outcome.NEEDS_BROWSER, what="IMEI form")
             return self.result(imei, answer, page.evidence)
+        captcha = captcha_on(decode(page.response.content, page.evidence.content_type))
+        if captcha is not None:
+            return self.result(imei, captcha, page.evidence)
         field_name = "IMEI" if "IMEI" in form.names and "imei" not in form.names else "imei"
         form.set(field_name, imei)
         charset = charset_of(page.evidence.content_type, page.response.content, "utf-8")

@@ -38,6 +38,13 @@ def not_an_answer(text: str, *, otherwise: Outcome = Outcome.PARSE_ERROR, what: 
     return Answer(otherwise, detail=f"no {what} found; the page may have changed: {excerpt(text)}")
 
 
+def captcha_on(page_text: str) -> Answer | None:
+    """CAPTCHA_REQUIRED when the form page asks for one: posting without solving it proves nothing."""
+    if classify(page_text) is PageKind.CAPTCHA:
+        return Answer(Outcome.CAPTCHA_REQUIRED, detail="the form asks for an image code (CAPTCHA)")
+    return None
+
+
 class Provider(ABC):
     """One carrier's checker. Subclasses implement `flow`; the origin is configurable, paths are not."""
 

@@ -67,17 +67,24 @@ class PoliteClient:
         self._clock = clock
         self._sites: dict[str, _SiteState] = {}
         self.requests_sent = 0
-        self._http = httpx.AsyncClient(
-            headers={
-                "User-Agent": settings.user_agent or DEFAULT_USER_AGENT,
-                "Accept-Language": "ja,en;q=0.5",
-            },
-            timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            transport=transport,
-            # One connection per site is all politeness allows; keep it alive between requests.
-            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
-        )
+        self._transport = transport
+        # One HTTP session (cookie jar, connection) per site, as a browser tab per carrier would have:
+        # sites must not see each other's cookies even when a simulator serves them all from one host.
+        self._sessions: dict[str, httpx.AsyncClient] = {}
+
+    def _http(self, site: str) -> httpx.AsyncClient:
+        client = self._sessions.get(site)
+        if client is None:
+            client = self._sessions[site] = httpx.AsyncClient(
+                headers={
+                    "User-Agent": self.settings.user_agent or DEFAULT_USER_AGENT,
+                    "Accept-Language": "ja,en;q=0.5",
+                },
+                timeout=httpx.Timeout(self.settings.timeout),
+                follow_redirects=True,
+                transport=self._transport,
+            )
+        return client
 
     async def __aenter__(self) -> PoliteClient:
         return self
@@ -86,7 +93,9 @@ class PoliteClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        for client in self._sessions.values():
+            await client.aclose()
+        self._sessions.clear()
 
     def _state(self, site: str) -> _SiteState:
         state = self._sites.get(site)
@@ -101,7 +110,7 @@ class PoliteClient:
         async with state.lock:
             yield SiteSession(self, site, state)
 
-    async def _send(self, state: _SiteState, method: str, url: str, **kwargs: Any) -> Fetched:
+    async def _send(self, site: str, state: _SiteState, method: str, url: str, **kwargs: Any) -> Fetched:
         attempts = self.settings.retries + 1
         last_problem = ""
         last_evidence: Evidence | None = None
@@ -112,7 +121,7 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests_sent += 1
-                response = await self._http.request(method, url, **kwargs)
+                response = await self._http(site).request(method, url, **kwargs)
             except httpx.TimeoutException:
                 last_problem = f"no answer within {self.settings.timeout:g} s"
             except httpx.TransportError as error:
@@ -147,10 +156,10 @@ class SiteSession:
         self._state = state
 
     async def get(self, url: str, **kwargs: Any) -> Fetched:
-        return await self._client._send(self._state, "GET", url, **kwargs)
+        return await self._client._send(self.site, self._state, "GET", url, **kwargs)
 
     async def post(self, url: str, **kwargs: Any) -> Fetched:
-        return await self._client._send(self._state, "POST", url, **kwargs)
+        return await self._client._send(self.site, self._state, "POST", url, **kwargs)
 
 
 def _evidence(response: httpx.Response) -> Evidence:

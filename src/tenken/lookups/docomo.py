@@ -7,7 +7,7 @@ Shift_JIS and the mark is the text of the second `div.result-panel`.
 from __future__ import annotations
 
 from tenken.facts import Carrier, LookupResult, Outcome
-from tenken.lookups.base import Answer, Provider, not_an_answer
+from tenken.lookups.base import Answer, Provider, captcha_on, not_an_answer
 from tenken.lookups.client import SiteSession
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, decode, excerpt, forms, node_text, parse_html, visible_text
@@ -72,8 +72,11 @@ class Docomo(Provider):
                 decode(top.response.content, top.evidence.content_type, ENCODING), what="search form"
             )
             return self.result(imei, answer, top.evidence)
-        if "attestationkey" in form.names:
-            answer = Answer(Outcome.CAPTCHA_REQUIRED, detail="the search form asks for an image code")
+        captcha = captcha_on(decode(top.response.content, top.evidence.content_type, ENCODING))
+        if "attestationkey" in form.names or captcha is not None:
+            answer = captcha or Answer(
+                Outcome.CAPTCHA_REQUIRED, detail="the search form asks for an image code"
+            )
             return self.result(imei, answer, top.evidence)
         form.set("productno", imei)
         found = await session.post(

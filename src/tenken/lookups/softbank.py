@@ -8,7 +8,7 @@ holds), add the submit button ACT_TE001 and `imei`, POST. The mark is in
 from __future__ import annotations
 
 from tenken.facts import Carrier, LookupResult, Outcome
-from tenken.lookups.base import Answer, Provider, not_an_answer
+from tenken.lookups.base import Answer, Provider, captcha_on, not_an_answer
 from tenken.lookups.client import SiteSession
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, charset_of, decode, excerpt, forms, node_text, parse_html, visible_text
@@ -64,6 +64,9 @@ class SoftBank(Provider):
                 decode(page.response.content, page.evidence.content_type), what="IMEI form"
             )
             return self.result(imei, answer, page.evidence)
+        captcha = captcha_on(decode(page.response.content, page.evidence.content_type))
+        if captcha is not None:
+            return self.result(imei, captcha, page.evidence)
         form.set("imei", imei)
         charset = charset_of(page.evidence.content_type, page.response.content, "utf-8")
         found = await session.post(

@@ -100,23 +100,33 @@ def device_panel(facts: DeviceFacts) -> Panel:
     return Panel(Group(*parts), title=title, title_align="left", border_style=border)
 
 
+# Short cell labels for answers that are not marks; the "could not be read" table says why.
+UNREAD_LABEL = {
+    Outcome.UNAVAILABLE: "down",
+    Outcome.CAPTCHA_REQUIRED: "CAPTCHA",
+    Outcome.NEEDS_BROWSER: "browser",
+    Outcome.PARSE_ERROR: "unreadable",
+    Outcome.INVALID_IMEI: "invalid",
+}
+
+
 def mark_cell(result: LookupResult) -> Text:
     if result.outcome.is_mark:
-        shown = result.raw_mark or result.outcome.symbol
-        text = Text(shown, style=OUTCOME_STYLE[result.outcome])
+        text = Text(result.outcome.symbol, style=OUTCOME_STYLE[result.outcome])
     else:
-        text = Text(result.outcome.value.replace("_", " "), style="magenta")
+        text = Text(UNREAD_LABEL.get(result.outcome, result.outcome.value), style="magenta")
     if result.from_cache:
-        text.append(" (cached)", style="dim")
+        text.append("*", style="dim")
     return text
 
 
 def lookup_table(reports: list[ImeiReport], carriers: list[str]) -> Table:
     """One row per IMEI, one column per carrier, then the combined status and what it means."""
-    table = Table(box=box.SIMPLE_HEAD, show_lines=False)
+    cached = any(result.from_cache for report in reports for result in report.results)
+    table = Table(box=box.SIMPLE_HEAD, caption="* from the cache" if cached else None, caption_justify="left")
     table.add_column("IMEI", no_wrap=True)
     for carrier in carriers:
-        table.add_column(carrier, justify="center")
+        table.add_column(carrier, justify="center", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("summary", overflow="fold")
     for report in reports:

@@ -146,6 +146,9 @@ def _page(title: str, body: str, charset: str = "UTF-8") -> str:
 
 
 MAINTENANCE = _page("メンテナンス", "<h1>ただいまメンテナンス中です</h1><p>ご迷惑をおかけしております。</p>")
+CAPTCHA_FAILED = _page(
+    "認証エラー", '<p>画像認証の文字が正しくありません。</p><input type="text" name="captcha">'
+)
 JS_ONLY = _page(
     "ネットワーク利用制限",
     '<div id="app"></div><noscript>JavaScriptを有効にしてご利用ください。</noscript>'
@@ -267,7 +270,7 @@ class CarrierSimulator:
     def __init__(self, rules: Rules | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.rules = rules or Rules()
         self._lock = threading.Lock()
-        self._sessions: dict[str, str] = {}  # cookie value → form token
+        self._sessions: dict[tuple[Carrier, str], str] = {}  # (site, cookie value) → form token
         self.hits: Counter[str] = Counter()  # carrier → requests served
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
@@ -290,7 +293,9 @@ class CarrierSimulator:
                 self.rules.faults[carrier] = _fault(mode, "set_fault")
 
     def start(self) -> CarrierSimulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="carrier-sim", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="carrier-sim", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -329,12 +334,16 @@ class CarrierSimulator:
             return _html(MAINTENANCE, status=503)
         elif fault == "429":
             return _html(
-                _page("Too Many Requests", "<p>Too Many Requests</p>"), status=429, headers={"Retry-After": "1"}
+                _page("Too Many Requests", "<p>Too Many Requests</p>"),
+                status=429,
+                headers={"Retry-After": "1"},
             )
         elif fault == "maintenance":
             return _html(MAINTENANCE)
         elif fault == "js-only" and carrier is not Carrier.RAKUTEN:
             return _html(JS_ONLY)
+        if fault == "captcha" and method == "POST":
+            return _html(CAPTCHA_FAILED)
         if carrier is Carrier.DOCOMO:
             return self._docomo(method, path, cookies, form, fault)
         if carrier is Carrier.AU:
@@ -343,29 +352,30 @@ class CarrierSimulator:
             return self._softbank(method, cookies, form, fault)
         return self._rakuten(path, fault)
 
-    def _session(self, cookies: SimpleCookie, name: str) -> tuple[str, str, bool]:
+    def _session(self, site: Carrier, cookies: SimpleCookie, name: str) -> tuple[str, str, bool]:
         """(session id, form token, new?) for the request's cookie, creating a session if needed."""
         with self._lock:
             morsel = cookies.get(name)
-            if morsel is not None and morsel.value in self._sessions:
-                return morsel.value, self._sessions[morsel.value], False
+            if morsel is not None and (site, morsel.value) in self._sessions:
+                return morsel.value, self._sessions[site, morsel.value], False
             session, token = secrets.token_hex(16), secrets.token_hex(8)
-            self._sessions[session] = token
+            self._sessions[site, session] = token
             return session, token, True
 
-    def _known_session(self, cookies: SimpleCookie, name: str) -> str | None:
+    def _known_session(self, site: Carrier, cookies: SimpleCookie, name: str) -> str | None:
+        """The form token of the request's session, or None when the cookie is missing or unknown."""
         with self._lock:
             morsel = cookies.get(name)
-            return self._sessions.get(morsel.value) if morsel is not None else None
+            return self._sessions.get((site, morsel.value)) if morsel is not None else None
 
     def _docomo(
         self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str], fault: str | None
     ) -> Reply:
         if path == "/top.php" or method == "GET":
-            session, _token, new = self._session(cookies, "PHPSESSID")
+            session, _token, new = self._session(Carrier.DOCOMO, cookies, "PHPSESSID")
             headers = {"Set-Cookie": f"PHPSESSID={session}; path=/"} if new else {}
             return _html(docomo_top(fault == "captcha"), "Shift_JIS", headers=headers)
-        if self._known_session(cookies, "PHPSESSID") is None:
+        if self._known_session(Carrier.DOCOMO, cookies, "PHPSESSID") is None:
             return _html(
                 _page("エラー", "<p>セッションの有効期限が切れました。最初からやり直してください。</p>"),
                 "Shift_JIS",
@@ -380,13 +390,13 @@ class CarrierSimulator:
         self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str], fault: str | None
     ) -> Reply:
         if method == "GET" or not path.endswith("WCE009002.hc"):
-            session, token, new = self._session(cookies, "JSESSIONID")
+            session, token, new = self._session(Carrier.AU, cookies, "JSESSIONID")
             headers = {"Set-Cookie": f"JSESSIONID={session}; path=/"} if new else {}
             return _html(au_form(token, fault == "captcha"), headers=headers)
-        known = self._known_session(cookies, "JSESSIONID")
+        known = self._known_session(Carrier.AU, cookies, "JSESSIONID")
         if fault == "form-loop" or known is None or form.get("_csrf") != known:
             # What a scripted POST gets when the site wants its JavaScript flow: the form again.
-            _session, fresh, _new = self._session(cookies, "JSESSIONID")
+            _session, fresh, _new = self._session(Carrier.AU, cookies, "JSESSIONID")
             return _html(au_form(fresh, False))
         imei = form.get("imei") or form.get("IMEI", "")
         if not is_valid_imei(imei):
@@ -395,10 +405,10 @@ class CarrierSimulator:
 
     def _softbank(self, method: str, cookies: SimpleCookie, form: dict[str, str], fault: str | None) -> Reply:
         if method == "GET":
-            session, token, new = self._session(cookies, "JSESSIONID")
+            session, token, new = self._session(Carrier.SOFTBANK, cookies, "JSESSIONID")
             headers = {"Set-Cookie": f"JSESSIONID={session}; path=/"} if new else {}
             return _html(softbank_form(token, fault == "captcha"), headers=headers)
-        known = self._known_session(cookies, "JSESSIONID")
+        known = self._known_session(Carrier.SOFTBANK, cookies, "JSESSIONID")
         expected = {
             "_PageID": "WBF001000",
             "_DataStoreID": "DSWBF100Control",

@@ -1,0 +1,5 @@
+"""`python -m tenken` runs the CLI."""
+
+from tenken.cli import main
+
+main()

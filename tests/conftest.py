@@ -1,0 +1,73 @@
+"""Shared fixtures: the carrier simulator on a real socket and settings pointing at it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tenken import config, store
+from tenken.config import Settings
+from tenken.sim.carriers import CarrierSimulator
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Valid test vectors from ../shared/docs/carriers-jp.md, plus synthetic ones built for the simulator's
+# deterministic default (second-to-last digit → seller, third-to-last → mark).
+VALID_IMEIS = ("490154203237518", "354178036859789", "356868000041418", "352099001761481")
+
+
+@pytest.fixture
+def carrier_sim() -> Iterator[CarrierSimulator]:
+    with CarrierSimulator() as simulator:
+        yield simulator
+
+
+def fast_env(simulator: CarrierSimulator, tmp_path: Path) -> dict[str, str]:
+    """Environment for a test run: the simulator's origins, no spacing, short timeouts, a private DB."""
+    return {
+        **simulator.env(),
+        "TENKEN_LOOKUP_SPACING": "0",
+        "TENKEN_LOOKUP_TIMEOUT": "2",
+        "TENKEN_LOOKUP_RETRIES": "1",
+        "TENKEN_LOOKUP_BACKOFF": "0.01",
+        "TENKEN_LOOKUP_BACKOFF_MAX": "0.05",  # also caps a site's Retry-After
+        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
+        "TENKEN_DATA_DIR": str(tmp_path / "data"),
+        "TENKEN_CONFIG": "",
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+    }
+
+
+@pytest.fixture
+def sim_settings(carrier_sim: CarrierSimulator, tmp_path: Path) -> Iterator[Settings]:
+    yield config.load(environ=fast_env(carrier_sim, tmp_path))
+    store.close_all()
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(args: list[str], env: Mapping[str, str], stdin: str | None = None) -> CliResult:
+    """Run `tenken ARGS` in-process through the real entry point (error handling included)."""
+    from tenken.cli import main
+
+    runner = CliRunner()
+    code = 0
+    with runner.isolation(input=stdin, env=dict(env)) as (out, err, _):
+        try:
+            main(args)
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        stdout = out.getvalue().decode()
+        stderr = err.getvalue().decode() if isinstance(err, io.BytesIO) else ""
+    store.close_all()
+    return CliResult(code, stdout, stderr)
