@@ -40,6 +40,7 @@ def fast_env(simulator: CarrierSimulator, tmp_path: Path) -> dict[str, str]:
         "TENKEN_DATA_DIR": str(tmp_path / "data"),
         "TENKEN_CONFIG": "",
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "COLUMNS": "200",  # rich wraps tables to the terminal; keep rows on one line for assertions
     }
 
 

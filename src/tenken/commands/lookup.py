@@ -89,7 +89,7 @@ def lookup(
     """
     from tenken.lookups.service import enabled_carriers
     from tenken.lookups.summary import invalid, order
-    from tenken.report.terminal import lookup_table, problems_table, safe
+    from tenken.report.terminal import lookup_table, problems_table
 
     settings = app.settings
     if spacing is not None:
@@ -111,9 +111,7 @@ def lookup(
     if not wanted and not bad:
         raise click.UsageError("give IMEIs as arguments or with --file")
     for row in bad:
-        console.print(
-            f"[red]skipped[/] {safe(row.where)}: {safe(row.text)!r} is not a valid IMEI: {safe(row.problem)}"
-        )
+        click.echo(f"skipped {row.where}: {row.text!r} is not a valid IMEI: {row.problem}", err=True)
 
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:

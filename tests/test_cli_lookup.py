@@ -1,0 +1,154 @@
+"""`tenken lookup` and `tenken evidence` end to end: entry point → clients → simulator → store → output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tenken.facts import Carrier, Outcome
+from tenken.sim.carriers import CarrierSimulator
+from tests.conftest import fast_env, run_cli
+
+CLEAN = "490154203237518"
+OTHER = "356868000041418"
+
+
+@pytest.fixture
+def env(carrier_sim: CarrierSimulator, tmp_path: Path) -> dict[str, str]:
+    carrier_sim.rules.set_mark(CLEAN, Carrier.DOCOMO, Outcome.OK)
+    carrier_sim.rules.set_mark(OTHER, Carrier.AU, Outcome.OK)
+    return fast_env(carrier_sim, tmp_path)
+
+
+def test_table_names_the_seller(env: dict[str, str]) -> None:
+    result = run_cli(["lookup", CLEAN], env)
+    assert result.exit_code == 0, result.stderr
+    assert CLEAN in result.stdout
+    assert "sold by docomo" in result.stdout
+
+
+def test_json_has_one_object_per_imei(env: dict[str, str]) -> None:
+    result = run_cli(["lookup", "--json", CLEAN, OTHER], env)
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [item["imei"] for item in payload] == [CLEAN, OTHER]
+    first = payload[0]
+    assert first["status"] == "clean" and first["sold_by"] == ["docomo"]
+    docomo = next(item for item in first["results"] if item["carrier"] == "docomo")
+    assert docomo["outcome"] == "ok" and docomo["mark"] == "○"
+    assert docomo["evidence"]["http_status"] == 200 and len(docomo["evidence"]["sha256"]) == 64
+
+
+@pytest.mark.parametrize(
+    ("mark", "code"),
+    [(Outcome.OK, 0), (Outcome.NOT_FOUND, 0), (Outcome.PENDING, 1), (Outcome.RESTRICTED, 1)],
+)
+def test_exit_codes_for_marks(
+    carrier_sim: CarrierSimulator, env: dict[str, str], mark: Outcome, code: int
+) -> None:
+    carrier_sim.rules.set_mark(CLEAN, None if mark is Outcome.NOT_FOUND else Carrier.SOFTBANK, mark)
+    assert run_cli(["lookup", CLEAN], env).exit_code == code
+
+
+def test_exit_code_3_when_a_carrier_cannot_be_read(
+    carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    carrier_sim.set_fault(Carrier.AU, "maintenance")
+    result = run_cli(["lookup", CLEAN], env)
+    assert result.exit_code == 3
+    assert "maintenance page" in result.stdout
+
+
+def test_single_carrier(carrier_sim: CarrierSimulator, env: dict[str, str]) -> None:
+    result = run_cli(["lookup", "--carrier", "docomo", "--json", CLEAN], env)
+    payload = json.loads(result.stdout)
+    assert [item["carrier"] for item in payload[0]["results"]] == ["docomo"]
+    assert carrier_sim.hits["au"] == 0
+
+
+def test_mistyped_imei_is_one_line_and_the_rest_is_looked_up(env: dict[str, str]) -> None:
+    result = run_cli(["lookup", "--json", "490154203237519", CLEAN], env)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "skipped argument 1: '490154203237519' is not a valid IMEI: "
+        "the check digit (last digit) does not match; a digit is probably mistyped"
+    ]
+    payload = json.loads(result.stdout)
+    assert payload[0]["imei"] == CLEAN and payload[0]["status"] == "clean"
+    assert payload[1]["status"] == "invalid" and payload[1]["input"]["where"] == "argument 1"
+
+
+def test_batch_file_with_comments_blank_lines_and_bad_rows(tmp_path: Path, env: dict[str, str]) -> None:
+    batch = tmp_path / "batch.txt"
+    batch.write_text(f"# today's intake\n\n{CLEAN}  # iPhone 8\n12345\n{OTHER}\n", encoding="utf-8")
+    result = run_cli(["lookup", "--json", "--file", str(batch)], env)
+    assert f"skipped {batch}:4: '12345'" in result.stderr
+    payload = json.loads(result.stdout)
+    assert [item["imei"] for item in payload if item["status"] != "invalid"] == [CLEAN, OTHER]
+    assert result.exit_code == 2  # a bad row is reported in the exit code too
+
+
+def test_csv_from_japanese_excel(tmp_path: Path, env: dict[str, str]) -> None:
+    batch = tmp_path / "kaitori.csv"
+    batch.write_bytes(
+        f"管理番号,IMEI,機種\nA-1,{CLEAN},iPhone 8\nA-2,,空欄\nA-3,{OTHER},SO-51C\n".encode("cp932")
+    )
+    result = run_cli(["lookup", "--json", "-f", str(batch)], env)
+    assert f"skipped {batch}:3" in result.stderr and "no value in the 'imei' column" in result.stderr
+    assert [item["imei"] for item in json.loads(result.stdout)][:2] == [CLEAN, OTHER]
+
+
+def test_csv_without_imei_column_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> None:
+    batch = tmp_path / "x.csv"
+    batch.write_text("serial,model\n1,2\n", encoding="utf-8")
+    result = run_cli(["lookup", "-f", str(batch)], env)
+    assert result.exit_code == 2
+    assert "no 'imei' column" in result.stderr
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> None:
+    result = run_cli(["lookup", "-f", str(tmp_path / "absent.txt")], env)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_stdin(env: dict[str, str]) -> None:
+    result = run_cli(["lookup", "--json", "-f", "-"], env, stdin=f"{CLEAN}\n")
+    assert json.loads(result.stdout)[0]["imei"] == CLEAN
+
+
+def test_no_imei_at_all_is_a_usage_error(env: dict[str, str]) -> None:
+    result = run_cli(["lookup"], env)
+    assert result.exit_code == 2
+    assert "give IMEIs" in result.stderr
+
+
+def test_evidence_saves_the_raw_pages_with_their_hashes(tmp_path: Path, env: dict[str, str]) -> None:
+    assert run_cli(["lookup", CLEAN], env).exit_code == 0
+    out = tmp_path / "claim"
+    result = run_cli(["evidence", CLEAN, "--out", str(out), "--json"], env)
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {row["carrier"] for row in rows} == {"docomo", "au", "softbank", "rakuten"}
+    for row in rows:
+        page = Path(row["saved_to"])
+        assert hashlib.sha256(page.read_bytes()).hexdigest() == row["evidence"]["sha256"]
+        meta = json.loads(page.with_name(page.name + ".meta.json").read_text())
+        assert meta["url"] == row["evidence"]["url"] and meta["imei"] == CLEAN
+
+
+def test_evidence_for_an_unknown_imei_is_one_line(env: dict[str, str]) -> None:
+    result = run_cli(["evidence", OTHER, "--no-save"], env)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"tenken: no stored answer for {OTHER}; run `tenken lookup {OTHER}` first"
+
+
+def test_phone_strings_are_not_rich_markup(carrier_sim: CarrierSimulator, env: dict[str, str]) -> None:
+    """Page text shown in the problems table must be escaped, not interpreted as markup."""
+    carrier_sim.set_fault(Carrier.DOCOMO, "changed")
+    result = run_cli(["lookup", "--carrier", "docomo", CLEAN], env)
+    assert result.exit_code == 3
+    assert "unrecognised" in result.stdout or "no result panel" in result.stdout

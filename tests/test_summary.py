@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from tenken.facts import Carrier, ImeiStatus, LookupResult, Outcome
+from tenken.lookups.summary import combine
+
+IMEI = "490154203237518"
+
+
+def results(**outcomes: Outcome) -> list[LookupResult]:
+    return [LookupResult(IMEI, Carrier(name), outcome) for name, outcome in outcomes.items()]
+
+
+OK_, P, R, N, DOWN = Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED, Outcome.NOT_FOUND, Outcome.UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "status", "sold_by"),
+    [
+        ({"docomo": OK_, "au": N, "softbank": N, "rakuten": N}, ImeiStatus.CLEAN, (Carrier.DOCOMO,)),
+        ({"docomo": N, "au": P, "softbank": N, "rakuten": N}, ImeiStatus.PENDING, (Carrier.AU,)),
+        ({"docomo": N, "au": N, "softbank": R, "rakuten": N}, ImeiStatus.RESTRICTED, (Carrier.SOFTBANK,)),
+        ({"docomo": N, "au": N, "softbank": N, "rakuten": N}, ImeiStatus.NOT_REGISTERED, ()),
+        ({"docomo": OK_, "au": DOWN, "softbank": N, "rakuten": N}, ImeiStatus.UNKNOWN, (Carrier.DOCOMO,)),
+        ({"docomo": R, "au": DOWN, "softbank": N, "rakuten": N}, ImeiStatus.RESTRICTED, (Carrier.DOCOMO,)),
+        (
+            {"docomo": OK_, "au": P, "softbank": R, "rakuten": N},
+            ImeiStatus.RESTRICTED,
+            (Carrier.DOCOMO, Carrier.AU, Carrier.SOFTBANK),
+        ),
+        ({"docomo": N, "au": Outcome.PARSE_ERROR, "softbank": N, "rakuten": N}, ImeiStatus.UNKNOWN, ()),
+    ],
+)
+def test_combination(outcomes: dict[str, Outcome], status: ImeiStatus, sold_by: tuple[Carrier, ...]) -> None:
+    report = combine(IMEI, results(**outcomes), asked_all=True)
+    assert report.status is status
+    assert report.sold_by == sold_by
+
+
+def test_dash_everywhere_is_not_registered_with_the_three_reasons() -> None:
+    report = combine(IMEI, results(docomo=N, au=N, softbank=N, rakuten=N), asked_all=True)
+    assert report.summary == "not registered at any carrier (SIM-free, replaced, or mistyped)"
+
+
+def test_one_carrier_asked_names_it() -> None:
+    report = combine(IMEI, results(docomo=N), asked_all=False)
+    assert report.summary.startswith("not registered at docomo")
+
+
+def test_unknown_is_never_clean_even_with_a_circle_elsewhere() -> None:
+    report = combine(IMEI, results(docomo=OK_, au=Outcome.CAPTCHA_REQUIRED), asked_all=False)
+    assert report.status is ImeiStatus.UNKNOWN
+    assert "au: captcha required" in report.summary
