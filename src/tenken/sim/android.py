@@ -1,0 +1,161 @@
+"""`tenken sim android`: simulated Android phones behind the real adb server, attachable at run time.
+
+Each phone is an emulated adbd on its own port of 127.0.0.1, registered with `adb connect`. While it
+runs, lines on standard input attach and detach phones:
+
+    attach PROFILE [PORT]    plug a phone in (bundled name or profile file)
+    detach SERIAL|PORT       unplug it cleanly (the adb server forgets it)
+    unplug SERIAL|PORT       pull the cable (the adb server keeps it `offline` while retrying)
+    list                     the phones attached
+    quit                     detach everything and stop
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+import click
+
+from tenken.errors import TenkenError
+from tenken.sim import android_profile
+from tenken.sim.android_host import Attached, SimError, SimHost
+
+Say = Callable[[str], None]
+DEFAULT_BASE_PORT = 16001  # outside 5555-5585, where a starting adb server would probe for emulators
+HELP = "commands: attach PROFILE [PORT] | detach SERIAL | unplug SERIAL | list | quit"
+
+
+def _say(line: str) -> None:
+    # Plain text, not rich: profile strings are data, and scripts read these lines.
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def _describe(attached: Attached) -> str:
+    profile = attached.profile
+    state = " (unauthorized: waits for 'Allow USB debugging?')" if profile.behaviour.unauthorized else ""
+    if profile.behaviour.offline:
+        state = " (goes offline)"
+    return f"{attached.serial}\t{profile.model}\t{profile.name}\tserialno={profile.serial}{state}"
+
+
+async def _serve(host: SimHost, profiles: tuple[str, ...], say: Say) -> None:
+    await host.start()
+    for spec in profiles:
+        say(_describe(await host.attach(spec)))
+    say(f"ready: {len(host.devices)} phone(s) on adb server port {host.adb_port}; {HELP}")
+
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+    def read_stdin() -> None:
+        # A daemon thread: a blocked read must not keep the process alive after `quit` or a signal.
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+        loop.call_soon_threadsafe(lines.put_nowait, None)
+
+    threading.Thread(target=read_stdin, name="stdin", daemon=True).start()
+    waiter = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            getter = asyncio.ensure_future(lines.get())
+            done, _ = await asyncio.wait({getter, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                break
+            line = getter.result()
+            if line is None:
+                continue  # stdin closed (run in the background): keep serving until a signal
+            if not await _command(host, line.split(), say):
+                break
+    finally:
+        waiter.cancel()
+        await host.close()
+        say("stopped")
+
+
+async def _command(host: SimHost, words: list[str], say: Say) -> bool:
+    """Run one stdin command; False to stop."""
+    if not words:
+        return True
+    verb, args = words[0].lower(), words[1:]
+    try:
+        if verb in ("quit", "exit"):
+            return False
+        if verb == "attach" and args:
+            port = int(args[1]) if len(args) > 1 else None
+            say(_describe(await host.attach(args[0], port)))
+        elif verb in ("detach", "unplug") and len(args) == 1:
+            serial = await (host.detach(args[0]) if verb == "detach" else host.unplug(args[0]))
+            say(f"{verb}ed {serial}")
+        elif verb == "list":
+            for serial, device in host.devices.items():
+                profile = device.phone.profile
+                say(f"{serial}\t{profile.model}\t{profile.name}")
+        else:
+            say(HELP)
+    except (SimError, android_profile.ProfileError, TenkenError, ValueError) as error:
+        say(f"error: {error}")
+    return True
+
+
+@click.command(name="android")
+@click.option(
+    "--device",
+    "devices",
+    multiple=True,
+    metavar="PROFILE",
+    help="A phone to attach: bundled name or profile file (TOML, JSON, raw getprop dump). Repeatable.",
+)
+@click.option(
+    "--port",
+    "base_port",
+    type=int,
+    default=DEFAULT_BASE_PORT,
+    show_default=True,
+    help="First TCP port for the simulated phones (0 = any free port).",
+)
+@click.option(
+    "--adb-port", type=int, default=5037, show_default=True, help="The adb server to register with."
+)
+@click.option(
+    "--adb-path",
+    default="",
+    help="adb binary that starts the server when none runs (default: the adb bundled with adbutils).",
+)
+@click.option("--list-profiles", is_flag=True, help="Print the bundled profile names and exit.")
+def command(
+    devices: tuple[str, ...], base_port: int, adb_port: int, adb_path: str, list_profiles: bool
+) -> None:
+    """Emulate adbd phones on 127.0.0.1 and register them with the adb server (`adb connect`).
+
+    Prints one line per phone (adb serial, model, profile) and keeps running; attach and detach
+    phones with lines on standard input (attach PROFILE, detach SERIAL, unplug SERIAL, list, quit).
+    """
+    if list_profiles:
+        for name in android_profile.bundled_names():
+            click.echo(name)
+        return
+    if 5555 <= base_port <= 5585:
+        raise click.BadParameter(
+            "use a port outside 5555-5585 (the adb server treats those as emulators)", param_hint="--port"
+        )
+    try:
+        for spec in devices:
+            android_profile.resolve(spec)
+    except android_profile.ProfileError as error:
+        raise click.BadParameter(str(error), param_hint="--device") from None
+    host = SimHost(adb_port=adb_port, adb_path=adb_path, base_port=base_port)
+    try:
+        asyncio.run(_serve(host, devices, _say))
+    except (SimError, android_profile.ProfileError) as error:
+        raise click.ClickException(str(error)) from None

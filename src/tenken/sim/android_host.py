@@ -1,0 +1,160 @@
+"""Runs simulated phones and registers them with a real adb server (`adb connect`), attach/detach at will."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Coroutine
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tenken.devices.android_server import ensure_server
+from tenken.sim import android_profile
+from tenken.sim.android_adbd import AdbdDevice
+from tenken.sim.android_phone import Phone
+from tenken.sim.android_profile import Profile
+
+T = TypeVar("T")
+CONNECT_TIMEOUT = 15.0
+
+
+class SimError(RuntimeError):
+    """A simulated phone could not be started or registered; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attached:
+    serial: str  # what `adb devices` lists: 127.0.0.1:PORT
+    port: int
+    profile: Profile
+    connect_reply: str
+
+
+class SimHost:
+    """Simulated phones on 127.0.0.1 and their registration with the adb server at adb_port."""
+
+    def __init__(
+        self, adb_port: int, adb_path: str = "", base_port: int = 0, host: str = "127.0.0.1"
+    ) -> None:
+        self.adb_port = adb_port
+        self.adb_path = adb_path
+        self.base_port = base_port
+        self.host = host
+        self.devices: dict[str, AdbdDevice] = {}
+
+    async def start(self) -> None:
+        await asyncio.to_thread(ensure_server, "127.0.0.1", self.adb_port, self.adb_path)
+
+    def _client(self) -> Any:
+        import adbutils
+
+        return adbutils.AdbClient(host="127.0.0.1", port=self.adb_port, socket_timeout=CONNECT_TIMEOUT)
+
+    def _next_port(self) -> int:
+        if not self.base_port:
+            return 0
+        used = {device.port for device in self.devices.values()}
+        port = self.base_port
+        while port in used:
+            port += 1
+        return port
+
+    async def attach(self, profile: Profile | str | Path, port: int | None = None) -> Attached:
+        if not isinstance(profile, Profile):
+            profile = android_profile.load(profile)
+        device = AdbdDevice(Phone(profile), self.host, self._next_port() if port is None else port)
+        for _attempt in range(20):
+            try:
+                await device.start()
+                break
+            except OSError as error:
+                if port is not None or not self.base_port:
+                    raise SimError(f"cannot listen on {self.host}:{device.port}: {error.strerror}") from None
+                device.port += 1
+        else:
+            raise SimError(f"no free port from {self.base_port}")
+        reply = await asyncio.to_thread(self._connect, device.serial)
+        expected = ("failed to authenticate",) if profile.behaviour.unauthorized else ()
+        if not reply.startswith(("connected to", "already connected to", *expected)):
+            await device.stop()
+            raise SimError(f"adb server on port {self.adb_port} refused {device.serial}: {reply}")
+        self.devices[device.serial] = device
+        return Attached(device.serial, device.port, profile, reply)
+
+    def _connect(self, serial: str) -> str:
+        reply: str = self._client().connect(serial, timeout=CONNECT_TIMEOUT)
+        return reply.strip()
+
+    def _disconnect(self, serial: str) -> None:
+        with contextlib.suppress(Exception):
+            self._client().disconnect(serial)
+
+    def find(self, name: str) -> AdbdDevice:
+        """A device by serial, port or ro.serialno."""
+        for serial, device in self.devices.items():
+            if name in (serial, str(device.port), device.phone.profile.serial):
+                return device
+        raise SimError(f"no simulated phone {name!r}")
+
+    async def detach(self, name: str) -> str:
+        """Unplug cleanly: the adb server forgets the phone."""
+        device = self.find(name)
+        del self.devices[device.serial]
+        await device.stop()
+        await asyncio.to_thread(self._disconnect, device.serial)
+        return device.serial
+
+    async def unplug(self, name: str) -> str:
+        """Pull the cable: the adb server sees the link drop and keeps the phone as `offline` while it retries."""
+        device = self.find(name)
+        del self.devices[device.serial]
+        await device.stop()
+        return device.serial
+
+    async def close(self) -> None:
+        for serial in list(self.devices):
+            await self.detach(serial)
+
+
+class ThreadedSimHost:
+    """A SimHost on its own event loop thread, for tests, benchmarks and scripts."""
+
+    def __init__(self, adb_port: int, adb_path: str = "", base_port: int = 0) -> None:
+        self.host = SimHost(adb_port, adb_path, base_port)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="tenken-sim-android", daemon=True)
+        self._thread.start()
+        self._call(self.host.start())
+
+    def _call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
+        future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        return future.result(timeout)
+
+    def attach(self, profile: Profile | str | Path, port: int | None = None) -> Attached:
+        return self._call(self.host.attach(profile, port))
+
+    def attach_many(self, profiles: list[Profile | str | Path]) -> list[Attached]:
+        async def all_of() -> list[Attached]:
+            return list(await asyncio.gather(*(self.host.attach(profile) for profile in profiles)))
+
+        return self._call(all_of())
+
+    def detach(self, name: str) -> str:
+        return self._call(self.host.detach(name))
+
+    def unplug(self, name: str) -> str:
+        return self._call(self.host.unplug(name))
+
+    def device(self, name: str) -> AdbdDevice:
+        return self.host.find(name)
+
+    def close(self) -> None:
+        try:
+            self._call(self.host.close())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            self._loop.close()
