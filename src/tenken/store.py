@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,52 +69,60 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def save_lookups(self, results: Sequence[LookupResult]) -> None:
+        """Keep fresh answers with their evidence, in one transaction. Cached answers are skipped."""
+        rows = [_row_from_result(result) for result in results if not result.from_cache]
+        if rows:
+            with self._write() as connection:
+                connection.execute(lookups.insert(), rows)
+
     def save_lookup(self, result: LookupResult) -> None:
-        """Keep a fresh answer with its evidence. Answers served from the cache are already stored."""
-        if result.from_cache:
-            return
-        evidence = result.evidence
-        row = {
-            "imei": result.imei,
-            "carrier": result.carrier.value,
-            "outcome": result.outcome.value,
-            "raw_mark": result.raw_mark,
-            "detail": result.detail,
-            "checked_at": result.checked_at,
-            "url": evidence.url if evidence else None,
-            "method": evidence.method if evidence else None,
-            "http_status": evidence.http_status if evidence else None,
-            "content_type": evidence.content_type if evidence else None,
-            "sha256": evidence.sha256 if evidence else None,
-            "body": evidence.body if evidence else None,
-        }
-        with self._write() as connection:
-            connection.execute(lookups.insert().values(**row))
+        self.save_lookups([result])
+
+    def cached_lookups(
+        self,
+        imeis: Sequence[str],
+        carriers: Sequence[Carrier],
+        ttl: timedelta,
+        pending_ttl: timedelta,
+        now: datetime | None = None,
+    ) -> dict[tuple[str, Carrier], LookupResult]:
+        """For each (IMEI, carrier), the newest definite answer (a mark) still within its time to live.
+
+        A △ lives `pending_ttl` (it can turn ×), the other marks `ttl`; errors are never reused.
+        """
+        now = now or datetime.now(UTC)
+        oldest = now - max(ttl, pending_ttl)
+        found: dict[tuple[str, Carrier], LookupResult] = {}
+        wanted = [carrier.value for carrier in carriers]
+        for start in range(0, len(imeis), 500):  # stay under SQLite's bound-parameter limit
+            query = (
+                sa.select(lookups)
+                .where(
+                    lookups.c.imei.in_(imeis[start : start + 500]),
+                    lookups.c.carrier.in_(wanted),
+                    lookups.c.outcome.in_([outcome.value for outcome in CACHEABLE]),
+                    lookups.c.checked_at >= oldest,
+                )
+                .order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
+            )
+            with self._read() as connection:
+                rows = connection.execute(query).mappings().all()
+            for row in rows:
+                key = (row["imei"], Carrier(row["carrier"]))
+                if key in found:
+                    continue  # rows come newest first
+                result = _result_from_row(row, from_cache=True)
+                limit = pending_ttl if result.outcome is Outcome.PENDING else ttl
+                if now - result.checked_at <= limit:
+                    found[key] = result
+        return found
 
     def cached_lookup(
         self, imei: str, carrier: Carrier, ttl: timedelta, pending_ttl: timedelta, now: datetime | None = None
     ) -> LookupResult | None:
-        """The newest definite answer (a mark) still within its time to live, else None."""
-        now = now or datetime.now(UTC)
-        oldest = now - max(ttl, pending_ttl)
-        query = (
-            sa.select(lookups)
-            .where(
-                lookups.c.imei == imei,
-                lookups.c.carrier == carrier.value,
-                lookups.c.outcome.in_([outcome.value for outcome in CACHEABLE]),
-                lookups.c.checked_at >= oldest,
-            )
-            .order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
-            .limit(1)
-        )
-        with self._read() as connection:
-            row = connection.execute(query).mappings().first()
-        if row is None:
-            return None
-        result = _result_from_row(row, from_cache=True)
-        limit = pending_ttl if result.outcome is Outcome.PENDING else ttl
-        return result if now - result.checked_at <= limit else None
+        """The newest definite answer for one IMEI at one carrier, if still fresh."""
+        return self.cached_lookups([imei], [carrier], ttl, pending_ttl, now).get((imei, carrier))
 
     def lookup_history(self, imei: str, carrier: Carrier | None = None) -> list[LookupResult]:
         """Every stored answer for an IMEI, newest first, with evidence bodies."""
@@ -163,6 +171,24 @@ class Store:
 
 def _first_line(error: BaseException) -> str:
     return str(getattr(error, "orig", None) or error).splitlines()[0]
+
+
+def _row_from_result(result: LookupResult) -> dict[str, object]:
+    evidence = result.evidence
+    return {
+        "imei": result.imei,
+        "carrier": result.carrier.value,
+        "outcome": result.outcome.value,
+        "raw_mark": result.raw_mark,
+        "detail": result.detail,
+        "checked_at": result.checked_at,
+        "url": evidence.url if evidence else None,
+        "method": evidence.method if evidence else None,
+        "http_status": evidence.http_status if evidence else None,
+        "content_type": evidence.content_type if evidence else None,
+        "sha256": evidence.sha256 if evidence else None,
+        "body": evidence.body if evidence else None,
+    }
 
 
 def _result_from_row(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
@@ -233,6 +259,7 @@ def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (reports) never block the station writing
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against crashes, one fsync per checkpoint
     cursor.close()
 
 

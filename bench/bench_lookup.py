@@ -1,0 +1,151 @@
+"""Benchmark: tenken's look-up client vs bare httpx, same simulator, same run.
+
+    python bench/bench_lookup.py [--imeis 200] [--rounds 3]
+
+The carrier simulator runs in its own process. Both sides make the same HTTP requests (form GET +
+answer POST at docomo, au and SoftBank; one JSON GET at Rakuten), carriers in parallel and one request
+at a time per carrier, with spacing 0. tenken adds parsing, politeness bookkeeping, evidence hashing
+and the SQLite store. A second tenken pass over the same batch must be served from the cache.
+Reports ratios against the baseline measured in the same run (machines here are noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from stdnum import luhn
+
+from tenken import config, store
+from tenken.facts import Carrier
+from tenken.lookups.service import LookupService
+
+
+def synthetic_imeis(count: int) -> list[str]:
+    bodies = [f"35{index:012d}" for index in range(count)]
+    return [body + luhn.calc_check_digit(body) for body in bodies]
+
+
+def start_simulator() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tenken", "sim", "carriers", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # "carrier simulator on http://127.0.0.1:PORT  (Ctrl-C to stop)"
+    origin = first.split()[3]
+    return process, origin
+
+
+async def bare_httpx(origin: str, imeis: list[str]) -> int:
+    """The same requests with no parsing, no store, no politeness: the floor."""
+    sent = 0
+
+    async def carrier(name: str) -> None:
+        nonlocal sent
+        async with httpx.AsyncClient(base_url=origin) as client:
+            for imei in imeis:
+                if name == "docomo":
+                    await client.get("/top.php")
+                    await client.post("/search.php", data={"productno": imei})
+                elif name == "au":
+                    page = await client.get("/cmn/WCV009001/WCE009001.hc")
+                    token = page.text.split('name="_csrf" value="')[1].split('"')[0]
+                    await client.post(
+                        "/cmn/WCV009001/WCE009002.hc",
+                        data={"_csrf": token, "pageId": "WCE009001", "nextPageId": "WCE009002", "imei": imei},
+                    )
+                elif name == "softbank":
+                    page = await client.get("/WBF/icv")
+                    token = page.text.split('name="_TokenID" value="')[1].split('"')[0]
+                    await client.post(
+                        "/WBF/icv",
+                        data={
+                            "_PageID": "WBF001000",
+                            "_DataStoreID": "DSWBF100Control",
+                            "_ControlID": "WBF100Control",
+                            "_ActionID": "TE001",
+                            "_TokenID": token,
+                            "imei": imei,
+                            "ACT_TE001": " 確 認 ",
+                        },
+                    )
+                else:
+                    await client.get(f"/restriction/eir/v1/rest-api/public/imei/{imei}")
+                sent += 1 if name == "rakuten" else 2
+
+    await asyncio.gather(*(carrier(name.value) for name in Carrier))
+    return sent
+
+
+async def tenken_pass(settings: config.Settings, imeis: list[str]) -> int:
+    async with LookupService(settings, store.open_store(settings)) as service:
+        reports = await service.lookup_many(imeis, list(Carrier))
+        assert len(reports) == len(imeis)
+        return service.client.requests_sent
+
+
+def timed(coroutine_factory: object) -> tuple[float, int]:
+    started = time.perf_counter()
+    count = asyncio.run(coroutine_factory())  # type: ignore[operator]
+    return time.perf_counter() - started, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--imeis", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    imeis = synthetic_imeis(options.imeis)
+    process, origin = start_simulator()
+    try:
+        bare_times, tenken_times, cached_times = [], [], []
+        for round_number in range(options.rounds):
+            with tempfile.TemporaryDirectory() as folder:
+                environ = {
+                    **{f"TENKEN_LOOKUP_{carrier.name}_ORIGIN": origin for carrier in Carrier},
+                    "TENKEN_LOOKUP_SPACING": "0",
+                    "TENKEN_DB": str(Path(folder) / "bench.sqlite3"),
+                    "XDG_CONFIG_HOME": folder,
+                }
+                settings = config.load(environ={**os.environ, **environ})
+                bare, bare_sent = timed(lambda: bare_httpx(origin, imeis))
+                full, sent = timed(lambda settings=settings: tenken_pass(settings, imeis))
+                cached, cached_sent = timed(lambda settings=settings: tenken_pass(settings, imeis))
+                store.close_all()
+            assert sent == bare_sent, (sent, bare_sent)
+            assert cached_sent == 0, cached_sent
+            bare_times.append(bare)
+            tenken_times.append(full)
+            cached_times.append(cached)
+            print(
+                f"round {round_number + 1}: bare httpx {bare:.2f} s ({bare_sent} requests), "
+                f"tenken {full:.2f} s ({sent}), cached {cached:.2f} s ({cached_sent} requests)"
+            )
+        bare_median = statistics.median(bare_times)
+        tenken_median = statistics.median(tenken_times)
+        cached_median = statistics.median(cached_times)
+        print(f"\n{options.imeis} IMEIs x 4 carriers, median of {options.rounds} rounds")
+        print(f"  bare httpx      {bare_median:6.2f} s   1.00x")
+        print(
+            f"  tenken          {tenken_median:6.2f} s   {tenken_median / bare_median:.2f}x   (goal <= 1.5x)"
+        )
+        print(f"  tenken, cached  {cached_median:6.2f} s   {cached_median / bare_median:.2f}x   0 requests")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
