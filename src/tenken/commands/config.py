@@ -1,0 +1,37 @@
+"""`tenken config`: where tenken reads its settings and keeps its data, and what is in effect."""
+
+from __future__ import annotations
+
+import click
+
+from tenken.cli import AppContext, emit_json, pass_app
+from tenken.config import as_dict, default_config_path, env_names
+
+
+def masked(url: str) -> str:
+    """The URL without its password, for printing."""
+    scheme, separator, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+
+
+@click.command(name="config")
+@click.option("--json", "as_json", is_flag=True, help="Print the effective settings as JSON.")
+@pass_app
+def config_command(app: AppContext, as_json: bool) -> None:
+    """Show the configuration file, the data folder, the database and every TENKEN_… variable."""
+    settings = app.settings
+    path = app.config_path or default_config_path()
+    if as_json:
+        payload = as_dict(settings)
+        payload["db"] = masked(payload["db"])
+        emit_json({"config_file": str(path), "db_url": masked(settings.db_url), "settings": payload})
+        return
+    click.echo(f"config file:  {path}{'' if path.is_file() else '  (not present: defaults in use)'}")
+    click.echo(f"data folder:  {settings.data_path}")
+    click.echo(f"database:     {masked(settings.db_url)}")
+    click.echo("\nEvery key can be overridden by an environment variable:")
+    for name in env_names():
+        click.echo(f"  {name}")
