@@ -1,0 +1,332 @@
+"""Android phones over ADB: adbutils → the adb server → the phone's adbd.
+
+adbutils is blocking, so every call runs in a bounded thread pool (android.workers) with a socket
+timeout (android.timeout). One bulk `getprop`, then the few shell commands the facts need, run
+concurrently over shell v2 (real exit codes; the `; echo X4EXIT:$?` path before Android 7).
+Device states (unauthorized, offline, unplugged mid-read, missing tools) are results with an action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from tenken.config import AndroidSettings, Settings
+from tenken.devices import android_carrier, android_dumps, android_identity
+from tenken.devices.android_commands import CommandResult, DeviceGone, command
+from tenken.devices.android_imei import read_imeis
+from tenken.devices.android_props import parse_getprop, sdk_level, slots
+from tenken.devices.android_server import ensure_server
+from tenken.errors import TransportUnavailable
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Fact, Platform
+
+T = TypeVar("T")
+
+ACTIONS = {
+    "unauthorized": (
+        DeviceState.UNAUTHORIZED,
+        "Unlock the phone and tap Allow on “Allow USB debugging?” (tick “Always allow from this computer”). "
+        "No prompt? Unplug and replug it, or revoke USB debugging authorisations in Developer options.",
+    ),
+    "offline": (
+        DeviceState.OFFLINE,
+        "adb sees the phone but it does not answer: unplug and replug it (another cable or port); if it stays "
+        "offline, switch USB debugging off and on, or restart the adb server.",
+    ),
+    "authorizing": (
+        DeviceState.OFFLINE,
+        "The phone is still connecting: wait a few seconds and inspect again.",
+    ),
+    "connecting": (
+        DeviceState.OFFLINE,
+        "The phone is still connecting: wait a few seconds and inspect again.",
+    ),
+    "no permissions": (
+        DeviceState.ERROR,
+        "This computer may not open the phone's USB device: install udev/51-android.rules "
+        "(see udev/README.md), then replug the phone.",
+    ),
+}
+ACTIONS["no"] = ACTIONS["no permissions"]  # adbutils splits "no permissions (…)" on spaces
+UNPLUGGED_ACTION = (
+    "The phone disconnected during the read (cable pulled or USB link lost): plug it back in and inspect "
+    "again. Facts read before that are shown."
+)
+SLOT_CONFIGS = {"dsds": 2, "dsda": 2, "tsts": 3}
+
+
+# --------------------------------------------------------------------------------------------- plumbing
+
+
+@functools.cache
+def _pool(workers: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="tenken-adb")
+
+
+async def _blocking(config: AndroidSettings, function: Callable[[], T], calls: int = 1) -> T:
+    """Run an adbutils call in the bounded pool; the outer bound catches what a socket timeout misses."""
+    loop = asyncio.get_running_loop()
+    future = loop.run_in_executor(_pool(config.workers), function)
+    return await asyncio.wait_for(future, timeout=config.timeout * calls + 5)
+
+
+@functools.cache
+def _client_class() -> type[Any]:
+    import adbutils
+
+    class Connection(adbutils.AdbConnection):  # type: ignore[misc]  # adbutils ships no type hints
+        def _safe_connect(self) -> socket.socket:
+            # adbutils would run `adb start-server` from PATH on the environment's port; discover()
+            # starts the configured server itself, so a vanished server is an error here.
+            created: socket.socket = self._create_socket()
+            return created
+
+    class Client(adbutils.AdbClient):  # type: ignore[misc]
+        def __init__(self, host: str, port: int, timeout: float) -> None:
+            super().__init__(host=host, port=port, socket_timeout=timeout)
+            self.tenken_timeout = timeout
+
+        def make_connection(self, timeout: float | None = None) -> Any:
+            connection = Connection(self.host, self.port)
+            connection.conn.settimeout(timeout or self.tenken_timeout)
+            return connection
+
+    return Client
+
+
+def _client(config: AndroidSettings) -> Any:
+    return _client_class()(config.adb_host, config.adb_port, config.timeout)
+
+
+def _adb_errors() -> tuple[type[BaseException], ...]:
+    import adbutils
+
+    return (adbutils.AdbError, EOFError, OSError, ValueError)  # OSError covers TimeoutError
+
+
+# --------------------------------------------------------------------------------------------- discover
+
+
+async def discover(settings: Settings) -> list[DeviceRef]:
+    """Every phone the adb server knows, in any state, with its USB path when it is on USB."""
+    config = settings.android
+    where = f"{config.adb_host}:{config.adb_port}"
+    try:
+        await _blocking(
+            config, lambda: ensure_server(config.adb_host, config.adb_port, config.adb_path), calls=3
+        )
+        infos = await _blocking(config, lambda: _client(config).list(extended=True))
+    except TransportUnavailable:
+        raise
+    except _adb_errors() as error:
+        raise TransportUnavailable(
+            f"the adb server at {where} does not answer ({type(error).__name__}: {error}); "
+            f"restart it with `adb -P {config.adb_port} kill-server` and inspect again"
+        ) from None
+    return [
+        DeviceRef(
+            platform=Platform.ANDROID,
+            device_id=info.serial,
+            usb_location=info.tags.get("usb") or None,
+            transport_state=info.state,
+        )
+        for info in infos
+    ]
+
+
+# --------------------------------------------------------------------------------------------- session
+
+
+class _Session:
+    """One phone's transport: commands go to its transport id, so a replugged phone is not mistaken for it."""
+
+    def __init__(self, ref: DeviceRef, config: AndroidSettings) -> None:
+        self.ref = ref
+        self.config = config
+        self.client = _client(config)
+        self.device: Any = None
+        self.shell_v2 = False
+
+    async def open(self) -> str:
+        """The transport state now; opens the device when it is `device`."""
+        infos = await _blocking(self.config, lambda: self.client.list(extended=True))
+        info = next((item for item in infos if item.serial == self.ref.device_id), None)
+        if info is None:
+            raise DeviceGone("no longer attached")
+        if info.state != "device":
+            return str(info.state)
+
+        def open_device() -> Any:
+            import adbutils
+
+            device = (
+                adbutils.AdbDevice(self.client, transport_id=info.transport_id)
+                if info.transport_id
+                else (adbutils.AdbDevice(self.client, serial=info.serial))
+            )
+            device.get_features()  # cached on the device: shell2 does not ask again
+            return device
+
+        try:
+            self.device = await _blocking(self.config, open_device)
+        except _adb_errors() as error:
+            await self._raise_if_gone(error)
+            raise
+        self.shell_v2 = "shell_v2" in self.device._features
+        return "device"
+
+    async def run(self, line: str) -> CommandResult:
+        """Run one command line; a transport failure becomes DeviceGone when the phone left."""
+        timeout = self.config.timeout
+
+        def call() -> CommandResult:
+            result = self.device.shell2(line, timeout=timeout, v2=self.shell_v2, rstrip=False)
+            if self.shell_v2:
+                return CommandResult(line, result.returncode, _text(result.stdout), _text(result.stderr))
+            return CommandResult(line, result.returncode, _text(result.output))
+
+        try:
+            return await _blocking(self.config, call)
+        except TimeoutError as error:
+            return CommandResult(
+                line, None, problem=f"no answer within {timeout:g} s ({type(error).__name__})"
+            )
+        except _adb_errors() as error:
+            if _is_timeout(error):
+                return CommandResult(line, None, problem=f"no answer within {timeout:g} s")
+            await self._raise_if_gone(error)
+            return CommandResult(line, None, problem=f"{type(error).__name__}: {error}")
+
+    async def _raise_if_gone(self, error: BaseException) -> None:
+        try:
+            infos = await _blocking(self.config, lambda: self.client.list())
+        except _adb_errors():
+            raise DeviceGone(f"adb server stopped answering after {type(error).__name__}") from None
+        state = next((info.state for info in infos if info.serial == self.ref.device_id), None)
+        if state != "device":
+            raise DeviceGone(f"now {state or 'absent'} after {type(error).__name__}: {error}")
+
+
+def _text(value: str | bytes) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    return text.replace("\r\n", "\n")
+
+
+def _is_timeout(error: BaseException) -> bool:
+    import adbutils
+
+    return isinstance(error, adbutils.AdbTimeout)
+
+
+# --------------------------------------------------------------------------------------------- inspect
+
+
+def _not_ready(ref: DeviceRef, state: str) -> DeviceFacts:
+    known = ACTIONS.get(state)
+    if known is not None:
+        return DeviceFacts(ref, state=known[0], action=known[1])
+    return DeviceFacts(
+        ref,
+        state=DeviceState.ERROR,
+        action=f"The phone is in “{state}” mode, not running Android: reboot it normally and inspect again.",
+    )
+
+
+async def inspect(ref: DeviceRef, settings: Settings) -> DeviceFacts:
+    """Read one phone. Every device state is a result with an action, never an exception."""
+    if ref.transport_state and ref.transport_state != "device":
+        return _not_ready(ref, ref.transport_state)
+    facts = DeviceFacts(ref)
+    session = _Session(ref, settings.android)
+    try:
+        state = await session.open()
+        if state != "device":
+            return _not_ready(ref, state)
+        await _read(session, facts)
+    except DeviceGone:
+        facts.state = DeviceState.UNPLUGGED
+        facts.action = UNPLUGGED_ACTION
+    except _adb_errors() as error:
+        facts.state = DeviceState.ERROR
+        facts.action = (
+            f"adb failed ({type(error).__name__}: {error}); check the adb server "
+            f"(`adb -P {settings.android.adb_port} devices`) and inspect again."
+        )
+    return facts
+
+
+async def _read(session: _Session, facts: DeviceFacts) -> None:
+    getprop = await session.run("getprop")
+    if not getprop.ok:
+        facts.state = DeviceState.TIMEOUT if getprop.status is None else DeviceState.ERROR
+        facts.action = (
+            f"The phone did not answer `getprop` ({getprop.problem or f'exit {getprop.status}'}): unlock it, "
+            "check the cable, and inspect again."
+        )
+        return
+    props = parse_getprop(getprop.stdout)
+    _from_props(facts, props, session.ref.device_id)
+    sdk = sdk_level(props) or 30
+    results = await asyncio.gather(
+        read_imeis(session.run, sdk, _slot_count(props), props),
+        session.run(command("dumpsys", "account")),
+        session.run(command("settings", "get", "secure", "user_setup_complete")),
+        session.run(command("settings", "get", "global", "device_provisioned")),
+        session.run(command("dumpsys", "battery")),
+        session.run(command("df", "/data")),
+        return_exceptions=True,
+    )
+    imeis, accounts, setup, provisioned, battery, storage = results
+    if not isinstance(imeis, BaseException):
+        facts.imei, facts.imei2 = imeis
+    if isinstance(accounts, CommandResult):
+        facts.owner_lock, facts.owner_accounts = android_dumps.accounts(accounts)
+    if isinstance(setup, CommandResult) and isinstance(provisioned, CommandResult):
+        facts.setup_complete = android_dumps.setup_complete(setup, provisioned)
+    if isinstance(battery, CommandResult):
+        facts.battery_level_pct, facts.battery_health_pct = android_dumps.battery(battery)
+    if isinstance(storage, CommandResult):
+        facts.storage_bytes = android_dumps.storage(storage)
+    for outcome in results:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+def _from_props(facts: DeviceFacts, props: dict[str, str], adb_serial: str) -> None:
+    facts.serial = android_identity.serial(props, adb_serial)
+    identity = android_identity.identity(props)
+    facts.manufacturer, facts.brand, facts.model_id = (
+        identity["manufacturer"],
+        identity["brand"],
+        identity["model_id"],
+    )
+    software = android_identity.software(props)
+    facts.os_version, facts.os_build, facts.security_patch = (
+        software["os_version"],
+        software["os_build"],
+        software["security_patch"],
+    )
+    facts.bootloader_unlocked = android_identity.bootloader_unlocked(props)
+    sold = android_carrier.sold_for(props)
+    facts.sold_by = sold.sold_by
+    facts.sales_region = sold.sales_region
+    named = sold.model_name or android_identity.marketing_name(props)
+    if named is None and facts.model_id.known and facts.model_id.value:
+        named = Fact.measured(
+            facts.model_id.value, facts.model_id.source, "no marketing name: the model number"
+        )
+    if named is not None:
+        facts.model_name = named
+    facts.sim_state = android_carrier.sim_state(props)
+    facts.sim_carrier = android_carrier.sim_carrier(props)
+    facts.sim_locked = android_carrier.sim_locked(props, sold)
+
+
+def _slot_count(props: dict[str, str]) -> int:
+    configured = SLOT_CONFIGS.get(props.get("persist.radio.multisim.config", "").strip().lower())
+    count = props.get("ro.telephony.sim.count", "")
+    return max(configured or 1, len(slots(props, "gsm.sim.state")), int(count) if count.isdigit() else 1)

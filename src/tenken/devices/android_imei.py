@@ -1,0 +1,183 @@
+"""IMEIs through `service call iphonesubinfo`, with the transaction codes of the phone's API level.
+
+Every answer is decoded from the Parcel words (OK / null / exception) and validated (15 digits, Luhn,
+not all zeros): firmware that shifted the codes answers something else at the expected code, so the
+neighbouring codes are tried with the same arguments. Vendor properties are the last resort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from tenken.devices.android_commands import CommandResult, Runner, command, unavailable
+from tenken.devices.android_parcel import ParcelReply, ReplyKind, decode_reply
+from tenken.devices.android_props import first
+from tenken.facts import Fact
+from tenken.imei import is_valid_imei
+
+SHELL_PACKAGE = "com.android.shell"  # the only calling package the shell uid may name (Android 10+)
+SCAN_CODES = range(1, 7)  # read-only getters near the IMEI methods on every known table
+MANUAL = "dial *#06# on the phone (or read the SIM tray label) and type the IMEI"
+
+VENDOR_PROPS = {
+    0: (
+        "ro.ril.oem.imei1",
+        "ro.ril.oem.imei",
+        "persist.radio.imei1",
+        "persist.radio.imei",
+        "ril.imei",
+        "ro.gsm.imei",
+    ),
+    1: ("ro.ril.oem.imei2", "persist.radio.imei2"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    code: int
+    args: tuple[str, ...]
+
+    def line(self) -> str:
+        return command("service", "call", "iphonesubinfo", str(self.code), *self.args)
+
+
+@dataclass(slots=True)
+class _Attempts:
+    seen: list[tuple[Call, ParcelReply]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return "; ".join(f"code {call.code} {reply.describe()}" for call, reply in self.seen[:4])
+
+
+class _CommandFailed(Exception):
+    """`service` itself failed (missing on this firmware, timed out): asking again will not help."""
+
+    def __init__(self, result: CommandResult) -> None:
+        super().__init__(result.command)
+        self.result = result
+
+
+def slot_args(sdk: int, slot: int) -> tuple[str, ...]:
+    if sdk <= 21:
+        return ("i64", str(slot + 1))  # Android 5.0: long subscription id, usually slot + 1
+    return ("i32", str(slot), "s16", SHELL_PACKAGE)
+
+
+def expected_calls(sdk: int, slot: int) -> list[Call]:
+    """The calls that give this slot's IMEI on a phone of this API level, best first."""
+    if sdk <= 21:
+        by_slot = Call(3, slot_args(sdk, slot))
+        return [Call(1, ()), by_slot] if slot == 0 else [by_slot, Call(2, slot_args(sdk, slot))]
+    slot_code = 4 if sdk >= 30 else 3
+    by_slot = Call(slot_code, slot_args(sdk, slot))
+    return [Call(1, ("s16", SHELL_PACKAGE)), by_slot] if slot == 0 else [by_slot]
+
+
+def scan_calls(sdk: int, slot: int, tried: list[Call]) -> list[Call]:
+    """Neighbouring codes with the same argument shapes, nearest to the expected code first."""
+    shapes = expected_calls(sdk, slot)
+    calls: list[Call] = []
+    for expected in shapes:
+        for code in sorted(SCAN_CODES, key=lambda c: (abs(c - expected.code), c)):
+            call = Call(code, expected.args)
+            if call not in tried and call not in calls:
+                calls.append(call)
+    return calls
+
+
+async def _ask(run: Runner, call: Call, attempts: _Attempts) -> str | None:
+    result = await run(call.line())
+    if not result.ok:
+        raise _CommandFailed(result)
+    reply = decode_reply(result.stdout)
+    attempts.seen.append((call, reply))
+    if reply.kind is ReplyKind.OK and reply.value is not None and is_valid_imei(reply.value.strip()):
+        return reply.value.strip()
+    return None
+
+
+async def read_slot(run: Runner, sdk: int, slot: int, exclude: str | None = None) -> Fact[str]:
+    attempts = _Attempts()
+    calls = expected_calls(sdk, slot)
+    try:
+        for index, call in enumerate(calls):
+            value = await _ask(run, call, attempts)
+            if value is not None and value != exclude:
+                fallback = f" (code {calls[0].code} {attempts.seen[0][1].describe()})" if index else ""
+                return Fact.measured(value, call.line(), f"API {sdk} code {call.code}{fallback}")
+        for call in scan_calls(sdk, slot, calls):
+            value = await _ask(run, call, attempts)
+            if value is not None and value != exclude:
+                return Fact.measured(
+                    value,
+                    call.line(),
+                    f"service codes shifted on this firmware: expected code {calls[0].code} "
+                    f"{attempts.seen[0][1].describe()}; found at code {call.code}",
+                )
+    except _CommandFailed as failed:
+        return _as_str(unavailable(failed.result, MANUAL))
+    return Fact.unknown(calls[0].line(), _why_not(attempts, len(calls)) + f"; {MANUAL}")
+
+
+def _why_not(attempts: _Attempts, expected: int) -> str:
+    """Explain from the expected calls' replies; the scan's answers to misshaped calls are noise."""
+    replies = [reply for _, reply in attempts.seen[:expected]]
+    kinds = {reply.kind for reply in replies}
+    if kinds == {ReplyKind.NULL}:
+        return (
+            "iphonesubinfo answered null: no IMEI to give (modem not ready, no radio, or a Wi-Fi-only model)"
+        )
+    if ReplyKind.EXCEPTION in kinds and ReplyKind.OK not in kinds:
+        message = next(reply.message for reply in replies if reply.kind is ReplyKind.EXCEPTION)
+        return f"iphonesubinfo refused the shell: {message}"
+    return f"no valid IMEI in the answers ({attempts.summary()})"
+
+
+def _as_str(fact: Fact[object]) -> Fact[str]:
+    return Fact.unknown(fact.source, fact.note)
+
+
+def from_vendor_props(props: Mapping[str, str], slot: int, exclude: str | None) -> Fact[str] | None:
+    for key in VENDOR_PROPS.get(slot, ()):
+        found = first(props, key)
+        if found and is_valid_imei(found[1]) and found[1] != exclude:
+            return Fact.measured(found[1], f"property {key}", "iphonesubinfo gave no IMEI; vendor property")
+    return None
+
+
+async def read_dumpsys(run: Runner) -> Fact[str]:
+    """Android 4.4 and older print the IMEI in `dumpsys iphonesubinfo`."""
+    line = command("dumpsys", "iphonesubinfo")
+    result = await run(line)
+    if not result.ok:
+        return _as_str(unavailable(result, MANUAL))
+    for text in result.stdout.splitlines():
+        name, _, value = text.partition("=")
+        if name.strip() == "Device ID" and is_valid_imei(value.strip()):
+            return Fact.measured(value.strip(), line, "Android 4.4 or older")
+    return Fact.unknown(line, f"no valid Device ID in the dump; {MANUAL}")
+
+
+async def read_imeis(
+    run: Runner, sdk: int, slot_count: int, props: Mapping[str, str]
+) -> tuple[Fact[str], Fact[str]]:
+    """(IMEI, IMEI2). IMEI2 is asked only of multi-SIM phones."""
+    if sdk <= 19:
+        primary = await read_dumpsys(run)
+    else:
+        primary = await read_slot(run, sdk, 0)
+    if not primary.known:
+        primary = from_vendor_props(props, 0, None) or primary
+    if slot_count < 2:
+        return primary, Fact.unknown(
+            "persist.radio.multisim.config", "the phone reports one SIM slot: no second IMEI asked"
+        )
+    exclude = primary.value if primary.known else None
+    if sdk <= 19:
+        secondary: Fact[str] = Fact.unknown("dumpsys iphonesubinfo", f"Android 4.4 shows one IMEI; {MANUAL}")
+    else:
+        secondary = await read_slot(run, sdk, 1, exclude)
+    if not secondary.known:
+        secondary = from_vendor_props(props, 1, exclude) or secondary
+    return primary, secondary
