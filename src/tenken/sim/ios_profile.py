@@ -1,0 +1,374 @@
+"""Simulated iPhone profiles: what a phone answers (lockdown values per domain, battery, MCInstall) and
+how it behaves (pairing, locks, latency, unplugging).
+
+A profile is one file:
+- TOML or JSON in tenken's layout (docs/ios.md): `[values]`, `[domains."…"]`, `[battery]`, `[mcinstall]`,
+  `[phone]` shortcuts, `[behaviour]`, and `base` to start from another profile or a raw dump;
+- a raw `ideviceinfo -x` plist (XML or binary), taken as the default domain of a paired phone;
+- plain `ideviceinfo` text output, parsed back into values (types are guessed, see _TEXT_INTEGERS).
+Bundled profiles (src/tenken/sim/profiles/ios/*.toml) are named by their file stem.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import plistlib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from stdnum import luhn
+
+TRUST_ANSWERS = ("accept", "deny", "never")
+SIM_STATUS = {
+    "none": ("kCTSIMSupportSIMStatusNotInserted", "kCTSIMSupportSIMTrayInsertedNoSIM"),
+    "ready": ("kCTSIMSupportSIMStatusReady", "kCTSIMSupportSIMTrayInsertedWithSIM"),
+    "refused": ("kCTSIMSupportSIMStatusOperatorLocked", "kCTSIMSupportSIMTrayInsertedWithSIM"),
+    "pin-locked": ("kCTSIMSupportSIMStatusPINLocked", "kCTSIMSupportSIMTrayInsertedWithSIM"),
+}
+FMIP = "com.apple.fmip"
+CHAPERONE = "com.apple.mobile.chaperone"
+PURPLEBUDDY = "com.apple.purplebuddy"
+
+
+class ProfileError(ValueError):
+    """A profile cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    paired: bool = True  # usbmuxd already holds a pair record the phone accepts
+    trust: str = "accept"  # the Trust dialog's answer: accept, deny, never (left on screen)
+    trust_after_polls: int = 0  # Pair answers PairingDialogResponsePending this many times first
+    screen_locked: bool = False  # Pair and StartService answer PasswordProtected
+    before_first_unlock: bool = False  # rebooted, not unlocked since: StartSession answers PasswordProtected
+    latency_ms: float = 0.0  # added to every device round trip
+    unplug_after_requests: int = 0  # detach right after answering this many requests (0: never)
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneProfile:
+    name: str
+    values: dict[str, Any]  # lockdown's default domain, exactly as GetValue() returns it
+    domains: dict[str, dict[str, Any]] = field(default_factory=dict)
+    battery: dict[str, Any] = field(default_factory=dict)  # IORegistry IOPMPowerSource properties
+    cloud_configuration: dict[str, Any] = field(default_factory=dict)  # MCInstall GetCloudConfiguration
+    installed_profiles: list[dict[str, Any]] = field(default_factory=list)  # MCInstall GetProfileList
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    location_id: int | None = None  # USB LocationID; the simulator numbers ports when absent
+    description: str = ""
+
+    @property
+    def udid(self) -> str:
+        return str(self.values["UniqueDeviceID"])
+
+    def clone(self, index: int) -> PhoneProfile:
+        """The same phone model with its own identifiers: copy `index` (≥1) of a profile."""
+        if index == 0:
+            return self
+        values = copy.deepcopy(self.values)
+        values["UniqueDeviceID"] = _vary_hex(self.udid, index)
+        for key in ("SerialNumber", "MLBSerialNumber"):
+            if isinstance(values.get(key), str):
+                values[key] = _vary_alnum(values[key], index)
+        for key in ("InternationalMobileEquipmentIdentity", "InternationalMobileEquipmentIdentity2"):
+            if isinstance(values.get(key), str) and len(values[key]) == 15:
+                values[key] = _vary_imei(values[key], index)
+        if isinstance(values.get("MobileEquipmentIdentifier"), str) and "InternationalMobileEquipmentIdentity" in values:
+            values["MobileEquipmentIdentifier"] = values["InternationalMobileEquipmentIdentity"][:14]
+        if isinstance(values.get("UniqueChipID"), int):
+            values["UniqueChipID"] += index
+        location = None if self.location_id is None else self.location_id + index
+        return replace(self, name=f"{self.name}#{index}", values=values, location_id=location)
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def _bundled() -> Traversable:
+    return resources.files("tenken.sim").joinpath("profiles", "ios")
+
+
+def bundled_names() -> list[str]:
+    return sorted(entry.name.removesuffix(".toml") for entry in _bundled().iterdir() if entry.name.endswith(".toml"))
+
+
+def resolve(reference: str, relative_to: Path | None = None) -> Path:
+    """A profile file from a path, or from a bundled profile's name ("iphone13-docomo")."""
+    candidate = Path(reference).expanduser()
+    if relative_to is not None and not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if candidate.is_file():
+        return candidate
+    bundled = _bundled().joinpath(f"{reference}.toml")
+    if bundled.is_file():
+        return Path(str(bundled))
+    raise ProfileError(
+        f"no profile {reference!r}: not a file, and not one of the bundled profiles ({', '.join(bundled_names())})"
+    )
+
+
+def load(reference: str) -> PhoneProfile:
+    return load_file(resolve(reference))
+
+
+def load_file(path: Path, _seen: frozenset[Path] = frozenset()) -> PhoneProfile:
+    path = path.resolve()
+    if path in _seen:
+        raise ProfileError(f"{path}: `base` refers back to itself")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ProfileError(f"{path}: cannot be read ({error.strerror})") from None
+    name = path.stem
+    stripped = raw.lstrip()
+    if stripped.startswith((b"<?xml", b"<plist", b"bplist00")):
+        return PhoneProfile(name, _plist_values(raw, path))
+    text = _decode_text(raw, path)
+    if path.suffix == ".toml":
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ProfileError(f"{path}: not valid TOML: {error}") from None
+        return _from_document(name, document, path, _seen | {path})
+    if stripped.startswith(b"{"):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ProfileError(f"{path}: not valid JSON: {error}") from None
+        return _from_document(name, document, path, _seen | {path})
+    return PhoneProfile(name, _require_identity(parse_ideviceinfo_text(text), path))
+
+
+def _decode_text(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not UTF-8 text, and not a plist") from None
+
+
+def _plist_values(raw: bytes, path: Path) -> dict[str, Any]:
+    try:
+        values = plistlib.loads(raw)
+    except (plistlib.InvalidFileException, ValueError) as error:
+        raise ProfileError(f"{path}: not a valid plist: {error}") from None
+    if not isinstance(values, dict):
+        raise ProfileError(f"{path}: the plist is not a dictionary of lockdown values")
+    return _require_identity(values, path)
+
+
+def _require_identity(values: dict[str, Any], path: Path) -> dict[str, Any]:
+    for key in ("UniqueDeviceID", "ProductType", "ProductVersion"):
+        if not isinstance(values.get(key), str) or not values[key]:
+            raise ProfileError(f"{path}: lockdown value {key} is missing; a phone cannot be simulated without it")
+    return values
+
+
+_SECTIONS = {"description", "base", "values", "domains", "battery", "mcinstall", "phone", "behaviour", "usb"}
+
+
+def _from_document(name: str, document: Mapping[str, Any], path: Path, seen: frozenset[Path]) -> PhoneProfile:
+    unknown = set(document) - _SECTIONS
+    if unknown:
+        raise ProfileError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; see docs/ios.md")
+    document = _decode_data(document)
+    if "base" in document:
+        base = load_file(resolve(str(document["base"]), relative_to=path.parent), seen)
+    else:
+        base = PhoneProfile(name, {})
+    values = {**base.values, **_table(document, "values", path)}
+    domains = copy.deepcopy(base.domains)
+    for domain, table in _table(document, "domains", path).items():
+        if not isinstance(table, dict):
+            raise ProfileError(f"{path}: domains.{domain} must be a table of keys")
+        domains[domain] = {**domains.get(domain, {}), **table}
+    mcinstall = _table(document, "mcinstall", path)
+    usb = _table(document, "usb", path)
+    profile = PhoneProfile(
+        name=name,
+        values=values,
+        domains=domains,
+        battery={**base.battery, **_table(document, "battery", path)},
+        cloud_configuration=dict(mcinstall.get("cloud_configuration", base.cloud_configuration)),
+        installed_profiles=list(mcinstall.get("profiles", base.installed_profiles)),
+        behaviour=_behaviour(base.behaviour, _table(document, "behaviour", path), path),
+        location_id=usb.get("location_id", base.location_id),
+        description=str(document.get("description", base.description)),
+    )
+    profile = _apply_shortcuts(profile, _table(document, "phone", path), path)
+    _require_identity(profile.values, path)
+    return profile
+
+
+def _table(document: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
+    table = document.get(key, {})
+    if not isinstance(table, dict):
+        raise ProfileError(f"{path}: [{key}] must be a table")
+    return table
+
+
+def _behaviour(base: Behaviour, table: dict[str, Any], path: Path) -> Behaviour:
+    fields = {name: getattr(base, name) for name in Behaviour.__slots__}
+    for key, value in table.items():
+        if key not in fields:
+            raise ProfileError(f"{path}: unknown behaviour {key!r}; known: {', '.join(fields)}")
+        expected = type(fields[key])
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ProfileError(f"{path}: behaviour {key} must be {expected.__name__}, got {value!r}")
+        fields[key] = value
+    if fields["trust"] not in TRUST_ANSWERS:
+        raise ProfileError(f"{path}: behaviour trust must be one of {', '.join(TRUST_ANSWERS)}")
+    return Behaviour(**fields)
+
+
+def _apply_shortcuts(profile: PhoneProfile, phone: dict[str, Any], path: Path) -> PhoneProfile:
+    """[phone] switches that set every lockdown value a real phone changes together."""
+    known = {"find_my", "activated", "setup_assistant", "supervised", "sim"}
+    unknown = set(phone) - known
+    if unknown:
+        raise ProfileError(f"{path}: unknown [phone] switch(es) {', '.join(sorted(unknown))}")
+    values, domains = profile.values, profile.domains
+    cloud = dict(profile.cloud_configuration)
+    if "activated" in phone:
+        values["ActivationState"] = "Activated" if phone["activated"] else "Unactivated"
+    if "find_my" in phone:
+        domains.setdefault(FMIP, {})["IsAssociated"] = bool(phone["find_my"])
+        nvram = dict(values.get("NonVolatileRAM", {}))
+        nvram["fm-activation-locked"] = b"YES" if phone["find_my"] else b"NO"
+        values["NonVolatileRAM"] = nvram
+    if phone.get("setup_assistant"):
+        # At "Hello" an erased phone reads false for both Find My flags, activation-locked or not.
+        domains.setdefault(PURPLEBUDDY, {})["SetupDone"] = False
+        domains.setdefault(FMIP, {})["IsAssociated"] = False
+        nvram = dict(values.get("NonVolatileRAM", {}))
+        nvram["fm-activation-locked"] = b"NO"
+        values["NonVolatileRAM"] = nvram
+    elif "setup_assistant" in phone:
+        domains.setdefault(PURPLEBUDDY, {})["SetupDone"] = True
+    if "supervised" in phone:
+        domains.setdefault(CHAPERONE, {})["DeviceIsChaperoned"] = bool(phone["supervised"])
+        cloud["IsSupervised"] = bool(phone["supervised"])
+    if "sim" in phone:
+        if phone["sim"] not in SIM_STATUS:
+            raise ProfileError(f"{path}: [phone] sim must be one of {', '.join(SIM_STATUS)}")
+        values["SIMStatus"], values["SIMTrayStatus"] = SIM_STATUS[phone["sim"]]
+        if phone["sim"] == "none":
+            values["CarrierBundleInfoArray"] = []
+    return replace(profile, values=values, domains=domains, cloud_configuration=cloud)
+
+
+def _decode_data(value: Any) -> Any:
+    """`{"$data" = "<base64>"}` → bytes, for plist data values in TOML and JSON profiles."""
+    if isinstance(value, dict):
+        if set(value) == {"$data"} and isinstance(value["$data"], str):
+            return base64.b64decode(value["$data"])
+        return {key: _decode_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decode_data(item) for item in value]
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- ideviceinfo text
+
+# Plain `ideviceinfo` prints every scalar the same way; these keys are integers or reals in lockdown.
+# Everything else stays a string, so identifiers (IMEI, MCC "440", DeviceColor "1") keep their form.
+_TEXT_INTEGERS = frozenset({
+    "AKeyStatus", "BasebandCertId", "BasebandChipID", "BoardId", "CertID", "ChipID", "DieID", "FusingStatus",
+    "PRIVersion_Major", "PRIVersion_Minor", "PRIVersion_ReleaseNo", "PairRecordProtectionClass",
+    "SKeyStatus", "SupportedDeviceFamilies", "UniqueChipID", "kCTPostponementInfoPRLName",
+})
+_TEXT_REALS = frozenset({"TimeIntervalSince1970", "TimeZoneOffsetFromUTC"})
+_TEXT_LINE = re.compile(r"^(?P<indent> *)(?P<key>[^:\[]+?|\d+)(?:\[(?P<count>\d+)\])?:(?: (?P<value>.*))?$")
+
+
+def parse_ideviceinfo_text(text: str) -> dict[str, Any]:
+    """The values dict back from `ideviceinfo` text output (one space of indent per nesting level)."""
+    lines = [line.rstrip("\r") for line in text.splitlines() if line.strip()]
+    position = 0
+
+    def block(depth: int, owner: str) -> tuple[dict[str, Any], list[Any]]:
+        nonlocal position
+        mapping: dict[str, Any] = {}
+        items: list[Any] = []
+        while position < len(lines):
+            match = _TEXT_LINE.match(lines[position])
+            if match is None:
+                raise ProfileError(f"not ideviceinfo output: cannot read line {position + 1}: {lines[position]!r}")
+            indent = len(match["indent"])
+            if indent < depth:
+                break
+            if indent > depth:
+                raise ProfileError(f"ideviceinfo text: unexpected indent at line {position + 1}")
+            position += 1
+            key, value = match["key"], match["value"]
+            nested_follows = position < len(lines) and _indent(lines[position]) > depth
+            if match["count"] is not None:
+                parsed: Any = block(depth + 1, key)[1]
+            elif nested_follows and not value:
+                children, elements = block(depth + 1, key)
+                parsed = children if children else elements
+            else:
+                parsed = _text_scalar(owner if key.isdigit() else key, value or "")
+            if key.isdigit() and depth > 0 and owner:
+                items.append(parsed)
+            else:
+                mapping[key] = parsed
+        return mapping, items
+
+    values, _ = block(0, "")
+    return values
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _text_scalar(key: str, value: str) -> Any:
+    if value in ("true", "false"):
+        return value == "true"
+    try:
+        if key in _TEXT_INTEGERS:
+            return int(value)
+        if key in _TEXT_REALS:
+            return float(value)
+    except ValueError:
+        pass
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- clones
+
+
+def _vary_hex(text: str, index: int) -> str:
+    width = 6
+    head, tail = text[:-width], text[-width:]
+    number = (int(tail, 16) + index * 0x1011) % (16**width) if re.fullmatch(r"[0-9A-Fa-f]+", tail) else index
+    digits = f"{number:0{width}X}"
+    return head + (digits.lower() if tail.islower() else digits)
+
+
+def _vary_alnum(text: str, index: int) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    head, tail = text[:-3], text[-3:]
+    number = sum(alphabet.index(char) * 34**place for place, char in enumerate(reversed(tail)) if char in alphabet)
+    number = (number + index) % 34**3
+    digits = ""
+    for _ in range(3):
+        number, rest = divmod(number, 34)
+        digits = alphabet[rest] + digits
+    return head + digits
+
+
+def _vary_imei(imei: str, index: int) -> str:
+    # Steps of 1000 keep a copy's IMEI clear of the original's IMEI2 (usually the next serial).
+    body = imei[:8] + f"{(int(imei[8:14]) + index * 1000) % 1_000_000:06d}"
+    return body + str(luhn.calc_check_digit(body))
