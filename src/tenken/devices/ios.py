@@ -1,0 +1,287 @@
+"""iPhones over usbmuxd and lockdown, through pymobiledevice3.
+
+discover() lists the phones usbmuxd sees, with the USB LocationID that names the hub port. inspect()
+opens one lockdown connection per phone, pairs when needed (the Trust dialog, within the pairing
+timeout), reads the values, Find My, supervision and storage domains, then MCInstall and the
+diagnostics relay concurrently. Each call runs under asyncio.timeout: lockdown reads have none of
+their own. States a technician must act on (trust, unlock, replug) come back as DeviceFacts.state with
+an action, never as exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from pymobiledevice3.exceptions import (
+    ConnectionFailedToUsbmuxdError,
+    ConnectionTerminatedError,
+    DeviceNotFoundError,
+    LockdownError,
+    MuxException,
+    NoDeviceConnectedError,
+    PasswordRequiredError,
+    PyMobileDevice3Exception,
+)
+from pymobiledevice3.lockdown import LockdownClient, create_using_usbmux
+from pymobiledevice3.services.diagnostics import DiagnosticsService
+from pymobiledevice3.services.mobile_config import MobileConfigService
+
+from tenken.config import Settings
+from tenken.devices import ios_facts
+from tenken.devices.ios_facts import QUERIES, Reading, Unread
+from tenken.devices.ios_pairing import PairingRefused, pair, records_folder, save_record, station_identity
+from tenken.devices.ios_usbmux import describe, list_attached, save_pair_record, usbmux_address
+from tenken.errors import TransportUnavailable
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
+
+log = logging.getLogger(__name__)
+
+LABEL = "tenken"
+# The phone or its cable went away mid-read (pymobiledevice3 reconnects once, then gives up with one of these).
+CONNECTION_LOST = (
+    ConnectionTerminatedError,
+    DeviceNotFoundError,
+    NoDeviceConnectedError,
+    MuxException,
+    asyncio.IncompleteReadError,
+    OSError,
+)
+
+ACTIONS = {
+    DeviceState.NOT_PAIRED: "The phone does not trust this computer and pairing is off (ios.pair_timeout = 0). "
+    "Set a pairing timeout, unlock the phone and tap “Trust” when it asks.",
+    DeviceState.WAITING_FOR_TRUST: "Unlock the phone, tap “Trust” on “Trust This Computer?” and enter the "
+    "passcode, then inspect again.",
+    DeviceState.TRUST_DENIED: "“Don't Trust” was tapped. Unplug and replug the phone so it asks again, then tap "
+    "“Trust”.",
+    DeviceState.LOCKED: "The screen is locked. Unlock the phone (enter its passcode), then inspect again.",
+    DeviceState.BEFORE_FIRST_UNLOCK: "The phone restarted and has not been unlocked since. Enter the passcode "
+    "once, then inspect again.",
+    DeviceState.UNPLUGGED: "The phone was unplugged during the read. Plug it back in (check the cable and the "
+    "hub port) and inspect again.",
+    DeviceState.TIMEOUT: "The phone stopped answering. Unplug it, plug it back in and inspect again.",
+}
+
+
+async def discover(settings: Settings) -> list[DeviceRef]:
+    """Every iPhone usbmuxd sees over USB, with its UDID and LocationID."""
+    address = usbmux_address(settings.ios.usbmux)
+    try:
+        async with asyncio.timeout(settings.ios.timeout):
+            phones = await list_attached(address)
+    except (MuxException, OSError, TimeoutError) as error:
+        reason = "no answer" if isinstance(error, TimeoutError) else _reason(error)
+        raise TransportUnavailable(
+            f"usbmuxd is not reachable at {describe(address)} ({reason}): install and start usbmuxd "
+            "(apt install usbmuxd), or give its address with --usbmux HOST:PORT or USBMUXD_SOCKET_ADDRESS"
+        ) from None
+    return [
+        DeviceRef(
+            Platform.IOS,
+            phone.udid,
+            usb_location=f"0x{phone.location_id:08x}" if phone.location_id is not None else None,
+            transport_state=phone.connection_type,
+        )
+        for phone in phones
+        # A phone synced over Wi-Fi is listed as "Network" too; a station inspects what is on its ports.
+        if phone.connection_type == "USB"
+    ]
+
+
+async def inspect(ref: DeviceRef, settings: Settings) -> DeviceFacts:
+    """Read one iPhone. Whatever happens, the result is DeviceFacts with a state and, if needed, an action."""
+    return await _Inspection(ref, settings).run()
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+class _Inspection:
+    def __init__(self, ref: DeviceRef, settings: Settings) -> None:
+        self.ref = ref
+        self.settings = settings
+        self.address = usbmux_address(settings.ios.usbmux)
+        self.timeout = settings.ios.timeout
+        self.facts = DeviceFacts(ref)
+        self.lockdown: LockdownClient | None = None
+        self.phase = "connect"
+
+    def _state(self, state: DeviceState, detail: str = "") -> DeviceFacts:
+        self.facts.state = state
+        self.facts.action = ACTIONS.get(state, "") + (f" ({detail})" if detail else "")
+        return self.facts
+
+    async def run(self) -> DeviceFacts:
+        try:
+            return await self._run()
+        except PasswordRequiredError:
+            if self.phase == "connect":
+                return self._state(DeviceState.BEFORE_FIRST_UNLOCK)
+            return self._state(DeviceState.LOCKED)
+        except TimeoutError:
+            return await self._lost("no answer within the timeout", timed_out=True)
+        except ConnectionFailedToUsbmuxdError as error:
+            self.facts.state = DeviceState.ERROR
+            self.facts.action = (
+                f"usbmuxd at {describe(self.address)} stopped answering ({_reason(error)}); restart it."
+            )
+            return self.facts
+        except CONNECTION_LOST as error:
+            return await self._lost(_reason(error))
+        except PyMobileDevice3Exception as error:
+            self.facts.state = DeviceState.ERROR
+            self.facts.action = f"The phone answered something unexpected ({_reason(error)}). Inspect again."
+            return self.facts
+        finally:
+            if self.lockdown is not None:
+                with contextlib.suppress(Exception):
+                    await self.lockdown.close()
+
+    async def _lost(self, reason: str, *, timed_out: bool = False) -> DeviceFacts:
+        """Tell an unplugged phone from a silent or broken connection."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                present = any(phone.udid == self.ref.device_id for phone in await list_attached(self.address))
+        except (MuxException, OSError, TimeoutError):
+            present = True  # usbmuxd itself is in trouble: do not claim the phone was pulled
+        if not present:
+            return self._state(DeviceState.UNPLUGGED)
+        if timed_out:
+            return self._state(DeviceState.TIMEOUT, f"{reason}: {self.timeout:g} s per request")
+        self.facts.state = DeviceState.ERROR
+        self.facts.action = (
+            f"The connection to the phone broke ({reason}) though it is still attached. Inspect again; "
+            "try another cable or port if it repeats."
+        )
+        return self.facts
+
+    async def _run(self) -> DeviceFacts:
+        folder = records_folder(self.settings.data_path)
+        async with asyncio.timeout(self.timeout):
+            self.lockdown = lockdown = await create_using_usbmux(
+                serial=self.ref.device_id,
+                label=LABEL,
+                autopair=False,
+                pairing_records_cache_folder=folder,
+                usbmux_address=self.address,
+            )
+        if not lockdown.paired:
+            ios_facts.fill(self.facts, Reading(dict(lockdown.all_values), in_session=False))
+            refusal = await self._pair(lockdown, folder)
+            if refusal is not None:
+                return refusal
+        self.phase = "read"
+        return await self._read(lockdown)
+
+    async def _pair(self, lockdown: LockdownClient, folder: Path) -> DeviceFacts | None:
+        """Pair and open the session; a DeviceFacts with the state when the phone does not pair."""
+        pair_timeout = self.settings.ios.pair_timeout
+        if pair_timeout <= 0:
+            return self._state(DeviceState.NOT_PAIRED)
+        self.phase = "pair"
+        identity = await asyncio.to_thread(station_identity, folder)
+        try:
+            record = await pair(lockdown, identity, pair_timeout=pair_timeout, call_timeout=self.timeout)
+        except PairingRefused as refusal:
+            return self._refused(refusal.error, pair_timeout)
+        data = save_record(folder, self.ref.device_id, record)
+        mux_device = lockdown.service.mux_device
+        if mux_device is not None:
+            # usbmuxd keeps it for the other tools on this machine (ideviceinfo…); ours is the copy that counts.
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await save_pair_record(self.address, self.ref.device_id, mux_device.devid, data)
+            except (MuxException, OSError, TimeoutError) as error:
+                log.warning(
+                    "usbmuxd did not keep the pair record of %s: %s", self.ref.device_id, _reason(error)
+                )
+        lockdown.pair_record = record
+        async with asyncio.timeout(self.timeout):
+            if not await lockdown.validate_pairing():
+                self.facts.state = DeviceState.NOT_PAIRED
+                self.facts.action = (
+                    "The phone paired but then refused the session. Unplug, replug and inspect again."
+                )
+                return self.facts
+        return None
+
+    def _refused(self, error: str, pair_timeout: float) -> DeviceFacts:
+        if error == "PairingDialogResponsePending":
+            return self._state(DeviceState.WAITING_FOR_TRUST, f"waited {pair_timeout:g} s")
+        if error == "UserDeniedPairing":
+            return self._state(DeviceState.TRUST_DENIED)
+        if error == "PasswordProtected":
+            return self._state(DeviceState.LOCKED)
+        self.facts.state = DeviceState.NOT_PAIRED
+        self.facts.action = (
+            f"The phone refused to pair ({error}). Unplug it, plug it back in, unlock it and inspect again."
+        )
+        return self.facts
+
+    async def _read(self, lockdown: LockdownClient) -> DeviceFacts:
+        reading = Reading(dict(lockdown.all_values), in_session=True)
+        locked: list[str] = []
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._queries(lockdown, reading))
+                group.create_task(self._mcinstall(lockdown, reading, locked))
+                group.create_task(self._diagnostics(lockdown, reading, locked))
+        except BaseExceptionGroup as failures:
+            raise failures.exceptions[0] from None
+        ios_facts.fill(self.facts, reading)
+        if locked:
+            return self._state(DeviceState.LOCKED, f"{' and '.join(locked)} need the phone unlocked")
+        return self.facts
+
+    async def _call(self, awaitable: Any) -> Any:
+        async with asyncio.timeout(self.timeout):
+            return await awaitable
+
+    async def _queries(self, lockdown: LockdownClient, reading: Reading) -> None:
+        for query in QUERIES:
+            domain, _, key = query.partition("/")
+            try:
+                reading.queries[query] = await self._call(lockdown.get_value(domain, key or None))
+            except LockdownError as error:
+                reading.queries[query] = Unread(f"the phone answered {error.error or _reason(error)}")
+            if reading.queries[query] is None:
+                reading.queries[query] = Unread("the phone answered nothing")
+
+    async def _mcinstall(self, lockdown: LockdownClient, reading: Reading, locked: list[str]) -> None:
+        service = MobileConfigService(lockdown)
+        try:
+            await self._call(service.connect())
+            reading.cloud_configuration = await self._call(service.get_cloud_configuration()) or {}
+            reading.profile_list = await self._call(service.get_profile_list())
+        except PasswordRequiredError:
+            locked.append("MDM enrolment")
+            reading.cloud_configuration = reading.profile_list = Unread("the screen is locked")
+        except PyMobileDevice3Exception as error:
+            if isinstance(error, CONNECTION_LOST):
+                raise
+            reading.cloud_configuration = reading.profile_list = Unread(
+                f"MCInstall refused: {_reason(error)}"
+            )
+        finally:
+            await service.close()
+
+    async def _diagnostics(self, lockdown: LockdownClient, reading: Reading, locked: list[str]) -> None:
+        service = DiagnosticsService(lockdown)
+        try:
+            await self._call(service.connect())
+            reading.battery = await self._call(service.get_battery())
+        except PasswordRequiredError:
+            locked.append("battery health")
+            reading.battery = Unread("the screen is locked")
+        except PyMobileDevice3Exception as error:
+            if isinstance(error, CONNECTION_LOST):
+                raise
+            reading.battery = Unread(f"diagnostics relay refused: {_reason(error)}")
+        finally:
+            await service.close()
