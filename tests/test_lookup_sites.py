@@ -151,7 +151,7 @@ def test_a_carrier_that_is_down_is_unavailable_for_that_carrier_only(
             Carrier.RAKUTEN: Outcome.NOT_FOUND,
         }
         assert report.status is ImeiStatus.UNKNOWN  # a ○ elsewhere does not make an unread carrier clean
-        assert "au: unavailable" in report.summary
+        assert "au unavailable" in report.summary
 
     asyncio.run(run())
 

@@ -51,4 +51,4 @@ def test_one_carrier_asked_names_it() -> None:
 def test_unknown_is_never_clean_even_with_a_circle_elsewhere() -> None:
     report = combine(IMEI, results(docomo=OK_, au=Outcome.CAPTCHA_REQUIRED), asked_all=False)
     assert report.status is ImeiStatus.UNKNOWN
-    assert "au: captcha required" in report.summary
+    assert "au wants a CAPTCHA" in report.summary

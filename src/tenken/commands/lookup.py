@@ -121,7 +121,7 @@ def lookup(
     if as_json:
         emit_json([_json_row(report, row) for report, row in _with_rows(shown, bad)])
     else:
-        out.print(lookup_table(reports, [carrier.value for carrier in chosen]))
+        out.print(lookup_table(reports, [carrier.value for carrier in chosen], out.width))
         problems = problems_table(reports)
         if problems is not None:
             out.print(problems)

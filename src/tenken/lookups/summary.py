@@ -7,6 +7,13 @@ from collections.abc import Sequence
 from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, Outcome
 
 _KNOWN = (Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED)
+UNREAD = {
+    Outcome.UNAVAILABLE: "unavailable",
+    Outcome.CAPTCHA_REQUIRED: "wants a CAPTCHA",
+    Outcome.NEEDS_BROWSER: "needs a browser",
+    Outcome.PARSE_ERROR: "page not understood",
+    Outcome.INVALID_IMEI: "refused the IMEI",
+}
 
 
 def _names(results: Sequence[LookupResult]) -> str:
@@ -33,10 +40,8 @@ def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> Imei
         summary = f"△ at {_names(pending)}: instalments still running, may turn ×; re-check before listing{unread_note}"
     elif unread:
         status = ImeiStatus.UNKNOWN
-        reasons = "; ".join(
-            f"{result.carrier.value}: {result.outcome.value.replace('_', ' ')}" for result in unread
-        )
-        summary = f"not established ({reasons})"
+        reasons = ", ".join(f"{result.carrier.value} {UNREAD[result.outcome]}" for result in unread)
+        summary = f"not established: {reasons}"
     elif sold_by:
         status = ImeiStatus.CLEAN
         summary = f"sold by {_names([r for r in results if r.carrier in sold_by])}: ○ no restriction"

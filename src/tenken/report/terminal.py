@@ -120,28 +120,34 @@ def mark_cell(result: LookupResult) -> Text:
     return text
 
 
-def lookup_table(reports: list[ImeiReport], carriers: list[str]) -> Table:
-    """One row per IMEI, one column per carrier, then the combined status and what it means."""
+def lookup_table(reports: list[ImeiReport], carriers: list[str], width: int = 200) -> RenderableType:
+    """One row per IMEI, one column per carrier, the combined status and what it means.
+
+    On a narrow terminal the summaries follow the table as lines instead of a squeezed column.
+    """
+    inline = width >= 110
     cached = any(result.from_cache for report in reports for result in report.results)
     table = Table(box=box.SIMPLE_HEAD, caption="* from the cache" if cached else None, caption_justify="left")
     table.add_column("IMEI", no_wrap=True)
     for carrier in carriers:
         table.add_column(carrier, justify="center", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    table.add_column("summary", overflow="fold")
+    if inline:
+        table.add_column("summary", overflow="fold")
+    lines: list[RenderableType] = []
     for report in reports:
         by_carrier = {result.carrier.value: result for result in report.results}
         cells: list[Text] = []
         for carrier in carriers:
             result = by_carrier.get(carrier)
             cells.append(mark_cell(result) if result else Text(""))
-        table.add_row(
-            Text(report.imei),
-            *cells,
-            Text(report.status.value.replace("_", " "), style=STATUS_STYLE[report.status]),
-            Text(report.summary),
-        )
-    return table
+        status = Text(report.status.value.replace("_", " "), style=STATUS_STYLE[report.status])
+        if inline:
+            table.add_row(Text(report.imei), *cells, status, Text(report.summary))
+        else:
+            table.add_row(Text(report.imei), *cells, status)
+            lines.append(Text.assemble((report.imei, "bold"), "  ", report.summary))
+    return Group(table, *lines) if lines else table
 
 
 def problems_table(reports: list[ImeiReport]) -> Table | None:
