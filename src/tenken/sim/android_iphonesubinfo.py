@@ -22,6 +22,7 @@ class Modem:
 
     imeis: Sequence[str | None]
     software_version: str = "01"
+    deny_identifiers: bool = False  # firmware that refuses device identifiers even to the shell package
 
     def imei(self, slot: int) -> str | None:
         return self.imeis[slot] if 0 <= slot < len(self.imeis) else None
@@ -43,7 +44,11 @@ def _security(message: str) -> bytes:
     return bytes(parcel.data)
 
 
-def _checked(name: str, package: str | None, value: str | None) -> bytes:
+def _checked(name: str, package: str | None, value: str | None, modem: Modem) -> bytes:
+    if modem.deny_identifiers:
+        return _security(
+            f"{name}: The uid {SHELL_UID} does not meet the requirements to access device identifiers."
+        )
     if package != SHELL_PACKAGE:
         return _security(
             f"{name}: Package {package} does not belong to {SHELL_UID}"
@@ -54,7 +59,7 @@ def _checked(name: str, package: str | None, value: str | None) -> bytes:
 
 
 def _device_id(data: ParcelReader, modem: Modem) -> bytes:
-    return _checked("getDeviceId", data.read_string16(), modem.imei(0))
+    return _checked("getDeviceId", data.read_string16(), modem.imei(0), modem)
 
 
 def _device_id_no_package(data: ParcelReader, modem: Modem) -> bytes:
@@ -63,14 +68,14 @@ def _device_id_no_package(data: ParcelReader, modem: Modem) -> bytes:
 
 def _device_id_for_phone(data: ParcelReader, modem: Modem) -> bytes:
     slot = data.read_int32()
-    return _checked("getDeviceIdForPhone", data.read_string16(), modem.imei(slot))
+    return _checked("getDeviceIdForPhone", data.read_string16(), modem.imei(slot), modem)
 
 
 def _by_subscription(data: ParcelReader, modem: Modem) -> bytes:
     # Subscription ids start at 1 and are not slot numbers; a slot number here names no subscription.
     sub_id = data.read_int32()
     package = data.read_string16()
-    return _checked("getImeiForSubscriber", package, modem.imei(sub_id - 1) if sub_id > 0 else None)
+    return _checked("getImeiForSubscriber", package, modem.imei(sub_id - 1) if sub_id > 0 else None, modem)
 
 
 def _by_long_subscription(data: ParcelReader, modem: Modem) -> bytes:
@@ -80,11 +85,11 @@ def _by_long_subscription(data: ParcelReader, modem: Modem) -> bytes:
 
 def _nai(data: ParcelReader, modem: Modem) -> bytes:
     data.read_int32()
-    return _checked("getNaiForSubscriber", data.read_string16(), None)
+    return _checked("getNaiForSubscriber", data.read_string16(), None, modem)
 
 
 def _software_version(data: ParcelReader, modem: Modem) -> bytes:
-    return _checked("getDeviceSvn", data.read_string16(), modem.software_version)
+    return _checked("getDeviceSvn", data.read_string16(), modem.software_version, modem)
 
 
 def _vendor(data: ParcelReader, modem: Modem) -> bytes:

@@ -18,7 +18,7 @@ class Phone:
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
-        self.modem = Modem(profile.imeis)
+        self.modem = Modem(profile.imeis, deny_identifiers=profile.behaviour.deny_identifiers)
         tools: dict[str, Tool] = dict(COREUTILS)
         tools.update(
             {

@@ -55,6 +55,7 @@ class Behaviour:
     unplug_after_commands: int | None = None  # the cable is pulled when command K+1 arrives
     service_code_shift: int = 0  # vendor methods inserted before IPhoneSubInfo's own
     missing_commands: tuple[str, ...] = ()  # tools this firmware lacks (exit 127)
+    deny_identifiers: bool = False  # iphonesubinfo throws SecurityException even for com.android.shell
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +246,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
             ),
             service_code_shift=int(behaviour.service_code_shift),
             missing_commands=tuple(behaviour.missing_commands),
+            deny_identifiers=bool(behaviour.deny_identifiers),
         )
         battery_data = _table(data, "battery", origin)
         vendor = {str(k): str(v) for k, v in battery_data.pop("vendor", {}).items()}
