@@ -96,7 +96,7 @@ async def _command(host: SimHost, words: list[str], say: Say) -> bool:
             say(_describe(await host.attach(args[0], port)))
         elif verb in ("detach", "unplug") and len(args) == 1:
             serial = await (host.detach(args[0]) if verb == "detach" else host.unplug(args[0]))
-            say(f"{verb}ed {serial}")
+            say(f"{'detached' if verb == 'detach' else 'unplugged'} {serial}")
         elif verb == "list":
             for serial, device in host.devices.items():
                 profile = device.phone.profile

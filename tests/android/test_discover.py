@@ -1,0 +1,52 @@
+"""The adb server side of discovery: what a technician sees when it cannot be reached."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tenken.config import Settings
+from tenken.devices import android
+from tenken.errors import TransportUnavailable
+from tests.android.conftest import AdbServer, Phones, free_port
+
+
+def _settings(port: int, **android_keys: Any) -> Settings:
+    settings = Settings()
+    settings.android.adb_port = port
+    for key, value in android_keys.items():
+        setattr(settings.android, key, value)
+    return settings
+
+
+def test_missing_adb_binary_is_one_actionable_line(tmp_path: Path) -> None:
+    settings = _settings(free_port(), adb_path=str(tmp_path / "no-adb"))
+    with pytest.raises(TransportUnavailable, match=r"adb not found at .*android\.adb_path"):
+        asyncio.run(android.discover(settings))
+
+
+def test_remote_server_down(tmp_path: Path) -> None:
+    settings = _settings(free_port(), adb_host="192.0.2.1", timeout=0.3)
+    with pytest.raises(TransportUnavailable, match=r"no adb server answers at 192\.0\.2\.1"):
+        asyncio.run(android.discover(settings))
+
+
+def test_inspect_cli_reports_the_transport_problem(inspect_cli: Any, tmp_path: Path) -> None:
+    inspection = inspect_cli(
+        extra_env={"TENKEN_ANDROID_ADB_PATH": str(tmp_path / "no-adb")}, port=free_port()
+    )
+    assert inspection.exit_code == 3
+    assert "adb not found" in inspection.output
+    assert "Traceback" not in inspection.output
+
+
+def test_discover_reports_state_and_serial(phones: Phones, adb_server: AdbServer) -> None:
+    ready = phones.attach("so51c-docomo")
+    locked = phones.attach("so51c-docomo", behaviour={"unauthorized": True})
+    refs = {ref.device_id: ref for ref in asyncio.run(android.discover(_settings(adb_server.port)))}
+    assert refs[ready.serial].transport_state == "device"
+    assert refs[locked.serial].transport_state == "unauthorized"
+    assert refs[ready.serial].usb_location is None  # a TCP phone has no USB path

@@ -1,0 +1,127 @@
+"""`tenken sim android` as a technician runs it: serials printed, phones attached and detached at run time."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tenken.cli import cli
+from tests.android.conftest import AdbServer, free_port
+
+
+class _Process:
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def expect(self, prefix: str, within: float = 30) -> str:
+        deadline = time.monotonic() + within
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if line.startswith(prefix):
+                return line
+        raise AssertionError(f"no line starting {prefix!r}; saw {seen}")
+
+    def send(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+
+def _states(server: AdbServer) -> dict[str, str]:
+    lines = server.adb("devices").stdout.splitlines()[1:]
+    return {parts[0]: parts[1] for parts in (line.split() for line in lines) if len(parts) == 2}
+
+
+def _wait_until(condition: Callable[[], bool], within: float = 10) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "condition never met"
+        time.sleep(0.1)
+
+
+def test_attach_detach_while_running(adb_server: AdbServer, tmp_path: Path) -> None:
+    base = free_port()
+    env = {**adb_server.env, "PYTHONUNBUFFERED": "1"}
+    tenken = [str(Path(sys.executable).with_name("tenken"))]
+    sim = _Process(
+        [
+            *tenken,
+            "sim",
+            "android",
+            "--device",
+            "so51c-docomo",
+            "--port",
+            str(base),
+            "--adb-port",
+            str(adb_server.port),
+        ],
+        env,
+    )
+    try:
+        first = sim.expect("127.0.0.1:")
+        serial = first.split("\t")[0]
+        assert first.split("\t")[1] == "SO-51C"
+        sim.expect("ready: 1 phone(s)")
+        assert _states(adb_server).get(serial) == "device"
+
+        sim.send("attach pixel7-jp")
+        second = sim.expect("127.0.0.1:").split("\t")[0]
+        assert _states(adb_server).get(second) == "device"
+
+        sim.send(f"detach {serial}")
+        sim.expect(f"detached {serial}")
+        assert serial not in _states(adb_server)
+
+        sim.send(f"unplug {second}")
+        sim.expect(f"unplugged {second}")
+        _wait_until(
+            lambda: _states(adb_server).get(second) == "offline"
+        )  # the server retries a pulled TCP phone
+        adb_server.adb("disconnect", second)
+
+        sim.send("attach no-such-profile")
+        assert "no-such-profile" in sim.expect("error:")
+        sim.send("quit")
+        sim.expect("stopped")
+        assert sim.process.wait(10) == 0
+    finally:
+        if sim.process.poll() is None:
+            sim.process.kill()
+            sim.process.wait(5)
+
+
+def test_rejects_emulator_ports_and_unknown_profiles() -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sim", "android", "--device", "so51c-docomo", "--port", "5555"])
+    assert result.exit_code == 2
+    assert "5555-5585" in result.output
+    result = runner.invoke(cli, ["sim", "android", "--device", "nope-nope"])
+    assert result.exit_code == 2
+    assert "bundled profile" in result.output
+
+
+def test_lists_bundled_profiles() -> None:
+    result = CliRunner().invoke(cli, ["sim", "android", "--list-profiles"])
+    assert result.exit_code == 0
+    assert "so51c-docomo" in result.output.split()

@@ -1,0 +1,133 @@
+"""Pure pieces: Parcel decoding, the simulated shell, getprop parsing, the model catalogue, the SIM-lock rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
+from tenken.devices.android_carrier import sim_locked, sold_for
+from tenken.devices.android_commands import command
+from tenken.devices.android_parcel import ReplyKind, decode_reply
+from tenken.devices.android_props import parse_getprop
+from tenken.sim.android_binder import ParcelWriter, build_arguments, format_parcel
+from tenken.sim.android_phone import Phone
+from tenken.sim.android_profile import load
+
+# As phones print them (the layout of libbinder's printHexData), including a long exception.
+REAL_OK = """Result: Parcel(
+  0x00000000: 00000000 0000000f 00350033 00300035 '........3.5.5.0.'
+  0x00000010: 00300038 00300030 00300030 00310034 '8.0.0.0.0.0.4.1.'
+  0x00000020: 00310034 00000038                   '4.1.8...        ')
+"""
+REAL_NULL = "Result: Parcel(00000000 ffffffff   '........')\n"
+
+
+def test_decodes_the_printed_layouts() -> None:
+    assert decode_reply(REAL_OK) == decode_reply(REAL_OK.replace("\n", "\r\n"))
+    reply = decode_reply(REAL_OK)
+    assert (reply.kind, reply.value) == (ReplyKind.OK, "355080000041418")
+    assert decode_reply(REAL_NULL).kind is ReplyKind.NULL
+    assert decode_reply("Result: Parcel(NULL)\n").kind is ReplyKind.EMPTY
+    assert decode_reply("service: Service iphonesubinfo does not exist\n").kind is ReplyKind.UNREADABLE
+    assert decode_reply('Result: Parcel(Error: 0xffffffb6 "Not a data message")').kind is ReplyKind.EMPTY
+
+
+def test_exception_message_is_kept() -> None:
+    parcel = ParcelWriter()
+    parcel.write_exception(-1, "getDeviceId: no")
+    reply = decode_reply(format_parcel(bytes(parcel.data)))
+    assert (reply.kind, reply.message) == (ReplyKind.EXCEPTION, "SecurityException: getDeviceId: no")
+
+
+@given(st.one_of(st.none(), st.text(max_size=40)))
+def test_any_string16_round_trips(value: str | None) -> None:
+    parcel = ParcelWriter()
+    parcel.write_int32(0)
+    parcel.write_string16(value)
+    reply = decode_reply(format_parcel(bytes(parcel.data)))
+    if value is None:
+        assert reply.kind is ReplyKind.NULL
+    else:
+        assert (reply.kind, reply.value) == (ReplyKind.OK, value)
+
+
+def test_service_call_arguments() -> None:
+    assert build_arguments(["i32", "1", "s16", "ab"]) == bytes.fromhex("01000000 02000000 61006200 00000000")
+    assert build_arguments(["null"]) == bytes(4)
+
+
+@pytest.mark.parametrize(
+    ("line", "stdout", "status"),
+    [
+        ("echo a; false; echo X4EXIT:$?", "a\nX4EXIT:1\n", 0),
+        ("false && echo no || echo yes", "yes\n", 0),
+        ("getprop | grep -i 'product.model' | cut -d: -f2 | tr -d ' []'", "SO-51C\n", 0),
+        ('nosuch 2>/dev/null; echo "$?"', "127\n", 0),
+        ("nosuch 2>&1 | wc -l", "1\n", 0),
+        ("echo 'a;b' \"c|d\" e\\;f", "a;b c|d e;f\n", 0),
+        ("getprop ro.none fallback", "fallback\n", 0),
+        ("settings get secure user_setup_complete", "1\n", 0),
+        ("pm path com.android.shell >/dev/null && echo present", "present\n", 0),
+        ("echo unterminated '", "", 2),
+        ("nosuch", "", 127),
+    ],
+)
+def test_simulated_shell(line: str, stdout: str, status: int) -> None:
+    shell = Phone(load("so51c-docomo")).shell()
+    result = shell.run(line)
+    assert (result.stdout.decode(), result.status) == (stdout, status)
+
+
+def test_commands_are_quoted() -> None:
+    assert command("getprop", "a b; reboot") == "getprop 'a b; reboot'"
+    shell = Phone(load("so51c-docomo")).shell()
+    assert shell.run(command("echo", "$(reboot)", "; id")).stdout == b"$(reboot) ; id\n"
+
+
+def test_getprop_parser_is_lenient() -> None:
+    text = "junk\r\n[a]: [1]\r\n[b]: [two\nlines]\n[c]: [never closed\n[d]: []\n"
+    assert parse_getprop(text) == {"a": "1", "b": "two\nlines", "c": "never closed", "d": ""}
+
+
+def test_catalog() -> None:
+    model = lookup_model("so-51c")
+    assert model is not None and (model.carrier, model.released) == ("docomo", date(2022, 6, 3))
+    era = match_pattern("SO-59A")
+    assert era is not None and (era.carrier, era.earliest, era.latest) == (
+        "docomo",
+        date(2020, 3, 1),
+        date(2021, 3, 31),
+    )
+    digit = match_pattern("A305SH")
+    assert digit is not None and (digit.carrier, digit.earliest) == ("softbank", date(2023, 3, 1))
+    assert match_pattern("SOV99") is not None and match_pattern("SOV99").carrier == "au"  # type: ignore[union-attr]
+    assert match_pattern("SM-S9210") is None
+    assert samsung_csc("DCM") is not None and samsung_csc("CHC") is None
+    sku = pixel_japan_sku("G03Z5")
+    assert sku is not None and sku.model == "Pixel 7"
+
+
+def _props(model: str, **extra: str) -> dict[str, str]:
+    return {"ro.product.model": model, **extra}
+
+
+def test_era_spanning_the_policy_date_stays_unknown() -> None:
+    fact = sim_locked({}, sold_for(_props("SO-59B")))
+    assert fact.value is None and "spans" in fact.note
+
+
+def test_sim_of_the_same_carrier_proves_nothing() -> None:
+    props = _props("A002SO", **{"gsm.sim.state": "READY", "gsm.sim.operator.numeric": "44020"})
+    fact = sim_locked(props, sold_for(props))
+    assert (fact.value, fact.provenance.value) == (True, "inferred")
+
+
+def test_overseas_model_has_no_japanese_lock_rule() -> None:
+    props = _props("SM-S9210", **{"ro.csc.sales_code": "CHC", "ro.csc.countryiso_code": "CN"})
+    sold = sold_for(props)
+    assert sold.japan_model is False
+    assert sim_locked(props, sold).value is None
