@@ -29,12 +29,26 @@ COMMANDS_HELP = "stdin commands: attach PROFILE | detach UDID | list | quit"
     help="A profile file (TOML, JSON, `ideviceinfo -x` plist or `ideviceinfo` text) or a bundled profile "
     "name; repeatable. Default: every bundled profile.",
 )
-@click.option("--copies", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Phones per profile, each with its own UDID, serial and IMEI.")
-@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
-              help="TCP port on 127.0.0.1 (0: any free port).")
-@click.option("--latency-ms", type=click.FloatRange(0), default=None,
-              help="Per-round-trip latency for every phone (overrides the profiles).")
+@click.option(
+    "--copies",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Phones per profile, each with its own UDID, serial and IMEI.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="TCP port on 127.0.0.1 (0: any free port).",
+)
+@click.option(
+    "--latency-ms",
+    type=click.FloatRange(0),
+    default=None,
+    help="Per-round-trip latency for every phone (overrides the profiles).",
+)
 @click.option("--list-profiles", is_flag=True, help="List the bundled profiles and exit.")
 def command(
     devices: tuple[str, ...], copies: int, port: int, latency_ms: float | None, list_profiles: bool
@@ -48,7 +62,9 @@ def command(
         profiles = [load(reference) for reference in (devices or tuple(bundled_names()))]
     except ProfileError as error:
         raise click.UsageError(str(error)) from None
-    phones = [_with_latency(profile.clone(index), latency_ms) for profile in profiles for index in range(copies)]
+    phones = [
+        _with_latency(profile.clone(index), latency_ms) for profile in profiles for index in range(copies)
+    ]
     try:
         asyncio.run(_serve(phones, port, latency_ms))
     except OSError as error:

@@ -40,8 +40,10 @@ def device_key(udid: str) -> rsa.RSAPrivateKey:
 
 def device_public_key_pem(udid: str) -> bytes:
     """DevicePublicKey as lockdownd gives it: PKCS#1 PEM."""
-    return device_key(udid).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.PKCS1
+    return (
+        device_key(udid)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.PKCS1)
     )
 
 

@@ -19,9 +19,24 @@ SERVICES = frozenset({"com.apple.mobile.MCInstall", "com.apple.mobile.diagnostic
 
 # What lockdownd tells a host it has no session with (seen on iOS 13; no IMEI, serial or SIM data).
 PRE_SESSION_KEYS = (
-    "BasebandVersion", "BoardId", "BuildVersion", "CPUArchitecture", "ChipID", "DeviceClass", "DeviceColor",
-    "DeviceName", "FirmwareVersion", "HardwareModel", "HardwarePlatform", "HumanReadableProductVersionString",
-    "ProductName", "ProductType", "ProductVersion", "TelephonyCapability", "UniqueChipID", "UniqueDeviceID",
+    "BasebandVersion",
+    "BoardId",
+    "BuildVersion",
+    "CPUArchitecture",
+    "ChipID",
+    "DeviceClass",
+    "DeviceColor",
+    "DeviceName",
+    "FirmwareVersion",
+    "HardwareModel",
+    "HardwarePlatform",
+    "HumanReadableProductVersionString",
+    "ProductName",
+    "ProductType",
+    "ProductVersion",
+    "TelephonyCapability",
+    "UniqueChipID",
+    "UniqueDeviceID",
     "WiFiAddress",
 )
 # Domains a domain-only GetValue answers with nothing: they must be asked key by key.

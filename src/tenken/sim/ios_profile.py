@@ -81,7 +81,10 @@ class PhoneProfile:
         for key in ("InternationalMobileEquipmentIdentity", "InternationalMobileEquipmentIdentity2"):
             if isinstance(values.get(key), str) and len(values[key]) == 15:
                 values[key] = _vary_imei(values[key], index)
-        if isinstance(values.get("MobileEquipmentIdentifier"), str) and "InternationalMobileEquipmentIdentity" in values:
+        if (
+            isinstance(values.get("MobileEquipmentIdentifier"), str)
+            and "InternationalMobileEquipmentIdentity" in values
+        ):
             values["MobileEquipmentIdentifier"] = values["InternationalMobileEquipmentIdentity"][:14]
         if isinstance(values.get("UniqueChipID"), int):
             values["UniqueChipID"] += index
@@ -97,7 +100,9 @@ def _bundled() -> Traversable:
 
 
 def bundled_names() -> list[str]:
-    return sorted(entry.name.removesuffix(".toml") for entry in _bundled().iterdir() if entry.name.endswith(".toml"))
+    return sorted(
+        entry.name.removesuffix(".toml") for entry in _bundled().iterdir() if entry.name.endswith(".toml")
+    )
 
 
 def resolve(reference: str, relative_to: Path | None = None) -> Path:
@@ -144,7 +149,11 @@ def load_file(path: Path, _seen: frozenset[Path] = frozenset()) -> PhoneProfile:
         except json.JSONDecodeError as error:
             raise ProfileError(f"{path}: not valid JSON: {error}") from None
         return _from_document(name, document, path, _seen | {path})
-    return PhoneProfile(name, _require_identity(parse_ideviceinfo_text(text), path))
+    try:
+        values = parse_ideviceinfo_text(text)
+    except ProfileError as error:
+        raise ProfileError(f"{path}: {error}") from None
+    return PhoneProfile(name, _require_identity(values, path))
 
 
 def _decode_text(raw: bytes, path: Path) -> str:
@@ -167,7 +176,9 @@ def _plist_values(raw: bytes, path: Path) -> dict[str, Any]:
 def _require_identity(values: dict[str, Any], path: Path) -> dict[str, Any]:
     for key in ("UniqueDeviceID", "ProductType", "ProductVersion"):
         if not isinstance(values.get(key), str) or not values[key]:
-            raise ProfileError(f"{path}: lockdown value {key} is missing; a phone cannot be simulated without it")
+            raise ProfileError(
+                f"{path}: lockdown value {key} is missing; a phone cannot be simulated without it"
+            )
     return values
 
 
@@ -281,11 +292,26 @@ def _decode_data(value: Any) -> Any:
 
 # Plain `ideviceinfo` prints every scalar the same way; these keys are integers or reals in lockdown.
 # Everything else stays a string, so identifiers (IMEI, MCC "440", DeviceColor "1") keep their form.
-_TEXT_INTEGERS = frozenset({
-    "AKeyStatus", "BasebandCertId", "BasebandChipID", "BoardId", "CertID", "ChipID", "DieID", "FusingStatus",
-    "PRIVersion_Major", "PRIVersion_Minor", "PRIVersion_ReleaseNo", "PairRecordProtectionClass",
-    "SKeyStatus", "SupportedDeviceFamilies", "UniqueChipID", "kCTPostponementInfoPRLName",
-})
+_TEXT_INTEGERS = frozenset(
+    {
+        "AKeyStatus",
+        "BasebandCertId",
+        "BasebandChipID",
+        "BoardId",
+        "CertID",
+        "ChipID",
+        "DieID",
+        "FusingStatus",
+        "PRIVersion_Major",
+        "PRIVersion_Minor",
+        "PRIVersion_ReleaseNo",
+        "PairRecordProtectionClass",
+        "SKeyStatus",
+        "SupportedDeviceFamilies",
+        "UniqueChipID",
+        "kCTPostponementInfoPRLName",
+    }
+)
 _TEXT_REALS = frozenset({"TimeIntervalSince1970", "TimeZoneOffsetFromUTC"})
 _TEXT_LINE = re.compile(r"^(?P<indent> *)(?P<key>[^:\[]+?|\d+)(?:\[(?P<count>\d+)\])?:(?: (?P<value>.*))?$")
 
@@ -302,7 +328,9 @@ def parse_ideviceinfo_text(text: str) -> dict[str, Any]:
         while position < len(lines):
             match = _TEXT_LINE.match(lines[position])
             if match is None:
-                raise ProfileError(f"not ideviceinfo output: cannot read line {position + 1}: {lines[position]!r}")
+                raise ProfileError(
+                    f"not ideviceinfo output: cannot read line {position + 1}: {lines[position]!r}"
+                )
             indent = len(match["indent"])
             if indent < depth:
                 break
@@ -359,7 +387,9 @@ def _vary_hex(text: str, index: int) -> str:
 def _vary_alnum(text: str, index: int) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
     head, tail = text[:-3], text[-3:]
-    number = sum(alphabet.index(char) * 34**place for place, char in enumerate(reversed(tail)) if char in alphabet)
+    number = sum(
+        alphabet.index(char) * 34**place for place, char in enumerate(reversed(tail)) if char in alphabet
+    )
     number = (number + index) % 34**3
     digits = ""
     for _ in range(3):

@@ -68,7 +68,9 @@ def _diagnostics(phone: EmulatedPhone, request: dict[str, Any]) -> tuple[dict[st
         return {"Status": "Success", "Diagnostics": {}}, False
     if kind == "GasGauge" and battery:
         gauge = {
-            key: battery[key] for key in ("CycleCount", "DesignCapacity", "FullChargeCapacity") if key in battery
+            key: battery[key]
+            for key in ("CycleCount", "DesignCapacity", "FullChargeCapacity")
+            if key in battery
         }
         return {"Status": "Success", "Diagnostics": {"GasGauge": {**gauge, "Status": "Success"}}}, False
     return {"Status": "UnknownRequest"}, False

@@ -90,7 +90,9 @@ class UsbmuxServer:
 
     def _premade_pair_record(self, profile: PhoneProfile) -> dict[str, object]:
         device_key(profile.udid)
-        return host_identity().pair_record(profile.udid, self.buid, str(profile.values.get("WiFiAddress", "")))
+        return host_identity().pair_record(
+            profile.udid, self.buid, str(profile.values.get("WiFiAddress", ""))
+        )
 
     def _unplugged(self, phone: EmulatedPhone) -> None:
         if self.phones.pop(phone.device_id, None) is not None:
