@@ -1,0 +1,190 @@
+"""`tenken inspect` on simulated iPhones, and `tenken sim ios` as a process with phones plugged in and out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tenken.config import Settings
+from tenken.devices import ios
+from tests.conftest import run_cli
+from tests.ios.simulator import SimulatorThread, bundled
+
+
+@pytest.fixture
+def env(usbmux: SimulatorThread, tmp_path: Path) -> dict[str, str]:
+    return {
+        "TENKEN_DATA_DIR": str(tmp_path / "data"),
+        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
+        "TENKEN_CONFIG": "",
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "TENKEN_IOS_TIMEOUT": "5",
+        "TENKEN_IOS_PAIR_TIMEOUT": "1",
+        "USBMUXD_SOCKET_ADDRESS": "",
+        "COLUMNS": "220",
+    }
+
+
+def inspect_args(usbmux: SimulatorThread, *extra: str) -> list[str]:
+    return ["inspect", "--platform", "ios", "--usbmux", usbmux.address, *extra]
+
+
+def test_json_for_every_phone(usbmux: SimulatorThread, env: dict[str, str]) -> None:
+    docomo = usbmux.attach(bundled("iphone13-docomo"))
+    find_my = usbmux.attach(bundled("iphone12-findmy"))
+    result = run_cli(inspect_args(usbmux, "--json"), env)
+
+    assert result.exit_code == 0, result.stderr
+    phones = {entry["device"]["device_id"]: entry for entry in json.loads(result.stdout)}
+    assert set(phones) == {docomo.udid, find_my.udid}
+    assert phones[docomo.udid]["state"] == "ready"
+    assert phones[docomo.udid]["device"]["usb_location"] == "0x01100000"
+    assert phones[docomo.udid]["facts"]["imei"] == {
+        "value": "353915111001014",
+        "provenance": "measured",
+        "source": "lockdown InternationalMobileEquipmentIdentity",
+        "note": "",
+    }
+    assert phones[find_my.udid]["facts"]["owner_lock"]["value"] is True
+
+
+def test_a_phone_waiting_for_trust_flags_the_run(usbmux: SimulatorThread, env: dict[str, str]) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    waiting = usbmux.attach(bundled("iphone15-trust", trust="never"))
+    result = run_cli(inspect_args(usbmux, "--json"), env)
+
+    assert result.exit_code == 1
+    states = {entry["device"]["device_id"]: entry["state"] for entry in json.loads(result.stdout)}
+    assert states[waiting.udid] == "waiting_for_trust"
+
+
+def test_udid_picks_one_phone(usbmux: SimulatorThread, env: dict[str, str]) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    rakuten = usbmux.attach(bundled("iphone16-rakuten"))
+    result = run_cli(inspect_args(usbmux, "--udid", rakuten.udid, "--json"), env)
+
+    assert result.exit_code == 0, result.stderr
+    assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)] == [rakuten.udid]
+
+
+def test_terminal_report_shows_states_and_escapes_phone_strings(
+    usbmux: SimulatorThread, env: dict[str, str]
+) -> None:
+    hostile = bundled("iphone13-docomo")
+    hostile.values["CarrierBundleInfoArray"] = [
+        {"CFBundleIdentifier": "[bold red]EVIL[/bold red]", "MCC": "999", "MNC": "99"}
+    ]
+    hostile.values["ModelNumber"] = "[link=http://x]M1[/link]"
+    usbmux.attach(hostile)
+    usbmux.attach(bundled("iphonese3-screen-locked"))
+    result = run_cli(inspect_args(usbmux), env)
+
+    assert result.exit_code == 1
+    assert "[bold red]EVIL[/bold red]" in result.stdout
+    assert "[link=http://x]M1[/link]J/A" in result.stdout
+    assert "locked: The screen is locked" in result.stdout
+    assert "port 0x01100001" in result.stdout
+
+
+def test_no_usbmuxd_is_reported_in_one_line(env: dict[str, str]) -> None:
+    result = run_cli(["inspect", "--platform", "ios", "--usbmux", "127.0.0.1:9"], env)
+    assert result.exit_code == 3
+    assert "usbmuxd is not reachable at 127.0.0.1:9" in result.stdout
+
+
+# --------------------------------------------------------------------------------------------- tenken sim ios
+
+
+class SimProcess:
+    def __init__(self, *arguments: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tenken", "sim", "ios", *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        first = self.line()
+        assert first.startswith("usbmuxd listening on "), first + self.process.stderr.read()
+        self.address = first.rsplit(" ", 1)[1]
+
+    def line(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().rstrip("\n")
+
+    def until(self, prefix: str) -> str:
+        while not (line := self.line()).startswith(prefix):
+            assert line or self.process.poll() is None, f"simulator ended before {prefix!r}"
+        return line
+
+    def send(self, command: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+
+@pytest.fixture
+def sim_process() -> Iterator[SimProcess]:
+    simulator = SimProcess("--device", "iphone13-docomo")
+    yield simulator
+    if simulator.process.poll() is None:
+        simulator.process.kill()
+    simulator.process.wait(timeout=10)
+
+
+async def test_sim_command_plugs_phones_in_and_out(sim_process: SimProcess, tmp_path: Path) -> None:
+    settings = Settings(data_dir=str(tmp_path))
+    settings.ios.usbmux = sim_process.address
+    first = await ios.discover(settings)
+    assert [ref.device_id for ref in first] == [bundled("iphone13-docomo").udid]
+    assert (await ios.inspect(first[0], settings)).imei.value == "353915111001014"
+
+    sim_process.send("attach iphone16-rakuten")
+    assert sim_process.until("attached ").startswith(f"attached {bundled('iphone16-rakuten').udid} at 0x")
+    assert len(await ios.discover(settings)) == 2
+
+    sim_process.send(f"detach {first[0].device_id}")
+    assert sim_process.until("detached ") == f"detached {first[0].device_id}"
+    assert [ref.device_id for ref in await ios.discover(settings)] == [bundled("iphone16-rakuten").udid]
+
+    sim_process.send("attach no-such-profile")
+    assert "no profile 'no-such-profile'" in sim_process.until("error: ")
+
+    sim_process.send("quit")
+    assert sim_process.until("stopped") == "stopped"
+    assert sim_process.process.wait(timeout=10) == 0
+
+
+def test_sim_command_stops_on_sigterm(sim_process: SimProcess) -> None:
+    sim_process.process.terminate()
+    assert sim_process.until("stopped") == "stopped"
+    assert sim_process.process.wait(timeout=10) == 0
+
+
+def test_sim_command_copies_profiles_with_their_own_identities(tmp_path: Path) -> None:
+    simulator = SimProcess("--device", "iphone13-docomo", "--copies", "3")
+    try:
+        listed = [simulator.line() for _ in range(5)][2:]
+        udids = {line.split()[2] for line in listed}
+        assert len(udids) == 3
+    finally:
+        simulator.process.terminate()
+        simulator.process.wait(timeout=10)
+
+
+def test_sim_command_rejects_an_unknown_profile(env: dict[str, str]) -> None:
+    result = run_cli(["sim", "ios", "--device", "no-such-phone"], env)
+    assert result.exit_code == 2
+    assert "no profile 'no-such-phone'" in result.stderr
+    assert "iphone13-docomo" in result.stderr  # the bundled names are offered
+
+
+def test_sim_command_lists_bundled_profiles(env: dict[str, str]) -> None:
+    result = run_cli(["sim", "ios", "--list-profiles"], env)
+    assert result.exit_code == 0
+    assert "iphone8-softbank-simlocked\t" in result.stdout

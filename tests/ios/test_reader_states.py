@@ -1,0 +1,351 @@
+"""The iPhone reader (tenken.devices.ios) through pymobiledevice3 against the simulated usbmuxd, one test
+per state a technician must see, and per fact rule."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tenken.config import Settings
+from tenken.devices import ios
+from tenken.errors import TransportUnavailable
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, Provenance
+from tests.ios.simulator import SimulatorThread, bundled
+
+
+async def inspect_only(settings: Settings) -> DeviceFacts:
+    refs = await ios.discover(settings)
+    assert len(refs) == 1
+    return await ios.inspect(refs[0], settings)
+
+
+async def test_ready_phone_gives_every_fact_with_its_source(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.READY
+    assert facts.action == ""
+    assert facts.ref.usb_location == "0x01100000"
+    expected = {
+        "imei": "353915111001014",
+        "imei2": "353915111001022",
+        "serial": "SIMT13DOC001",
+        "model_id": "iPhone14,5",
+        "model_name": "iPhone 13",
+        "part_number": "MLNC3J/A",
+        "sales_region": "Japan",
+        "os_version": "17.5.1",
+        "os_build": "21F90",
+        "activation_state": "Activated",
+        "storage_bytes": 128_000_000_000,
+        "sim_carrier": "NTT docomo",
+        "sim_state": "ready",
+        "battery_cycles": 214,
+        "battery_level_pct": 87,
+        "owner_lock": False,
+        "supervised": False,
+        "mdm_enrolled": False,
+        "setup_complete": True,
+    }
+    assert {name: getattr(facts, name).value for name in expected} == expected
+    assert facts.imei.provenance is Provenance.MEASURED
+    assert facts.imei.source == "lockdown InternationalMobileEquipmentIdentity"
+    assert facts.storage_bytes.source == "lockdown com.apple.disk_usage/TotalDiskCapacity"
+    assert facts.model_name.provenance is Provenance.INFERRED
+    assert facts.sold_by.provenance is Provenance.UNKNOWN
+
+
+async def test_battery_health_is_an_approximation_from_the_ioregistry(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    facts = await inspect_only(settings)
+
+    assert facts.battery_health_pct.value == pytest.approx(100 * 2968 / 3227, abs=0.05)
+    assert facts.battery_health_pct.provenance is Provenance.INFERRED
+    assert "approximation" in facts.battery_health_pct.note
+    assert facts.battery_health_pct.source.startswith("diagnostics_relay IORegistry")
+    assert facts.battery_cycles.value == 214
+
+
+async def test_pairing_disabled_leaves_the_phone_not_paired_with_pre_pairing_facts(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("iphone15-trust"))
+    settings.ios.pair_timeout = 0
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.NOT_PAIRED
+    assert "Trust" in facts.action
+    assert facts.model_id.value == "iPhone15,4"
+    assert facts.model_name.value == "iPhone 15"
+    assert facts.os_version.value == "18.6"
+    assert facts.imei.provenance is Provenance.UNKNOWN
+    assert "trusts this computer" in facts.imei.note
+
+
+async def test_trust_dialog_left_unanswered_times_out_as_waiting_for_trust(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    phone = usbmux.attach(bundled("iphone15-trust", trust="never"))
+    settings.ios.pair_timeout = 1.5
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.WAITING_FOR_TRUST
+    assert "Trust" in facts.action and "1.5 s" in facts.action
+    assert facts.os_build.value == "22G86"  # readable before trust
+    assert facts.serial.provenance is Provenance.UNKNOWN  # not before trust
+    assert phone.pair_polls >= 2  # the Pair request was repeated while the dialog was up
+    assert not (Path(settings.data_path) / "pair_records" / f"{phone.udid}.plist").exists()
+
+
+async def test_trust_tapped_after_polls_pairs_and_keeps_the_record_owner_only(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    phone = usbmux.attach(bundled("iphone15-trust", trust_after_polls=2))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.READY
+    assert facts.imei.value == "352987117007015"
+    folder = Path(settings.data_path) / "pair_records"
+    record_file = folder / f"{phone.udid}.plist"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(record_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "station.identity").stat().st_mode) == 0o600
+    assert phone.udid in usbmux.server.pair_records  # usbmuxd got it too
+
+    polls = phone.pair_polls
+    again = await inspect_only(settings)
+    assert again.state is DeviceState.READY
+    assert phone.pair_polls == polls  # the stored record was used: no second Trust dialog
+
+
+async def test_the_station_record_alone_is_enough_when_usbmuxd_forgot_it(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    phone = usbmux.attach(bundled("iphone15-trust", trust_after_polls=0))
+    assert (await inspect_only(settings)).state is DeviceState.READY
+    del usbmux.server.pair_records[phone.udid]  # usbmuxd restarted and lost its records
+
+    polls = phone.pair_polls
+    assert (await inspect_only(settings)).state is DeviceState.READY
+    assert phone.pair_polls == polls
+
+
+async def test_dont_trust_is_trust_denied(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphone15-trust", trust="deny", trust_after_polls=1))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.TRUST_DENIED
+    assert "Don't Trust" in facts.action
+    assert facts.model_id.value == "iPhone15,4"
+
+
+async def test_locked_screen_blocks_pairing(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphonese3-screen-locked"))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.LOCKED
+    assert "Unlock" in facts.action
+    assert facts.model_name.value == "iPhone SE (3rd generation)"
+    assert facts.imei.provenance is Provenance.UNKNOWN
+
+
+async def test_locked_screen_on_a_paired_phone_keeps_what_lockdown_gave(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo", screen_locked=True))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.LOCKED
+    assert "battery health" in facts.action and "MDM" in facts.action
+    assert facts.imei.value == "353915111001014"
+    assert facts.owner_lock.value is False
+    assert facts.battery_health_pct.provenance is Provenance.UNKNOWN
+    assert facts.battery_health_pct.note == "the screen is locked"
+    assert facts.mdm_enrolled.provenance is Provenance.UNKNOWN
+
+
+async def test_rebooted_phone_is_before_first_unlock(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphone12mini-rebooted"))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.BEFORE_FIRST_UNLOCK
+    assert "passcode" in facts.action
+    assert facts.imei.provenance is Provenance.UNKNOWN
+
+
+@pytest.mark.parametrize("after", [1, 3, 5, 9, 13])  # a full read answers 14 requests
+async def test_unplugged_during_the_read(usbmux: SimulatorThread, settings: Settings, after: int) -> None:
+    phone = usbmux.attach(bundled("iphone13-docomo", unplug_after_requests=after))
+    ref = (await ios.discover(settings))[0]
+    facts = await ios.inspect(ref, settings)
+
+    assert facts.state is DeviceState.UNPLUGGED
+    assert "Plug it back in" in facts.action
+    assert not phone.attached
+    assert await ios.discover(settings) == []
+
+
+async def test_a_phone_that_stops_answering_times_out(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphone13-docomo", latency_ms=800))
+    settings.ios.timeout = 0.3
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.TIMEOUT
+    assert "0.3 s" in facts.action
+
+
+async def test_a_phone_gone_before_the_read_is_unplugged(usbmux: SimulatorThread, settings: Settings) -> None:
+    phone = usbmux.attach(bundled("iphone13-docomo"))
+    ref = (await ios.discover(settings))[0]
+    usbmux.detach(phone.udid)
+
+    assert (await ios.inspect(ref, settings)).state is DeviceState.UNPLUGGED
+
+
+async def test_find_my_on(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphone12-findmy"))
+    facts = await inspect_only(settings)
+
+    assert facts.owner_lock.value is True
+    assert facts.owner_lock.provenance is Provenance.MEASURED
+    assert "sign out" in facts.owner_lock.note
+    assert facts.owner_accounts.value == ["Apple ID (Find My)"]
+
+
+async def test_find_my_is_unknown_at_the_setup_assistant(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphone14-hello"))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.READY  # paired without a dialog, as phones at Hello do
+    assert facts.activation_state.value == "Unactivated"
+    assert facts.setup_complete.value is False
+    assert facts.owner_lock.provenance is Provenance.UNKNOWN
+    assert "Setup Assistant" in facts.owner_lock.note
+
+
+async def test_find_my_is_unknown_when_activated_but_setup_not_done(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    profile = bundled("iphone13-docomo")
+    profile.domains["com.apple.purplebuddy"] = {"SetupDone": False}
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.owner_lock.provenance is Provenance.UNKNOWN
+    assert "SetupDone false" in facts.owner_lock.note
+
+
+async def test_supervised_and_enrolled_in_mdm(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphone11-supervised"))
+    facts = await inspect_only(settings)
+
+    assert facts.supervised.value is True
+    assert facts.supervised.source == "lockdown com.apple.mobile.chaperone/DeviceIsChaperoned"
+    assert facts.mdm_enrolled.value is True
+    assert "Example Trading K.K." in facts.mdm_enrolled.note
+    assert facts.sim_carrier.value == "KDDI au"
+
+
+async def test_installed_profiles_without_enrolment_leave_mdm_unknown(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    profile = bundled("iphone13-docomo")
+    profile = replace(
+        profile, installed_profiles=[{"PayloadIdentifier": "jp.example.wifi", "PayloadVersion": 1}]
+    )
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.mdm_enrolled.provenance is Provenance.UNKNOWN
+    assert "1 configuration profile" in facts.mdm_enrolled.note
+
+
+async def test_a_refused_sim_means_sim_locked(usbmux: SimulatorThread, settings: Settings) -> None:
+    usbmux.attach(bundled("iphone8-softbank-simlocked"))
+    facts = await inspect_only(settings)
+
+    assert facts.sim_state.value == "refused (carrier lock)"
+    assert facts.sim_locked.value is True
+    assert facts.sim_locked.provenance is Provenance.INFERRED  # no lockdown key states a SIM lock
+    assert "NTT docomo" in facts.sim_locked.note
+
+
+@pytest.mark.parametrize(
+    ("profile", "locked", "evidence"),
+    [
+        ("iphone16-rakuten", False, "iPhone 16 released 2024-09-20"),
+        ("iphone15-trust", False, "after every carrier stopped SIM locks"),
+        ("iphone13-docomo", None, "predates the end of SIM locks"),
+    ],
+)
+async def test_sim_lock_is_inferred_from_region_and_model_era(
+    usbmux: SimulatorThread, settings: Settings, profile: str, locked: bool | None, evidence: str
+) -> None:
+    usbmux.attach(bundled(profile, paired=True))
+    facts = await inspect_only(settings)
+
+    assert facts.sim_locked.value is locked
+    assert facts.sim_locked.provenance is (Provenance.UNKNOWN if locked is None else Provenance.INFERRED)
+    assert evidence in facts.sim_locked.note
+    assert "RegionInfo J/A" in facts.sim_locked.note
+
+
+async def test_a_foreign_model_gets_no_japanese_sim_lock_rule(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    profile = bundled("iphone13-docomo")
+    profile.values["RegionInfo"] = "LL/A"
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.sales_region.value == "United States"
+    assert facts.sim_locked.provenance is Provenance.UNKNOWN
+    assert "not a Japanese model" in facts.sim_locked.note
+
+
+async def test_discover_names_each_port_and_follows_hot_plug(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    first = usbmux.attach(bundled("iphone13-docomo"))
+    second = usbmux.attach(bundled("iphone16-rakuten"))
+    refs = await ios.discover(settings)
+    assert [(ref.device_id, ref.usb_location) for ref in refs] == [
+        (first.udid, "0x01100000"),
+        (second.udid, "0x01100001"),
+    ]
+    usbmux.detach(first.udid)
+    assert [ref.device_id for ref in await ios.discover(settings)] == [second.udid]
+
+
+async def test_no_usbmuxd_is_one_actionable_line(tmp_path: Path) -> None:
+    settings = Settings(data_dir=str(tmp_path))
+    settings.ios.usbmux = "127.0.0.1:9"  # discard port: nothing listens
+    with pytest.raises(TransportUnavailable) as raised:
+        await ios.discover(settings)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "127.0.0.1:9" in message and "usbmuxd" in message
+
+
+async def test_libusbmuxd_style_address_from_the_environment(
+    usbmux: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    monkeypatch.setenv("USBMUXD_SOCKET_ADDRESS", usbmux.address)
+    settings = Settings(data_dir=str(tmp_path))
+    refs = await ios.discover(settings)
+    assert (await ios.inspect(refs[0], settings)).state is DeviceState.READY
+
+
+async def test_an_unknown_udid_is_unplugged_not_an_exception(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    ref = DeviceRef(Platform.IOS, "00008110-00000000DEADBEEF")
+    assert (await ios.inspect(ref, settings)).state is DeviceState.UNPLUGGED

@@ -1,0 +1,185 @@
+"""Simulator profiles: the bundled set, the TOML/JSON layout, raw dumps, copies, and the errors people see."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+import re
+from pathlib import Path
+
+import pytest
+
+from tenken.imei import is_valid_imei
+from tenken.sim.ios_profile import (
+    ProfileError,
+    bundled_names,
+    load,
+    load_file,
+    parse_ideviceinfo_text,
+    resolve,
+)
+
+UDID = re.compile(r"^([0-9A-F]{8}-[0-9A-F]{16}|[0-9a-f]{40})$")
+
+
+def test_bundled_profiles_are_distinct_phones() -> None:
+    profiles = [load(name) for name in bundled_names()]
+    assert len(profiles) >= 9
+    assert len({profile.udid for profile in profiles}) == len(profiles)
+    imeis = [
+        profile.values[key]
+        for profile in profiles
+        for key in ("InternationalMobileEquipmentIdentity", "InternationalMobileEquipmentIdentity2")
+        if key in profile.values
+    ]
+    assert len(set(imeis)) == len(imeis)
+    for profile in profiles:
+        assert profile.description
+        assert UDID.match(profile.udid), profile.name
+        assert is_valid_imei(profile.values["InternationalMobileEquipmentIdentity"]), profile.name
+        assert profile.values["RegionInfo"] == "J/A"
+
+
+def test_copies_have_their_own_identifiers() -> None:
+    original = load("iphone13-docomo")
+    copies = [original.clone(index) for index in range(40)]
+    for key in ("UniqueDeviceID", "SerialNumber", "InternationalMobileEquipmentIdentity"):
+        assert len({copy.values[key] for copy in copies}) == 40, key
+    every_imei = [
+        c.values[k]
+        for c in copies
+        for k in ("InternationalMobileEquipmentIdentity", "InternationalMobileEquipmentIdentity2")
+    ]
+    assert len(set(every_imei)) == 80
+    assert all(is_valid_imei(imei) for imei in every_imei)
+    assert all(UDID.match(copy.udid) for copy in copies)
+    assert copies[3].values["ProductType"] == "iPhone14,5"
+
+
+def test_a_toml_profile_builds_on_another_and_flips_switches(tmp_path: Path) -> None:
+    path = tmp_path / "shop-demo.toml"
+    path.write_text(
+        """
+base = "iphone13-docomo"
+description = "same phone, Find My on, SIM refused, slow cable"
+
+[behaviour]
+latency_ms = 25
+unplug_after_requests = 7
+
+[phone]
+find_my = true
+sim = "refused"
+
+[values]
+UniqueDeviceID = "00008110-0000000000ABC01E"
+""",
+        encoding="utf-8",
+    )
+    profile = load(str(path))
+    assert profile.name == "shop-demo"
+    assert profile.udid == "00008110-0000000000ABC01E"
+    assert profile.values["ProductType"] == "iPhone14,5"  # from the base
+    assert profile.domains["com.apple.fmip"] == {"IsAssociated": True}
+    assert profile.values["NonVolatileRAM"]["fm-activation-locked"] == b"YES"
+    assert profile.values["SIMStatus"] == "kCTSIMSupportSIMStatusOperatorLocked"
+    assert profile.behaviour.latency_ms == 25.0
+    assert profile.behaviour.unplug_after_requests == 7
+    assert profile.battery["CycleCount"] == 214  # from the base
+
+
+def test_a_json_profile_with_data_values(tmp_path: Path) -> None:
+    path = tmp_path / "phone.json"
+    path.write_text(
+        json.dumps(
+            {
+                "values": {
+                    "UniqueDeviceID": "0123456789abcdef0123456789abcdef01234567",
+                    "ProductType": "iPhone10,4",
+                    "ProductVersion": "16.7.8",
+                    "NonVolatileRAM": {"fm-activation-locked": {"$data": "WUVT"}},
+                },
+                "behaviour": {"paired": False, "trust": "deny"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    profile = load_file(path)
+    assert profile.values["NonVolatileRAM"]["fm-activation-locked"] == b"YES"
+    assert not profile.behaviour.paired
+    assert profile.behaviour.trust == "deny"
+
+
+def test_a_raw_plist_is_a_paired_phone(tmp_path: Path) -> None:
+    values = {
+        "UniqueDeviceID": "00008030-000A11C00E40FFFF",
+        "ProductType": "iPhone12,1",
+        "ProductVersion": "17.0",
+    }
+    for name, kind in (("xml.plist", plistlib.FMT_XML), ("binary.plist", plistlib.FMT_BINARY)):
+        (tmp_path / name).write_bytes(plistlib.dumps(values, fmt=kind))
+        profile = load_file(tmp_path / name)
+        assert profile.values == values
+        assert profile.behaviour.paired
+
+
+def test_ideviceinfo_text_is_read_back_into_values() -> None:
+    text = (
+        "ActivationState: Activated\n"
+        "BoardId: 14\n"
+        "CarrierBundleInfoArray[1]: \n"
+        " 0: \n"
+        "  CFBundleIdentifier: com.apple.NTTDOCOMO_jp\n"
+        "  MCC: 440\n"
+        "DeviceColor: 1\n"
+        "NonVolatileRAM:\n"
+        " boot-args:\n"
+        " auto-boot: dHJ1ZQ==\n"
+        "PasswordProtected: false\n"
+        "SupportedDeviceFamilies[1]:\n"
+        " 0: 1\n"
+        "TimeIntervalSince1970: 1667395772.152844\n"
+        "WiFiAddress: 14:bd:61:00:00:00\n"
+    )
+    assert parse_ideviceinfo_text(text) == {
+        "ActivationState": "Activated",
+        "BoardId": 14,
+        "CarrierBundleInfoArray": [{"CFBundleIdentifier": "com.apple.NTTDOCOMO_jp", "MCC": "440"}],
+        "DeviceColor": "1",
+        "NonVolatileRAM": {"boot-args": "", "auto-boot": "dHJ1ZQ=="},
+        "PasswordProtected": False,
+        "SupportedDeviceFamilies": [1],
+        "TimeIntervalSince1970": 1667395772.152844,
+        "WiFiAddress": "14:bd:61:00:00:00",
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        ('base = "iphone13-docomo"\n[gadget]\nx = 1\n', ".toml", "unknown section(s) gadget"),
+        ('base = "iphone13-docomo"\n[behaviour]\nlatency_ms = "fast"\n', ".toml", "latency_ms must be float"),
+        ('base = "iphone13-docomo"\n[behaviour]\ntrust = "maybe"\n', ".toml", "trust must be one of"),
+        ('base = "iphone13-docomo"\n[phone]\nsim = "esim"\n', ".toml", "sim must be one of"),
+        ('[values]\nProductType = "iPhone14,5"\n', ".toml", "UniqueDeviceID is missing"),
+        ("[values\n", ".toml", "not valid TOML"),
+        ('{"values": ', ".json", "not valid JSON"),
+        ("this is not a phone\n", ".txt", "not ideviceinfo output"),
+        ('base = "loop.toml"\n', ".toml", "refers back to itself"),
+    ],
+)
+def test_profile_errors_name_the_file_and_the_problem(
+    tmp_path: Path, content: str, suffix: str, message: str
+) -> None:
+    path = tmp_path / f"loop{suffix}"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ProfileError) as raised:
+        load_file(path)
+    assert message in str(raised.value)
+    assert str(path) in str(raised.value)
+
+
+def test_an_unknown_profile_lists_the_bundled_ones() -> None:
+    with pytest.raises(ProfileError) as raised:
+        resolve("iphone99")
+    assert "iphone13-docomo" in str(raised.value)
