@@ -152,30 +152,34 @@ class _Session:
         self.shell_v2 = False
 
     async def open(self) -> str:
-        """The transport state now; opens the device when it is `device`."""
-        infos = await _blocking(self.config, lambda: self.client.list(extended=True))
+        """The transport state now; opens the device when it is `device`.
+
+        The device list and the features are asked at once (features by serial need no transport id),
+        so opening costs one round trip to the server.
+        """
+        import adbutils
+
+        by_serial = adbutils.AdbDevice(self.client, serial=self.ref.device_id)
+        listing: Any = _blocking(self.config, lambda: self.client.list(extended=True))
+        features: Any = _blocking(self.config, by_serial.get_features)
+        outcomes: list[Any] = await asyncio.gather(listing, features, return_exceptions=True)
+        infos, answer = outcomes
+        if isinstance(infos, BaseException):
+            raise infos
         info = next((item for item in infos if item.serial == self.ref.device_id), None)
         if info is None:
             raise DeviceGone("no longer attached")
         if info.state != "device":
             return str(info.state)
-
-        def open_device() -> Any:
-            import adbutils
-
-            device = (
-                adbutils.AdbDevice(self.client, transport_id=info.transport_id)
-                if info.transport_id
-                else (adbutils.AdbDevice(self.client, serial=info.serial))
-            )
-            device.get_features()  # cached on the device: shell2 does not ask again
-            return device
-
-        try:
-            self.device = await _blocking(self.config, open_device)
-        except _adb_errors() as error:
-            await self._raise_if_gone(error)
-            raise
+        if isinstance(answer, BaseException):
+            await self._raise_if_gone(answer)
+            raise answer
+        self.device = (
+            adbutils.AdbDevice(self.client, transport_id=info.transport_id)
+            if info.transport_id
+            else by_serial
+        )
+        self.device._features = set(str(answer).split(","))  # what shell2 would fetch again otherwise
         self.shell_v2 = "shell_v2" in self.device._features
         return "device"
 

@@ -7,6 +7,7 @@ neighbouring codes are tried with the same arguments. Vendor properties are the 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -162,22 +163,22 @@ async def read_dumpsys(run: Runner) -> Fact[str]:
 async def read_imeis(
     run: Runner, sdk: int, slot_count: int, props: Mapping[str, str]
 ) -> tuple[Fact[str], Fact[str]]:
-    """(IMEI, IMEI2). IMEI2 is asked only of multi-SIM phones."""
+    """(IMEI, IMEI2), both slots asked at once. IMEI2 is asked only of multi-SIM phones."""
     if sdk <= 19:
         primary = await read_dumpsys(run)
-    else:
+        secondary: Fact[str] = Fact.unknown("dumpsys iphonesubinfo", f"Android 4.4 shows one IMEI; {MANUAL}")
+    elif slot_count < 2:
         primary = await read_slot(run, sdk, 0)
-    if not primary.known:
-        primary = from_vendor_props(props, 0, None) or primary
-    if slot_count < 2:
-        return primary, Fact.unknown(
+        secondary = Fact.unknown(
             "persist.radio.multisim.config", "the phone reports one SIM slot: no second IMEI asked"
         )
-    exclude = primary.value if primary.known else None
-    if sdk <= 19:
-        secondary: Fact[str] = Fact.unknown("dumpsys iphonesubinfo", f"Android 4.4 shows one IMEI; {MANUAL}")
     else:
-        secondary = await read_slot(run, sdk, 1, exclude)
-    if not secondary.known:
-        secondary = from_vendor_props(props, 1, exclude) or secondary
+        primary, secondary = await asyncio.gather(read_slot(run, sdk, 0), read_slot(run, sdk, 1))
+        if secondary.known and secondary.value == primary.value:
+            # A scan on shifted firmware can land on slot 0's getter: ask again, excluding that answer.
+            secondary = await read_slot(run, sdk, 1, exclude=primary.value)
+    if not primary.known:
+        primary = from_vendor_props(props, 0, None) or primary
+    if slot_count >= 2 and sdk > 19 and not secondary.known:
+        secondary = from_vendor_props(props, 1, primary.value if primary.known else None) or secondary
     return primary, secondary
