@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -15,7 +17,7 @@ from tenken.devices.android_parcel import ReplyKind, decode_reply
 from tenken.devices.android_props import parse_getprop
 from tenken.sim.android_binder import ParcelWriter, build_arguments, format_parcel
 from tenken.sim.android_phone import Phone
-from tenken.sim.android_profile import load
+from tenken.sim.android_profile import ProfileError, load
 
 # As phones print them (the layout of libbinder's printHexData), including a long exception.
 REAL_OK = """Result: Parcel(
@@ -131,3 +133,43 @@ def test_overseas_model_has_no_japanese_lock_rule() -> None:
     sold = sold_for(props)
     assert sold.japan_model is False
     assert sim_locked(props, sold).value is None
+
+
+def test_json_profile_and_unknown_keys(tmp_path: Path) -> None:
+    path = tmp_path / "phone.json"
+    path.write_text(
+        json.dumps(
+            {
+                "profile": {"base": "shg14-au", "imei": ["004402140000013"]},
+                "props": {"gsm.sim.state": "READY"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    profile = load(path)
+    assert (profile.model, profile.imeis, profile.props["gsm.sim.state"]) == (
+        "SHG14",
+        ("004402140000013",),
+        "READY",
+    )
+    path.write_text(json.dumps({"profile": {"base": "shg14-au"}, "behavior": {}}), encoding="utf-8")
+    with pytest.raises(ProfileError, match="unknown section"):
+        load(path)
+
+
+def test_a_getprop_dump_can_be_a_base(tmp_path: Path) -> None:
+    (tmp_path / "dump.txt").write_text(
+        "# provenance\n[ro.product.model]: [X1]\n[ro.build.version.sdk]: [30]\n"
+        "[gsm.sim.state]: [ABSENT,ABSENT]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "phone.toml").write_text(
+        '[profile]\nbase = "dump.txt"\n\n[behaviour]\nlatency_ms = 5\n', encoding="utf-8"
+    )
+    profile = load(tmp_path / "phone.toml")
+    assert (profile.model, profile.sdk, profile.imeis, profile.behaviour.latency_ms) == (
+        "X1",
+        30,
+        (None, None),
+        5.0,
+    )
