@@ -162,7 +162,7 @@ class _Session:
         by_serial = adbutils.AdbDevice(self.client, serial=self.ref.device_id)
         listing: Any = _blocking(self.config, lambda: self.client.list(extended=True))
         features: Any = _blocking(self.config, by_serial.get_features)
-        outcomes: list[Any] = await asyncio.gather(listing, features, return_exceptions=True)
+        outcomes: tuple[Any, Any] = await asyncio.gather(listing, features, return_exceptions=True)
         infos, answer = outcomes
         if isinstance(infos, BaseException):
             raise infos
