@@ -37,6 +37,9 @@ def test_debian_adb_shell_and_service_call(debian_server: AdbServer) -> None:
         )
         assert decode_reply(wrong.stdout).kind is ReplyKind.EXCEPTION
 
+        exec_out = debian_server.adb("-s", attached.serial, "exec-out", "getprop ro.product.brand")
+        assert (exec_out.returncode, exec_out.stdout) == (0, "docomo\n")
+
         missing = debian_server.adb("-s", attached.serial, "shell", "nosuchtool")
         assert missing.returncode == 127
         assert "nosuchtool: inaccessible or not found" in missing.stderr

@@ -211,3 +211,14 @@ def test_android_6_without_shell_protocol(phones: Phones, inspect_cli: Any, adb_
         check=True,
     )
     assert shell.stdout == b"23\r\n"  # adbd before Android 7 ran `shell:` through a PTY
+
+
+def test_output_larger_than_one_message_is_flow_controlled(phones: Phones, adb_server: AdbServer) -> None:
+    import adbutils
+
+    big = "x" * (3 * 1024 * 1024 // 2)  # more than the 1 MiB a single WRTE may carry
+    attached = phones.attach("so51c-docomo", props={"persist.test.big": big})
+    device = adbutils.AdbClient(port=adb_server.port).device(attached.serial)
+    result = device.shell2("getprop persist.test.big", timeout=30, v2=True, rstrip=False)
+    assert (result.returncode, result.stdout) == (0, big + "\n")
+    assert device.shell("getprop persist.test.big", timeout=30) == big  # legacy shell: stream too
