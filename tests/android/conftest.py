@@ -9,7 +9,6 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +118,7 @@ class Phones:
         for name, table in sections.items():
             lines.append(f"[{name}]")
             lines += [f"{json.dumps(key)} = {json.dumps(value)}" for key, value in table.items()]
-        path = Path(tempfile.mkstemp(suffix=".toml", dir=self.tmp)[1])
+        path = self.tmp / f"variant-{len(list(self.tmp.glob('variant-*.toml')))}.toml"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
