@@ -109,6 +109,9 @@ def test_attach_detach_while_running(adb_server: AdbServer, tmp_path: Path) -> N
         if sim.process.poll() is None:
             sim.process.kill()
             sim.process.wait(5)
+        for stream in (sim.process.stdin, sim.process.stdout):
+            if stream is not None:
+                stream.close()
 
 
 def test_rejects_emulator_ports_and_unknown_profiles() -> None:
