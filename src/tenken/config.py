@@ -61,7 +61,7 @@ class AndroidSettings:
     adb_port: int = 5037
     adb_path: str = ""  # empty = ADBUTILS_ADB_PATH, adb on PATH, or the adb bundled with adbutils
     timeout: float = 10.0  # seconds per shell command
-    workers: int = 16  # threads for adbutils' blocking calls
+    workers: int = 128  # threads for adbutils' blocking calls: about 8 per phone inspected at once
 
 
 @dataclass(slots=True)
