@@ -1,9 +1,10 @@
 """iPhones over usbmuxd and lockdown, through pymobiledevice3.
 
 discover() lists the phones usbmuxd sees, with the USB LocationID that names the hub port. inspect()
-opens one lockdown connection per phone, pairs when needed (the Trust dialog, within the pairing
-timeout), reads the values, Find My, supervision and storage domains, then MCInstall and the
-diagnostics relay concurrently. Each call runs under asyncio.timeout: lockdown reads have none of
+opens one lockdown connection per phone (ios_lockdown), pairs when needed (the Trust dialog, within
+the pairing timeout: ios_pairing), then reads the values, the Find My, supervision, setup and storage
+domains, MCInstall and the diagnostics relay concurrently, and turns the answers into facts
+(ios_facts). Each call runs under asyncio.timeout: lockdown reads have none of
 their own. States a technician must act on (trust, unlock, replug) come back as DeviceFacts.state with
 an action, never as exceptions.
 """
@@ -26,21 +27,29 @@ from pymobiledevice3.exceptions import (
     PasswordRequiredError,
     PyMobileDevice3Exception,
 )
-from pymobiledevice3.lockdown import LockdownClient, create_using_usbmux
+from pymobiledevice3.lockdown import LockdownClient
+from pymobiledevice3.service_connection import ServiceConnection
 from pymobiledevice3.services.diagnostics import DiagnosticsService
 from pymobiledevice3.services.mobile_config import MobileConfigService
+from pymobiledevice3.usbmux import MuxDevice
 
 from tenken.config import Settings
 from tenken.devices import ios_facts
 from tenken.devices.ios_facts import QUERIES, Reading, Unread
+from tenken.devices.ios_lockdown import open_lockdown, open_service
 from tenken.devices.ios_pairing import PairingRefused, pair, records_folder, save_record, station_identity
-from tenken.devices.ios_usbmux import describe, list_attached, save_pair_record, usbmux_address
+from tenken.devices.ios_usbmux import (
+    AttachedPhone,
+    describe,
+    recent_listing,
+    save_pair_record,
+    usbmux_address,
+)
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
 
 log = logging.getLogger(__name__)
 
-LABEL = "tenken"
 # The phone or its cable went away mid-read (pymobiledevice3 reconnects once, then gives up with one of these).
 CONNECTION_LOST = (
     ConnectionTerminatedError,
@@ -72,7 +81,7 @@ async def discover(settings: Settings) -> list[DeviceRef]:
     address = usbmux_address(settings.ios.usbmux)
     try:
         async with asyncio.timeout(settings.ios.timeout):
-            phones = await list_attached(address)
+            phones = (await recent_listing(address, fresh=True)).phones
     except (MuxException, OSError, TimeoutError) as error:
         reason = "no answer" if isinstance(error, TimeoutError) else _reason(error)
         raise TransportUnavailable(
@@ -110,6 +119,7 @@ class _Inspection:
         self.timeout = settings.ios.timeout
         self.facts = DeviceFacts(ref)
         self.lockdown: LockdownClient | None = None
+        self.device: MuxDevice | None = None
         self.phase = "connect"
 
     def _state(self, state: DeviceState, detail: str = "") -> DeviceFacts:
@@ -147,7 +157,7 @@ class _Inspection:
         """Tell an unplugged phone from a silent or broken connection."""
         try:
             async with asyncio.timeout(self.timeout):
-                present = any(phone.udid == self.ref.device_id for phone in await list_attached(self.address))
+                present = await self._find(fresh=True) is not None
         except (MuxException, OSError, TimeoutError):
             present = True  # usbmuxd itself is in trouble: do not claim the phone was pulled
         if not present:
@@ -161,16 +171,20 @@ class _Inspection:
         )
         return self.facts
 
+    async def _find(self, *, fresh: bool = False) -> AttachedPhone | None:
+        async with asyncio.timeout(self.timeout):
+            phones = (await recent_listing(self.address, fresh=fresh)).phones
+        return next((phone for phone in phones if phone.udid == self.ref.device_id), None)
+
     async def _run(self) -> DeviceFacts:
         folder = records_folder(self.settings.data_path)
+        phone = await self._find() or await self._find(fresh=True)
+        if phone is None:
+            return self._state(DeviceState.UNPLUGGED)
+        self.device = MuxDevice(phone.device_id, phone.udid, phone.connection_type)
         async with asyncio.timeout(self.timeout):
-            self.lockdown = lockdown = await create_using_usbmux(
-                serial=self.ref.device_id,
-                label=LABEL,
-                autopair=False,
-                pairing_records_cache_folder=folder,
-                usbmux_address=self.address,
-            )
+            buid = (await recent_listing(self.address)).buid
+            self.lockdown = lockdown = await open_lockdown(self.address, self.device, buid, folder)
         if not lockdown.paired:
             ios_facts.fill(self.facts, Reading(dict(lockdown.all_values), in_session=False))
             refusal = await self._pair(lockdown, folder)
@@ -253,12 +267,19 @@ class _Inspection:
             if reading.queries[query] is None:
                 reading.queries[query] = Unread("the phone answered nothing")
 
+    async def _service(self, lockdown: LockdownClient, name: str) -> ServiceConnection:
+        assert self.device is not None
+        connection: ServiceConnection = await self._call(
+            open_service(self.address, self.device, lockdown, name)
+        )
+        return connection
+
     async def _mcinstall(self, lockdown: LockdownClient, reading: Reading, locked: list[str]) -> None:
-        service = MobileConfigService(lockdown)
         try:
-            await self._call(service.connect())
-            reading.cloud_configuration = await self._call(service.get_cloud_configuration()) or {}
-            reading.profile_list = await self._call(service.get_profile_list())
+            connection = await self._service(lockdown, MobileConfigService.SERVICE_NAME)
+            async with MobileConfigService(lockdown, service=connection) as service:
+                reading.cloud_configuration = await self._call(service.get_cloud_configuration()) or {}
+                reading.profile_list = await self._call(service.get_profile_list())
         except PasswordRequiredError:
             locked.append("MDM enrolment")
             reading.cloud_configuration = reading.profile_list = Unread("the screen is locked")
@@ -268,14 +289,12 @@ class _Inspection:
             reading.cloud_configuration = reading.profile_list = Unread(
                 f"MCInstall refused: {_reason(error)}"
             )
-        finally:
-            await service.close()
 
     async def _diagnostics(self, lockdown: LockdownClient, reading: Reading, locked: list[str]) -> None:
-        service = DiagnosticsService(lockdown)
         try:
-            await self._call(service.connect())
-            reading.battery = await self._call(service.get_battery())
+            connection = await self._service(lockdown, DiagnosticsService.SERVICE_NAME)
+            async with DiagnosticsService(lockdown, service=connection) as service:
+                reading.battery = await self._call(service.get_battery())
         except PasswordRequiredError:
             locked.append("battery health")
             reading.battery = Unread("the screen is locked")
@@ -283,5 +302,3 @@ class _Inspection:
             if isinstance(error, CONNECTION_LOST):
                 raise
             reading.battery = Unread(f"diagnostics relay refused: {_reason(error)}")
-        finally:
-            await service.close()

@@ -1,12 +1,17 @@
-"""The two usbmuxd requests tenken sends itself: ListDevices (pymobiledevice3 drops the LocationID a
-station needs to name the hub port) and SavePairRecord (pymobiledevice3 11.45.0 sends it to the default
-usbmuxd whatever address it was given). Framing comes from pymobiledevice3's usbmux module."""
+"""The usbmuxd requests tenken sends itself, framed by pymobiledevice3's usbmux module:
+- ListDevices, with the LocationID a station needs to name the hub port (pymobiledevice3 drops it), and
+  shared by the inspections running at the same moment: pymobiledevice3 lists every attached phone for
+  each connection it opens, four per inspection, which makes a 32-phone station parse 4096 entries;
+- ReadBUID, for the session;
+- Connect, without the protocol probe pymobiledevice3 makes on a second connection each time;
+- SavePairRecord (pymobiledevice3 11.45.0 sends it to the default usbmuxd, not the one in use)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import plistlib
+import socket
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +19,8 @@ from typing import Any
 from pymobiledevice3.exceptions import MuxException
 from pymobiledevice3.usbmux import (
     MuxConnection,
+    MuxDevice,
+    PlistMuxConnection,
     UsbmuxdMessageType,
     UsbmuxdVersion,
     build_usbmuxd_request,
@@ -21,6 +28,7 @@ from pymobiledevice3.usbmux import (
 )
 
 SYSTEM_USBMUXD = "/var/run/usbmuxd"
+LISTING_MAX_AGE = 1.0  # seconds a device list is shared; a phone plugged in later waits for the next one
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,37 @@ async def exchange(address: str | None, message: dict[str, Any]) -> dict[str, An
     return answer
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    phones: list[AttachedPhone]
+    buid: str  # usbmuxd's SystemBUID, sent with StartSession and stored in pair records
+
+
+_recent: dict[str | None, tuple[float, asyncio.Task[Listing]]] = {}
+
+
+async def recent_listing(address: str | None, *, fresh: bool = False) -> Listing:
+    """usbmuxd's phones and BUID, asked once for every inspection starting within LISTING_MAX_AGE."""
+    loop = asyncio.get_running_loop()
+    entry = _recent.get(address)
+    if not fresh and entry is not None:
+        asked_at, task = entry
+        usable = task.get_loop() is loop and loop.time() - asked_at < LISTING_MAX_AGE
+        if usable and not (task.done() and (task.cancelled() or task.exception() is not None)):
+            return await asyncio.shield(task)
+    task = loop.create_task(_listing(address))
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved, even if unawaited
+    _recent[address] = (loop.time(), task)
+    return await asyncio.shield(task)
+
+
+async def _listing(address: str | None) -> Listing:
+    phones, buid = await asyncio.gather(
+        list_attached(address), exchange(address, {"MessageType": "ReadBUID"})
+    )
+    return Listing(phones, str(buid.get("BUID", "")))
+
+
 async def list_attached(address: str | None) -> list[AttachedPhone]:
     reply = await exchange(address, {"MessageType": "ListDevices"})
     phones = []
@@ -96,3 +135,14 @@ async def save_pair_record(address: str | None, udid: str, device_id: int, recor
     )
     if reply.get("Number", 0) != 0:
         raise MuxException(f"usbmuxd refused to store the pair record (result {reply.get('Number')})")
+
+
+async def connect(address: str | None, device: MuxDevice, port: int) -> socket.socket:
+    """A socket piped to `port` on the phone (lockdownd or a service it started)."""
+    raw = await MuxConnection.create_usbmux_socket(address)
+    try:
+        piped: socket.socket = await PlistMuxConnection(raw).connect(device, port)
+    except BaseException:
+        raw.close()
+        raise
+    return piped
