@@ -349,3 +349,30 @@ async def test_an_unknown_udid_is_unplugged_not_an_exception(
 ) -> None:
     ref = DeviceRef(Platform.IOS, "00008110-00000000DEADBEEF")
     assert (await ios.inspect(ref, settings)).state is DeviceState.UNPLUGGED
+
+
+@pytest.mark.parametrize(
+    ("bundles", "evidence"),
+    [
+        (
+            [{"CFBundleIdentifier": "com.apple.ChinaTelecom_USIM_cn", "MCC": "460", "MNC": "11"}],
+            "from abroad (MCC-MNC 460-11)",
+        ),
+        (
+            [{"MCC": "440", "MNC": "10", "Slot": "kOne"}, {"MCC": "440", "MNC": "51", "Slot": "kTwo"}],
+            "KDDI au and NTT docomo work side by side",
+        ),
+    ],
+)
+async def test_sims_a_lock_would_refuse_show_an_old_phone_unlocked(
+    usbmux: SimulatorThread, settings: Settings, bundles: list[dict[str, str]], evidence: str
+) -> None:
+    profile = bundled("iphone8-softbank-simlocked")
+    profile.values["SIMStatus"] = "kCTSIMSupportSIMStatusReady"
+    profile.values["CarrierBundleInfoArray"] = bundles
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.sim_locked.value is False
+    assert facts.sim_locked.provenance is Provenance.INFERRED
+    assert evidence in facts.sim_locked.note

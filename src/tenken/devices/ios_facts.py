@@ -24,8 +24,10 @@ BATTERY_DOMAIN = "com.apple.mobile.battery"
 QUERIES = (FMIP_ASSOCIATED, CHAPERONED, SETUP_DONE, DISK_USAGE, BATTERY_DOMAIN)
 
 OPERATOR_LOCKED = "kCTSIMSupportSIMStatusOperatorLocked"
+READY = "kCTSIMSupportSIMStatusReady"
+JAPANESE_MCC = frozenset({"440", "441"})
 SIM_STATES = {
-    "kCTSIMSupportSIMStatusReady": "ready",
+    READY: "ready",
     "kCTSIMSupportSIMStatusNotInserted": "no SIM",
     OPERATOR_LOCKED: "refused (carrier lock)",
     "kCTSIMSupportSIMStatusPINLocked": "PIN locked",
@@ -262,6 +264,16 @@ def _sim_state(values: dict[str, Any], missing: str) -> Fact[str]:
     return Fact.measured(SIM_STATES.get(str(status), str(status)), "lockdown SIMStatus", str(status))
 
 
+def _sim_codes(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """MCC and MNC of each inserted SIM."""
+    codes = [(str(b.get("MCC", "")), str(b.get("MNC", ""))) for b in _bundles(values) if b.get("MCC")]
+    if not codes and values.get("MobileSubscriberCountryCode"):
+        codes = [
+            (str(values["MobileSubscriberCountryCode"]), str(values.get("MobileSubscriberNetworkCode", "")))
+        ]
+    return codes
+
+
 def _sim_lock(values: dict[str, Any], model: AppleModel | None, missing: str) -> Fact[bool]:
     if values.get("SIMStatus") == OPERATOR_LOCKED:
         carrier = _sim_carrier(values, missing).value or "an unknown carrier"
@@ -274,6 +286,20 @@ def _sim_lock(values: dict[str, Any], model: AppleModel | None, missing: str) ->
     source = "RegionInfo + model release date + carrier SIM-lock policy dates"
     if not region:
         return Fact.unknown(source, missing or "RegionInfo not reported")
+    if region == JAPAN_REGION and values.get("SIMStatus") == READY:
+        # A Japanese carrier's lock admits only that carrier's SIMs: one from abroad, or two carriers' SIMs
+        # working side by side, show there is none.
+        codes = _sim_codes(values)
+        abroad = [f"{mcc}-{mnc}" for mcc, mnc in codes if mcc not in JAPANESE_MCC]
+        carriers = {info.name for mcc, mnc in codes if (info := carrier_for_mcc_mnc(mcc + mnc)) is not None}
+        if abroad:
+            note = f"a SIM from abroad (MCC-MNC {', '.join(abroad)}) works; a Japanese carrier lock would refuse it"
+            return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
+        if len(carriers) > 1:
+            note = (
+                f"SIMs of {' and '.join(sorted(carriers))} work side by side; a carrier lock would refuse one"
+            )
+            return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
     guess = infer_sim_lock(None, model.released if model else None, japan_model=region == JAPAN_REGION)
     era = f"{model.name} released {model.released.isoformat()}" if model else "release date not catalogued"
     fact = guess.as_fact(source)
