@@ -190,6 +190,14 @@ async def test_unplugged_during_the_read(usbmux: SimulatorThread, settings: Sett
     assert "Plug it back in" in facts.action
     assert not phone.attached
     assert await ios.discover(settings) == []
+    if after >= 4:  # the session's GetValue was answered: what it said is kept
+        assert facts.imei.value == "353915111001014"
+        cut_short = [
+            name for name, fact in facts.facts() if fact.note == "not answered: the read was cut short"
+        ]
+        assert cut_short  # and what never came says so
+    else:
+        assert facts.imei.provenance is Provenance.UNKNOWN
 
 
 async def test_a_phone_that_stops_answering_times_out(usbmux: SimulatorThread, settings: Settings) -> None:

@@ -247,6 +247,7 @@ class _Inspection:
                 group.create_task(self._mcinstall(lockdown, reading, locked))
                 group.create_task(self._diagnostics(lockdown, reading, locked))
         except BaseExceptionGroup as failures:
+            ios_facts.fill(self.facts, reading)  # what was read before the phone went away stays
             raise failures.exceptions[0] from None
         ios_facts.fill(self.facts, reading)
         if locked:

@@ -34,6 +34,7 @@ SIM_STATES = {
     "kCTSIMSupportSIMStatusPUKLocked": "PUK locked",
 }
 BEFORE_TRUST = "not readable until the phone trusts this computer"
+CUT_SHORT = "not answered: the read was cut short"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +49,24 @@ class Reading:
     values: dict[str, Any]  # GetValue() of the default domain: complete in a session, a subset before
     in_session: bool
     queries: dict[str, Any] = field(default_factory=dict)  # QUERIES → value or Unread
-    cloud_configuration: Any = Unread(BEFORE_TRUST)
-    profile_list: Any = Unread(BEFORE_TRUST)
-    battery: Any = Unread(BEFORE_TRUST)  # IORegistry IOPMPowerSource properties
+    cloud_configuration: Any = None  # None: no answer (yet); see `absent`
+    profile_list: Any = None
+    battery: Any = None  # IORegistry IOPMPowerSource properties
+
+    @property
+    def absent(self) -> Unread:
+        """Why an answer is missing: no trust yet, or the read ended before it came."""
+        return Unread(CUT_SHORT if self.in_session else BEFORE_TRUST)
+
+    def answer(self, query: str) -> Any:
+        return self.queries.get(query, self.absent)
 
 
 def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
+    """Every fact lockdown's answers in `reading` support; also right for a read cut short."""
+    for name in ("cloud_configuration", "profile_list", "battery"):
+        if getattr(reading, name) is None:
+            setattr(reading, name, reading.absent)
     values = reading.values
     missing = "" if reading.in_session else BEFORE_TRUST
 
@@ -93,7 +106,7 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
 
 def _answer(reading: Reading, query: str, kind: type) -> Fact[Any]:
     source = f"lockdown {query}"
-    found = reading.queries.get(query, Unread(BEFORE_TRUST))
+    found = reading.answer(query)
     if isinstance(found, Unread):
         return Fact.unknown(source, found.reason)
     if not isinstance(found, kind):
@@ -103,7 +116,7 @@ def _answer(reading: Reading, query: str, kind: type) -> Fact[Any]:
 
 def _domain_key(reading: Reading, domain: str, key: str, kind: type) -> Fact[Any]:
     source = f"lockdown {domain}/{key}"
-    table = reading.queries.get(domain, Unread(BEFORE_TRUST))
+    table = reading.answer(domain)
     if isinstance(table, Unread):
         return Fact.unknown(source, table.reason)
     found = table.get(key) if isinstance(table, dict) else None
@@ -163,7 +176,7 @@ def _flag(raw: Any) -> bool | None:
 def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
     source = "lockdown com.apple.fmip/IsAssociated + NonVolatileRAM fm-activation-locked"
     flags: dict[str, bool] = {}
-    associated = reading.queries.get(FMIP_ASSOCIATED, Unread(BEFORE_TRUST))
+    associated = reading.answer(FMIP_ASSOCIATED)
     if isinstance(associated, bool):
         flags["IsAssociated"] = associated
     nvram = reading.values.get("NonVolatileRAM")
@@ -195,7 +208,7 @@ def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
 
 
 def _supervised(reading: Reading) -> Fact[bool]:
-    chaperoned = reading.queries.get(CHAPERONED, Unread(BEFORE_TRUST))
+    chaperoned = reading.answer(CHAPERONED)
     if isinstance(chaperoned, bool):
         return Fact.measured(chaperoned, f"lockdown {CHAPERONED}")
     cloud = reading.cloud_configuration
