@@ -11,6 +11,7 @@ import contextlib
 import signal
 import sys
 import threading
+from dataclasses import replace
 
 import click
 
@@ -65,17 +66,12 @@ def command(
     phones = [
         _with_latency(profile.clone(index), latency_ms) for profile in profiles for index in range(copies)
     ]
-    try:
-        asyncio.run(_serve(phones, port, latency_ms))
-    except OSError as error:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
+    asyncio.run(_serve(phones, port, latency_ms))
 
 
 def _with_latency(profile: PhoneProfile, latency_ms: float | None) -> PhoneProfile:
     if latency_ms is None:
         return profile
-    from dataclasses import replace
-
     return replace(profile, behaviour=replace(profile.behaviour, latency_ms=latency_ms))
 
 
@@ -86,9 +82,16 @@ def _say(line: str) -> None:
 
 async def _serve(profiles: list[PhoneProfile], port: int, latency_ms: float | None) -> None:
     server = UsbmuxServer(port=port)
-    await server.start()
-    for profile in profiles:
-        await server.attach(profile)
+    try:
+        await server.start()
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
+    try:
+        for profile in profiles:
+            await server.attach(profile)
+    except ValueError as error:  # the same phone twice: copies need --copies, not a repeated --device
+        await server.close()
+        raise click.UsageError(f"{error}; use --copies N for several phones of one profile") from None
     _say(f"usbmuxd listening on {server.address}")
     _say(f"  export USBMUXD_SOCKET_ADDRESS={server.address}")
     _say(f"  tenken inspect --platform ios --usbmux {server.address}")
@@ -100,6 +103,9 @@ async def _serve(profiles: list[PhoneProfile], port: int, latency_ms: float | No
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
+    if hasattr(signal, "SIGTTIN"):
+        # `tenken sim ios &` in a shell: reading the terminal from the background must not stop us.
+        signal.signal(signal.SIGTTIN, signal.SIG_IGN)
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     threading.Thread(target=_read_stdin, args=(loop, lines), daemon=True).start()
 
@@ -118,8 +124,10 @@ async def _serve(profiles: list[PhoneProfile], port: int, latency_ms: float | No
 
 def _read_stdin(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
     # A daemon thread: a blocked readline must never keep the process alive after the server stops.
-    for line in sys.stdin:
-        loop.call_soon_threadsafe(lines.put_nowait, line)
+    # Without stdin (closed, or a terminal we run in the background of) the simulator just serves.
+    with contextlib.suppress(OSError, ValueError):
+        for line in sys.stdin or ():
+            loop.call_soon_threadsafe(lines.put_nowait, line)
     loop.call_soon_threadsafe(lines.put_nowait, None)
 
 
