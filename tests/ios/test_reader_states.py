@@ -384,3 +384,16 @@ async def test_sims_a_lock_would_refuse_show_an_old_phone_unlocked(
     assert facts.sim_locked.value is False
     assert facts.sim_locked.provenance is Provenance.INFERRED
     assert evidence in facts.sim_locked.note
+
+
+async def test_the_system_socket_is_named_when_nothing_is_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("USBMUXD_SOCKET_ADDRESS", "")  # empty, as some shells export it
+    settings = Settings(data_dir=str(tmp_path))
+    try:
+        refs = await ios.discover(settings)
+    except TransportUnavailable as error:
+        assert "/var/run/usbmuxd" in str(error)
+    else:  # a real usbmuxd on this machine answered
+        assert all(ref.platform is Platform.IOS for ref in refs)

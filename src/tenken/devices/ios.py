@@ -40,7 +40,6 @@ from tenken.devices.ios_lockdown import open_lockdown, open_service
 from tenken.devices.ios_pairing import PairingRefused, pair, records_folder, save_record, station_identity
 from tenken.devices.ios_usbmux import (
     AttachedPhone,
-    describe,
     recent_listing,
     save_pair_record,
     usbmux_address,
@@ -85,7 +84,7 @@ async def discover(settings: Settings) -> list[DeviceRef]:
     except (MuxException, OSError, TimeoutError) as error:
         reason = "no answer" if isinstance(error, TimeoutError) else _reason(error)
         raise TransportUnavailable(
-            f"usbmuxd is not reachable at {describe(address)} ({reason}): install and start usbmuxd "
+            f"usbmuxd is not reachable at {address} ({reason}): install and start usbmuxd "
             "(apt install usbmuxd), or give its address with --usbmux HOST:PORT or USBMUXD_SOCKET_ADDRESS"
         ) from None
     return [
@@ -138,9 +137,7 @@ class _Inspection:
             return await self._lost("no answer within the timeout", timed_out=True)
         except ConnectionFailedToUsbmuxdError as error:
             self.facts.state = DeviceState.ERROR
-            self.facts.action = (
-                f"usbmuxd at {describe(self.address)} stopped answering ({_reason(error)}); restart it."
-            )
+            self.facts.action = f"usbmuxd at {self.address} stopped answering ({_reason(error)}); restart it."
             return self.facts
         except CONNECTION_LOST as error:
             return await self._lost(_reason(error))

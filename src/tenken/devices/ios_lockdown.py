@@ -23,7 +23,7 @@ LABEL = "tenken"
 _service_contexts: dict[bytes, ssl.SSLContext] = {}
 
 
-async def open_lockdown(address: str | None, device: MuxDevice, buid: str, folder: Path) -> LockdownClient:
+async def open_lockdown(address: str, device: MuxDevice, buid: str, folder: Path) -> LockdownClient:
     """A lockdown client, in session if a pair record the phone accepts is found (usbmuxd's first,
     then /var/lib/lockdown, then tenken's folder), else unpaired with the values lockdownd gives anyone."""
     service = await ServiceConnection.from_socket(
@@ -46,7 +46,7 @@ async def open_lockdown(address: str | None, device: MuxDevice, buid: str, folde
 
 
 async def open_service(
-    address: str | None, device: MuxDevice, lockdown: LockdownClient, name: str
+    address: str, device: MuxDevice, lockdown: LockdownClient, name: str
 ) -> ServiceConnection:
     """Start a lockdown service and connect to it, in TLS when the phone asks for it."""
     attributes = await lockdown.get_service_connection_attributes(name)

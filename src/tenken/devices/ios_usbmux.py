@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pymobiledevice3.exceptions import MuxException
+from pymobiledevice3.osu.os_utils import get_os_utils
 from pymobiledevice3.usbmux import (
     MuxConnection,
     MuxDevice,
@@ -27,7 +28,6 @@ from pymobiledevice3.usbmux import (
     parse_usbmuxd_response,
 )
 
-SYSTEM_USBMUXD = "/var/run/usbmuxd"
 LISTING_MAX_AGE = 1.0  # seconds a device list is shared; a phone plugged in later waits for the next one
 
 
@@ -39,20 +39,20 @@ class AttachedPhone:
     connection_type: str
 
 
-def usbmux_address(configured: str) -> str | None:
-    """The address to pass to pymobiledevice3: tenken's setting, else USBMUXD_SOCKET_ADDRESS, else None
-    (the system socket). libusbmuxd's `UNIX:/path` form is turned into the bare path pymobiledevice3 wants."""
+def usbmux_address(configured: str) -> str:
+    """The address to hand pymobiledevice3, always explicit (it would read USBMUXD_SOCKET_ADDRESS again,
+    and fail on an empty one): tenken's setting, else USBMUXD_SOCKET_ADDRESS, else the system's socket.
+    libusbmuxd's `UNIX:/path` form becomes the bare path pymobiledevice3 wants."""
     raw = configured or os.environ.get("USBMUXD_SOCKET_ADDRESS", "")
     if raw[:5].upper() == "UNIX:":
         raw = raw[5:]
-    return raw or None
+    if raw:
+        return raw
+    address, _ = get_os_utils().usbmux_address
+    return address if isinstance(address, str) else f"{address[0]}:{address[1]}"
 
 
-def describe(address: str | None) -> str:
-    return address or SYSTEM_USBMUXD
-
-
-async def exchange(address: str | None, message: dict[str, Any]) -> dict[str, Any]:
+async def exchange(address: str, message: dict[str, Any]) -> dict[str, Any]:
     """One plist request to usbmuxd on a fresh connection, and its reply."""
     sock = await MuxConnection.create_usbmux_socket(address)
     reader, writer = await asyncio.open_connection(sock=sock)
@@ -81,10 +81,10 @@ class Listing:
     buid: str  # usbmuxd's SystemBUID, sent with StartSession and stored in pair records
 
 
-_recent: dict[str | None, tuple[float, asyncio.Task[Listing]]] = {}
+_recent: dict[str, tuple[float, asyncio.Task[Listing]]] = {}
 
 
-async def recent_listing(address: str | None, *, fresh: bool = False) -> Listing:
+async def recent_listing(address: str, *, fresh: bool = False) -> Listing:
     """usbmuxd's phones and BUID, asked once for every inspection starting within LISTING_MAX_AGE."""
     loop = asyncio.get_running_loop()
     entry = _recent.get(address)
@@ -99,14 +99,14 @@ async def recent_listing(address: str | None, *, fresh: bool = False) -> Listing
     return await asyncio.shield(task)
 
 
-async def _listing(address: str | None) -> Listing:
+async def _listing(address: str) -> Listing:
     phones, buid = await asyncio.gather(
         list_attached(address), exchange(address, {"MessageType": "ReadBUID"})
     )
     return Listing(phones, str(buid.get("BUID", "")))
 
 
-async def list_attached(address: str | None) -> list[AttachedPhone]:
+async def list_attached(address: str) -> list[AttachedPhone]:
     reply = await exchange(address, {"MessageType": "ListDevices"})
     phones = []
     for entry in reply.get("DeviceList", []):
@@ -123,7 +123,7 @@ async def list_attached(address: str | None) -> list[AttachedPhone]:
     return phones
 
 
-async def save_pair_record(address: str | None, udid: str, device_id: int, record: bytes) -> None:
+async def save_pair_record(address: str, udid: str, device_id: int, record: bytes) -> None:
     reply = await exchange(
         address,
         {
@@ -137,7 +137,7 @@ async def save_pair_record(address: str | None, udid: str, device_id: int, recor
         raise MuxException(f"usbmuxd refused to store the pair record (result {reply.get('Number')})")
 
 
-async def connect(address: str | None, device: MuxDevice, port: int) -> socket.socket:
+async def connect(address: str, device: MuxDevice, port: int) -> socket.socket:
     """A socket piped to `port` on the phone (lockdownd or a service it started)."""
     raw = await MuxConnection.create_usbmux_socket(address)
     try:
