@@ -141,3 +141,14 @@ def test_real_dumps_replay_byte_for_byte(usbmux: SimulatorThread, tmp_path: Path
         assert [line.rstrip() for line in text.splitlines() if line.strip()] == [
             line.rstrip() for line in original.splitlines() if line.strip()
         ]
+
+
+def test_a_phone_older_than_ios_10_gets_libimobiledevices_tls_1_0(
+    usbmux: SimulatorThread, tmp_path: Path
+) -> None:
+    old = bundled("iphone8-softbank-simlocked")
+    old.values["ProductVersion"] = "9.3.5"  # libimobiledevice then speaks TLS 1.0 only
+    phone = usbmux.attach(old)
+    result = ideviceinfo(usbmux, tmp_path, "-u", phone.udid, "-k", "SerialNumber")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode() == "SIMT08SBL002\n"

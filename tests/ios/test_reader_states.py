@@ -11,6 +11,7 @@ import pytest
 
 from tenken.config import Settings
 from tenken.devices import ios
+from tenken.devices.ios_usbmux import usbmux_address
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, Provenance
 from tests.ios.simulator import SimulatorThread, bundled
@@ -386,14 +387,9 @@ async def test_sims_a_lock_would_refuse_show_an_old_phone_unlocked(
     assert evidence in facts.sim_locked.note
 
 
-async def test_the_system_socket_is_named_when_nothing_is_configured(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_usbmuxd_address_is_always_explicit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("USBMUXD_SOCKET_ADDRESS", "")  # empty, as some shells export it
-    settings = Settings(data_dir=str(tmp_path))
-    try:
-        refs = await ios.discover(settings)
-    except TransportUnavailable as error:
-        assert "/var/run/usbmuxd" in str(error)
-    else:  # a real usbmuxd on this machine answered
-        assert all(ref.platform is Platform.IOS for ref in refs)
+    assert usbmux_address("") == "/var/run/usbmuxd"
+    monkeypatch.setenv("USBMUXD_SOCKET_ADDRESS", "UNIX:/run/usbmuxd")  # libusbmuxd's form
+    assert usbmux_address("") == "/run/usbmuxd"
+    assert usbmux_address("127.0.0.1:27015") == "127.0.0.1:27015"  # the setting wins
