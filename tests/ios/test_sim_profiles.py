@@ -98,6 +98,7 @@ def test_a_json_profile_with_data_values(tmp_path: Path) -> None:
                     "ProductType": "iPhone10,4",
                     "ProductVersion": "16.7.8",
                     "NonVolatileRAM": {"fm-activation-locked": {"$data": "WUVT"}},
+                "PhoneNumber": None,
                 },
                 "behaviour": {"paired": False, "trust": "deny"},
             }
@@ -106,6 +107,7 @@ def test_a_json_profile_with_data_values(tmp_path: Path) -> None:
     )
     profile = load_file(path)
     assert profile.values["NonVolatileRAM"]["fm-activation-locked"] == b"YES"
+    assert "PhoneNumber" not in profile.values
     assert not profile.behaviour.paired
     assert profile.behaviour.trust == "deny"
 

@@ -278,11 +278,12 @@ def _apply_shortcuts(profile: PhoneProfile, phone: dict[str, Any], path: Path) -
 
 
 def _decode_data(value: Any) -> Any:
-    """`{"$data" = "<base64>"}` → bytes, for plist data values in TOML and JSON profiles."""
+    """`{"$data" = "<base64>"}` → bytes, for plist data values in TOML and JSON profiles; a JSON null
+    means the key is absent (plists have no null)."""
     if isinstance(value, dict):
         if set(value) == {"$data"} and isinstance(value["$data"], str):
             return base64.b64decode(value["$data"])
-        return {key: _decode_data(item) for key, item in value.items()}
+        return {key: _decode_data(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
         return [_decode_data(item) for item in value]
     return value
