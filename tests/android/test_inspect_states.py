@@ -222,3 +222,23 @@ def test_output_larger_than_one_message_is_flow_controlled(phones: Phones, adb_s
     result = device.shell2("getprop persist.test.big", timeout=30, v2=True, rstrip=False)
     assert (result.returncode, result.stdout) == (0, big + "\n")
     assert device.shell("getprop persist.test.big", timeout=30) == big  # legacy shell: stream too
+
+
+def test_a_stream_cut_short_leaves_no_account_name_in_the_report(
+    phones: Phones, inspect_cli: Any, tmp_path: Any
+) -> None:
+    # Android 6 has no exit status of its own: when the stream ends before `echo X4EXIT:$?`, adbutils
+    # raises with the whole output in the error, and that output is the account list.
+    profile = tmp_path / "cut.toml"
+    profile.write_text(
+        '[profile]\nbase = "sov33-au"\n\n[behaviour]\ncut_off = ["dumpsys"]\n\n'
+        '[[accounts]]\nname = "suzuki.ichiro@example.jp"\ntype = "com.google"\n',
+        encoding="utf-8",
+    )
+    attached = phones.attach(profile)
+    inspection = inspect_cli(attached.serial)
+    owner_lock = inspection.facts(attached.serial)["owner_lock"]
+    assert owner_lock["provenance"] == "unknown"
+    assert "AdbError: shell output invalid" in owner_lock["note"]
+    assert "suzuki.ichiro" not in inspection.output
+    assert inspection.facts(attached.serial)["imei"]["value"] == "004400330000017"  # `service` unaffected

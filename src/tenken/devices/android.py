@@ -203,7 +203,7 @@ class _Session:
             if _is_timeout(error):
                 return CommandResult(line, None, problem=f"no answer within {timeout:g} s")
             await self._raise_if_gone(error)
-            return CommandResult(line, None, problem=f"{type(error).__name__}: {error}")
+            return CommandResult(line, None, problem=_describe(error))
 
     async def _raise_if_gone(self, error: BaseException) -> None:
         try:
@@ -218,6 +218,16 @@ class _Session:
 def _text(value: str | bytes) -> str:
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
     return text.replace("\r\n", "\n")
+
+
+def _describe(error: BaseException) -> str:
+    """The error's type and the first line of its message, nothing more.
+
+    adbutils puts the command's whole output into some errors (`AdbError("shell output invalid", cmd,
+    output)` when a pre-Android-7 stream ends before `X4EXIT`): that output can hold account names.
+    """
+    lines = str(error.args[0]).strip().splitlines() if error.args else []
+    return f"{type(error).__name__}: {lines[0][:120]}" if lines else type(error).__name__
 
 
 def _is_timeout(error: BaseException) -> bool:
@@ -257,7 +267,7 @@ async def inspect(ref: DeviceRef, settings: Settings) -> DeviceFacts:
     except _adb_errors() as error:
         facts.state = DeviceState.ERROR
         facts.action = (
-            f"adb failed ({type(error).__name__}: {error}); check the adb server "
+            f"adb failed ({_describe(error)}); check the adb server "
             f"(`adb -P {settings.android.adb_port} devices`) and inspect again."
         )
     return facts

@@ -241,20 +241,23 @@ class _Transport:
 
     async def _run(self, stream: _Stream, command: str, *, shell_v2: bool, pty: bool) -> None:
         try:
-            latency = self.device.phone.profile.behaviour.latency_ms
-            if latency:
-                await asyncio.sleep(latency / 1000)
+            behaviour = self.device.phone.profile.behaviour
+            if behaviour.latency_ms:
+                await asyncio.sleep(behaviour.latency_ms / 1000)
             if not command.strip():
                 result_out, result_err, status = b"", b"interactive shell is not simulated\n", 1
             else:
                 result = self.device.phone.shell().run(command)
                 result_out, result_err, status = result.stdout, result.stderr, result.status
+            cut = command.split(maxsplit=1)[0] in behaviour.cut_off if command.strip() else False
+            if cut:  # the link drops before the end: the last line (X4EXIT before Android 7) never arrives
+                result_out, result_err = _without_last_line(result_out + result_err), b""
             if shell_v2:
                 payload = b"".join(
                     shell_packet(kind, data[start : start + SHELL_PACKET_DATA])
                     for kind, data in ((SHELL_STDOUT, result_out), (SHELL_STDERR, result_err))
                     for start in range(0, len(data), SHELL_PACKET_DATA)
-                ) + shell_packet(SHELL_EXIT, bytes([status & 0xFF]))
+                ) + (b"" if cut else shell_packet(SHELL_EXIT, bytes([status & 0xFF])))
             else:
                 payload = result_out + result_err
                 if pty and not self.device.phone.has_shell_v2:
@@ -277,3 +280,7 @@ class _Transport:
             self.send(A_WRTE, stream.local_id, stream.remote_id, payload[start : start + self.max_payload])
             await self.writer.drain()
             await asyncio.wait_for(stream.acked.wait(), ACK_WAIT)
+
+
+def _without_last_line(output: bytes) -> bytes:
+    return output[: output.rstrip(b"\n").rfind(b"\n") + 1]

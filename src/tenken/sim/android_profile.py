@@ -56,6 +56,7 @@ class Behaviour:
     service_code_shift: int = 0  # vendor methods inserted before IPhoneSubInfo's own
     missing_commands: tuple[str, ...] = ()  # tools this firmware lacks (exit 127)
     deny_identifiers: bool = False  # iphonesubinfo throws SecurityException even for com.android.shell
+    cut_off: tuple[str, ...] = ()  # tools whose stream ends early: no last line, no exit status
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
             service_code_shift=int(behaviour.service_code_shift),
             missing_commands=tuple(behaviour.missing_commands),
             deny_identifiers=bool(behaviour.deny_identifiers),
+            cut_off=tuple(behaviour.cut_off),
         )
         battery_data = _table(data, "battery", origin)
         vendor = {str(k): str(v) for k, v in battery_data.pop("vendor", {}).items()}
