@@ -242,3 +242,15 @@ def test_a_stream_cut_short_leaves_no_account_name_in_the_report(
     assert "AdbError: shell output invalid" in owner_lock["note"]
     assert "suzuki.ichiro" not in inspection.output
     assert inspection.facts(attached.serial)["imei"]["value"] == "004400330000017"  # `service` unaffected
+
+
+def test_carrier_restricted_sim_is_a_measured_lock(phones: Phones, inspect_cli: Any) -> None:
+    # Pixels enforce a carrier lock as modem carrier restrictions: another carrier's SIM shows
+    # CARD_RESTRICTED, never NETWORK_LOCKED. The launch-date rule would have said "not locked".
+    attached = phones.attach(
+        "pixel7-jp",
+        props={"gsm.sim.state": "CARD_RESTRICTED,ABSENT", "gsm.sim.operator.numeric": "44010,"},
+    )
+    fact = inspect_cli(attached.serial).facts(attached.serial)["sim_locked"]
+    assert (fact["value"], fact["provenance"], fact["source"]) == (True, "measured", "gsm.sim.state")
+    assert "refused (CARD_RESTRICTED)" in fact["note"]

@@ -15,7 +15,7 @@ from tenken.facts import Fact
 CSC_PROPS = ("ro.csc.sales_code", "ro.boot.sales_code", "persist.omc.sales_code", "ro.boot.carrierid")
 SKU_PROPS = ("ro.boot.hardware.sku", "ro.boot.product.hardware.sku")
 ACCEPTED = {"READY", "LOADED"}
-REFUSED = {"NETWORK_LOCKED", "PERSO_LOCKED"}
+REFUSED = {"NETWORK_LOCKED", "PERSO_LOCKED", "CARD_RESTRICTED"}  # CARD_RESTRICTED: carrier restrictions
 NO_SIM = {"ABSENT", "UNKNOWN", "NOT_READY", ""}
 
 
