@@ -254,3 +254,13 @@ def test_carrier_restricted_sim_is_a_measured_lock(phones: Phones, inspect_cli: 
     fact = inspect_cli(attached.serial).facts(attached.serial)["sim_locked"]
     assert (fact["value"], fact["provenance"], fact["source"]) == (True, "measured", "gsm.sim.state")
     assert "refused (CARD_RESTRICTED)" in fact["note"]
+
+
+def test_sim_not_ready_is_not_an_empty_tray(phones: Phones, inspect_cli: Any) -> None:
+    # Airplane mode powers the radio down: a SIM in the tray reads NOT_READY, not ABSENT.
+    attached = phones.attach(
+        "so51c-docomo", props={"gsm.sim.state": "NOT_READY,ABSENT", "gsm.sim.operator.numeric": ","}
+    )
+    fact = inspect_cli(attached.serial).facts(attached.serial)["sim_carrier"]
+    assert (fact["value"], fact["provenance"]) == (None, "unknown")
+    assert "slot 1 NOT_READY" in fact["note"] and "airplane mode" in fact["note"]

@@ -16,7 +16,8 @@ CSC_PROPS = ("ro.csc.sales_code", "ro.boot.sales_code", "persist.omc.sales_code"
 SKU_PROPS = ("ro.boot.hardware.sku", "ro.boot.product.hardware.sku")
 ACCEPTED = {"READY", "LOADED"}
 REFUSED = {"NETWORK_LOCKED", "PERSO_LOCKED", "CARD_RESTRICTED"}  # CARD_RESTRICTED: carrier restrictions
-NO_SIM = {"ABSENT", "UNKNOWN", "NOT_READY", ""}
+NO_SIM = {"ABSENT", ""}
+NOT_READY = {"UNKNOWN", "NOT_READY"}  # the phone cannot tell yet: radio off (airplane mode), starting up
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +173,18 @@ def sim_state(props: Mapping[str, str]) -> Fact[str]:
 
 
 def sim_carrier(props: Mapping[str, str]) -> Fact[str]:
-    inserted = [slot for slot in sim_slots(props) if slot.state not in NO_SIM or slot.numeric]
+    seen = sim_slots(props)
+    inserted = [slot for slot in seen if slot.numeric or slot.state not in NO_SIM | NOT_READY]
     if "gsm.sim.state" not in props:
         return Fact.unknown("gsm.sim.operator.numeric", "SIM state not reported")
     if not inserted:
+        unsure = [f"slot {slot.number} {slot.state}" for slot in seen if slot.state in NOT_READY]
+        if unsure:
+            return Fact.unknown(
+                "gsm.sim.state",
+                ", ".join(unsure) + ": the phone cannot tell yet whether a SIM is in "
+                "(airplane mode, or still starting up)",
+            )
         return Fact.measured("none", "gsm.sim.state", "no SIM inserted")
     if len(inserted) == 1:
         slot = inserted[0]
