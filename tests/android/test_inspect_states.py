@@ -264,3 +264,11 @@ def test_sim_not_ready_is_not_an_empty_tray(phones: Phones, inspect_cli: Any) ->
     fact = inspect_cli(attached.serial).facts(attached.serial)["sim_carrier"]
     assert (fact["value"], fact["provenance"]) == (None, "unknown")
     assert "slot 1 NOT_READY" in fact["note"] and "airplane mode" in fact["note"]
+
+
+def test_bootloader_properties_that_disagree_are_unknown(phones: Phones, inspect_cli: Any) -> None:
+    # flash.locked says locked while verified boot is orange (unlocked): a hidden unlock, not a clean "no".
+    attached = phones.attach("pixel7-jp", props={"ro.boot.flash.locked": "1"})
+    fact = inspect_cli(attached.serial).facts(attached.serial)["bootloader_unlocked"]
+    assert (fact["value"], fact["provenance"]) == (None, "unknown")
+    assert "ro.boot.flash.locked = 1, ro.boot.verifiedbootstate = orange" in fact["note"]

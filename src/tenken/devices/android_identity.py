@@ -64,7 +64,7 @@ _VERIFIED_BOOT = {"green": False, "yellow": False, "orange": True}
 
 
 def bootloader_unlocked(props: Mapping[str, str]) -> Fact[bool]:
-    """ro.boot.flash.locked, else the verified-boot state, else vbmeta's device state."""
+    """ro.boot.flash.locked, ro.boot.verifiedbootstate, vbmeta's device state; unknown when they disagree."""
     notes = []
     state = props.get("ro.boot.verifiedbootstate", "")
     if state:
@@ -72,15 +72,20 @@ def bootloader_unlocked(props: Mapping[str, str]) -> Fact[bool]:
     allowed = props.get("sys.oem_unlock_allowed", "")
     if allowed:
         notes.append("OEM unlocking " + ("allowed in developer options" if allowed == "1" else "not allowed"))
-    note = "; ".join(notes)
+    readings: list[tuple[str, bool]] = []
     flash = props.get("ro.boot.flash.locked", "")
     if flash in ("0", "1"):
-        return Fact.measured(flash == "0", "ro.boot.flash.locked", note)
+        readings.append(("ro.boot.flash.locked", flash == "0"))
     if state in _VERIFIED_BOOT:
-        return Fact.measured(_VERIFIED_BOOT[state], "ro.boot.verifiedbootstate", note)
+        readings.append(("ro.boot.verifiedbootstate", _VERIFIED_BOOT[state]))
     device_state = props.get("ro.boot.vbmeta.device_state", "")
     if device_state in ("locked", "unlocked"):
-        return Fact.measured(device_state == "unlocked", "ro.boot.vbmeta.device_state", note)
-    return Fact.unknown(
-        "ro.boot.flash.locked", "this build tells no bootloader state; check fastboot/download mode"
-    )
+        readings.append(("ro.boot.vbmeta.device_state", device_state == "unlocked"))
+    if not readings:
+        return Fact.unknown(
+            "ro.boot.flash.locked", "this build tells no bootloader state; check fastboot/download mode"
+        )
+    if len({unlocked for _, unlocked in readings}) > 1:
+        said = ", ".join(f"{key} = {props[key]}" for key, _ in readings)
+        return Fact.unknown(readings[0][0], f"the properties disagree ({said}); check fastboot/download mode")
+    return Fact.measured(readings[0][1], readings[0][0], "; ".join(notes))
