@@ -272,3 +272,19 @@ def test_bootloader_properties_that_disagree_are_unknown(phones: Phones, inspect
     fact = inspect_cli(attached.serial).facts(attached.serial)["bootloader_unlocked"]
     assert (fact["value"], fact["provenance"]) == (None, "unknown")
     assert "ro.boot.flash.locked = 1, ro.boot.verifiedbootstate = orange" in fact["note"]
+
+
+def test_accounts_the_parser_cannot_read_are_not_no_accounts(
+    phones: Phones, inspect_cli: Any, tmp_path: Any
+) -> None:
+    # "Accounts: 1" and no line the parser understands: that is not "no Google account".
+    profile = tmp_path / "odd.toml"
+    profile.write_text(
+        '[profile]\nbase = "so51c-docomo"\n\n[[accounts]]\nname = "suzuki\\nichiro@example.jp"\ntype = "com.google"\n',
+        encoding="utf-8",
+    )
+    attached = phones.attach(profile)
+    facts = inspect_cli(attached.serial).facts(attached.serial)
+    for name in ("owner_lock", "owner_accounts"):
+        assert (facts[name]["value"], facts[name]["provenance"]) == (None, "unknown")
+    assert "declares 1 account(s) but only 0 could be read" in facts["owner_lock"]["note"]

@@ -13,6 +13,7 @@ OWNER_LOCK_TYPES = {
     "com.osp.app.signin": "Samsung account (Reactivation Lock)",
 }
 _ACCOUNT = re.compile(r"Account \{name=(?P<name>.*?), type=(?P<type>[^,}]+)\}")
+_DECLARED = re.compile(r"^\s*Accounts: (\d+)\s*$", re.MULTILINE)  # one per user
 
 BATTERY_HEALTH = {
     1: "unknown",
@@ -40,10 +41,15 @@ def accounts(result: CommandResult) -> tuple[Fact[bool], Fact[list[str]]]:
     if "Accounts:" not in result.stdout:
         note = f"no account list in the dump (permission denied?); {manual}"
         return Fact.unknown(result.command, note), Fact.unknown(result.command, note)
+    listed = list(_ACCOUNT.finditer(result.stdout))
+    declared = sum(int(count) for count in _DECLARED.findall(result.stdout))
+    if len(listed) < declared:
+        note = f"the dump declares {declared} account(s) but only {len(listed)} could be read; {manual}"
+        return Fact.unknown(result.command, note), Fact.unknown(result.command, note)
     arming: list[str] = []
     kinds: list[str] = []
     other = 0
-    for found in _ACCOUNT.finditer(result.stdout):
+    for found in listed:
         account_type = found.group("type").strip()
         label = OWNER_LOCK_TYPES.get(account_type)
         if label is None:
