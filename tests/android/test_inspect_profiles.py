@@ -139,3 +139,15 @@ def test_profile_banner_reaches_adb_devices(name: str, phones: Phones, adb_serve
     line = next(line for line in listing.splitlines() if line.startswith(attached.serial))
     assert " device " in line
     assert f"model:{attached.profile.model.replace(' ', '_').replace('-', '_')}" in line
+
+
+def test_a_dump_with_a_value_that_never_closes(phones: Phones, inspect_cli: Any, tmp_path: Any) -> None:
+    # The simulator reads a dump with the reader's parser: a value left open ends at the next entry.
+    dump = tmp_path / "dump.txt"
+    dump.write_text(
+        "[persist.sys.boot.reason]: [reboot,\n[ro.product.model]: [SO-51C]\n[ro.build.version.sdk]: [34]\n",
+        encoding="utf-8",
+    )
+    attached = phones.attach(dump)
+    facts = inspect_cli(attached.serial).facts(attached.serial)
+    assert (facts["model_id"]["value"], facts["sold_by"]["value"]) == ("SO-51C", "docomo")

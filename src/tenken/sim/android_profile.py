@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tenken.devices.android_props import parse_getprop
+
 PROFILE_SUFFIXES = (".toml", ".json", ".txt", ".prop")
 
 
@@ -94,30 +96,6 @@ class Profile:
 
 
 _ENTRY = re.compile(r"^\[(.+?)\]: \[(.*)$")
-
-
-def parse_getprop(text: str) -> dict[str, str]:
-    """`[key]: [value]` lines; a value may run over several lines until one ends with `]`."""
-    props: dict[str, str] = {}
-    key: str | None = None
-    value: list[str] = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        if key is not None:
-            value.append(line)
-            if line.endswith("]"):
-                props[key] = "\n".join(value)[:-1]
-                key = None
-            continue
-        match = _ENTRY.match(line)
-        if match is None:
-            continue
-        key, rest = match.group(1), match.group(2)
-        if rest.endswith("]"):
-            props[key] = rest[:-1]
-            key = None
-        else:
-            value = [rest]
-    return props
 
 
 def looks_like_getprop(text: str) -> bool:
