@@ -288,3 +288,19 @@ def test_accounts_the_parser_cannot_read_are_not_no_accounts(
     for name in ("owner_lock", "owner_accounts"):
         assert (facts[name]["value"], facts[name]["provenance"]) == (None, "unknown")
     assert "declares 1 account(s) but only 0 could be read" in facts["owner_lock"]["note"]
+
+
+def test_xiaomi_account_arms_an_owner_lock(phones: Phones, inspect_cli: Any, tmp_path: Any) -> None:
+    # A Mi account with Find device locks the phone to it after a reset, as Google FRP does.
+    profile = tmp_path / "xiaomi.toml"
+    profile.write_text(
+        '[profile]\nbase = "so51c-docomo"\n\n[props]\n"ro.product.manufacturer" = "Xiaomi"\n'
+        '"ro.product.brand" = "Xiaomi"\n"ro.product.model" = "A201XM"\n\n'
+        '[[accounts]]\nname = "6123456789"\ntype = "com.xiaomi"\n',
+        encoding="utf-8",
+    )
+    attached = phones.attach(profile)
+    facts = inspect_cli(attached.serial).facts(attached.serial)
+    assert (facts["owner_lock"]["value"], facts["owner_lock"]["provenance"]) == (True, "measured")
+    assert "Xiaomi account" in facts["owner_lock"]["note"]
+    assert facts["owner_accounts"]["value"] == ["com.xiaomi (6***)"]

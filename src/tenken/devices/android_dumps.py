@@ -11,6 +11,8 @@ from tenken.facts import Fact
 OWNER_LOCK_TYPES = {
     "com.google": "Google account (FRP)",
     "com.osp.app.signin": "Samsung account (Reactivation Lock)",
+    "com.xiaomi": "Xiaomi account (Find device lock)",
+    "com.huawei.hwid": "HUAWEI ID (activation lock)",
 }
 _ACCOUNT = re.compile(r"Account \{name=(?P<name>.*?), type=(?P<type>[^,}]+)\}")
 _DECLARED = re.compile(r"^\s*Accounts: (\d+)\s*$", re.MULTILINE)  # one per user
@@ -65,7 +67,7 @@ def accounts(result: CommandResult) -> tuple[Fact[bool], Fact[list[str]]]:
             arming, result.command, tail.lstrip("; ")
         )
     return (
-        Fact.measured(False, result.command, "no Google or Samsung account" + tail),
+        Fact.measured(False, result.command, "no account that arms an owner lock" + tail),
         Fact.measured([], result.command, tail.lstrip("; ")),
     )
 
