@@ -14,10 +14,8 @@ from tests.ios.simulator import SimulatorThread
 
 @pytest.fixture
 def usbmux() -> Iterator[SimulatorThread]:
-    simulator = SimulatorThread()
-    simulator.start()
-    yield simulator
-    simulator.close()
+    with SimulatorThread() as simulator:
+        yield simulator
 
 
 @pytest.fixture

@@ -122,6 +122,11 @@ class SimProcess:
             assert line or self.process.poll() is None, f"simulator ended before {prefix!r}"
         return line
 
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=10)  # also closes the pipes
+
     def send(self, command: str) -> None:
         assert self.process.stdin is not None
         self.process.stdin.write(command + "\n")
@@ -132,9 +137,7 @@ class SimProcess:
 def sim_process() -> Iterator[SimProcess]:
     simulator = SimProcess("--device", "iphone13-docomo")
     yield simulator
-    if simulator.process.poll() is None:
-        simulator.process.kill()
-    simulator.process.wait(timeout=10)
+    simulator.stop()
 
 
 async def test_sim_command_plugs_phones_in_and_out(sim_process: SimProcess, tmp_path: Path) -> None:
@@ -173,8 +176,7 @@ def test_sim_command_copies_profiles_with_their_own_identities(tmp_path: Path) -
         udids = {line.split()[2] for line in listed}
         assert len(udids) == 3
     finally:
-        simulator.process.terminate()
-        simulator.process.wait(timeout=10)
+        simulator.stop()
 
 
 def test_sim_command_rejects_an_unknown_profile(env: dict[str, str]) -> None:

@@ -193,9 +193,7 @@ async def test_unplugged_during_the_read(usbmux: SimulatorThread, settings: Sett
     assert await ios.discover(settings) == []
     if after >= 4:  # the session's GetValue was answered: what it said is kept
         assert facts.imei.value == "353915111001014"
-        cut_short = [
-            name for name, fact in facts.facts() if fact.note == "not answered: the read was cut short"
-        ]
+        cut_short = [name for name, fact in facts.facts() if "the read was cut short" in fact.note]
         assert cut_short  # and what never came says so
     else:
         assert facts.imei.provenance is Provenance.UNKNOWN

@@ -98,7 +98,7 @@ def test_a_json_profile_with_data_values(tmp_path: Path) -> None:
                     "ProductType": "iPhone10,4",
                     "ProductVersion": "16.7.8",
                     "NonVolatileRAM": {"fm-activation-locked": {"$data": "WUVT"}},
-                "PhoneNumber": None,
+                    "PhoneNumber": None,
                 },
                 "behaviour": {"paired": False, "trust": "deny"},
             }

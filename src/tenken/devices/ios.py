@@ -238,15 +238,19 @@ class _Inspection:
     async def _read(self, lockdown: LockdownClient) -> DeviceFacts:
         reading = Reading(dict(lockdown.all_values), in_session=True)
         locked: list[str] = []
-        try:
-            async with asyncio.TaskGroup() as group:
-                group.create_task(self._queries(lockdown, reading))
-                group.create_task(self._mcinstall(lockdown, reading, locked))
-                group.create_task(self._diagnostics(lockdown, reading, locked))
-        except BaseExceptionGroup as failures:
-            ios_facts.fill(self.facts, reading)  # what was read before the phone went away stays
-            raise failures.exceptions[0] from None
-        ios_facts.fill(self.facts, reading)
+        # Not a TaskGroup: cancelling the others when one fails would cut pymobiledevice3 off mid-connect,
+        # where it leaks sockets. Each part ends by itself (every call has a timeout) and a lost phone
+        # fails them all quickly.
+        outcomes = await asyncio.gather(
+            self._queries(lockdown, reading),
+            self._mcinstall(lockdown, reading, locked),
+            self._diagnostics(lockdown, reading, locked),
+            return_exceptions=True,
+        )
+        ios_facts.fill(self.facts, reading)  # also what was read before a phone went away
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
         if locked:
             return self._state(DeviceState.LOCKED, f"{' and '.join(locked)} need the phone unlocked")
         return self.facts
