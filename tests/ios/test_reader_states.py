@@ -391,3 +391,16 @@ def test_the_usbmuxd_address_is_always_explicit(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("USBMUXD_SOCKET_ADDRESS", "UNIX:/run/usbmuxd")  # libusbmuxd's form
     assert usbmux_address("") == "/run/usbmuxd"
     assert usbmux_address("127.0.0.1:27015") == "127.0.0.1:27015"  # the setting wins
+
+
+async def test_an_imei_that_fails_its_check_digit_is_flagged(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    profile = bundled("iphone13-docomo")
+    profile.values["InternationalMobileEquipmentIdentity"] = "353915111001015"  # last digit changed
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.imei.value == "353915111001015"  # what the phone said, kept
+    assert "not a valid IMEI" in facts.imei.note
+    assert facts.imei2.note == ""

@@ -15,6 +15,7 @@ from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
 from tenken.facts import DeviceFacts, Fact
+from tenken.imei import is_valid_imei
 
 FMIP_ASSOCIATED = "com.apple.fmip/IsAssociated"
 CHAPERONED = "com.apple.mobile.chaperone/DeviceIsChaperoned"
@@ -70,14 +71,14 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
     values = reading.values
     missing = "" if reading.in_session else BEFORE_TRUST
 
-    def value(key: str, note: str = "") -> Fact[Any]:
+    def value(key: str) -> Fact[Any]:
         found = values.get(key)
         if found is None or found == "":
             return Fact.unknown(f"lockdown {key}", missing or "the phone did not report it")
-        return Fact.measured(found, f"lockdown {key}", note)
+        return Fact.measured(found, f"lockdown {key}")
 
-    facts.imei = value("InternationalMobileEquipmentIdentity")
-    facts.imei2 = value("InternationalMobileEquipmentIdentity2")
+    facts.imei = _imei(value("InternationalMobileEquipmentIdentity"))
+    facts.imei2 = _imei(value("InternationalMobileEquipmentIdentity2"))
     facts.meid = value("MobileEquipmentIdentifier")
     facts.serial = value("SerialNumber")
     facts.manufacturer = Fact.inferred("Apple", "usbmux/lockdown", "only Apple devices speak lockdown")
@@ -102,6 +103,14 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
     facts.battery_level_pct = _domain_key(reading, BATTERY_DOMAIN, "BatteryCurrentCapacity", int)
     facts.battery_cycles, facts.battery_health_pct = _battery(reading.battery)
     return facts
+
+
+def _imei(fact: Fact[Any]) -> Fact[Any]:
+    if fact.known and not is_valid_imei(str(fact.value)):
+        return Fact(
+            fact.value, fact.provenance, fact.source, "not a valid IMEI: check it against *#06# or the tray"
+        )
+    return fact
 
 
 def _answer(reading: Reading, query: str, kind: type) -> Fact[Any]:
