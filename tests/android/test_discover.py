@@ -11,6 +11,7 @@ import pytest
 from tenken.config import Settings
 from tenken.devices import android
 from tenken.errors import TransportUnavailable
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
 from tests.android.conftest import AdbServer, Phones, free_port
 
 
@@ -50,3 +51,21 @@ def test_discover_reports_state_and_serial(phones: Phones, adb_server: AdbServer
     assert refs[ready.serial].transport_state == "device"
     assert refs[locked.serial].transport_state == "unauthorized"
     assert refs[ready.serial].usb_location is None  # a TCP phone has no USB path
+
+
+def test_a_wedged_phone_gives_its_worker_back(phones: Phones, adb_server: AdbServer) -> None:
+    # adbd listed as `device` that never answers a command (Android 6: the legacy `shell:` path).
+    # adbutils opens that stream with a 10-minute socket timeout; the reader's bound must hold there
+    # too, or the thread stays stuck and, with one worker, the next phone cannot be read at all.
+    wedged = phones.attach("sov33-au", behaviour={"wedged": True})
+    healthy = phones.attach("so51c-docomo")
+    settings = _settings(adb_server.port, timeout=0.5, workers=1)
+
+    def inspect(serial: str) -> DeviceFacts:
+        ref = DeviceRef(Platform.ANDROID, serial, transport_state="device")
+        return asyncio.run(android.inspect(ref, settings))
+
+    assert inspect(wedged.serial).state is DeviceState.TIMEOUT
+    read = inspect(healthy.serial)
+    assert read.state is DeviceState.READY, read.action
+    assert read.model_id.value == "SO-51C"

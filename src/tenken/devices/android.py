@@ -91,8 +91,10 @@ def _client_class() -> type[Any]:
             self.tenken_timeout = timeout
 
         def make_connection(self, timeout: float | None = None) -> Any:
+            # adbutils passes 600 s where it does not pass ours (the legacy `shell:` open, `features`):
+            # never wait longer than android.timeout, or a wedged phone holds a worker for 10 minutes.
             connection = Connection(self.host, self.port)
-            connection.conn.settimeout(timeout or self.tenken_timeout)
+            connection.conn.settimeout(min(timeout or self.tenken_timeout, self.tenken_timeout))
             return connection
 
     return Client

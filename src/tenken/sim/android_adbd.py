@@ -217,6 +217,8 @@ class _Transport:
                     stream.task.cancel()
 
     def _open(self, remote_id: int, service: str) -> None:
+        if self.device.phone.profile.behaviour.wedged:
+            return  # neither OKAY nor CLSE: the host's stream waits
         shell_v2 = False
         if service.startswith("shell,") or service.startswith("shell:"):
             options, _, command = service.partition(":")

@@ -59,6 +59,7 @@ class Behaviour:
     missing_commands: tuple[str, ...] = ()  # tools this firmware lacks (exit 127)
     deny_identifiers: bool = False  # iphonesubinfo throws SecurityException even for com.android.shell
     cut_off: tuple[str, ...] = ()  # tools whose stream ends early: no last line, no exit status
+    wedged: bool = False  # adbd shakes hands, then never answers a stream: listed as `device`, commands hang
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +228,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
             missing_commands=tuple(behaviour.missing_commands),
             deny_identifiers=bool(behaviour.deny_identifiers),
             cut_off=tuple(behaviour.cut_off),
+            wedged=bool(behaviour.wedged),
         )
         battery_data = _table(data, "battery", origin)
         vendor = {str(k): str(v) for k, v in battery_data.pop("vendor", {}).items()}
