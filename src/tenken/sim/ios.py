@@ -81,6 +81,15 @@ def _say(line: str) -> None:
 
 
 async def _serve(profiles: list[PhoneProfile], port: int, latency_ms: float | None) -> None:
+    # Signals first: whoever reads the address below may stop us at once.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    if hasattr(signal, "SIGTTIN"):
+        # `tenken sim ios &` in a shell: reading the terminal from the background must not stop us.
+        signal.signal(signal.SIGTTIN, signal.SIG_IGN)
     server = UsbmuxServer(port=port)
     try:
         await server.start()
@@ -98,14 +107,6 @@ async def _serve(profiles: list[PhoneProfile], port: int, latency_ms: float | No
     _list(server)
     _say(COMMANDS_HELP)
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
-    if hasattr(signal, "SIGTTIN"):
-        # `tenken sim ios &` in a shell: reading the terminal from the background must not stop us.
-        signal.signal(signal.SIGTTIN, signal.SIG_IGN)
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     threading.Thread(target=_read_stdin, args=(loop, lines), daemon=True).start()
 
