@@ -59,7 +59,7 @@ class IosSettings:
 class AndroidSettings:
     adb_host: str = "127.0.0.1"
     adb_port: int = 5037
-    adb_path: str = ""  # empty = ADBUTILS_ADB_PATH, adb on PATH, or the adb bundled with adbutils
+    adb_path: str = ""  # empty = ADBUTILS_ADB_PATH, else the adb bundled with adbutils
     timeout: float = 10.0  # seconds per shell command
     workers: int = 128  # threads for adbutils' blocking calls: about 8 per phone inspected at once
 
