@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import queue
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from tenken.config import Settings
 from tenken.devices import android
 from tenken.devices.android_server import bundled_adb
 from tenken.facts import DeviceRef, Platform
+from tenken.sim.ports import free_port
 
 SHELL = "com.android.shell"
 # What the reader runs on a healthy dual-SIM Android 11+ phone, in its order.
@@ -47,15 +47,6 @@ COMMANDS = [
     "dumpsys battery",
     "df /data",
 ]
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port: int = probe.getsockname()[1]
-        if not 5555 <= port <= 5585:
-            return port
 
 
 def median_time(action: Callable[[], object], rounds: int) -> float:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,20 +19,11 @@ from click.testing import CliRunner
 from tenken.cli import cli
 from tenken.devices.android_server import bundled_adb
 from tenken.sim.android_host import Attached, ThreadedSimHost
+from tenken.sim.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_ANDROID = REPO.parent / "shared" / "fixtures" / "android"
 DEBIAN_ADB = Path("/usr/bin/adb")
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1, never in 5555-5585 (the adb server probes those for emulators)."""
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port: int = probe.getsockname()[1]
-        if not 5555 <= port <= 5585:
-            return port
 
 
 @dataclass

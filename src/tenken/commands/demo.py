@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from rich.text import Text
 
 from tenken.cli import AppContext, pass_app
 from tenken.facts import Carrier, DeviceFacts, DeviceState, Fact, ImeiReport, ImeiStatus, Outcome, Platform
+from tenken.sim.ports import free_port
 
 if TYPE_CHECKING:
     from tenken.sim.android_host import ThreadedSimHost
@@ -154,21 +154,12 @@ def _ios_simulator(profiles: list[PhoneProfile]) -> Iterator[IosSimulator]:
         yield simulator
 
 
-def _free_port() -> int:
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        if not 5555 <= port <= 5585:  # the adb server would take these for emulators
-            return port
-
-
 @contextmanager
 def _adb_server(scratch: Path) -> Iterator[int]:
     """A private adb server (own port, own HOME for its keys), stopped afterwards."""
     from tenken.devices.android_server import bundled_adb
 
-    binary, port = bundled_adb(), _free_port()
+    binary, port = bundled_adb(), free_port()
     home = scratch / "adb-home"
     home.mkdir()
     environ = {**os.environ, "HOME": str(home), "ANDROID_ADB_SERVER_PORT": str(port)}
