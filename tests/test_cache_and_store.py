@@ -80,7 +80,7 @@ def test_evidence_is_stored_byte_for_byte(carrier_sim: CarrierSimulator, sim_set
 
 def stored(settings: Settings, outcome: Outcome, age: timedelta) -> store.Store:
     database = store.open_store(settings)
-    database.save_lookup(LookupResult(IMEI, Carrier.DOCOMO, outcome, checked_at=datetime.now(UTC) - age))
+    database.save_lookups([LookupResult(IMEI, Carrier.DOCOMO, outcome, checked_at=datetime.now(UTC) - age)])
     return database
 
 
@@ -96,8 +96,8 @@ def stored(settings: Settings, outcome: Outcome, age: timedelta) -> store.Store:
 )
 def test_time_to_live(sim_settings: Settings, outcome: Outcome, age: timedelta, fresh: bool) -> None:
     database = stored(sim_settings, outcome, age)
-    cached = database.cached_lookup(IMEI, Carrier.DOCOMO, timedelta(hours=12), timedelta(hours=1))
-    assert (cached is not None) is fresh
+    cached = database.cached_lookups([IMEI], [Carrier.DOCOMO], timedelta(hours=12), timedelta(hours=1))
+    assert ((IMEI, Carrier.DOCOMO) in cached) is fresh
 
 
 def test_database_path_that_is_a_folder_is_one_clear_error(tmp_path: Path) -> None:

@@ -235,17 +235,6 @@ class Carrier(StrEnum):
     SOFTBANK = "softbank"
     RAKUTEN = "rakuten"
 
-    @property
-    def display(self) -> str:
-        return _CARRIER_DISPLAY[self]
-
-
-_CARRIER_DISPLAY = {
-    Carrier.DOCOMO: "docomo (ahamo)",
-    Carrier.AU: "au (UQ mobile, povo)",
-    Carrier.SOFTBANK: "SoftBank (Y!mobile, LINEMO)",
-    Carrier.RAKUTEN: "Rakuten Mobile",
-}
 
 
 class Outcome(StrEnum):
@@ -357,29 +346,3 @@ class ImeiReport:
             "summary": self.summary,
             "results": [result.to_json() for result in self.results],
         }
-
-
-# ---------------------------------------------------------------------------------------------- verdicts
-
-
-class VerdictLevel(StrEnum):
-    SELLABLE = "sellable"
-    SELLABLE_WITH_DISCLOSURE = "sellable_with_disclosure"
-    PARTS_ONLY = "parts_only"
-    HOLD = "hold"  # something needed is unknown
-    BLOCKED = "blocked"
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    level: VerdictLevel
-    code: str
-    text: str
-    evidence: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    channel: str
-    level: VerdictLevel
-    reasons: tuple[Reason, ...] = ()

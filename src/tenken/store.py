@@ -76,9 +76,6 @@ class Store:
             with self._write() as connection:
                 connection.execute(lookups.insert(), rows)
 
-    def save_lookup(self, result: LookupResult) -> None:
-        self.save_lookups([result])
-
     def cached_lookups(
         self,
         imeis: Sequence[str],
@@ -118,12 +115,6 @@ class Store:
                     found[key] = result
         return found
 
-    def cached_lookup(
-        self, imei: str, carrier: Carrier, ttl: timedelta, pending_ttl: timedelta, now: datetime | None = None
-    ) -> LookupResult | None:
-        """The newest definite answer for one IMEI at one carrier, if still fresh."""
-        return self.cached_lookups([imei], [carrier], ttl, pending_ttl, now).get((imei, carrier))
-
     def lookup_history(self, imei: str, carrier: Carrier | None = None) -> list[LookupResult]:
         """Every stored answer for an IMEI, newest first, with evidence bodies."""
         query = sa.select(lookups).where(lookups.c.imei == imei)
@@ -147,10 +138,6 @@ class Store:
         }
         with self._write() as connection:
             connection.execute(inspections.insert().values(**row))
-
-    def inspection_count(self) -> int:
-        with self._read() as connection:
-            return int(connection.execute(sa.select(sa.func.count()).select_from(inspections)).scalar_one())
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:

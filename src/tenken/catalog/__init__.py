@@ -23,10 +23,6 @@ class CarrierInfo:
     name: str
     simlock_free_from: date  # models released on or after this date carry no SIM lock
 
-    @property
-    def display(self) -> str:
-        return self.name
-
 
 def carriers() -> dict[str, CarrierInfo]:
     table = load_table("carriers.toml")["carriers"]

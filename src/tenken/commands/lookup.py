@@ -88,7 +88,7 @@ def lookup(
       3  some carrier could not be read (site down, CAPTCHA, changed page)
     """
     from tenken.lookups.service import enabled_carriers
-    from tenken.lookups.summary import invalid, order
+    from tenken.lookups.summary import order
     from tenken.report.terminal import lookup_table, problems_table
 
     settings = app.settings
@@ -117,9 +117,8 @@ def lookup(
     if not chosen:
         raise click.UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
     reports = perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else []
-    shown = reports + [invalid(row.text, row.problem) for row in bad]
     if as_json:
-        emit_json([_json_row(report, row) for report, row in _with_rows(shown, bad)])
+        emit_json([report.to_json() for report in reports] + [_invalid_json(row) for row in bad])
     else:
         out.print(lookup_table(reports, [carrier.value for carrier in chosen], out.width))
         problems = problems_table(reports)
@@ -156,16 +155,11 @@ def perform(
     return run_async(run())
 
 
-def _with_rows(reports: list[ImeiReport], bad: list[BadRow]) -> list[tuple[ImeiReport, BadRow | None]]:
-    rows: list[BadRow | None] = [None] * (len(reports) - len(bad))
-    return list(zip(reports, [*rows, *bad], strict=True))
+def _invalid_json(row: BadRow) -> dict[str, object]:
+    """A rejected input, in the same shape as a report, saying where it came from."""
+    from tenken.lookups.summary import invalid
 
-
-def _json_row(report: ImeiReport, row: BadRow | None) -> dict[str, object]:
-    payload = report.to_json()
-    if row is not None:
-        payload["input"] = {"where": row.where, "text": row.text}
-    return payload
+    return {**invalid(row.text, row.problem).to_json(), "input": {"where": row.where, "text": row.text}}
 
 
 @click.command()

@@ -8,11 +8,10 @@ result page means a browser is needed.
 
 from __future__ import annotations
 
-from tenken.facts import Carrier, LookupResult, Outcome
-from tenken.lookups.base import Answer, Provider, captcha_on, not_an_answer
-from tenken.lookups.client import SiteSession
+from tenken.facts import Carrier, Outcome
+from tenken.lookups.base import Answer, FormProvider, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
-from tenken.lookups.pages import Form, charset_of, decode, excerpt, forms, node_text, parse_html, visible_text
+from tenken.lookups.pages import Form, decode, excerpt, forms, node_text, parse_html, visible_text
 
 FORM_PATH = "/cmn/WCV009001/WCE009001.hc"
 ACTION_MARKER = "WCE009002.hc"
@@ -52,33 +51,17 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
     return Answer(outcome, raw_mark=compact[0], detail=excerpt(raw))
 
 
-def imei_form(body: bytes, content_type: str, page_url: str) -> Form | None:
-    tree = parse_html(decode(body, content_type))
-    return next((form for form in forms(tree, page_url) if ACTION_MARKER in form.action), None)
-
-
-class Au(Provider):
+class Au(FormProvider):
     carrier = Carrier.AU
     manual_url = "https://my.au.com/cmn/WCV009001/WCE009001.hc"
+    form_path = FORM_PATH
+    missing_form = Outcome.NEEDS_BROWSER  # the form is built by JavaScript on some versions
 
-    async def flow(self, session: SiteSession, imei: str) -> LookupResult:
-        page = await session.get(self.origin + FORM_PATH)
-        form = imei_form(page.response.content, page.evidence.content_type, page.evidence.url)
-        if form is None:
-            text = decode(page.response.content, page.evidence.content_type)
-            answer = not_an_answer(text, otherwise=Outcome.NEEDS_BROWSER, what="IMEI form")
-            return self.result(imei, answer, page.evidence)
-        captcha = captcha_on(decode(page.response.content, page.evidence.content_type))
-        if captcha is not None:
-            return self.result(imei, captcha, page.evidence)
-        field_name = "IMEI" if "IMEI" in form.names and "imei" not in form.names else "imei"
-        form.set(field_name, imei)
-        charset = charset_of(page.evidence.content_type, page.response.content, "utf-8")
-        found = await session.post(
-            form.action,
-            content=form.encoded(charset),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.evidence.url},
-        )
-        return self.result(
-            imei, parse_result(found.response.content, found.evidence.content_type), found.evidence
-        )
+    def is_imei_form(self, form: Form) -> bool:
+        return ACTION_MARKER in form.action
+
+    def imei_field(self, form: Form) -> str:
+        return "IMEI" if "IMEI" in form.names and "imei" not in form.names else "imei"
+
+    def parse(self, body: bytes, content_type: str) -> Answer:
+        return parse_result(body, content_type)

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from tenken.facts import Carrier, Evidence, LookupResult, Outcome
 from tenken.lookups.client import PoliteClient, SiteSession, SiteUnavailable
-from tenken.lookups.pages import PageKind, classify, excerpt
+from tenken.lookups.pages import Form, PageKind, charset_of, classify, excerpt, forms, parse_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +36,6 @@ def not_an_answer(text: str, *, otherwise: Outcome = Outcome.PARSE_ERROR, what: 
             otherwise, detail=f"no {what} in the answer (the site may need a browser): {excerpt(text)}"
         )
     return Answer(otherwise, detail=f"no {what} found; the page may have changed: {excerpt(text)}")
-
-
-def captcha_on(page_text: str) -> Answer | None:
-    """CAPTCHA_REQUIRED when the form page asks for one: posting without solving it proves nothing."""
-    if classify(page_text) is PageKind.CAPTCHA:
-        return Answer(Outcome.CAPTCHA_REQUIRED, detail="the form asks for an image code (CAPTCHA)")
-    return None
 
 
 class Provider(ABC):
@@ -81,3 +74,44 @@ class Provider(ABC):
             detail=detail,
             evidence=evidence,
         )
+
+
+class FormProvider(Provider):
+    """A checker that is an HTML form: GET it, copy every input as a browser would, set the IMEI,
+    POST in the page's own charset, and parse the answer."""
+
+    form_path: ClassVar[str]
+    default_charset: ClassVar[str] = "utf-8"
+    submit: ClassVar[str | None] = None  # the named button a person would click, if the form has one
+    missing_form: ClassVar[Outcome] = Outcome.PARSE_ERROR  # what a page without the form means
+
+    @abstractmethod
+    def is_imei_form(self, form: Form) -> bool:
+        """True for the form that takes the IMEI."""
+
+    def imei_field(self, form: Form) -> str:
+        return "imei"
+
+    @abstractmethod
+    def parse(self, body: bytes, content_type: str) -> Answer:
+        """The mark in the answer page, or why there is none."""
+
+    async def flow(self, session: SiteSession, imei: str) -> LookupResult:
+        page = await session.get(self.origin + self.form_path)
+        charset = charset_of(page.evidence.content_type, page.response.content, self.default_charset)
+        text = page.response.content.decode(charset, errors="replace")
+        form = next((f for f in forms(parse_html(text), page.evidence.url) if self.is_imei_form(f)), None)
+        if form is None:
+            answer = not_an_answer(text, otherwise=self.missing_form, what="IMEI form")
+            return self.result(imei, answer, page.evidence)
+        if classify(text) is PageKind.CAPTCHA:  # posting without solving it proves nothing
+            answer = Answer(Outcome.CAPTCHA_REQUIRED, detail="the form asks for an image code (CAPTCHA)")
+            return self.result(imei, answer, page.evidence)
+        form.set(self.imei_field(form), imei)
+        found = await session.post(
+            form.action,
+            content=form.encoded(charset, submit=self.submit),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.evidence.url},
+        )
+        answer = self.parse(found.response.content, found.evidence.content_type)
+        return self.result(imei, answer, found.evidence)

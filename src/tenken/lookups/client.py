@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import email.utils
 import logging
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ class PoliteClient:
         # One HTTP session (cookie jar, connection) per site, as a browser tab per carrier would have:
         # sites must not see each other's cookies even when a simulator serves them all from one host.
         self._sessions: dict[str, httpx.AsyncClient] = {}
+        self._tls = ssl.create_default_context()  # loading CA certificates costs ~50 ms: once, not per site
 
     def _http(self, site: str) -> httpx.AsyncClient:
         client = self._sessions.get(site)
@@ -83,6 +85,7 @@ class PoliteClient:
                 timeout=httpx.Timeout(self.settings.timeout),
                 follow_redirects=True,
                 transport=self._transport,
+                verify=self._tls,
             )
         return client
 

@@ -6,11 +6,10 @@ Shift_JIS and the mark is the text of the second `div.result-panel`.
 
 from __future__ import annotations
 
-from tenken.facts import Carrier, LookupResult, Outcome
-from tenken.lookups.base import Answer, Provider, captcha_on, not_an_answer
-from tenken.lookups.client import SiteSession
+from tenken.facts import Carrier, Outcome
+from tenken.lookups.base import Answer, FormProvider, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
-from tenken.lookups.pages import Form, decode, excerpt, forms, node_text, parse_html, visible_text
+from tenken.lookups.pages import Form, decode, excerpt, node_text, parse_html, visible_text
 
 TOP_PATH = "/top.php"
 SEARCH_PATH = "/search.php"
@@ -52,38 +51,17 @@ def _mark_with_legend(raw: str) -> Outcome | None:
     return outcome
 
 
-def search_form(body: bytes, content_type: str, page_url: str) -> Form | None:
-    tree = parse_html(decode(body, content_type, default=ENCODING))
-    for form in forms(tree, page_url):
-        if form.action.split("?")[0].endswith(SEARCH_PATH) or "productno" in form.names:
-            return form
-    return None
-
-
-class Docomo(Provider):
+class Docomo(FormProvider):
     carrier = Carrier.DOCOMO
     manual_url = "https://nw-restriction.nttdocomo.co.jp/top.php"
+    form_path = TOP_PATH
+    default_charset = ENCODING
 
-    async def flow(self, session: SiteSession, imei: str) -> LookupResult:
-        top = await session.get(self.origin + TOP_PATH)
-        form = search_form(top.response.content, top.evidence.content_type, top.evidence.url)
-        if form is None:
-            answer = not_an_answer(
-                decode(top.response.content, top.evidence.content_type, ENCODING), what="search form"
-            )
-            return self.result(imei, answer, top.evidence)
-        captcha = captcha_on(decode(top.response.content, top.evidence.content_type, ENCODING))
-        if "attestationkey" in form.names or captcha is not None:
-            answer = captcha or Answer(
-                Outcome.CAPTCHA_REQUIRED, detail="the search form asks for an image code"
-            )
-            return self.result(imei, answer, top.evidence)
-        form.set("productno", imei)
-        found = await session.post(
-            form.action if form.method == "post" else self.origin + SEARCH_PATH,
-            content=form.encoded(ENCODING),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": top.evidence.url},
-        )
-        return self.result(
-            imei, parse_result(found.response.content, found.evidence.content_type), found.evidence
-        )
+    def is_imei_form(self, form: Form) -> bool:
+        return form.action.split("?")[0].endswith(SEARCH_PATH) or "productno" in form.names
+
+    def imei_field(self, form: Form) -> str:
+        return "productno"
+
+    def parse(self, body: bytes, content_type: str) -> Answer:
+        return parse_result(body, content_type)

@@ -5,6 +5,7 @@ the pages that are not answers — maintenance, CAPTCHA, JavaScript-only.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 from urllib.parse import urlencode, urljoin
@@ -130,12 +131,12 @@ _JAVASCRIPT_MARKERS = ("javascriptを有効", "javascript を有効", "enable ja
 
 def classify(text: str) -> PageKind:
     """Why a page that should hold an answer does not: which kind of non-answer it is."""
-    lowered = text.lower()
+    lowered = unicodedata.normalize("NFKC", text).lower()  # ＪａｖａＳｃｒｉｐｔ is common in Japanese pages
     if any(marker in lowered for marker in _CAPTCHA_MARKERS):
         return PageKind.CAPTCHA
     if any(marker in lowered for marker in _MAINTENANCE_MARKERS):
         return PageKind.MAINTENANCE
-    if any(marker in lowered.replace("ｊａｖａｓｃｒｉｐｔ", "javascript") for marker in _JAVASCRIPT_MARKERS):
+    if any(marker in lowered for marker in _JAVASCRIPT_MARKERS):
         return PageKind.JAVASCRIPT
     return PageKind.OTHER
 
