@@ -404,3 +404,24 @@ async def test_an_imei_that_fails_its_check_digit_is_flagged(
     assert facts.imei.value == "353915111001015"  # what the phone said, kept
     assert "not a valid IMEI" in facts.imei.note
     assert facts.imei2.note == ""
+
+
+@pytest.mark.parametrize(
+    ("change", "evidence"),
+    [
+        ({"UniqueDeviceID": "odd_udid_not_hex_0000000001"}, "odd UDID"),  # it names the pair record file
+        ({"DevicePublicKey": b"not a key"}, "DevicePublicKey is not a PEM public key"),
+    ],
+)
+async def test_a_phone_that_cannot_be_paired_is_not_paired_not_an_exception(
+    usbmux: SimulatorThread, settings: Settings, change: dict[str, object], evidence: str
+) -> None:
+    profile = bundled("iphone15-trust")
+    profile.values.update(change)
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.NOT_PAIRED
+    assert evidence in facts.action
+    assert facts.model_id.value == "iPhone15,4"  # what lockdown gave before trust is kept
+    assert list((Path(settings.data_path) / "pair_records").glob("*.plist")) == []

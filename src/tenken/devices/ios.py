@@ -37,7 +37,14 @@ from tenken.config import Settings
 from tenken.devices import ios_facts
 from tenken.devices.ios_facts import QUERIES, Reading, Unread
 from tenken.devices.ios_lockdown import open_lockdown, open_service
-from tenken.devices.ios_pairing import PairingRefused, pair, records_folder, save_record, station_identity
+from tenken.devices.ios_pairing import (
+    PairingRefused,
+    check_udid,
+    pair,
+    records_folder,
+    save_record,
+    station_identity,
+)
 from tenken.devices.ios_usbmux import (
     AttachedPhone,
     recent_listing,
@@ -198,10 +205,11 @@ class _Inspection:
         self.phase = "pair"
         identity = await asyncio.to_thread(station_identity, folder)
         try:
+            check_udid(self.ref.device_id)  # before the phone trusts a station that could not keep the record
             record = await pair(lockdown, identity, pair_timeout=pair_timeout, call_timeout=self.timeout)
+            data = save_record(folder, self.ref.device_id, record)
         except PairingRefused as refusal:
             return self._refused(refusal.error, pair_timeout)
-        data = save_record(folder, self.ref.device_id, record)
         mux_device = lockdown.service.mux_device
         if mux_device is not None:
             # usbmuxd keeps it for the other tools on this machine (ideviceinfo…); ours is the copy that counts.
@@ -231,7 +239,7 @@ class _Inspection:
             return self._state(DeviceState.LOCKED)
         self.facts.state = DeviceState.NOT_PAIRED
         self.facts.action = (
-            f"The phone refused to pair ({error}). Unplug it, plug it back in, unlock it and inspect again."
+            f"Pairing failed ({error}). Unplug the phone, plug it back in, unlock it and inspect again."
         )
         return self.facts
 

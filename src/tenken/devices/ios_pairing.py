@@ -119,7 +119,10 @@ def station_identity(folder: Path) -> StationIdentity:
 
 def device_certificate(identity: StationIdentity, device_public_key: bytes) -> bytes:
     root_key = serialization.load_pem_private_key(identity.root_key, password=None)
-    public_key = load_pem_public_key(device_public_key)
+    try:
+        public_key = load_pem_public_key(device_public_key)
+    except ValueError:
+        raise PairingRefused("the phone's DevicePublicKey is not a PEM public key") from None
     if not isinstance(root_key, rsa.RSAPrivateKey) or not isinstance(public_key, rsa.RSAPublicKey):
         raise PairingRefused("the phone's DevicePublicKey is not an RSA key")
     root_certificate = x509.load_pem_x509_certificate(identity.root_certificate)
@@ -128,10 +131,15 @@ def device_certificate(identity: StationIdentity, device_public_key: bytes) -> b
     )
 
 
+def check_udid(udid: str) -> None:
+    """Raise PairingRefused unless `udid` looks like one (it names the pair record file)."""
+    if not _UDID.match(udid):
+        raise PairingRefused(f"usbmuxd lists it under the odd UDID {udid!r}, not one to name a pair record")
+
+
 def save_record(folder: Path, udid: str, record: dict[str, Any]) -> bytes:
     """Keep the pair record as <UDID>.plist (mode 0600); returns the plist bytes."""
-    if not _UDID.match(udid):
-        raise PairingRefused(f"refusing to store a pair record under the odd UDID {udid!r}")
+    check_udid(udid)
     data = plistlib.dumps(record)
     _write_private(folder / f"{udid}.plist", data)
     return data

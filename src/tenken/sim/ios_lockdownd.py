@@ -103,7 +103,11 @@ class Lockdownd:
         domain, key = request.get("Domain"), request.get("Key")
         echo = {name: value for name, value in (("Domain", domain), ("Key", key)) if value}
         if not domain and key == "DevicePublicKey":
-            return {**echo, "Value": device_public_key_pem(self.phone.udid)}
+            dumped = self.phone.profile.values.get("DevicePublicKey")  # a profile may carry its own
+            return {
+                **echo,
+                "Value": dumped if isinstance(dumped, bytes) else device_public_key_pem(self.phone.udid),
+            }
         if self.session_id is None:
             return {**echo, "Value": self._pre_session(domain, key)}
         if not domain:
