@@ -249,6 +249,19 @@ async def test_find_my_is_unknown_when_activated_but_setup_not_done(
     assert "SetupDone false" in facts.owner_lock.note
 
 
+async def test_find_my_is_unknown_when_setup_done_cannot_be_read(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    profile = bundled("iphone13-docomo")
+    del profile.domains["com.apple.purplebuddy"]  # the phone answers MissingValue
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.owner_lock.provenance is Provenance.UNKNOWN  # both flags false, but maybe at Hello
+    assert facts.owner_accounts.provenance is Provenance.UNKNOWN
+    assert "SetupDone unknown: the phone answered MissingValue" in facts.owner_lock.note
+
+
 async def test_supervised_and_enrolled_in_mdm(usbmux: SimulatorThread, settings: Settings) -> None:
     usbmux.attach(bundled("iphone11-supervised"))
     facts = await inspect_only(settings)

@@ -201,9 +201,14 @@ def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
     if not reading.in_session:
         return Fact.unknown(source, BEFORE_TRUST), Fact.unknown(accounts_source, BEFORE_TRUST)
     activation = reading.values.get("ActivationState")
-    setup_done = reading.queries.get(SETUP_DONE)
-    if activation != "Activated" or setup_done is False:
-        where = f"ActivationState {activation}" if activation != "Activated" else "SetupDone false"
+    setup_done = reading.answer(SETUP_DONE)
+    if activation != "Activated" or setup_done is not True:
+        if activation != "Activated":
+            where = f"ActivationState {activation}"
+        elif isinstance(setup_done, Unread):
+            where = f"SetupDone unknown: {setup_done.reason}"
+        else:
+            where = "SetupDone false" if setup_done is False else f"SetupDone {setup_done!r}"
         note = (
             f"both flags read false at the Setup Assistant ({where}), even on an activation-locked phone: "
             "go through setup to the activation screen to see whether it asks for an Apple ID"
