@@ -287,6 +287,20 @@ async def test_installed_profiles_without_enrolment_leave_mdm_unknown(
     assert "1 configuration profile" in facts.mdm_enrolled.note
 
 
+async def test_a_sim_that_names_no_carrier_is_not_no_sim(usbmux: SimulatorThread, settings: Settings) -> None:
+    profile = bundled("iphone13-docomo")
+    profile.values["SIMStatus"] = "kCTSIMSupportSIMStatusPINLocked"
+    profile.values["CarrierBundleInfoArray"] = []  # no bundle until the PIN is entered
+    for key in ("MobileSubscriberCountryCode", "MobileSubscriberNetworkCode"):
+        del profile.values[key]
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.sim_state.value == "PIN locked"
+    assert facts.sim_carrier.provenance is Provenance.UNKNOWN
+    assert "PINLocked" in facts.sim_carrier.note
+
+
 async def test_a_refused_sim_means_sim_locked(usbmux: SimulatorThread, settings: Settings) -> None:
     usbmux.attach(bundled("iphone8-softbank-simlocked"))
     facts = await inspect_only(settings)

@@ -26,10 +26,11 @@ QUERIES = (FMIP_ASSOCIATED, CHAPERONED, SETUP_DONE, DISK_USAGE, BATTERY_DOMAIN)
 
 OPERATOR_LOCKED = "kCTSIMSupportSIMStatusOperatorLocked"
 READY = "kCTSIMSupportSIMStatusReady"
+NOT_INSERTED = "kCTSIMSupportSIMStatusNotInserted"
 JAPANESE_MCC = frozenset({"440", "441"})
 SIM_STATES = {
     READY: "ready",
-    "kCTSIMSupportSIMStatusNotInserted": "no SIM",
+    NOT_INSERTED: "no SIM",
     OPERATOR_LOCKED: "refused (carrier lock)",
     "kCTSIMSupportSIMStatusPINLocked": "PIN locked",
     "kCTSIMSupportSIMStatusPUKLocked": "PUK locked",
@@ -279,8 +280,11 @@ def _sim_carrier(values: dict[str, Any], missing: str) -> Fact[str]:
     if mcc and mnc:
         source = "lockdown MobileSubscriberCountryCode + MobileSubscriberNetworkCode"
         return Fact.measured(_carrier_name(mcc, mnc, None), source, f"MCC-MNC {mcc}-{mnc}")
-    if values.get("SIMStatus") == "kCTSIMSupportSIMStatusNotInserted" or "CarrierBundleInfoArray" in values:
+    status = values.get("SIMStatus")
+    if status == NOT_INSERTED:
         return Fact.measured("none", "lockdown SIMStatus", "no SIM inserted")
+    if status:  # a SIM is in, PIN-locked or refused, and names no carrier yet
+        return Fact.unknown("lockdown CarrierBundleInfoArray", f"no carrier named for the SIM ({status})")
     return Fact.unknown("lockdown CarrierBundleInfoArray", missing or "the phone did not report it")
 
 
