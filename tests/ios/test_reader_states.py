@@ -4,6 +4,7 @@ per state a technician must see, and per fact rule."""
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -452,3 +453,29 @@ async def test_a_phone_that_cannot_be_paired_is_not_paired_not_an_exception(
     assert evidence in facts.action
     assert facts.model_id.value == "iPhone15,4"  # what lockdown gave before trust is kept
     assert list((Path(settings.data_path) / "pair_records").glob("*.plist")) == []
+
+
+def pair_records_is_a_file(data: Path) -> None:
+    data.mkdir(parents=True)
+    (data / "pair_records").write_text("a file, not a folder")
+
+
+def station_identity_is_torn(data: Path) -> None:
+    (data / "pair_records").mkdir(parents=True)
+    (data / "pair_records" / "station.identity").write_bytes(b"\0torn")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "evidence"),
+    [(pair_records_is_a_file, "pair_records"), (station_identity_is_torn, "station.identity")],
+)
+async def test_unusable_pair_record_files_are_named_not_blamed_on_the_cable(
+    usbmux: SimulatorThread, settings: Settings, spoil: Callable[[Path], None], evidence: str
+) -> None:
+    usbmux.attach(bundled("iphone15-trust"))
+    spoil(Path(settings.data_path))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.ERROR
+    assert evidence in facts.action and "writable" in facts.action
+    assert "connection" not in facts.action

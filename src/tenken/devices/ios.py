@@ -39,6 +39,7 @@ from tenken.devices.ios_facts import QUERIES, Reading, Unread
 from tenken.devices.ios_lockdown import open_lockdown, open_service
 from tenken.devices.ios_pairing import (
     PairingRefused,
+    StationFilesError,
     check_udid,
     pair,
     records_folder,
@@ -142,6 +143,13 @@ class _Inspection:
             return self._state(DeviceState.LOCKED)
         except TimeoutError:
             return await self._lost("no answer within the timeout", timed_out=True)
+        except StationFilesError as error:
+            self.facts.state = DeviceState.ERROR
+            self.facts.action = (
+                f"tenken cannot use its pair records ({error}). Make the data directory writable by the user "
+                "running tenken (move an unreadable file aside), then inspect again."
+            )
+            return self.facts
         except ConnectionFailedToUsbmuxdError as error:
             self.facts.state = DeviceState.ERROR
             self.facts.action = f"usbmuxd at {self.address} stopped answering ({_reason(error)}); restart it."

@@ -48,6 +48,10 @@ class PairingRefused(Exception):
         self.error = error
 
 
+class StationFilesError(Exception):
+    """The pair-record folder or a file in it cannot be used; the message names the path."""
+
+
 @dataclass(frozen=True, slots=True)
 class StationIdentity:
     host_id: str
@@ -60,21 +64,27 @@ class StationIdentity:
 def records_folder(data_path: Path) -> Path:
     """<data dir>/pair_records, owner-only."""
     folder = data_path / "pair_records"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    except OSError as error:
+        raise StationFilesError(f"{folder}: {error.strerror or error}") from None
     return folder
 
 
 def _write_private(path: Path, data: bytes) -> None:
     """Replace `path` atomically with a file only the owner can read (mkstemp creates it 0600)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise StationFilesError(f"{path}: {error.strerror or error}") from None
 
 
 def station_identity(folder: Path) -> StationIdentity:
@@ -82,14 +92,18 @@ def station_identity(folder: Path) -> StationIdentity:
     path = folder / IDENTITY_FILE
     with _identity_lock:
         if path.is_file():
-            stored = plistlib.loads(path.read_bytes())
-            return StationIdentity(
-                stored["HostID"],
-                stored["RootCertificate"],
-                stored["RootPrivateKey"],
-                stored["HostCertificate"],
-                stored["HostPrivateKey"],
-            )
+            try:
+                stored = plistlib.loads(path.read_bytes())
+                return StationIdentity(
+                    stored["HostID"],
+                    stored["RootCertificate"],
+                    stored["RootPrivateKey"],
+                    stored["HostCertificate"],
+                    stored["HostPrivateKey"],
+                )
+            # plistlib's InvalidFileException is a ValueError; a torn or edited file lacks keys
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                raise StationFilesError(f"{path} is unreadable ({type(error).__name__})") from None
         root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         host_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         root_certificate = build_root_certificate(root_key, hashes.SHA256())
