@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tenken.config import Settings
-from tenken.devices import ios
+from tenken.devices import ios, ios_pairing
 from tenken.devices.ios_usbmux import usbmux_address
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, Provenance
@@ -479,3 +479,23 @@ async def test_unusable_pair_record_files_are_named_not_blamed_on_the_cable(
     assert facts.state is DeviceState.ERROR
     assert evidence in facts.action and "writable" in facts.action
     assert "connection" not in facts.action
+
+
+async def test_the_station_root_key_is_loaded_once_for_every_pairing(
+    usbmux: SimulatorThread, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[bytes] = []
+    load = ios_pairing.serialization.load_pem_private_key
+
+    def counted(data: bytes, password: bytes | None) -> object:
+        loads.append(data)
+        return load(data, password)
+
+    monkeypatch.setattr(ios_pairing.serialization, "load_pem_private_key", counted)
+    for index in range(3):
+        usbmux.attach(bundled("iphone15-trust", trust_after_polls=0).clone(index))
+    refs = await ios.discover(settings)
+    states = [(await ios.inspect(ref, settings)).state for ref in refs]
+
+    assert states == [DeviceState.READY] * 3
+    assert len(loads) == 1  # parsing an RSA key takes ~35 ms: once per station, not per phone

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -131,15 +132,27 @@ def station_identity(folder: Path) -> StationIdentity:
         return identity
 
 
+@cache
+def _root_signer(root_key: bytes, root_certificate: bytes) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """The station's root key and certificate, parsed once: loading the key (its RSA checks) takes ~35 ms."""
+    try:
+        key = serialization.load_pem_private_key(root_key, password=None)
+        certificate = x509.load_pem_x509_certificate(root_certificate)
+    except ValueError:
+        raise StationFilesError(f"the root key or certificate in {IDENTITY_FILE} is unreadable") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise StationFilesError(f"the root key in {IDENTITY_FILE} is not an RSA key")
+    return key, certificate
+
+
 def device_certificate(identity: StationIdentity, device_public_key: bytes) -> bytes:
-    root_key = serialization.load_pem_private_key(identity.root_key, password=None)
+    root_key, root_certificate = _root_signer(identity.root_key, identity.root_certificate)
     try:
         public_key = load_pem_public_key(device_public_key)
     except ValueError:
         raise PairingRefused("the phone's DevicePublicKey is not a PEM public key") from None
-    if not isinstance(root_key, rsa.RSAPrivateKey) or not isinstance(public_key, rsa.RSAPublicKey):
+    if not isinstance(public_key, rsa.RSAPublicKey):
         raise PairingRefused("the phone's DevicePublicKey is not an RSA key")
-    root_certificate = x509.load_pem_x509_certificate(identity.root_certificate)
     return serialize_cert_pem(
         build_device_certificate(public_key, root_certificate, root_key, hashes.SHA256())
     )
