@@ -168,8 +168,7 @@ class _Inspection:
     async def _lost(self, reason: str, *, timed_out: bool = False) -> DeviceFacts:
         """Tell an unplugged phone from a silent or broken connection."""
         try:
-            async with asyncio.timeout(self.timeout):
-                present = await self._find(fresh=True) is not None
+            present = await self._find(fresh=True) is not None  # _find has its own timeout
         except (MuxException, OSError, TimeoutError):
             present = True  # usbmuxd itself is in trouble: do not claim the phone was pulled
         if not present:
