@@ -236,7 +236,6 @@ class Carrier(StrEnum):
     RAKUTEN = "rakuten"
 
 
-
 class Outcome(StrEnum):
     """What a carrier's checker said about one IMEI, or why it could not be read."""
 
