@@ -2,7 +2,7 @@
 
     python bench/bench_android.py [--rounds 15] [--latency-ms 0 --latency-ms 20]
 
-1. Per phone: `tenken.devices.android.inspect` vs the bare adb calls that fetch the same data
+1. Per phone: `tenken.devices.android.reader.inspect` vs the bare adb calls that fetch the same data
    (the same command lines through adbutils with no parsing, sequentially and with the reader's
    concurrency, and through the `adb` CLI). Goal: inspect ≤ 1.2 × bare.
 2. Fleet: 1 / 8 / 32 phones inspected concurrently, wall time vs 1 phone. Goal: ≤ 1.5 × at 32.
@@ -30,8 +30,8 @@ from pathlib import Path
 import adbutils
 
 from tenken.config import Settings
-from tenken.devices import android
-from tenken.devices.android_server import bundled_adb
+from tenken.devices.android import reader as android
+from tenken.devices.android.server import bundled_adb
 from tenken.facts import DeviceRef, Platform
 from tenken.sim.ports import free_port
 

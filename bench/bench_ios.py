@@ -29,8 +29,8 @@ from pymobiledevice3.services.mobile_config import MobileConfigService
 
 from tenken import station
 from tenken.config import Settings
-from tenken.devices import ios
-from tenken.devices.ios_facts import QUERIES
+from tenken.devices.ios import reader as ios
+from tenken.devices.ios.facts import QUERIES
 from tenken.facts import DeviceRef, DeviceState, Platform
 
 PROFILE = "iphone13-docomo"

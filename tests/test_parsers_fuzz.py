@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tenken.facts import Outcome
 from tenken.lookups import au, docomo, rakuten, softbank
 from tenken.lookups.marks import GLYPHS, normalise_mark, strip_blank
-from tenken.sim import carriers as pages
+from tenken.sim.carriers import pages
 
 PARSERS = {
     "docomo": lambda body: docomo.parse_result(body, "text/html; charset=Shift_JIS"),

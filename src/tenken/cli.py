@@ -133,9 +133,9 @@ def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: i
 @click.group(
     cls=LazyGroup,
     lazy={
-        "carriers": ("tenken.sim.carriers", "command"),
-        "ios": ("tenken.sim.ios", "command"),
-        "android": ("tenken.sim.android", "command"),
+        "carriers": ("tenken.commands.sim_carriers", "command"),
+        "ios": ("tenken.commands.sim_ios", "command"),
+        "android": ("tenken.commands.sim_android", "command"),
     },
 )
 def sim() -> None:

@@ -1,6 +1,6 @@
 """The async pipeline: discover attached phones, inspect them concurrently, keep every result.
 
-Each platform module (tenken.devices.ios, tenken.devices.android) exposes
+Each platform module (tenken.devices.ios.reader, tenken.devices.android.reader) exposes
     async def discover(settings) -> list[DeviceRef]        (raises TransportUnavailable)
     async def inspect(ref, settings) -> DeviceFacts          (device states are results, not exceptions)
 One device's failure never stops another's inspection.
@@ -21,7 +21,7 @@ from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
 
 log = logging.getLogger(__name__)
 
-_READERS = {Platform.IOS: "tenken.devices.ios", Platform.ANDROID: "tenken.devices.android"}
+_READERS = {Platform.IOS: "tenken.devices.ios.reader", Platform.ANDROID: "tenken.devices.android.reader"}
 
 
 def reader(platform: Platform) -> ModuleType:

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from tenken.cli import cli
-from tenken.devices.android_server import bundled_adb
-from tenken.sim.android_host import Attached, ThreadedSimHost
+from tenken.devices.android.server import bundled_adb
+from tenken.sim.android.host import Attached, ThreadedSimHost
 from tenken.sim.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]

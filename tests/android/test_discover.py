@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tenken.config import Settings
-from tenken.devices import android
+from tenken.devices.android import reader as android
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
 from tests.android.conftest import AdbServer, Phones, free_port

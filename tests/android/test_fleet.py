@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenken.sim.android_profile import bundled_names
+from tenken.sim.android.profile import bundled_names
 from tests.android.conftest import Phones
 
 COUNT = 32

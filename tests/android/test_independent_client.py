@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tenken.devices.android_parcel import ReplyKind, decode_reply
-from tenken.sim.android_host import ThreadedSimHost
+from tenken.devices.android.parcel import ReplyKind, decode_reply
+from tenken.sim.android.host import ThreadedSimHost
 from tests.android.conftest import AdbServer
 
 

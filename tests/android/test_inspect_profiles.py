@@ -79,7 +79,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
 
 
 def test_every_bundled_profile_is_covered() -> None:
-    from tenken.sim.android_profile import bundled_names
+    from tenken.sim.android.profile import bundled_names
 
     assert sorted(EXPECTED) == bundled_names()
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tenken.devices.android_props import parse_getprop
-from tenken.sim.android_profile import load
+from tenken.devices.android.props import parse_getprop
+from tenken.sim.android.profile import load
 from tests.android.conftest import SHARED_ANDROID, Phones
 
 pytestmark = pytest.mark.skipif(

@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
-from tenken.devices.android_carrier import sim_locked, sold_for
-from tenken.devices.android_commands import command
-from tenken.devices.android_parcel import ReplyKind, decode_reply
-from tenken.devices.android_props import parse_getprop
-from tenken.sim.android_binder import ParcelWriter, build_arguments, format_parcel
-from tenken.sim.android_phone import Phone
-from tenken.sim.android_profile import ProfileError, load
+from tenken.devices.android.carrier import sim_locked, sold_for
+from tenken.devices.android.commands import command
+from tenken.devices.android.parcel import ReplyKind, decode_reply
+from tenken.devices.android.props import parse_getprop
+from tenken.sim.android.binder import ParcelWriter, build_arguments, format_parcel
+from tenken.sim.android.phone import Phone
+from tenken.sim.android.profile import ProfileError, load
 
 # As phones print them (the layout of libbinder's printHexData), including a long exception.
 REAL_OK = """Result: Parcel(

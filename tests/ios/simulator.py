@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tenken.sim.ios_profile import PhoneProfile, load
-from tenken.sim.ios_thread import IosSimulator as SimulatorThread
+from tenken.sim.ios.profile import PhoneProfile, load
+from tenken.sim.ios.simulator import IosSimulator as SimulatorThread
 
 __all__ = ["SHARED", "SimulatorThread", "bundled"]
 

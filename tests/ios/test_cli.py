@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tenken.config import Settings
-from tenken.devices import ios
+from tenken.devices.ios import reader as ios
 from tests.conftest import run_cli
 from tests.ios.simulator import SimulatorThread, bundled
 

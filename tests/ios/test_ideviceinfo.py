@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from tenken.config import Settings
-from tenken.devices import ios
+from tenken.devices.ios import reader as ios
 from tenken.facts import DeviceState
-from tenken.sim.ios_profile import bundled_names, parse_ideviceinfo_text
+from tenken.sim.ios.profile import bundled_names, parse_ideviceinfo_text
 from tests.ios.simulator import SimulatorThread, bundled
 from tests.ios.test_real_dumps import DUMPS, replay, without_provenance_line
 

@@ -1,4 +1,4 @@
-"""The iPhone reader (tenken.devices.ios) through pymobiledevice3 against the simulated usbmuxd, one test
+"""The iPhone reader (tenken.devices.ios.reader) through pymobiledevice3 against the simulated usbmuxd, one test
 per state a technician must see, and per fact rule."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from tenken.config import Settings
-from tenken.devices import ios, ios_pairing
-from tenken.devices.ios_usbmux import usbmux_address
+from tenken.devices.ios import pairing as ios_pairing
+from tenken.devices.ios import reader as ios
+from tenken.devices.ios.usbmux import usbmux_address
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, Provenance
 from tests.ios.simulator import SimulatorThread, bundled

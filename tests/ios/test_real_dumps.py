@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tenken.config import Settings
-from tenken.devices import ios
+from tenken.devices.ios import reader as ios
 from tenken.facts import DeviceState
-from tenken.sim.ios_profile import PhoneProfile, load_file
+from tenken.sim.ios.profile import PhoneProfile, load_file
 from tests.ios.simulator import SHARED, SimulatorThread
 
 DUMPS = SHARED / "fixtures" / "ios"

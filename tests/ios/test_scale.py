@@ -8,7 +8,7 @@ from tenken import station
 from tenken.config import Settings
 from tenken.facts import DeviceState, Platform
 from tenken.imei import is_valid_imei
-from tenken.sim.ios_profile import bundled_names
+from tenken.sim.ios.profile import bundled_names
 from tests.ios.simulator import SimulatorThread, bundled
 
 READY_PROFILES = ["iphone13-docomo", "iphone16-rakuten", "iphone11-supervised", "iphone12-findmy"]

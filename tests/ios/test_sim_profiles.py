@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tenken.imei import is_valid_imei
-from tenken.sim.ios_profile import (
+from tenken.sim.ios.profile import (
     ProfileError,
     bundled_names,
     load,

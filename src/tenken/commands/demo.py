@@ -29,11 +29,11 @@ from tenken.facts import Carrier, DeviceFacts, DeviceState, Fact, ImeiReport, Im
 from tenken.sim.ports import free_port
 
 if TYPE_CHECKING:
-    from tenken.sim.android_host import ThreadedSimHost
-    from tenken.sim.android_profile import Profile as AndroidProfile
+    from tenken.sim.android.host import ThreadedSimHost
+    from tenken.sim.android.profile import Profile as AndroidProfile
     from tenken.sim.carriers import Rules
-    from tenken.sim.ios_profile import PhoneProfile
-    from tenken.sim.ios_thread import IosSimulator
+    from tenken.sim.ios.profile import PhoneProfile
+    from tenken.sim.ios.simulator import IosSimulator
 
 # What the simulated carriers say about each bundled phone: (the carrier that sold it, its mark).
 # None = registered nowhere (SIM-free). Profiles not listed get the simulator's deterministic default.
@@ -125,7 +125,8 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
 
 def _profiles(rules: Rules) -> tuple[list[PhoneProfile], list[AndroidProfile]]:
     """Every bundled profile of both simulators, with the carriers' answers set for their IMEIs."""
-    from tenken.sim import android_profile, ios_profile
+    from tenken.sim.android import profile as android_profile
+    from tenken.sim.ios import profile as ios_profile
 
     ios = {name: ios_profile.load(name) for name in ios_profile.bundled_names()}
     android = {name: android_profile.load(name) for name in android_profile.bundled_names()}
@@ -148,7 +149,7 @@ def _profiles(rules: Rules) -> tuple[list[PhoneProfile], list[AndroidProfile]]:
 
 @contextmanager
 def _ios_simulator(profiles: list[PhoneProfile]) -> Iterator[IosSimulator]:
-    from tenken.sim.ios_thread import IosSimulator
+    from tenken.sim.ios.simulator import IosSimulator
 
     with IosSimulator(profiles) as simulator:
         yield simulator
@@ -157,7 +158,7 @@ def _ios_simulator(profiles: list[PhoneProfile]) -> Iterator[IosSimulator]:
 @contextmanager
 def _adb_server(scratch: Path) -> Iterator[int]:
     """A private adb server (own port, own HOME for its keys), stopped afterwards."""
-    from tenken.devices.android_server import bundled_adb
+    from tenken.devices.android.server import bundled_adb
 
     binary, port = bundled_adb(), free_port()
     home = scratch / "adb-home"
@@ -186,7 +187,7 @@ def _adb_server(scratch: Path) -> Iterator[int]:
 
 @contextmanager
 def _android_phones(adb_port: int, profiles: list[AndroidProfile]) -> Iterator[ThreadedSimHost]:
-    from tenken.sim.android_host import ThreadedSimHost
+    from tenken.sim.android.host import ThreadedSimHost
 
     host = ThreadedSimHost(adb_port)
     try:

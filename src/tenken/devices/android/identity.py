@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tenken.devices.android_props import first, sdk_level
+from tenken.devices.android.props import first, sdk_level
 from tenken.facts import Fact
 
 MARKETING_NAME_PROPS = (

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tenken.devices.android_server import ensure_server
-from tenken.sim import android_profile
-from tenken.sim.android_adbd import AdbdDevice
-from tenken.sim.android_phone import Phone
-from tenken.sim.android_profile import Profile
+from tenken.devices.android.server import ensure_server
+from tenken.sim.android import profile as android_profile
+from tenken.sim.android.adbd import AdbdDevice
+from tenken.sim.android.phone import Phone
+from tenken.sim.android.profile import Profile
 
 T = TypeVar("T")
 CONNECT_TIMEOUT = 15.0

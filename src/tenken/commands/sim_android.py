@@ -22,8 +22,8 @@ from collections.abc import Callable
 import click
 
 from tenken.errors import TenkenError
-from tenken.sim import android_profile
-from tenken.sim.android_host import Attached, SimError, SimHost
+from tenken.sim.android import profile as android_profile
+from tenken.sim.android.host import Attached, SimError, SimHost
 
 Say = Callable[[str], None]
 DEFAULT_BASE_PORT = 16001  # outside 5555-5585, where a starting adb server would probe for emulators

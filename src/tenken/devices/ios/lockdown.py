@@ -17,7 +17,7 @@ from pymobiledevice3.lockdown import SERVICE_PORT, LockdownClient, PlistUsbmuxLo
 from pymobiledevice3.service_connection import ServiceConnection, create_ssl_context
 from pymobiledevice3.usbmux import MuxDevice
 
-from tenken.devices.ios_usbmux import connect
+from tenken.devices.ios.usbmux import connect
 
 LABEL = "tenken"
 _service_contexts: dict[bytes, ssl.SSLContext] = {}

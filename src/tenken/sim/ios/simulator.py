@@ -12,9 +12,9 @@ from collections.abc import Coroutine, Iterable
 from types import TracebackType
 from typing import Any, TypeVar
 
-from tenken.sim.ios_phone import EmulatedPhone
-from tenken.sim.ios_profile import PhoneProfile
-from tenken.sim.ios_usbmuxd import UsbmuxServer
+from tenken.sim.ios.phone import EmulatedPhone
+from tenken.sim.ios.profile import PhoneProfile
+from tenken.sim.ios.usbmuxd import UsbmuxServer
 
 T = TypeVar("T")
 

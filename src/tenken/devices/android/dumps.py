@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tenken.devices.android_commands import CommandResult, unavailable
+from tenken.devices.android.commands import CommandResult, unavailable
 from tenken.facts import Fact
 
 # Account types whose presence arms an owner lock after a factory reset.

@@ -16,11 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from tenken.config import AndroidSettings, Settings
-from tenken.devices import android_carrier, android_dumps, android_identity
-from tenken.devices.android_commands import CommandResult, DeviceGone, command
-from tenken.devices.android_imei import read_imeis
-from tenken.devices.android_props import parse_getprop, sdk_level, slots
-from tenken.devices.android_server import ensure_server
+from tenken.devices.android import carrier as android_carrier
+from tenken.devices.android import dumps as android_dumps
+from tenken.devices.android import identity as android_identity
+from tenken.devices.android.commands import CommandResult, DeviceGone, command
+from tenken.devices.android.imei import read_imeis
+from tenken.devices.android.props import parse_getprop, sdk_level, slots
+from tenken.devices.android.server import ensure_server
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Fact, Platform
 

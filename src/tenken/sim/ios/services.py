@@ -10,11 +10,11 @@ from __future__ import annotations
 import plistlib
 from typing import TYPE_CHECKING, Any
 
-from tenken.sim.ios_channel import Channel
-from tenken.sim.ios_keys import server_context
+from tenken.sim.ios.channel import Channel
+from tenken.sim.ios.keys import server_context
 
 if TYPE_CHECKING:
-    from tenken.sim.ios_phone import EmulatedPhone
+    from tenken.sim.ios.phone import EmulatedPhone
 
 BATTERY_ENTRIES = frozenset({"IOPMPowerSource", "AppleSmartBattery"})
 

@@ -7,10 +7,10 @@ import asyncio
 import itertools
 from collections.abc import Callable
 
-from tenken.sim.ios_channel import Channel, ChannelClosed
-from tenken.sim.ios_lockdownd import LOCKDOWN_PORT, serve_lockdownd
-from tenken.sim.ios_profile import PhoneProfile
-from tenken.sim.ios_services import serve_service
+from tenken.sim.ios.channel import Channel, ChannelClosed
+from tenken.sim.ios.lockdownd import LOCKDOWN_PORT, serve_lockdownd
+from tenken.sim.ios.profile import PhoneProfile
+from tenken.sim.ios.services import serve_service
 
 _service_ports = itertools.count()
 

@@ -34,10 +34,10 @@ from pymobiledevice3.services.mobile_config import MobileConfigService
 from pymobiledevice3.usbmux import MuxDevice
 
 from tenken.config import Settings
-from tenken.devices import ios_facts
-from tenken.devices.ios_facts import QUERIES, Reading, Unread
-from tenken.devices.ios_lockdown import open_lockdown, open_service
-from tenken.devices.ios_pairing import (
+from tenken.devices.ios import facts as ios_facts
+from tenken.devices.ios.facts import QUERIES, Reading, Unread
+from tenken.devices.ios.lockdown import open_lockdown, open_service
+from tenken.devices.ios.pairing import (
     PairingRefused,
     StationFilesError,
     check_udid,
@@ -46,7 +46,7 @@ from tenken.devices.ios_pairing import (
     save_record,
     station_identity,
 )
-from tenken.devices.ios_usbmux import (
+from tenken.devices.ios.usbmux import (
     AttachedPhone,
     recent_listing,
     save_pair_record,

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tenken.devices.android_props import parse_getprop
+from tenken.devices.android.props import parse_getprop
 
 PROFILE_SUFFIXES = (".toml", ".json", ".txt", ".prop")
 

@@ -15,10 +15,10 @@ import struct
 import uuid
 from typing import Any
 
-from tenken.sim.ios_channel import Channel
-from tenken.sim.ios_keys import device_key, host_identity, server_context
-from tenken.sim.ios_phone import EmulatedPhone
-from tenken.sim.ios_profile import PhoneProfile
+from tenken.sim.ios.channel import Channel
+from tenken.sim.ios.keys import device_key, host_identity, server_context
+from tenken.sim.ios.phone import EmulatedPhone
+from tenken.sim.ios.profile import PhoneProfile
 
 HEADER = struct.Struct("<IIII")
 PLIST_VERSION = 1

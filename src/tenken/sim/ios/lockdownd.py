@@ -7,12 +7,12 @@ import plistlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from tenken.sim.ios_channel import Channel
-from tenken.sim.ios_keys import device_public_key_pem, server_context
-from tenken.sim.ios_profile import FMIP
+from tenken.sim.ios.channel import Channel
+from tenken.sim.ios.keys import device_public_key_pem, server_context
+from tenken.sim.ios.profile import FMIP
 
 if TYPE_CHECKING:
-    from tenken.sim.ios_phone import EmulatedPhone
+    from tenken.sim.ios.phone import EmulatedPhone
 
 LOCKDOWN_PORT = 62078
 SERVICES = frozenset({"com.apple.mobile.MCInstall", "com.apple.mobile.diagnostics_relay"})

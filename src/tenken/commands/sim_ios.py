@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import click
 
-from tenken.sim.ios_profile import PhoneProfile, ProfileError, bundled_names, load
-from tenken.sim.ios_usbmuxd import UsbmuxServer
+from tenken.sim.ios.profile import PhoneProfile, ProfileError, bundled_names, load
+from tenken.sim.ios.usbmuxd import UsbmuxServer
 
 COMMANDS_HELP = "stdin commands: attach PROFILE | detach UDID | list | quit"
 

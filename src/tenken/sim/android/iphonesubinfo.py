@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tenken.sim.android_binder import EX_SECURITY, ParcelReader, ParcelWriter
+from tenken.sim.android.binder import EX_SECURITY, ParcelReader, ParcelWriter
 
 SHELL_PACKAGE = "com.android.shell"
 SHELL_UID = 2000

@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from tenken.sim.android_phone import Phone
+from tenken.sim.android.phone import Phone
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tenken.sim.android_shell import Output, Tool
+from tenken.sim.android.shell import Output, Tool
 
 
 def _usage(name: str, message: str) -> Output:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tenken.sim.android_binder import ServiceArgumentError, build_arguments, format_parcel
-from tenken.sim.android_coreutils import TOOLS as COREUTILS
-from tenken.sim.android_iphonesubinfo import Modem, transact
-from tenken.sim.android_profile import Profile
-from tenken.sim.android_shell import Output, Shell, Tool
+from tenken.sim.android.binder import ServiceArgumentError, build_arguments, format_parcel
+from tenken.sim.android.coreutils import TOOLS as COREUTILS
+from tenken.sim.android.iphonesubinfo import Modem, transact
+from tenken.sim.android.profile import Profile
+from tenken.sim.android.shell import Output, Shell, Tool
 
 FEATURES_V2 = ("shell_v2", "cmd")  # what this adbd implements; no sync, no abb
 

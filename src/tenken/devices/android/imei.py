@@ -11,9 +11,9 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from tenken.devices.android_commands import CommandResult, Runner, command, unavailable
-from tenken.devices.android_parcel import ParcelReply, ReplyKind, decode_reply
-from tenken.devices.android_props import first
+from tenken.devices.android.commands import CommandResult, Runner, command, unavailable
+from tenken.devices.android.parcel import ParcelReply, ReplyKind, decode_reply
+from tenken.devices.android.props import first
 from tenken.facts import Fact
 from tenken.imei import is_valid_imei
 

@@ -9,7 +9,7 @@ from datetime import date
 from tenken.catalog import carrier_for_mcc_mnc, carriers
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
 from tenken.catalog.simlock import SIM_FREE, infer_sim_lock
-from tenken.devices.android_props import first, slots
+from tenken.devices.android.props import first, slots
 from tenken.facts import Fact
 
 CSC_PROPS = ("ro.csc.sales_code", "ro.boot.sales_code", "persist.omc.sales_code", "ro.boot.carrierid")

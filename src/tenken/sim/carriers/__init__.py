@@ -1,0 +1,6 @@
+"""The carriers' checkers, simulated: rules (which mark), pages (what the sites print), server (HTTP)."""
+
+from tenken.sim.carriers.rules import FAULTS, Rules, RulesError
+from tenken.sim.carriers.server import CarrierSimulator
+
+__all__ = ["FAULTS", "CarrierSimulator", "Rules", "RulesError"]
