@@ -71,7 +71,7 @@ def test_single_carrier(carrier_sim: CarrierSimulator, env: dict[str, str]) -> N
 
 def test_mistyped_imei_is_one_line_and_the_rest_is_looked_up(env: dict[str, str]) -> None:
     result = run_cli(["lookup", "--json", "490154203237519", CLEAN], env)
-    assert result.exit_code == 2
+    assert result.exit_code == 65  # EX_DATAERR
     assert result.stderr.strip().splitlines() == [
         "skipped argument 1: '490154203237519' is not a valid IMEI: "
         "the check digit (last digit) does not match; a digit is probably mistyped"
@@ -88,7 +88,7 @@ def test_batch_file_with_comments_blank_lines_and_bad_rows(tmp_path: Path, env: 
     assert f"skipped {batch}:4: '12345'" in result.stderr
     payload = json.loads(result.stdout)
     assert [item["imei"] for item in payload if item["status"] != "invalid"] == [CLEAN, OTHER]
-    assert result.exit_code == 2  # a bad row is reported in the exit code too
+    assert result.exit_code == 65  # a bad row is reported in the exit code too
 
 
 def test_csv_from_japanese_excel(tmp_path: Path, env: dict[str, str]) -> None:
@@ -105,13 +105,13 @@ def test_csv_without_imei_column_is_a_usage_error(tmp_path: Path, env: dict[str,
     batch = tmp_path / "x.csv"
     batch.write_text("serial,model\n1,2\n", encoding="utf-8")
     result = run_cli(["lookup", "-f", str(batch)], env)
-    assert result.exit_code == 2
+    assert result.exit_code == 66
     assert "no 'imei' column" in result.stderr
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> None:
     result = run_cli(["lookup", "-f", str(tmp_path / "absent.txt")], env)
-    assert result.exit_code == 2
+    assert result.exit_code == 66
     assert "Traceback" not in result.stderr
 
 
@@ -122,7 +122,7 @@ def test_stdin(env: dict[str, str]) -> None:
 
 def test_no_imei_at_all_is_a_usage_error(env: dict[str, str]) -> None:
     result = run_cli(["lookup"], env)
-    assert result.exit_code == 2
+    assert result.exit_code == 64
     assert "give IMEIs" in result.stderr
 
 
@@ -142,7 +142,7 @@ def test_evidence_saves_the_raw_pages_with_their_hashes(tmp_path: Path, env: dic
 
 def test_evidence_for_an_unknown_imei_is_one_line(env: dict[str, str]) -> None:
     result = run_cli(["evidence", OTHER, "--no-save"], env)
-    assert result.exit_code == 2
+    assert result.exit_code == 66
     assert result.stderr.strip() == f"tenken: no stored answer for {OTHER}; run `tenken lookup {OTHER}` first"
 
 

@@ -69,7 +69,7 @@ def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
 def test_cli_reports_corrupt_config_in_one_line(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.toml", "[lookup\n")
     result = run_cli(["--config", str(path), "lookup", "490154203237518"], env={})
-    assert result.exit_code == 2
+    assert result.exit_code == 78
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1
     assert lines[0].startswith("tenken: config file") and "not valid TOML" in lines[0]

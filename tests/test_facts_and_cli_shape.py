@@ -64,7 +64,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
 
 def test_unknown_command_is_a_usage_error() -> None:
     result = subprocess.run([sys.executable, "-m", "tenken", "lokup"], capture_output=True, text=True)
-    assert result.returncode == 2
+    assert result.returncode == 64
     assert "No such command 'lokup'" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -97,5 +97,5 @@ def test_sim_carriers_rejects_a_bad_rules_file(tmp_path: Path) -> None:
         text=True,
         timeout=30,
     )
-    assert result.returncode == 2
+    assert result.returncode == 78
     assert "'12345' is not a valid IMEI" in result.stderr

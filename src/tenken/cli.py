@@ -13,20 +13,26 @@ import logging
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from tenken import __version__
-from tenken.config import ConfigError, Settings
-from tenken.errors import TenkenError
+from tenken.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_NO_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    TenkenError,
+)
+
+if TYPE_CHECKING:
+    from tenken.config import Settings
 
 T = TypeVar("T")
 
-EXIT_CLEAN = 0
-EXIT_FLAGGED = 1  # some IMEI restricted (×) or pending (△), or a phone not ready/sellable
-EXIT_USAGE = 2  # bad option, unreadable file, an input that is not an IMEI (click uses 2 as well)
-EXIT_UNKNOWN = 3  # some answer could not be established
+log = logging.getLogger("tenken")
 
 
 class AppContext:
@@ -53,10 +59,15 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+def fail(message: str, code: int) -> NoReturn:
     """Print one line to stderr and exit."""
-    click.echo(f"tenken: {message}", err=True)
+    click.echo(f"tenken: {one_line(message)}", err=True)
     sys.exit(code)
+
+
+def one_line(message: str) -> str:
+    """A message as one line: what a technician reads, never a wall of text."""
+    return " ".join(message.split())
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -143,25 +154,37 @@ def sim() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: known errors become one line on stderr, never a trace."""
+    """Console entry point: every error becomes one line on stderr and its documented exit code.
+
+    The mapping lives here and in tenken.errors (each error class carries its exit code); no
+    user-facing path prints a traceback (`-vv` logs one for an internal error).
+    """
     try:
         cli.main(args=argv, prog_name="tenken", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("tenken: aborted", err=True)
-        sys.exit(130)
+        fail("aborted", EXIT_INTERRUPTED)
+    except click.FileError as error:
+        fail(error.format_message(), EXIT_NO_INPUT)
+    except click.UsageError as error:
+        hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx is not None else ""
+        fail(error.format_message() + hint, EXIT_USAGE)
     except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
+        fail(error.format_message(), EXIT_USAGE if error.exit_code == 2 else error.exit_code)
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
-    except (ConfigError, TenkenError) as error:
-        fail(str(error))
+    except TenkenError as error:
+        fail(str(error), error.exit_code)
     except KeyboardInterrupt:
-        click.echo("tenken: interrupted", err=True)
-        sys.exit(130)
+        fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:
-        sys.exit(EXIT_CLEAN)
-    sys.exit(EXIT_CLEAN)
+        sys.exit(EXIT_OK)
+    except Exception as error:  # a bug: say so in one line; the trace only when asked for
+        log.debug("internal error", exc_info=True)
+        fail(
+            f"internal error ({type(error).__name__}: {error}); run with -vv for details and report it",
+            EXIT_INTERNAL,
+        )
+    sys.exit(EXIT_OK)
 
 
 def emit_json(payload: Any) -> None:

@@ -19,11 +19,9 @@ from typing import Any
 
 import platformdirs
 
+from tenken.errors import ConfigError
+
 APP_NAME = "tenken"
-
-
-class ConfigError(ValueError):
-    """The configuration cannot be used. The message names the file or variable and the key."""
 
 
 @dataclass(slots=True)

@@ -1,19 +1,134 @@
-"""tenken's exception tree. Messages are one line a technician can act on; cli.py prints them."""
+"""Every error tenken reports to a person, in one tree. The command line (cli.py) turns each into one
+line on stderr and the exit code named here; nothing below it prints.
+
+    TenkenError
+    ├── UsageError                exit 64   a command used wrongly (no IMEI given, no carrier enabled)
+    ├── InputError                exit 65   what a person typed or handed over is not usable
+    │   ├── InvalidIdentifier               not an IMEI (imei.py)
+    │   └── InputFileError        exit 66   an input file cannot be read, decoded or understood
+    ├── NotFound                  exit 66   nothing stored matches (no evidence, no inspection)
+    ├── OutputError               exit 73   a file tenken was asked to write cannot be written
+    ├── StoreError                exit 74   the database cannot be opened, read or written
+    ├── TransportUnavailable      exit 3    usbmuxd or the adb server cannot be asked
+    ├── InvalidFile               exit 78   a file a user wrote fails its schema (names file, key, expected)
+    │   ├── ConfigError                     the configuration (file or TENKEN_… variable)
+    │   ├── PolicyError                     a verdict policy file
+    │   ├── ProfileError                    a simulated phone's profile (iPhone or Android)
+    │   └── RulesError                      the carrier simulator's rules file
+    └── SimulatorError            exit 69   a simulator cannot start or attach a phone
+
+Errors that one module raises and catches itself for control flow stay private to that module.
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+EXIT_OK = 0
+EXIT_FLAGGED = 1  # a phone BLOCKED / PARTS_ONLY, or an IMEI × or △
+EXIT_HOLD = 2  # a phone held back: something needed is not known
+EXIT_NOT_ASKED = 3  # a transport or a carrier could not be asked
+EXIT_USAGE = 64
+EXIT_DATA = 65
+EXIT_NO_INPUT = 66
+EXIT_UNAVAILABLE = 69
+EXIT_INTERNAL = 70
+EXIT_CANNOT_CREATE = 73
+EXIT_STORE = 74
+EXIT_CONFIG = 78
+EXIT_INTERRUPTED = 130
+
 
 class TenkenError(Exception):
-    """Base of every error tenken reports to a person."""
+    """Base of every error tenken reports to a person. The message is one line a technician can act on."""
+
+    exit_code: ClassVar[int] = EXIT_INTERNAL
+
+
+class UsageError(TenkenError):
+    """The command was used in a way that cannot work."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(TenkenError, ValueError):
+    """Something a person typed or handed over is not usable."""
+
+    exit_code = EXIT_DATA
+
+
+class InvalidIdentifier(InputError):
+    """The text is not a usable IMEI. The message says what exactly is wrong."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        self.text = text
+        self.problem = problem
+        super().__init__(f"{text!r} is not a valid IMEI: {problem}")
+
+
+class InputFileError(InputError):
+    """An input file (IMEI list, intake CSV) cannot be read, decoded or understood."""
+
+    exit_code = EXIT_NO_INPUT
+
+
+class NotFound(TenkenError):
+    """Nothing stored matches what was asked for."""
+
+    exit_code = EXIT_NO_INPUT
+
+
+class OutputError(TenkenError):
+    """A file or folder tenken was asked to write cannot be written."""
+
+    exit_code = EXIT_CANNOT_CREATE
+
+
+class StoreError(TenkenError):
+    """The database cannot be opened, read or written."""
+
+    exit_code = EXIT_STORE
 
 
 class TransportUnavailable(TenkenError):
     """A device transport (usbmuxd, the adb server) cannot be reached. Other transports go on."""
 
-
-class StoreError(TenkenError):
-    """The database cannot be opened or written."""
+    exit_code = EXIT_NOT_ASKED
 
 
-class EvidenceNotFound(TenkenError):
-    """No stored carrier answer matches the request."""
+class InvalidFile(TenkenError, ValueError):
+    """A file a user wrote (or a variable standing for one of its keys) fails its schema.
+
+    The message names the file, the key path and what was expected.
+    """
+
+    exit_code = EXIT_CONFIG
+
+    def __init__(self, where: str, problem: str = "", key: str = "") -> None:
+        self.where = where
+        self.key = key
+        self.problem = problem
+        detail = f"{key}: {problem}" if key else problem
+        super().__init__(f"{where}: {detail}" if detail else where)
+
+
+class ConfigError(InvalidFile):
+    """The configuration cannot be used."""
+
+
+class PolicyError(InvalidFile):
+    """A verdict policy cannot be used."""
+
+
+class ProfileError(InvalidFile):
+    """A simulated phone's profile cannot be used."""
+
+
+class RulesError(InvalidFile):
+    """The carrier simulator's rules cannot be used."""
+
+
+class SimulatorError(TenkenError):
+    """A simulator cannot start, or cannot attach a phone."""
+
+    exit_code = EXIT_UNAVAILABLE

@@ -16,20 +16,13 @@ from stdnum import luhn
 from stdnum import meid as stdnum_meid
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from tenken.errors import InvalidIdentifier
+
 
 class IdentifierKind(StrEnum):
     IMEI = "IMEI"  # 15 digits: TAC(8) + serial(6) + Luhn check digit
     IMEISV = "IMEISV"  # 16 digits: TAC + serial + 2-digit software version, no check digit
     MEID = "MEID"  # 14 hex digits (CDMA)
-
-
-class InvalidIdentifier(ValueError):
-    """The text is not a usable IMEI. The message says what is wrong, in one line."""
-
-    def __init__(self, text: str, problem: str) -> None:
-        self.text = text
-        self.problem = problem
-        super().__init__(f"{text!r} is not a valid IMEI: {problem}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ def test_unauthorized(phones: Phones, inspect_cli: Any, adb_server: AdbServer) -
     device = inspection.devices[attached.serial]
     assert device["state"] == "unauthorized"
     assert "Allow USB debugging?" in device["action"]
-    assert inspection.exit_code == 1
+    assert inspection.exit_code == 2  # held: the technician must act
     assert "Traceback" not in inspection.output
 
 

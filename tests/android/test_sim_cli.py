@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from tenken.cli import cli
 from tests.android.conftest import AdbServer, free_port
+from tests.conftest import run_cli
 
 
 class _Process:
@@ -119,9 +120,9 @@ def test_rejects_emulator_ports_and_unknown_profiles() -> None:
     result = runner.invoke(cli, ["sim", "android", "--device", "so51c-docomo", "--port", "5555"])
     assert result.exit_code == 2
     assert "5555-5585" in result.output
-    result = runner.invoke(cli, ["sim", "android", "--device", "nope-nope"])
-    assert result.exit_code == 2
-    assert "bundled profile" in result.output
+    result = run_cli(["sim", "android", "--device", "nope-nope"], {})
+    assert result.exit_code == 78
+    assert "bundled profile" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_lists_bundled_profiles() -> None:

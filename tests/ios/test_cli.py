@@ -58,7 +58,7 @@ def test_a_phone_waiting_for_trust_flags_the_run(usbmux: SimulatorThread, env: d
     waiting = usbmux.attach(bundled("iphone15-trust", trust="never"))
     result = run_cli(inspect_args(usbmux, "--json"), env)
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     states = {entry["device"]["device_id"]: entry["state"] for entry in json.loads(result.stdout)}
     assert states[waiting.udid] == "waiting_for_trust"
 
@@ -84,7 +84,7 @@ def test_terminal_report_shows_states_and_escapes_phone_strings(
     usbmux.attach(bundled("iphonese3-screen-locked"))
     result = run_cli(inspect_args(usbmux), env)
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "[bold red]EVIL[/bold red]" in result.stdout
     assert "[link=http://x]M1[/link]J/A" in result.stdout
     assert "locked: The screen is locked" in result.stdout
@@ -181,7 +181,7 @@ def test_sim_command_copies_profiles_with_their_own_identities(tmp_path: Path) -
 
 def test_sim_command_rejects_an_unknown_profile(env: dict[str, str]) -> None:
     result = run_cli(["sim", "ios", "--device", "no-such-phone"], env)
-    assert result.exit_code == 2
+    assert result.exit_code == 78  # a profile is a file the user wrote: EX_CONFIG
     assert "no profile 'no-such-phone'" in result.stderr
     assert "iphone13-docomo" in result.stderr  # the bundled names are offered
 

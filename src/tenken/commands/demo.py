@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tenken.cli import AppContext, pass_app
+from tenken.errors import SimulatorError
 from tenken.facts import Carrier, DeviceFacts, DeviceState, Fact, ImeiReport, ImeiStatus, Outcome, Platform
 from tenken.sim.ports import free_port
 
@@ -178,7 +179,7 @@ def _adb_server(scratch: Path) -> Iterator[int]:
 
     started = adb("start-server")
     if started.returncode != 0:
-        raise click.ClickException(f"the demo's adb server did not start: {started.stderr.strip()}")
+        raise SimulatorError(f"the demo's adb server did not start: {started.stderr.strip()}")
     try:
         yield port
     finally:

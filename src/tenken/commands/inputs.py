@@ -9,9 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
-from tenken.imei import InvalidIdentifier, validate_imei
+from tenken.errors import InputFileError, InvalidIdentifier
+from tenken.imei import validate_imei
 
 _DELIMITERS = ",\t;"
 
@@ -28,14 +27,14 @@ def _read_text(path: Path) -> str:
     try:
         raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as error:
-        raise click.UsageError(f"cannot read {path}: {error.strerror}") from None
+        raise InputFileError(f"cannot read {path}: {error.strerror}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             return raw.decode("cp932")
         except UnicodeDecodeError:
-            raise click.UsageError(f"{path} is neither UTF-8 nor Shift_JIS text") from None
+            raise InputFileError(f"{path} is neither UTF-8 nor Shift_JIS text") from None
 
 
 def _is_content(line: str) -> bool:
@@ -50,9 +49,7 @@ def read_imei_file(path: Path) -> tuple[list[str], list[BadRow]]:
     first = next((line for line in lines if _is_content(line)), "")
     header = [cell.strip().lower() for cell in next(csv.reader([first], delimiter=_sniff(first)))]
     if any(delimiter in first for delimiter in _DELIMITERS) and "imei" not in header:
-        raise click.UsageError(
-            f"{name}: looks like a CSV but has no 'imei' column (header: {first.strip()!r})"
-        )
+        raise InputFileError(f"{name}: looks like a CSV but has no 'imei' column (header: {first.strip()!r})")
     if "imei" in header:
         return _read_csv(lines, name, _sniff(first))
     good: list[str] = []

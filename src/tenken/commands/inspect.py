@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from tenken.cli import EXIT_CLEAN, EXIT_FLAGGED, EXIT_UNKNOWN, AppContext, emit_json, pass_app, run_async
+from tenken.cli import AppContext, emit_json, pass_app, run_async
+from tenken.errors import EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK
 from tenken.facts import DeviceFacts, DeviceState, Platform
 
 PLATFORM_CHOICES = {"ios": [Platform.IOS], "android": [Platform.ANDROID], "all": list(Platform)}
@@ -35,7 +36,7 @@ def inspect(
 ) -> None:
     """Read every attached phone (iPhones over usbmux, Android over adb) and print what it says.
 
-    Exit code: 0 every phone read, 1 a phone needs the technician (trust, unlock, authorise),
+    Exit code: 0 every phone read, 2 a phone needs the technician (trust, unlock, authorise),
     3 no phone found or a read failed.
     """
     from tenken import station, store
@@ -82,11 +83,11 @@ def inspect(
             )
 
     if not results or missing:
-        sys.exit(EXIT_UNKNOWN)
+        sys.exit(EXIT_NOT_ASKED)
     if any(
         facts.state in (DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED) for facts in results
     ):
-        sys.exit(EXIT_UNKNOWN)
+        sys.exit(EXIT_NOT_ASKED)
     if any(facts.state is not DeviceState.READY for facts in results):
-        sys.exit(EXIT_FLAGGED)
-    sys.exit(EXIT_CLEAN)
+        sys.exit(EXIT_HOLD)
+    sys.exit(EXIT_OK)

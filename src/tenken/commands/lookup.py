@@ -10,34 +10,26 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from tenken.cli import (
-    EXIT_CLEAN,
-    EXIT_FLAGGED,
-    EXIT_UNKNOWN,
-    EXIT_USAGE,
-    AppContext,
-    emit_json,
-    pass_app,
-    run_async,
-)
+from tenken.cli import AppContext, emit_json, pass_app, run_async
 from tenken.commands.inputs import BadRow, read_imei_file
 from tenken.config import Settings
+from tenken.errors import EXIT_DATA, EXIT_FLAGGED, EXIT_NOT_ASKED, EXIT_OK, InvalidIdentifier, UsageError
 from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
-from tenken.imei import InvalidIdentifier, validate_imei
+from tenken.imei import validate_imei
 
 CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
 
 
 def exit_code(reports: Sequence[ImeiReport], bad_rows: int) -> int:
-    """1 if anything is restricted or pending, else 3 if anything is unknown, else 2 for bad input."""
+    """1 if anything is restricted or pending, else 3 if anything is unknown, else 65 for bad input."""
     statuses = {report.status for report in reports}
     if statuses & {ImeiStatus.RESTRICTED, ImeiStatus.PENDING}:
         return EXIT_FLAGGED
     if ImeiStatus.UNKNOWN in statuses:
-        return EXIT_UNKNOWN
+        return EXIT_NOT_ASKED
     if bad_rows or ImeiStatus.INVALID in statuses:
-        return EXIT_USAGE
-    return EXIT_CLEAN
+        return EXIT_DATA
+    return EXIT_OK
 
 
 def parse_carriers(values: Sequence[str], enabled: list[Carrier]) -> list[Carrier]:
@@ -84,8 +76,9 @@ def lookup(
     Exit codes:
       0  every IMEI clean (○, or − everywhere)
       1  some IMEI restricted (×) or pending (△)
-      2  usage error, or some input was not an IMEI (reported with its line)
       3  some carrier could not be read (site down, CAPTCHA, changed page)
+      64 usage error; 65 some input was not an IMEI (reported with its line);
+      66 an input file cannot be read; 74 the database failed; 78 a configuration error
     """
     from tenken.lookups.service import enabled_carriers
     from tenken.lookups.summary import order
@@ -109,13 +102,13 @@ def lookup(
         wanted.extend(rows)
         bad.extend(file_bad)
     if not wanted and not bad:
-        raise click.UsageError("give IMEIs as arguments or with --file")
+        raise UsageError("give IMEIs as arguments or with --file")
     for row in bad:
         click.echo(f"skipped {row.where}: {row.text!r} is not a valid IMEI: {row.problem}", err=True)
 
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:
-        raise click.UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
+        raise UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
     reports = perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else []
     if as_json:
         emit_json([report.to_json() for report in reports] + [_invalid_json(row) for row in bad])
@@ -199,15 +192,12 @@ def evidence(
     from rich.text import Text
 
     from tenken import store
-    from tenken.errors import EvidenceNotFound
+    from tenken.errors import NotFound
 
-    try:
-        number = validate_imei(imei)
-    except InvalidIdentifier as error:
-        raise click.UsageError(str(error)) from None
+    number = validate_imei(imei)
     history = store.open_store(app.settings).lookup_history(number, Carrier(carrier) if carrier else None)
     if not history:
-        raise EvidenceNotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
+        raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
 
     saved: dict[int, Path] = {}
     if not no_save:

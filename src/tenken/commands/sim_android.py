@@ -23,7 +23,7 @@ import click
 
 from tenken.errors import TenkenError
 from tenken.sim.android import profile as android_profile
-from tenken.sim.android.host import Attached, SimError, SimHost
+from tenken.sim.android.host import Attached, SimHost
 
 Say = Callable[[str], None]
 DEFAULT_BASE_PORT = 16001  # outside 5555-5585, where a starting adb server would probe for emulators
@@ -103,7 +103,7 @@ async def _command(host: SimHost, words: list[str], say: Say) -> bool:
                 say(f"{serial}\t{profile.model}\t{profile.name}")
         else:
             say(HELP)
-    except (SimError, android_profile.ProfileError, TenkenError, ValueError) as error:
+    except (TenkenError, ValueError) as error:
         say(f"error: {error}")
     return True
 
@@ -149,13 +149,7 @@ def command(
         raise click.BadParameter(
             "use a port outside 5555-5585 (the adb server treats those as emulators)", param_hint="--port"
         )
-    try:
-        for spec in devices:
-            android_profile.resolve(spec)
-    except android_profile.ProfileError as error:
-        raise click.BadParameter(str(error), param_hint="--device") from None
+    for spec in devices:
+        android_profile.resolve(spec)
     host = SimHost(adb_port=adb_port, adb_path=adb_path, base_port=base_port)
-    try:
-        asyncio.run(_serve(host, devices, _say))
-    except (SimError, android_profile.ProfileError) as error:
-        raise click.ClickException(str(error)) from None
+    asyncio.run(_serve(host, devices, _say))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from tenken.sim.carriers import FAULTS, CarrierSimulator, Rules, RulesError
+from tenken.errors import SimulatorError
+from tenken.sim.carriers import FAULTS, CarrierSimulator, Rules
 from tenken.sim.carriers.rules import parse_carrier, parse_fault
 
 
@@ -29,16 +30,14 @@ def command(port: int, rules_path: Path | None, faults: tuple[str, ...]) -> None
     (0-2 docomo, 3-5 au, 6-7 SoftBank, 8 Rakuten, 9 none) and the third-to-last its mark
     (7 △, 8 ×, otherwise ○); every other carrier answers −.
     """
+    rules = Rules.load(rules_path) if rules_path else Rules()
+    for item in faults:
+        carrier_name, _, mode = item.partition("=")
+        rules.faults[parse_carrier(carrier_name, "--fault")] = parse_fault(mode, "--fault")
     try:
-        rules = Rules.load(rules_path) if rules_path else Rules()
-        for item in faults:
-            carrier_name, _, mode = item.partition("=")
-            rules.faults[parse_carrier(carrier_name, "--fault")] = parse_fault(mode, "--fault")
         simulator = CarrierSimulator(rules, port=port)
-    except RulesError as error:
-        raise click.UsageError(str(error)) from None
     except OSError as error:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
+        raise SimulatorError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
     click.echo(f"carrier simulator on {simulator.origin}  (Ctrl-C to stop)")
     click.echo("point tenken at it with:")
     for name, value in simulator.env().items():

@@ -15,7 +15,8 @@ from dataclasses import replace
 
 import click
 
-from tenken.sim.ios.profile import PhoneProfile, ProfileError, bundled_names, load
+from tenken.errors import ProfileError, SimulatorError, UsageError
+from tenken.sim.ios.profile import PhoneProfile, bundled_names, load
 from tenken.sim.ios.usbmuxd import UsbmuxServer
 
 COMMANDS_HELP = "stdin commands: attach PROFILE | detach UDID | list | quit"
@@ -59,10 +60,7 @@ def command(
         for name in bundled_names():
             click.echo(f"{name}\t{load(name).description}")
         return
-    try:
-        profiles = [load(reference) for reference in (devices or tuple(bundled_names()))]
-    except ProfileError as error:
-        raise click.UsageError(str(error)) from None
+    profiles = [load(reference) for reference in (devices or tuple(bundled_names()))]
     phones = [
         _with_latency(profile.clone(index), latency_ms) for profile in profiles for index in range(copies)
     ]
@@ -94,13 +92,13 @@ async def _serve(profiles: list[PhoneProfile], port: int, latency_ms: float | No
     try:
         await server.start()
     except OSError as error:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
+        raise SimulatorError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
     try:
         for profile in profiles:
             await server.attach(profile)
     except ValueError as error:  # the same phone twice: copies need --copies, not a repeated --device
         await server.close()
-        raise click.UsageError(f"{error}; use --copies N for several phones of one profile") from None
+        raise UsageError(f"{error}; use --copies N for several phones of one profile") from None
     _say(f"usbmuxd listening on {server.address}")
     _say(f"  export USBMUXD_SOCKET_ADDRESS={server.address}")
     _say(f"  tenken inspect --platform ios --usbmux {server.address}")

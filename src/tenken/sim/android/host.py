@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tenken.devices.android.server import ensure_server
+from tenken.errors import SimulatorError
 from tenken.sim.android import profile as android_profile
 from tenken.sim.android.adbd import AdbdDevice
 from tenken.sim.android.phone import Phone
@@ -19,10 +20,6 @@ from tenken.sim.android.profile import Profile
 
 T = TypeVar("T")
 CONNECT_TIMEOUT = 15.0
-
-
-class SimError(RuntimeError):
-    """A simulated phone could not be started or registered; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +69,17 @@ class SimHost:
                 break
             except OSError as error:
                 if port is not None or not self.base_port:
-                    raise SimError(f"cannot listen on {self.host}:{device.port}: {error.strerror}") from None
+                    raise SimulatorError(
+                        f"cannot listen on {self.host}:{device.port}: {error.strerror}"
+                    ) from None
                 device.port += 1
         else:
-            raise SimError(f"no free port from {self.base_port}")
+            raise SimulatorError(f"no free port from {self.base_port}")
         reply = await asyncio.to_thread(self._connect, device.serial)
         expected = ("failed to authenticate",) if profile.behaviour.unauthorized else ()
         if not reply.startswith(("connected to", "already connected to", *expected)):
             await device.stop()
-            raise SimError(f"adb server on port {self.adb_port} refused {device.serial}: {reply}")
+            raise SimulatorError(f"adb server on port {self.adb_port} refused {device.serial}: {reply}")
         self.devices[device.serial] = device
         return Attached(device.serial, device.port, profile, reply)
 
@@ -97,7 +96,7 @@ class SimHost:
         for serial, device in self.devices.items():
             if name in (serial, str(device.port), device.phone.profile.serial):
                 return device
-        raise SimError(f"no simulated phone {name!r}")
+        raise SimulatorError(f"no simulated phone {name!r}")
 
     async def detach(self, name: str) -> str:
         """Unplug cleanly: the adb server forgets the phone."""

@@ -15,12 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from tenken.devices.android.props import parse_getprop
+from tenken.errors import ProfileError
 
 PROFILE_SUFFIXES = (".toml", ".json", ".txt", ".prop")
-
-
-class ProfileError(ValueError):
-    """The profile cannot be used; the message names the file and the problem."""
 
 
 @dataclass(frozen=True, slots=True)

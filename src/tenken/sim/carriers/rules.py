@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tenken.errors import RulesError
 from tenken.facts import Carrier, Outcome
 from tenken.imei import is_valid_imei
 from tenken.lookups.marks import normalise_mark
@@ -24,10 +25,6 @@ DEFAULT_SELLER: tuple[Carrier | None, ...] = (
     None,
 )  # fmt: skip
 DEFAULT_MARK: tuple[Outcome, ...] = (Outcome.OK,) * 7 + (Outcome.PENDING, Outcome.RESTRICTED, Outcome.OK)
-
-
-class RulesError(ValueError):
-    """The rules file cannot be used; the message names the entry."""
 
 
 @dataclass(slots=True)

@@ -26,6 +26,8 @@ from typing import Any
 
 from stdnum import luhn
 
+from tenken.errors import ProfileError
+
 TRUST_ANSWERS = ("accept", "deny", "never")
 SIM_STATUS = {
     "none": ("kCTSIMSupportSIMStatusNotInserted", "kCTSIMSupportSIMTrayInsertedNoSIM"),
@@ -36,10 +38,6 @@ SIM_STATUS = {
 FMIP = "com.apple.fmip"
 CHAPERONE = "com.apple.mobile.chaperone"
 PURPLEBUDDY = "com.apple.purplebuddy"
-
-
-class ProfileError(ValueError):
-    """A profile cannot be used; the message names the file and what is wrong."""
 
 
 @dataclass(frozen=True, slots=True)
