@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import queue
 import statistics
 import subprocess
@@ -33,7 +32,7 @@ from tenken.config import Settings
 from tenken.devices.android import reader as android
 from tenken.devices.android.server import bundled_adb
 from tenken.facts import DeviceRef, Platform
-from tenken.sim.ports import free_port
+from tenken.sim.android.adb_server import PrivateAdbServer
 
 SHELL = "com.android.shell"
 # What the reader runs on a healthy dual-SIM Android 11+ phone, in its order.
@@ -180,16 +179,9 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tenken-bench-") as temp:
         work = Path(temp)
-        (work / "home").mkdir()
-        port = free_port()
-        env = {**os.environ, "HOME": str(work / "home"), "ANDROID_ADB_SERVER_PORT": str(port)}
-        adb = [bundled_adb(), "-P", str(port)]
-        subprocess.run([*adb, "start-server"], env=env, check=True, capture_output=True)
-        try:
+        with PrivateAdbServer(home=work / "home") as server:
             for latency in options.latency_ms or [0.0, 20.0]:
-                run(latency, options.rounds, options.workers, port, env, work)
-        finally:
-            subprocess.run([*adb, "kill-server"], env=env, check=False, capture_output=True)
+                run(latency, options.rounds, options.workers, server.port, server.env, work)
 
 
 if __name__ == "__main__":

@@ -1,32 +1,22 @@
 """The async pipeline: discover attached phones, inspect them concurrently, keep every result.
 
-Each platform module (tenken.devices.ios.reader, tenken.devices.android.reader) exposes
-    async def discover(settings) -> list[DeviceRef]        (raises TransportUnavailable)
-    async def inspect(ref, settings) -> DeviceFacts          (device states are results, not exceptions)
-One device's failure never stops another's inspection.
+Each platform's reader (tenken.devices.Reader) discovers and inspects; one device's failure never
+stops another's inspection.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
 
 from tenken.config import Settings
+from tenken.devices import reader_for
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
 
 log = logging.getLogger(__name__)
-
-_READERS = {Platform.IOS: "tenken.devices.ios.reader", Platform.ANDROID: "tenken.devices.android.reader"}
-
-
-def reader(platform: Platform) -> ModuleType:
-    """The platform's reader module, imported only when used (pymobiledevice3 is slow to import)."""
-    return importlib.import_module(_READERS[platform])
 
 
 @dataclass(slots=True)
@@ -41,7 +31,7 @@ async def discover(settings: Settings, platforms: Sequence[Platform]) -> Discove
 
     async def one(platform: Platform) -> None:
         try:
-            found.devices.extend(await reader(platform).discover(settings))
+            found.devices.extend(await reader_for(platform).discover(settings))
         except TransportUnavailable as error:
             found.problems[platform] = str(error)
 
@@ -61,8 +51,7 @@ async def inspect_one(ref: DeviceRef, settings: Settings) -> DeviceFacts:
     """Inspect one phone; any failure becomes a DeviceFacts with a state and an action."""
     try:
         async with asyncio.timeout(_inspection_deadline(settings, ref)):
-            facts: DeviceFacts = await reader(ref.platform).inspect(ref, settings)
-            return facts
+            return await reader_for(ref.platform).inspect(ref, settings)
     except TimeoutError:
         return DeviceFacts(
             ref,
@@ -78,19 +67,6 @@ async def inspect_one(ref: DeviceRef, settings: Settings) -> DeviceFacts:
         )
 
 
-async def inspect_all(
-    refs: Sequence[DeviceRef],
-    settings: Settings,
-    on_done: Callable[[DeviceFacts], Awaitable[None] | None] | None = None,
-) -> list[DeviceFacts]:
-    """Inspect phones concurrently, in the order given; `on_done` sees each result as it lands."""
-
-    async def run(ref: DeviceRef) -> DeviceFacts:
-        facts = await inspect_one(ref, settings)
-        if on_done is not None:
-            maybe = on_done(facts)
-            if maybe is not None:
-                await maybe
-        return facts
-
-    return list(await asyncio.gather(*(run(ref) for ref in refs)))
+async def inspect_all(refs: Sequence[DeviceRef], settings: Settings) -> list[DeviceFacts]:
+    """Inspect phones concurrently; results in the order given."""
+    return list(await asyncio.gather(*(inspect_one(ref, settings) for ref in refs)))

@@ -5,9 +5,7 @@ goes adbutils → real adb server → emulated adbd over real sockets."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,52 +16,17 @@ from click.testing import CliRunner
 
 from tenken.cli import cli
 from tenken.devices.android.server import bundled_adb
+from tenken.sim.android.adb_server import PrivateAdbServer as AdbServer
 from tenken.sim.android.host import Attached, ThreadedSimHost
-from tenken.sim.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_ANDROID = REPO.parent / "shared" / "fixtures" / "android"
 DEBIAN_ADB = Path("/usr/bin/adb")
 
 
-@dataclass
-class AdbServer:
-    binary: str
-    port: int
-    home: Path
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {**os.environ, "HOME": str(self.home), "ANDROID_ADB_SERVER_PORT": str(self.port)}
-
-    def adb(self, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [self.binary, "-P", str(self.port), *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-
-    def start(self) -> None:
-        result = self.adb("start-server")
-        assert result.returncode == 0, result.stderr
-
-    def stop(self) -> None:
-        self.adb("kill-server")
-
-
 def _server(binary: str, tmp: Path) -> Iterator[AdbServer]:
-    home = tmp / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    server = AdbServer(binary, free_port(), home)
-    server.start()
-    try:
+    with AdbServer(binary, home=tmp / "home") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ from tenken.config import Settings
 from tenken.devices.android import reader as android
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
-from tests.android.conftest import AdbServer, Phones, free_port
+from tenken.sim.ports import free_port
+from tests.android.conftest import AdbServer, Phones
 
 
 def _settings(port: int, **android_keys: Any) -> Settings:

@@ -63,7 +63,7 @@ def test_reader_starts_and_uses_the_configured_system_adb(
     debian_adb: str, tmp_path: Any, inspect_cli: Any, debian_server: AdbServer
 ) -> None:
     """android.adb_path names the system adb: the reader starts it on a fresh port and inspects through it."""
-    from tests.android.conftest import free_port
+    from tenken.sim.ports import free_port
 
     port = free_port()
     env = {"TENKEN_ANDROID_ADB_PATH": debian_adb, "HOME": str(debian_server.home)}
@@ -79,4 +79,4 @@ def test_reader_starts_and_uses_the_configured_system_adb(
             host.close()
         assert _server_binary(port) == os.path.realpath(debian_adb)
     finally:
-        AdbServer(debian_adb, port, debian_server.home).stop()
+        AdbServer(debian_adb, home=debian_server.home, port=port).stop()

@@ -13,7 +13,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tenken.cli import cli
-from tests.android.conftest import AdbServer, free_port
+from tenken.sim.ports import free_port
+from tests.android.conftest import AdbServer
 from tests.conftest import run_cli
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -25,9 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tenken.cli import AppContext, pass_app
-from tenken.errors import SimulatorError
 from tenken.facts import Carrier, DeviceFacts, DeviceState, Fact, ImeiReport, ImeiStatus, Outcome, Platform
-from tenken.sim.ports import free_port
 
 if TYPE_CHECKING:
     from tenken.sim.android.host import ThreadedSimHost
@@ -70,6 +67,7 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
     from tenken import config, station, store
     from tenken.commands.lookup import perform
     from tenken.report.terminal import device_panel, lookup_table, problems_table
+    from tenken.sim.android.adb_server import PrivateAdbServer
     from tenken.sim.carriers import CarrierSimulator, Rules
 
     console = Console()
@@ -89,7 +87,8 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
         with console.status("starting the simulated iPhones, the adb server and the Android phones…"):
             ios_sim = stack.enter_context(_ios_simulator(ios_profiles))
             settings.ios.usbmux = ios_sim.address
-            settings.android.adb_port = stack.enter_context(_adb_server(Path(scratch)))
+            adb_server = stack.enter_context(PrivateAdbServer(home=Path(scratch) / "adb-home"))
+            settings.android.adb_port = adb_server.port
             stack.enter_context(_android_phones(settings.android.adb_port, android_profiles))
 
         with console.status("inspecting every phone…"):
@@ -154,36 +153,6 @@ def _ios_simulator(profiles: list[PhoneProfile]) -> Iterator[IosSimulator]:
 
     with IosSimulator(profiles) as simulator:
         yield simulator
-
-
-@contextmanager
-def _adb_server(scratch: Path) -> Iterator[int]:
-    """A private adb server (own port, own HOME for its keys), stopped afterwards."""
-    from tenken.devices.android.server import bundled_adb
-
-    binary, port = bundled_adb(), free_port()
-    home = scratch / "adb-home"
-    home.mkdir()
-    environ = {**os.environ, "HOME": str(home), "ANDROID_ADB_SERVER_PORT": str(port)}
-
-    def adb(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [binary, "-P", str(port), *args],
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-
-    started = adb("start-server")
-    if started.returncode != 0:
-        raise SimulatorError(f"the demo's adb server did not start: {started.stderr.strip()}")
-    try:
-        yield port
-    finally:
-        adb("kill-server")
 
 
 @contextmanager

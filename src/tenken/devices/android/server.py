@@ -28,6 +28,11 @@ def adb_binary(configured: str) -> str:
     return configured or os.environ.get("ADBUTILS_ADB_PATH", "") or bundled_adb()
 
 
+def server_environment(environ: dict[str, str], port: int) -> dict[str, str]:
+    """The environment an adb server tenken starts runs with: on `port`, and no network discovery."""
+    return {**environ, "ANDROID_ADB_SERVER_PORT": str(port)}
+
+
 def server_reachable(host: str, port: int, timeout: float = 0.5) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout):
@@ -53,6 +58,7 @@ def ensure_server(host: str, port: int, adb_path: str = "", timeout: float = STA
             timeout=timeout,
             stdin=subprocess.DEVNULL,
             check=False,
+            env=server_environment(dict(os.environ), port),
         )
     except FileNotFoundError:
         raise TransportUnavailable(f"adb not found at {binary}: fix android.adb_path") from None

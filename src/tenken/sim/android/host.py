@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
-from collections.abc import Coroutine
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from tenken.devices.android.server import ensure_server
 from tenken.errors import SimulatorError
@@ -17,8 +14,8 @@ from tenken.sim.android import profile as android_profile
 from tenken.sim.android.adbd import AdbdDevice
 from tenken.sim.android.phone import Phone
 from tenken.sim.android.profile import Profile
+from tenken.sim.loop import BackgroundLoop
 
-T = TypeVar("T")
 CONNECT_TIMEOUT = 15.0
 
 
@@ -119,41 +116,37 @@ class SimHost:
 
 
 class ThreadedSimHost:
-    """A SimHost on its own event loop thread, for tests, benchmarks and scripts."""
+    """A SimHost on a background loop, for tests, benchmarks and scripts."""
 
     def __init__(self, adb_port: int, adb_path: str = "", base_port: int = 0) -> None:
         self.host = SimHost(adb_port, adb_path, base_port)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="tenken-sim-android", daemon=True)
-        self._thread.start()
-        self._call(self.host.start())
-
-    def _call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-        future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
-        return future.result(timeout)
+        self._loop = BackgroundLoop("tenken-sim-android").start()
+        try:
+            self._loop.call(self.host.start)
+        except BaseException:
+            self._loop.close()
+            raise
 
     def attach(self, profile: Profile | str | Path, port: int | None = None) -> Attached:
-        return self._call(self.host.attach(profile, port))
+        return self._loop.call(self.host.attach, profile, port)
 
     def attach_many(self, profiles: list[Profile | str | Path]) -> list[Attached]:
         async def all_of() -> list[Attached]:
             return list(await asyncio.gather(*(self.host.attach(profile) for profile in profiles)))
 
-        return self._call(all_of())
+        return self._loop.call(all_of)
 
     def detach(self, name: str) -> str:
-        return self._call(self.host.detach(name))
+        return self._loop.call(self.host.detach, name)
 
     def unplug(self, name: str) -> str:
-        return self._call(self.host.unplug(name))
+        return self._loop.call(self.host.unplug, name)
 
     def device(self, name: str) -> AdbdDevice:
         return self.host.find(name)
 
     def close(self) -> None:
         try:
-            self._call(self.host.close())
+            self._loop.call(self.host.close)
         finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(5)
             self._loop.close()
