@@ -72,3 +72,16 @@ def run_cli(args: list[str], env: Mapping[str, str], stdin: str | None = None) -
         stderr = err.getvalue().decode() if isinstance(err, io.BytesIO) else ""
     store.close_all()
     return CliResult(code, stdout, stderr)
+
+
+def text(value: object) -> str:
+    """The English words of a Message, or of the JSON object a Message became ({"code", "params", "text"})."""
+    from tenken.facts import Message
+    from tenken.report.labels import render
+
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return str(value["text"])
+    assert isinstance(value, Message), value
+    return render(value, "en")

@@ -27,16 +27,16 @@ def test_table_names_the_seller(env: dict[str, str]) -> None:
     result = run_cli(["lookup", CLEAN], env)
     assert result.exit_code == 0, result.stderr
     assert CLEAN in result.stdout
-    assert "sold by docomo" in result.stdout
+    assert "registered at docomo" in result.stdout
 
 
 def test_json_has_one_object_per_imei(env: dict[str, str]) -> None:
     result = run_cli(["lookup", "--json", CLEAN, OTHER], env)
     assert result.exit_code == 0, result.stderr
-    payload = json.loads(result.stdout)
+    payload = json.loads(result.stdout)["imeis"]
     assert [item["imei"] for item in payload] == [CLEAN, OTHER]
     first = payload[0]
-    assert first["status"] == "clean" and first["sold_by"] == ["docomo"]
+    assert first["status"] == "clean" and first["registered_at"] == ["docomo"]
     docomo = next(item for item in first["results"] if item["carrier"] == "docomo")
     assert docomo["outcome"] == "ok" and docomo["mark"] == "○"
     assert docomo["evidence"]["http_status"] == 200 and len(docomo["evidence"]["sha256"]) == 64
@@ -64,7 +64,7 @@ def test_exit_code_3_when_a_carrier_cannot_be_read(
 
 def test_single_carrier(carrier_sim: CarrierSimulator, env: dict[str, str]) -> None:
     result = run_cli(["lookup", "--carrier", "docomo", "--json", CLEAN], env)
-    payload = json.loads(result.stdout)
+    payload = json.loads(result.stdout)["imeis"]
     assert [item["carrier"] for item in payload[0]["results"]] == ["docomo"]
     assert carrier_sim.hits["au"] == 0
 
@@ -76,7 +76,7 @@ def test_mistyped_imei_is_one_line_and_the_rest_is_looked_up(env: dict[str, str]
         "skipped argument 1: '490154203237519' is not a valid IMEI: "
         "the check digit (last digit) does not match; a digit is probably mistyped"
     ]
-    payload = json.loads(result.stdout)
+    payload = json.loads(result.stdout)["imeis"]
     assert payload[0]["imei"] == CLEAN and payload[0]["status"] == "clean"
     assert payload[1]["status"] == "invalid" and payload[1]["input"]["where"] == "argument 1"
 
@@ -86,7 +86,7 @@ def test_batch_file_with_comments_blank_lines_and_bad_rows(tmp_path: Path, env: 
     batch.write_text(f"# today's intake\n\n{CLEAN}  # iPhone 8\n12345\n{OTHER}\n", encoding="utf-8")
     result = run_cli(["lookup", "--json", "--file", str(batch)], env)
     assert f"skipped {batch}:4: '12345'" in result.stderr
-    payload = json.loads(result.stdout)
+    payload = json.loads(result.stdout)["imeis"]
     assert [item["imei"] for item in payload if item["status"] != "invalid"] == [CLEAN, OTHER]
     assert result.exit_code == 65  # a bad row is reported in the exit code too
 
@@ -98,7 +98,7 @@ def test_csv_from_japanese_excel(tmp_path: Path, env: dict[str, str]) -> None:
     )
     result = run_cli(["lookup", "--json", "-f", str(batch)], env)
     assert f"skipped {batch}:3" in result.stderr and "no value in the 'imei' column" in result.stderr
-    assert [item["imei"] for item in json.loads(result.stdout)][:2] == [CLEAN, OTHER]
+    assert [item["imei"] for item in json.loads(result.stdout)["imeis"]][:2] == [CLEAN, OTHER]
 
 
 def test_csv_without_imei_column_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> None:
@@ -117,7 +117,7 @@ def test_missing_file_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> N
 
 def test_stdin(env: dict[str, str]) -> None:
     result = run_cli(["lookup", "--json", "-f", "-"], env, stdin=f"{CLEAN}\n")
-    assert json.loads(result.stdout)[0]["imei"] == CLEAN
+    assert json.loads(result.stdout)["imeis"][0]["imei"] == CLEAN
 
 
 def test_no_imei_at_all_is_a_usage_error(env: dict[str, str]) -> None:
@@ -131,7 +131,7 @@ def test_evidence_saves_the_raw_pages_with_their_hashes(tmp_path: Path, env: dic
     out = tmp_path / "claim"
     result = run_cli(["evidence", CLEAN, "--out", str(out), "--json"], env)
     assert result.exit_code == 0, result.stderr
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["answers"]
     assert {row["carrier"] for row in rows} == {"docomo", "au", "softbank", "rakuten"}
     for row in rows:
         page = Path(row["saved_to"])

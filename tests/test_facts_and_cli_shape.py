@@ -9,19 +9,19 @@ from pathlib import Path
 
 import httpx
 
-from tenken.facts import DeviceFacts, DeviceRef, Fact, Outcome, Platform, Provenance
+from tenken.facts import DeviceFacts, DeviceRef, Fact, Outcome, Platform, Provenance, json_default, msg
 
 
 def test_fact_constructors_say_how_a_value_was_obtained() -> None:
     assert Fact.measured("x", "lockdown SerialNumber").provenance is Provenance.MEASURED
-    assert Fact.inferred(True, "policy dates", "sold 2019").known
-    unknown: Fact[bool] = Fact.unknown("com.apple.fmip", "reads false at Hello")
+    assert Fact.inferred(True, "policy dates", msg("simlock.sold_sim_free")).known
+    unknown: Fact[bool] = Fact.unknown("com.apple.fmip", msg("ios.find_my_no_flag"))
     assert not unknown.known
     assert unknown.to_json() == {
         "value": None,
         "provenance": "unknown",
         "source": "com.apple.fmip",
-        "note": "reads false at Hello",
+        "note": msg("ios.find_my_no_flag"),
     }
     assert not Fact(None, Provenance.MEASURED).known  # a measured nothing is still not a value
 
@@ -32,7 +32,7 @@ def test_device_facts_default_to_unknown_and_list_their_imeis() -> None:
     facts.imei = Fact.measured("490154203237518", "service call iphonesubinfo 1")
     facts.imei2 = Fact.measured("490154203237518", "service call iphonesubinfo 4 i32 1")
     assert facts.imeis() == ["490154203237518"]
-    payload = json.loads(json.dumps(facts.to_json()))
+    payload = json.loads(json.dumps(facts.to_json(), default=json_default))
     assert payload["device"]["usb_location"] == "1-4.2"
     assert payload["facts"]["imei"]["provenance"] == "measured"
     assert payload["facts"]["owner_lock"]["provenance"] == "unknown"

@@ -11,6 +11,7 @@ from tenken.config import Settings
 from tenken.facts import Carrier, ImeiStatus, LookupResult, Outcome
 from tenken.lookups.service import LookupService
 from tenken.sim.carriers import CarrierSimulator
+from tests.conftest import text
 
 IMEI = "490154203237518"
 MARKS = [Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED]
@@ -53,7 +54,7 @@ def test_docomo_answer_is_shift_jis_and_decoded(
     assert "Shift_JIS" in result.evidence.content_type
     assert "利用制限中です。".encode("cp932") in result.evidence.body  # kept raw, as served
     assert result.raw_mark == "×"
-    assert result.detail == "利用制限中です。"
+    assert text(result.detail) == "the site says: 「利用制限中です。」"  # the carrier's legend, verbatim
 
 
 def test_softbank_shows_its_own_triangle(carrier_sim: CarrierSimulator, sim_settings: Settings) -> None:
@@ -82,9 +83,9 @@ def test_fault_modes_end_as_their_error_kind(
     if fault == "js-only" and carrier is Carrier.AU:
         expected = Outcome.NEEDS_BROWSER
     result = ask(sim_settings, IMEI, carrier)
-    assert result.outcome is expected, result.detail
+    assert result.outcome is expected, text(result.detail)
     assert not result.outcome.is_mark
-    assert result.detail  # always says why
+    assert text(result.detail)  # always says why
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_au_form_coming_back_means_a_browser_is_needed(
     carrier_sim.set_fault(Carrier.AU, "form-loop")
     result = ask(sim_settings, IMEI, Carrier.AU)
     assert result.outcome is Outcome.NEEDS_BROWSER
-    assert "my.au.com" in result.detail  # tells where to check by hand
+    assert "my.au.com" in text(result.detail)  # tells where to check by hand
 
 
 def test_a_slow_site_times_out_as_unavailable(carrier_sim: CarrierSimulator, sim_settings: Settings) -> None:
@@ -115,7 +116,7 @@ def test_a_slow_site_times_out_as_unavailable(carrier_sim: CarrierSimulator, sim
     carrier_sim.set_fault(Carrier.DOCOMO, "slow")
     result = ask(sim_settings, IMEI, Carrier.DOCOMO)
     assert result.outcome is Outcome.UNAVAILABLE
-    assert "no answer within" in result.detail
+    assert "no answer within" in text(result.detail)
 
 
 def test_retries_then_gives_up(carrier_sim: CarrierSimulator, sim_settings: Settings) -> None:
@@ -123,7 +124,7 @@ def test_retries_then_gives_up(carrier_sim: CarrierSimulator, sim_settings: Sett
     carrier_sim.set_fault(Carrier.SOFTBANK, "503")
     result = ask(sim_settings, IMEI, Carrier.SOFTBANK)
     assert result.outcome is Outcome.UNAVAILABLE
-    assert "HTTP 503 after 3 attempts" in result.detail
+    assert "HTTP 503 (tried 3×)" in text(result.detail)
     assert carrier_sim.hits["softbank"] == 3
     assert result.evidence is not None and result.evidence.http_status == 503  # the last answer is kept
 
@@ -151,7 +152,7 @@ def test_a_carrier_that_is_down_is_unavailable_for_that_carrier_only(
             Carrier.RAKUTEN: Outcome.NOT_FOUND,
         }
         assert report.status is ImeiStatus.UNKNOWN  # a ○ elsewhere does not make an unread carrier clean
-        assert "au unavailable" in report.summary
+        assert "au unavailable" in text(report.summary)
 
     asyncio.run(run())
 
@@ -164,6 +165,6 @@ def test_sessions_are_kept_per_site(carrier_sim: CarrierSimulator, sim_settings:
         async with LookupService(sim_settings, None) as service:
             reports = await service.lookup_many(imeis, list(Carrier))
         for report in reports:
-            assert all(result.outcome.is_mark for result in report.results), report.summary
+            assert all(result.outcome.is_mark for result in report.results), text(report.summary)
 
     asyncio.run(run())

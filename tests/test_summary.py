@@ -4,6 +4,7 @@ import pytest
 
 from tenken.facts import Carrier, ImeiStatus, LookupResult, Outcome
 from tenken.lookups.summary import combine
+from tests.conftest import text
 
 IMEI = "490154203237518"
 
@@ -16,7 +17,7 @@ OK_, P, R, N, DOWN = Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED, Outcome.NO
 
 
 @pytest.mark.parametrize(
-    ("outcomes", "status", "sold_by"),
+    ("outcomes", "status", "registered_at"),
     [
         ({"docomo": OK_, "au": N, "softbank": N, "rakuten": N}, ImeiStatus.CLEAN, (Carrier.DOCOMO,)),
         ({"docomo": N, "au": P, "softbank": N, "rakuten": N}, ImeiStatus.PENDING, (Carrier.AU,)),
@@ -32,23 +33,25 @@ OK_, P, R, N, DOWN = Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED, Outcome.NO
         ({"docomo": N, "au": Outcome.PARSE_ERROR, "softbank": N, "rakuten": N}, ImeiStatus.UNKNOWN, ()),
     ],
 )
-def test_combination(outcomes: dict[str, Outcome], status: ImeiStatus, sold_by: tuple[Carrier, ...]) -> None:
+def test_combination(
+    outcomes: dict[str, Outcome], status: ImeiStatus, registered_at: tuple[Carrier, ...]
+) -> None:
     report = combine(IMEI, results(**outcomes), asked_all=True)
     assert report.status is status
-    assert report.sold_by == sold_by
+    assert report.registered_at == registered_at
 
 
 def test_dash_everywhere_is_not_registered_with_the_three_reasons() -> None:
     report = combine(IMEI, results(docomo=N, au=N, softbank=N, rakuten=N), asked_all=True)
-    assert report.summary == "not registered at any carrier (SIM-free, replaced, or mistyped)"
+    assert text(report.summary) == "not registered at any carrier asked (SIM-free, replaced, or mistyped)"
 
 
 def test_one_carrier_asked_names_it() -> None:
     report = combine(IMEI, results(docomo=N), asked_all=False)
-    assert report.summary.startswith("not registered at docomo")
+    assert text(report.summary).startswith("not registered at docomo")
 
 
 def test_unknown_is_never_clean_even_with_a_circle_elsewhere() -> None:
     report = combine(IMEI, results(docomo=OK_, au=Outcome.CAPTCHA_REQUIRED), asked_all=False)
     assert report.status is ImeiStatus.UNKNOWN
-    assert "au wants a CAPTCHA" in report.summary
+    assert "au wants a CAPTCHA" in text(report.summary)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
 import logging
 import sys
 from collections.abc import Coroutine
@@ -29,6 +28,7 @@ from tenken.errors import (
 
 if TYPE_CHECKING:
     from tenken.config import Settings
+    from tenken.report.labels import Lang
 
 T = TypeVar("T")
 
@@ -38,11 +38,19 @@ log = logging.getLogger("tenken")
 class AppContext:
     """Per-invocation state: global options and lazily loaded settings."""
 
-    def __init__(self, config_path: Path | None, db: str | None, verbose: int) -> None:
+    def __init__(self, config_path: Path | None, db: str | None, verbose: int, lang: str | None) -> None:
         self.config_path = config_path
         self.db = db
         self.verbose = verbose
+        self.lang_option = lang
         self._settings: Settings | None = None
+
+    @property
+    def lang(self) -> Lang:
+        """--lang, else the locale (LANG=ja_JP.UTF-8 → Japanese)."""
+        from tenken.report.labels import language
+
+        return language(self.lang_option)
 
     @property
     def settings(self) -> Settings:
@@ -133,12 +141,17 @@ LAZY_HELP = {
 )
 @click.option("--db", help="Database: a SQLite file path or a SQLAlchemy URL (postgresql://…).")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    help="Language of what tenken prints (default: from the locale; LANG=ja_JP.UTF-8 gives Japanese).",
+)
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: int) -> None:
+def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: int, lang: str | None) -> None:
     """tenken (点検): inspect used phones and tell whether they can be sold, and why."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    ctx.obj = AppContext(config_path, db, verbose)
+    ctx.obj = AppContext(config_path, db, verbose, lang)
 
 
 @click.group(
@@ -188,4 +201,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def emit_json(payload: Any) -> None:
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    """Print a `--json` document (report/json_output.py): codes, English text, schema version."""
+    from tenken.report.json_output import dumps
+
+    click.echo(dumps(payload))

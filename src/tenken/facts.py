@@ -1,7 +1,8 @@
 """The data model: what tenken knows about a phone and about its IMEIs, and how it knows it.
 
-Pure data, no I/O. Every later stage (look-ups, verdict, store, reports) reads these types; nothing
-here depends on a transport or a library beyond the standard one.
+Pure data, no I/O, no prose: what a person reads is a Message (a code with parameters), put into
+English or Japanese at the edge (tenken.report.labels). Every later stage (look-ups, verdict, store,
+reports) reads these types; nothing here depends on a transport or a library beyond the standard one.
 """
 
 from __future__ import annotations
@@ -12,13 +13,44 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 T = TypeVar("T")
+
+SCHEMA_VERSION = 2  # of the JSON tenken prints; raised whenever a field changes meaning or shape
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """Something to tell a person, as a stable code and its parameters. Parameters are plain values,
+    Carriers, lists of them, or other Messages; the catalog (tenken.report.labels) holds the words."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """Code and parameters only; the JSON printed for people and scripts adds the English text."""
+        return {"code": self.code, "params": _jsonable(self.params)}
+
+
+def message_from_json(data: Any) -> Any:
+    """The inverse of Message.to_json for stored values: {"code", "params"} objects become Messages again."""
+    if isinstance(data, dict):
+        if set(data) == {"code", "params"} and isinstance(data["code"], str):
+            return Message(data["code"], message_from_json(data["params"]))
+        return {key: message_from_json(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [message_from_json(item) for item in data]
+    return data
+
+
+def msg(code: str, /, **params: Any) -> Message:
+    """A Message. Codes are string literals at the call site, so a test can find every one in the catalog."""
+    return Message(code, params)
 
 
 class Provenance(StrEnum):
@@ -35,24 +67,27 @@ class Fact(Generic[T]):
 
     value: T | None
     provenance: Provenance
-    source: str = ""  # lockdown key, shell command, property, URL, rule name
-    note: str = ""
+    source: str = ""  # lockdown key, shell command, property, URL, rule name: technical, never translated
+    note: Message | None = None  # what the value rests on, or why it is not known
 
     @classmethod
-    def measured(cls, value: T, source: str, note: str = "") -> Fact[T]:
+    def measured(cls, value: T, source: str, note: Message | None = None) -> Fact[T]:
         return cls(value, Provenance.MEASURED, source, note)
 
     @classmethod
-    def inferred(cls, value: T, source: str, note: str = "") -> Fact[T]:
+    def inferred(cls, value: T, source: str, note: Message | None = None) -> Fact[T]:
         return cls(value, Provenance.INFERRED, source, note)
 
     @classmethod
-    def unknown(cls, source: str = "", note: str = "") -> Fact[T]:
+    def unknown(cls, source: str = "", note: Message | None = None) -> Fact[T]:
         return cls(None, Provenance.UNKNOWN, source, note)
 
     @property
     def known(self) -> bool:
         return self.provenance is not Provenance.UNKNOWN and self.value is not None
+
+    def with_note(self, note: Message | None) -> Fact[T]:
+        return Fact(self.value, self.provenance, self.source, note)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,11 +109,21 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(item) for item in value]
     if isinstance(value, dict):
         return {str(key): _jsonable(item) for key, item in value.items()}
-    return value
+    return value  # Messages stay Messages: the JSON encoder at the edge renders them (json_default)
+
+
+def json_default(value: Any) -> Any:
+    """For json.dumps: Messages as code and parameters (what the store keeps)."""
+    if isinstance(value, Message):
+        return value.to_json()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+NOT_READ = Message("fact.not_read")
 
 
 def _unknown() -> Any:
-    return field(default_factory=lambda: Fact.unknown(note="not read"))
+    return field(default_factory=lambda: Fact.unknown(note=NOT_READ))
 
 
 # ---------------------------------------------------------------------------------------------- devices
@@ -129,7 +174,7 @@ class DeviceFacts:
 
     ref: DeviceRef
     state: DeviceState = DeviceState.READY
-    action: str = ""  # what the technician should do when state is not READY
+    action: Message | None = None  # what the technician should do when state is not READY
     read_at: datetime = field(default_factory=utcnow)
 
     # identity
@@ -159,7 +204,7 @@ class DeviceFacts:
     mdm_enrolled: Fact[bool] = _unknown()
     bootloader_unlocked: Fact[bool] = _unknown()
     # carriers and SIM
-    sold_by: Fact[str] = _unknown()  # carrier the phone was sold for
+    sold_for: Fact[SoldFor] = _unknown()  # the carrier the model was made for, or SIM_FREE
     sim_carrier: Fact[str] = _unknown()  # carrier of the inserted SIM(s)
     sim_state: Fact[str] = _unknown()
     sim_locked: Fact[bool] = _unknown()
@@ -193,39 +238,6 @@ class DeviceFacts:
         }
 
 
-FACT_LABELS: dict[str, str] = {
-    "imei": "IMEI",
-    "imei2": "IMEI2",
-    "meid": "MEID",
-    "serial": "Serial",
-    "manufacturer": "Manufacturer",
-    "brand": "Brand",
-    "model_name": "Model",
-    "model_id": "Model ID",
-    "part_number": "Part number",
-    "sales_region": "Sales region",
-    "colour": "Colour",
-    "storage_bytes": "Storage",
-    "os_version": "OS version",
-    "os_build": "OS build",
-    "security_patch": "Security patch",
-    "activation_state": "Activation",
-    "setup_complete": "Setup complete",
-    "owner_lock": "Owner lock (Find My / FRP)",
-    "owner_accounts": "Owner accounts",
-    "supervised": "Supervised",
-    "mdm_enrolled": "MDM enrolled",
-    "bootloader_unlocked": "Bootloader unlocked",
-    "sold_by": "Sold by (carrier)",
-    "sim_carrier": "SIM carrier",
-    "sim_state": "SIM state",
-    "sim_locked": "SIM-locked",
-    "battery_health_pct": "Battery health %",
-    "battery_cycles": "Battery cycles",
-    "battery_level_pct": "Battery level %",
-}
-
-
 # ---------------------------------------------------------------------------------------------- carriers
 
 
@@ -234,6 +246,10 @@ class Carrier(StrEnum):
     AU = "au"
     SOFTBANK = "softbank"
     RAKUTEN = "rakuten"
+
+
+SIM_FREE: Literal["sim-free"] = "sim-free"  # a phone sold without a carrier (Apple Store, maker SIM-free)
+SoldFor = Carrier | Literal["sim-free"]
 
 
 class Outcome(StrEnum):
@@ -298,7 +314,7 @@ class LookupResult:
     carrier: Carrier
     outcome: Outcome
     raw_mark: str | None = None  # the mark exactly as the page showed it
-    detail: str = ""  # one line: what was seen, or why it could not be read
+    detail: Message | None = None  # what was seen, or why it could not be read
     evidence: Evidence | None = None
     checked_at: datetime = field(default_factory=utcnow)
     from_cache: bool = False
@@ -334,14 +350,14 @@ class ImeiReport:
     imei: str
     results: tuple[LookupResult, ...]
     status: ImeiStatus
-    sold_by: tuple[Carrier, ...]  # carriers that know the IMEI (answered anything but −)
-    summary: str
+    registered_at: tuple[Carrier, ...]  # carriers whose register knows the IMEI (a mark other than −)
+    summary: Message
 
     def to_json(self) -> dict[str, Any]:
         return {
             "imei": self.imei,
             "status": self.status.value,
-            "sold_by": [carrier.value for carrier in self.sold_by],
+            "registered_at": [carrier.value for carrier in self.registered_at],
             "summary": self.summary,
             "results": [result.to_json() for result in self.results],
         }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from tenken.config import Settings
 from tenken.devices import reader_for
 from tenken.errors import TransportUnavailable
-from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, msg
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +53,13 @@ async def inspect_one(ref: DeviceRef, settings: Settings) -> DeviceFacts:
         async with asyncio.timeout(_inspection_deadline(settings, ref)):
             return await reader_for(ref.platform).inspect(ref, settings)
     except TimeoutError:
-        return DeviceFacts(
-            ref,
-            state=DeviceState.TIMEOUT,
-            action="The phone stopped answering. Unplug it, plug it back in and inspect again.",
-        )
+        return DeviceFacts(ref, state=DeviceState.TIMEOUT, action=msg("action.not_answering"))
     except Exception as error:  # one phone's bug must not end the others' inspections
         log.exception("inspection of %s failed", ref.device_id)
         return DeviceFacts(
             ref,
             state=DeviceState.ERROR,
-            action=f"Unexpected error ({type(error).__name__}: {error}); inspect again, report it if it repeats.",
+            action=msg("action.internal_error", error=f"{type(error).__name__}: {error}"),
         )
 
 

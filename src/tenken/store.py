@@ -19,7 +19,17 @@ from sqlalchemy.engine import Engine
 
 from tenken.config import Settings
 from tenken.errors import StoreError
-from tenken.facts import Carrier, DeviceFacts, Evidence, LookupResult, Outcome
+from tenken.facts import (
+    Carrier,
+    DeviceFacts,
+    Evidence,
+    LookupResult,
+    Message,
+    Outcome,
+    json_default,
+    message_from_json,
+    msg,
+)
 
 metadata = sa.MetaData()
 
@@ -134,7 +144,7 @@ class Store:
             "read_at": facts.read_at,
             "imei": facts.imei.value if facts.imei.known else None,
             "imei2": facts.imei2.value if facts.imei2.known else None,
-            "facts_json": json.dumps(facts.to_json(), ensure_ascii=False),
+            "facts_json": json.dumps(facts.to_json(), ensure_ascii=False, default=json_default),
         }
         with self._write() as connection:
             connection.execute(inspections.insert().values(**row))
@@ -167,7 +177,9 @@ def _row_from_result(result: LookupResult) -> dict[str, object]:
         "carrier": result.carrier.value,
         "outcome": result.outcome.value,
         "raw_mark": result.raw_mark,
-        "detail": result.detail,
+        "detail": json.dumps(result.detail, default=json_default, ensure_ascii=False)
+        if result.detail
+        else "",
         "checked_at": result.checked_at,
         "url": evidence.url if evidence else None,
         "method": evidence.method if evidence else None,
@@ -176,6 +188,17 @@ def _row_from_result(result: LookupResult) -> dict[str, object]:
         "sha256": evidence.sha256 if evidence else None,
         "body": evidence.body if evidence else None,
     }
+
+
+def _detail(stored: str | None) -> Message | None:
+    """A stored detail: a Message as JSON, or the plain text older versions kept."""
+    if not stored:
+        return None
+    try:
+        found = message_from_json(json.loads(stored))
+    except ValueError:
+        found = None
+    return found if isinstance(found, Message) else msg("lookup.stored_text", text=stored)
 
 
 def _result_from_row(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
@@ -194,7 +217,7 @@ def _result_from_row(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
         carrier=Carrier(row["carrier"]),
         outcome=Outcome(row["outcome"]),
         raw_mark=row["raw_mark"],
-        detail=row["detail"] or "",
+        detail=_detail(row["detail"]),
         evidence=evidence,
         checked_at=_aware(row["checked_at"]),
         from_cache=from_cache,

@@ -122,8 +122,8 @@ def inspect_cli(adb_server: AdbServer, tmp_path: Path) -> Any:
             args += ["--serial", serial]
         result = CliRunner().invoke(cli, args, env=env)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-        start = result.stdout.find("[")
-        payload = json.loads(result.stdout[start:]) if start >= 0 else []
+        start = result.stdout.find("{")
+        payload = json.loads(result.stdout[start:])["phones"] if start >= 0 else []
         return Inspection(
             result.exit_code, result.output, {item["device"]["device_id"]: item for item in payload}
         )

@@ -14,6 +14,7 @@ from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
 from tenken.sim.ports import free_port
 from tests.android.conftest import AdbServer, Phones
+from tests.conftest import text
 
 
 def _settings(port: int, **android_keys: Any) -> Settings:
@@ -68,5 +69,5 @@ def test_a_wedged_phone_gives_its_worker_back(phones: Phones, adb_server: AdbSer
 
     assert inspect(wedged.serial).state is DeviceState.TIMEOUT
     read = inspect(healthy.serial)
-    assert read.state is DeviceState.READY, read.action
+    assert read.state is DeviceState.READY, text(read.action)
     assert read.model_id.value == "SO-51C"

@@ -6,6 +6,7 @@ from typing import Any
 
 from tenken.sim.android.profile import bundled_names
 from tests.android.conftest import Phones
+from tests.conftest import text
 
 COUNT = 32
 
@@ -20,7 +21,7 @@ def test_32_phones_in_one_run(phones: Phones, inspect_cli: Any) -> None:
     assert set(ours) <= set(inspection.devices)
     for serial, item in ours.items():
         device = inspection.devices[serial]
-        assert device["state"] == "ready", (serial, device["action"])
+        assert device["state"] == "ready", (serial, text(device["action"]))
         assert device["facts"]["model_id"]["value"] == item.profile.model
         assert device["facts"]["imei"]["value"] == item.profile.imeis[0]
     assert inspection.exit_code == 0, inspection.output

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.android.conftest import Phones
+from tests.conftest import text
 
 # profile → facts that must come out (value, provenance)
 EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
@@ -20,7 +21,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
         "os_version": ("14", "measured"),
         "security_patch": ("2024-08-01", "measured"),
         "serial": ("QV71SIM0001", "measured"),
-        "sold_by": ("docomo", "inferred"),
+        "sold_for": ("docomo", "inferred"),
         "sim_carrier": ("docomo", "measured"),
         "sim_state": ("READY,ABSENT", "measured"),
         "sim_locked": (False, "inferred"),
@@ -33,7 +34,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
     "shg14-au": {
         "imei": ("004402140000013", "measured"),
         "model_name": ("AQUOS sense9", "inferred"),
-        "sold_by": ("au", "inferred"),
+        "sold_for": ("au", "inferred"),
         "sim_carrier": ("au", "measured"),
         "sim_locked": (False, "inferred"),
         "battery_level_pct": (64, "measured"),
@@ -41,7 +42,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
     "sc51d-docomo": {
         "imei2": ("004402510000023", "measured"),
         "model_name": ("Galaxy S23", "inferred"),
-        "sold_by": ("docomo", "inferred"),
+        "sold_for": ("docomo", "inferred"),
         "owner_lock": (True, "measured"),
         "owner_accounts": (
             ["com.google (y***@example.jp)", "com.osp.app.signin (y***@example.jp)"],
@@ -53,7 +54,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
     },
     "a002so-softbank": {
         "model_name": ("Xperia 5 II", "inferred"),
-        "sold_by": ("softbank", "inferred"),
+        "sold_for": ("softbank", "inferred"),
         "sim_locked": (True, "inferred"),
         "os_version": ("12", "measured"),
     },
@@ -61,7 +62,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
         "imei": ("004400070000011", "measured"),
         "model_id": ("Pixel 7", "measured"),
         "sales_region": ("JP", "inferred"),
-        "sold_by": (None, "unknown"),
+        "sold_for": (None, "unknown"),
         "bootloader_unlocked": (True, "measured"),
         "sim_carrier": ("rakuten", "measured"),
         "sim_locked": (False, "inferred"),
@@ -71,7 +72,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, str]]] = {
         "imei": ("004400330000017", "measured"),
         "imei2": (None, "unknown"),
         "os_version": ("6.0", "measured"),
-        "sold_by": ("au", "inferred"),
+        "sold_for": ("au", "inferred"),
         "sim_locked": (True, "inferred"),
         "battery_level_pct": (23, "measured"),
     },
@@ -90,7 +91,10 @@ def test_bundled_profiles_inspected_together(phones: Phones, inspect_cli: Any) -
     assert inspection.exit_code == 0, inspection.output
     for name, expected in EXPECTED.items():
         serial = attached[name].serial
-        assert inspection.devices[serial]["state"] == "ready", (name, inspection.devices[serial]["action"])
+        assert inspection.devices[serial]["state"] == "ready", (
+            name,
+            text(inspection.devices[serial]["action"]),
+        )
         facts = inspection.facts(serial)
         for fact, (value, provenance) in expected.items():
             assert (facts[fact]["value"], facts[fact]["provenance"]) == (value, provenance), (
@@ -127,7 +131,7 @@ def test_accounts_are_masked_everywhere(phones: Phones, inspect_cli: Any) -> Non
     attached = phones.attach("sc51d-docomo")
     inspection = inspect_cli(attached.serial)
     assert "yamada.hanako@example.jp" not in inspection.output
-    notes = inspection.facts(attached.serial)["owner_lock"]["note"]
+    notes = text(inspection.facts(attached.serial)["owner_lock"]["note"])
     assert "Google account (FRP)" in notes
     assert "Samsung account (Reactivation Lock)" in notes
 
@@ -150,4 +154,4 @@ def test_a_dump_with_a_value_that_never_closes(phones: Phones, inspect_cli: Any,
     )
     attached = phones.attach(dump)
     facts = inspect_cli(attached.serial).facts(attached.serial)
-    assert (facts["model_id"]["value"], facts["sold_by"]["value"]) == ("SO-51C", "docomo")
+    assert (facts["model_id"]["value"], facts["sold_for"]["value"]) == ("SO-51C", "docomo")

@@ -10,6 +10,7 @@ import pytest
 from tenken.devices.android.props import parse_getprop
 from tenken.sim.android.profile import load
 from tests.android.conftest import SHARED_ANDROID, Phones
+from tests.conftest import text
 
 pytestmark = pytest.mark.skipif(
     not SHARED_ANDROID.parent.parent.is_dir(),
@@ -74,10 +75,10 @@ def test_replayed_dump_rules(phones: Phones, inspect_cli: Any) -> None:
     assert facts["bootloader_unlocked"]["value"] is True
     assert facts["sales_region"]["value"] == "JP"  # GR1YH, the Pixel 6 Japan SKU
     assert (facts["sim_locked"]["value"], facts["sim_locked"]["provenance"]) == (False, "measured")
-    assert "overseas SIM" in facts["sim_locked"]["note"]
+    assert "overseas SIM" in text(facts["sim_locked"]["note"])
     facts = inspection.facts(galaxy.serial)
-    assert facts["sold_by"]["provenance"] == "unknown"
-    assert "CHC" in facts["sold_by"]["note"]
+    assert facts["sold_for"]["provenance"] == "unknown"
+    assert "CHC" in text(facts["sold_for"]["note"])
     assert facts["sales_region"]["value"] == "CN"
     assert facts["bootloader_unlocked"]["value"] is False
     assert facts["sim_locked"]["provenance"] == "unknown"

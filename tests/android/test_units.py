@@ -18,6 +18,7 @@ from tenken.devices.android.props import parse_getprop
 from tenken.sim.android.binder import ParcelWriter, build_arguments, format_parcel
 from tenken.sim.android.phone import Phone
 from tenken.sim.android.profile import ProfileError, load
+from tests.conftest import text
 
 # As phones print them (the layout of libbinder's printHexData), including a long exception.
 REAL_OK = """Result: Parcel(
@@ -119,7 +120,7 @@ def _props(model: str, **extra: str) -> dict[str, str]:
 
 def test_era_spanning_the_policy_date_stays_unknown() -> None:
     fact = sim_locked({}, sold_for(_props("SO-59B")))
-    assert fact.value is None and "spans" in fact.note
+    assert fact.value is None and "spans" in text(fact.note)
 
 
 def test_sim_of_the_same_carrier_proves_nothing() -> None:

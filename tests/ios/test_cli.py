@@ -40,7 +40,7 @@ def test_json_for_every_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
     result = run_cli(inspect_args(usbmux, "--json"), env)
 
     assert result.exit_code == 0, result.stderr
-    phones = {entry["device"]["device_id"]: entry for entry in json.loads(result.stdout)}
+    phones = {entry["device"]["device_id"]: entry for entry in json.loads(result.stdout)["phones"]}
     assert set(phones) == {docomo.udid, find_my.udid}
     assert phones[docomo.udid]["state"] == "ready"
     assert phones[docomo.udid]["device"]["usb_location"] == "0x01100000"
@@ -48,7 +48,7 @@ def test_json_for_every_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
         "value": "353915111001014",
         "provenance": "measured",
         "source": "lockdown InternationalMobileEquipmentIdentity",
-        "note": "",
+        "note": None,
     }
     assert phones[find_my.udid]["facts"]["owner_lock"]["value"] is True
 
@@ -59,7 +59,7 @@ def test_a_phone_waiting_for_trust_flags_the_run(usbmux: SimulatorThread, env: d
     result = run_cli(inspect_args(usbmux, "--json"), env)
 
     assert result.exit_code == 2
-    states = {entry["device"]["device_id"]: entry["state"] for entry in json.loads(result.stdout)}
+    states = {entry["device"]["device_id"]: entry["state"] for entry in json.loads(result.stdout)["phones"]}
     assert states[waiting.udid] == "waiting_for_trust"
 
 
@@ -69,7 +69,7 @@ def test_udid_picks_one_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
     result = run_cli(inspect_args(usbmux, "--udid", rakuten.udid, "--json"), env)
 
     assert result.exit_code == 0, result.stderr
-    assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)] == [rakuten.udid]
+    assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]] == [rakuten.udid]
 
 
 def test_terminal_report_shows_states_and_escapes_phone_strings(

@@ -13,6 +13,7 @@ from tenken.config import Settings
 from tenken.devices.ios import reader as ios
 from tenken.facts import DeviceState
 from tenken.sim.ios.profile import PhoneProfile, load_file
+from tests.conftest import text
 from tests.ios.simulator import SHARED, SimulatorThread
 
 DUMPS = SHARED / "fixtures" / "ios"
@@ -102,7 +103,7 @@ async def test_second_imei_of_a_dual_sim_dump(
     assert facts.imei2.value == "351793390695687"
     assert facts.sales_region.value == "United States"
     assert facts.sim_carrier.value == "none"
-    assert "not a Japanese model" in facts.sim_locked.note
+    assert "not a Japanese model" in text(facts.sim_locked.note)
 
 
 async def test_foreign_carrier_of_a_text_dump(
@@ -112,5 +113,5 @@ async def test_foreign_carrier_of_a_text_dump(
     facts = await ios.inspect((await ios.discover(settings))[0], settings)
 
     assert facts.sim_carrier.value == "com.apple.ChinaTelecom_USIM_cn"
-    assert facts.sim_carrier.note == "MCC-MNC 460-11"
+    assert text(facts.sim_carrier.note) == "MCC-MNC 460-11"
     assert facts.sales_region.value == "mainland China"

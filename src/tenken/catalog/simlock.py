@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from tenken.catalog import carriers
-from tenken.facts import Fact
-
-SIM_FREE = "sim-free"  # sold_by value for phones sold without a carrier (Apple Store, maker SIM-free)
+from tenken.facts import SIM_FREE, Carrier, Fact, Message, SoldFor, msg
 
 
 @dataclass(frozen=True, slots=True)
 class SimLockGuess:
     locked: bool | None  # None: cannot be inferred
-    rule: str  # the evidence, in one line
+    rule: Message  # the evidence
 
     def as_fact(self, source: str = "carrier SIM-lock policy dates") -> Fact[bool]:
         if self.locked is None:
@@ -32,38 +30,49 @@ def latest_policy_date() -> date:
     return max(info.simlock_free_from for info in carriers().values())
 
 
-def infer_sim_lock(sold_by: str | None, released: date | None, *, japan_model: bool = True) -> SimLockGuess:
+def infer_sim_lock(
+    sold_by: SoldFor | None, released: date | None, *, japan_model: bool = True
+) -> SimLockGuess:
     """Guess the SIM lock from who sold the phone and when the model came out, saying which rule applied.
 
-    sold_by: a carrier key ("docomo", "au", "softbank", "rakuten"), SIM_FREE, or None when unknown.
+    sold_by: the carrier the model was made for, SIM_FREE, or None when unknown.
     """
     if not japan_model:
-        return SimLockGuess(None, "not a Japanese model: the Japanese carriers' policy dates do not apply")
+        return SimLockGuess(None, msg("simlock.not_japanese_model"))
     if sold_by == SIM_FREE:
-        return SimLockGuess(False, "sold SIM-free (not by a carrier)")
+        return SimLockGuess(False, msg("simlock.sold_sim_free"))
     if sold_by is None:
         if released is not None and released >= latest_policy_date():
             return SimLockGuess(
                 False,
-                f"model released {released.isoformat()}, after every carrier stopped SIM locks "
-                f"({latest_policy_date().isoformat()})",
+                msg(
+                    "simlock.after_every_carrier",
+                    released=released.isoformat(),
+                    policy=latest_policy_date().isoformat(),
+                ),
             )
-        return SimLockGuess(
-            None, "carrier that sold the phone is not known, and the model predates the end of SIM locks"
-        )
+        return SimLockGuess(None, msg("simlock.seller_unknown"))
     info = carriers().get(sold_by)
     if info is None:
-        return SimLockGuess(None, f"no SIM-lock policy known for {sold_by!r}")
+        return SimLockGuess(None, msg("simlock.no_policy", carrier=sold_by))
     if released is None:
-        return SimLockGuess(None, f"sold by {info.name}, but the model's release date is not known")
+        return SimLockGuess(None, msg("simlock.release_unknown", carrier=Carrier(info.key)))
     if released >= info.simlock_free_from:
         return SimLockGuess(
             False,
-            f"{info.name} model released {released.isoformat()}, on or after {info.name} stopped SIM locks "
-            f"({info.simlock_free_from.isoformat()})",
+            msg(
+                "simlock.after_carrier",
+                carrier=Carrier(info.key),
+                released=released.isoformat(),
+                policy=info.simlock_free_from.isoformat(),
+            ),
         )
     return SimLockGuess(
         True,
-        f"{info.name} model released {released.isoformat()}, before {info.simlock_free_from.isoformat()}: "
-        "sold SIM-locked; unlocked only if the owner asked (a SIM of another carrier tells for sure)",
+        msg(
+            "simlock.before_carrier",
+            carrier=Carrier(info.key),
+            released=released.isoformat(),
+            policy=info.simlock_free_from.isoformat(),
+        ),
     )

@@ -24,7 +24,19 @@ from rich.table import Table
 from rich.text import Text
 
 from tenken.cli import AppContext, pass_app
-from tenken.facts import Carrier, DeviceFacts, DeviceState, Fact, ImeiReport, ImeiStatus, Outcome, Platform
+from tenken.facts import (
+    Carrier,
+    DeviceFacts,
+    DeviceState,
+    Fact,
+    ImeiReport,
+    ImeiStatus,
+    Outcome,
+    Platform,
+    msg,
+)
+from tenken.report.labels import Lang, label, name, render
+from tenken.report.terminal import outside, said
 
 if TYPE_CHECKING:
     from tenken.sim.android.host import ThreadedSimHost
@@ -70,9 +82,10 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
     from tenken.sim.android.adb_server import PrivateAdbServer
     from tenken.sim.carriers import CarrierSimulator, Rules
 
+    lang = app.lang
     console = Console()
-    console.rule("tenken demo")
-    console.print("Simulated phones and carrier checkers on 127.0.0.1 — nothing leaves this machine.\n")
+    console.rule(label("demo.title", lang))
+    console.print(label("demo.intro", lang) + "\n")
 
     with tempfile.TemporaryDirectory(prefix="tenken-demo-") as scratch, ExitStack() as stack:
         rules = Rules()
@@ -84,42 +97,40 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
         settings.lookup.spacing = spacing
         settings.ios.pair_timeout = 10.0  # the demo's "Trust" phone is tapped after 3 s
 
-        with console.status("starting the simulated iPhones, the adb server and the Android phones…"):
+        with console.status(label("demo.starting", lang)):
             ios_sim = stack.enter_context(_ios_simulator(ios_profiles))
             settings.ios.usbmux = ios_sim.address
             adb_server = stack.enter_context(PrivateAdbServer(home=Path(scratch) / "adb-home"))
             settings.android.adb_port = adb_server.port
             stack.enter_context(_android_phones(settings.android.adb_port, android_profiles))
 
-        with console.status("inspecting every phone…"):
+        with console.status(label("demo.inspecting", lang)):
             found = asyncio.run(station.discover(settings, list(Platform)))
             results = asyncio.run(station.inspect_all(found.devices, settings))
         for platform, problem in found.problems.items():
-            console.print(Text(f"{platform.value}: {problem}", style="yellow"))
+            console.print(outside(f"{platform.value}: {problem}", style="yellow"))
         database = store.open_store(settings)
         for facts in results:
             database.save_inspection(facts)
-        console.print(_devices_table(results))
-        _print_actions(console, results)
+        console.print(_devices_table(results, lang))
+        _print_actions(console, results, lang)
 
         imeis = [imei for facts in results for imei in facts.imeis()]
-        console.print(f"\nAsking docomo, au, SoftBank and Rakuten about {len(imeis)} IMEIs…")
+        console.print("\n" + render(msg("demo.asking", count=len(imeis)), lang))
         reports = perform(settings, imeis, list(Carrier), use_cache=False, console=Console(stderr=True))
-        console.print(lookup_table(reports, [carrier.value for carrier in Carrier], console.width))
-        problems = problems_table(reports)
+        console.print(lookup_table(reports, [carrier.value for carrier in Carrier], lang, console.width))
+        problems = problems_table(reports, lang)
         if problems is not None:
             console.print(problems)
 
         shown = results if panels else [facts for facts in results if facts.state is DeviceState.READY][:1]
         if shown:
-            console.print(
-                "\nEvery fact says how it was obtained and where from" + ("" if panels else ", e.g.:")
-            )
+            console.print("\n" + label("demo.every_fact" if panels else "demo.every_fact_eg", lang))
             for facts in shown:
-                console.print(device_panel(facts))
+                console.print(device_panel(facts, lang))
         store.close_all()
 
-    _print_summary(console, results, reports)
+    _print_summary(console, results, reports, lang)
     sys.exit(0)
 
 
@@ -128,19 +139,24 @@ def _profiles(rules: Rules) -> tuple[list[PhoneProfile], list[AndroidProfile]]:
     from tenken.sim.android import profile as android_profile
     from tenken.sim.ios import profile as ios_profile
 
-    ios = {name: ios_profile.load(name) for name in ios_profile.bundled_names()}
-    android = {name: android_profile.load(name) for name in android_profile.bundled_names()}
+    ios = {
+        profile_name: ios_profile.load(profile_name) for profile_name in ios_profile.bundled_names()
+    }
+    android = {
+        profile_name: android_profile.load(profile_name)
+        for profile_name in android_profile.bundled_names()
+    }
     imeis: dict[str, list[object]] = {
         **{
-            name: [
+            profile_name: [
                 profile.values.get(f"InternationalMobileEquipmentIdentity{suffix}") for suffix in ("", "2")
             ]
-            for name, profile in ios.items()
+            for profile_name, profile in ios.items()
         },
-        **{name: list(profile.imeis) for name, profile in android.items()},
+        **{profile_name: list(profile.imeis) for profile_name, profile in android.items()},
     }
-    for name, numbers in imeis.items():
-        story = STORIES.get(name)
+    for profile_name, numbers in imeis.items():
+        story = STORIES.get(profile_name)
         for imei in numbers:
             if story is not None and isinstance(imei, str) and imei:
                 rules.set_mark(imei, *story)
@@ -173,20 +189,20 @@ def _own_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.endswith(replaced)}
 
 
-def _cell(fact: Fact[bool], yes: str = "yes", no: str = "no") -> Text:
+def _cell(fact: Fact[bool], lang: Lang) -> Text:
     if not fact.known:
-        return Text("unknown", style="magenta")
-    text = Text(yes if fact.value else no)
+        return Text(label("value.unknown", lang), style="magenta")
+    text = Text(label("value.yes" if fact.value else "value.no", lang))
     if fact.provenance.value == "inferred":
         text.append("*", style="dim")
     return text
 
 
-def _locks(facts: DeviceFacts) -> Text:
+def _locks(facts: DeviceFacts, lang: Lang) -> Text:
     """Owner and management locks in one cell: what stops a sale outright."""
     found = []
     if facts.owner_lock.known and facts.owner_lock.value:
-        found.append("owner account")
+        found.append(label("demo.owner_account", lang))
     if (facts.mdm_enrolled.known and facts.mdm_enrolled.value) or (
         facts.supervised.known and facts.supervised.value
     ):
@@ -194,60 +210,59 @@ def _locks(facts: DeviceFacts) -> Text:
     if found:
         return Text(", ".join(found), style="bold red")
     if not facts.owner_lock.known:
-        return Text("unknown", style="magenta")
-    return Text("none")
+        return Text(label("value.unknown", lang), style="magenta")
+    return Text(label("value.none", lang))
 
 
-def _devices_table(results: list[DeviceFacts]) -> Table:
+def _devices_table(results: list[DeviceFacts], lang: Lang) -> Table:
     table = Table(
         box=box.SIMPLE_HEAD,
-        title="phones",
+        title=label("demo.phones", lang),
         title_justify="left",
-        caption="* inferred",
+        caption=label("demo.inferred_mark", lang),
         caption_justify="left",
     )
-    table.add_column("port", no_wrap=True)
-    table.add_column("phone")
-    table.add_column("state")
-    table.add_column("IMEI", no_wrap=True)
-    table.add_column("locks")
-    table.add_column("SIM-lock", no_wrap=True)
+    for heading in ("demo.port", "demo.phone", "demo.state", "fact.imei", "demo.locks", "fact.sim_locked"):
+        table.add_column(label(heading, lang), no_wrap=heading in ("demo.port", "fact.imei"))
     for facts in results:
-        model = facts.model_name.value or facts.model_id.value or facts.ref.platform.value
+        model = facts.model_name.value or facts.model_id.value or name(facts.ref.platform, lang)
         table.add_row(
-            Text(facts.ref.usb_location or "tcp"),
-            Text(str(model)),
-            Text(
-                facts.state.value.replace("_", " "),
-                style="green" if facts.state is DeviceState.READY else "yellow",
-            ),
-            Text(facts.imei.value or "") if facts.imei.known else Text("unknown", style="magenta"),
-            _locks(facts),
-            _cell(facts.sim_locked),
+            outside(facts.ref.usb_location or "tcp"),
+            outside(model),
+            Text(name(facts.state, lang), style="green" if facts.state is DeviceState.READY else "yellow"),
+            outside(facts.imei.value or "")
+            if facts.imei.known
+            else Text(label("value.unknown", lang), style="magenta"),
+            _locks(facts, lang),
+            _cell(facts.sim_locked, lang),
         )
     return table
 
 
-def _print_actions(console: Console, results: list[DeviceFacts]) -> None:
+def _print_actions(console: Console, results: list[DeviceFacts], lang: Lang) -> None:
     waiting = [facts for facts in results if facts.state is not DeviceState.READY]
     if not waiting:
         return
-    console.print("What the technician is asked to do:")
+    console.print(label("demo.asked_to_do", lang))
     for facts in waiting:
         model = facts.model_name.value or facts.ref.device_id
-        console.print(Text.assemble("  ", (f"{model}: ", "bold"), facts.action))
+        console.print(Text.assemble("  ", outside(f"{model}: ", style="bold"), said(facts.action, lang)))
 
 
-def _print_summary(console: Console, results: list[DeviceFacts], reports: list[ImeiReport]) -> None:
+def _print_summary(
+    console: Console, results: list[DeviceFacts], reports: list[ImeiReport], lang: Lang
+) -> None:
     ready = sum(facts.state is DeviceState.READY for facts in results)
     flagged = sum(report.status in (ImeiStatus.PENDING, ImeiStatus.RESTRICTED) for report in reports)
     locked = sum(bool(facts.owner_lock.known and facts.owner_lock.value) for facts in results)
     console.rule()
-    console.print(
-        f"{len(results)} phones: {ready} read completely, {len(results) - ready} waiting for the technician; "
-        f"{locked} still tied to an owner account; {flagged} IMEIs restricted or pending at a carrier."
+    summary = msg(
+        "demo.summary",
+        phones=len(results),
+        ready=ready,
+        waiting=len(results) - ready,
+        locked=locked,
+        flagged=flagged,
     )
-    console.print(
-        "Try: tenken sim ios / tenken sim android / tenken sim carriers, then tenken inspect and "
-        "tenken lookup against them (see docs/simulators.md)."
-    )
+    console.print(render(summary, lang))
+    console.print(label("demo.try", lang))

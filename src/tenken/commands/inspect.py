@@ -40,7 +40,8 @@ def inspect(
     3 no phone found or a read failed.
     """
     from tenken import station, store
-    from tenken.report.terminal import device_panel, safe
+    from tenken.report.json_output import document
+    from tenken.report.terminal import device_panel, outside
 
     settings = app.settings
     if usbmux:
@@ -49,6 +50,7 @@ def inspect(
         settings.android.adb_port = adb_port
 
     from rich.console import Console
+    from rich.text import Text
 
     console = Console(stderr=as_json)
 
@@ -62,10 +64,10 @@ def inspect(
 
     results, problems = run_async(run())
     for platform_name, problem in problems.items():
-        console.print(f"[yellow]{platform_name.value}:[/] {safe(problem)}")
+        console.print(Text.assemble((f"{platform_name.value}: ", "yellow"), outside(problem)))
     missing = [device_id for device_id in device_ids if device_id not in {r.ref.device_id for r in results}]
     for device_id in missing:
-        console.print(f"[red]not attached:[/] {safe(device_id)}")
+        console.print(Text.assemble(("not attached: ", "red"), outside(device_id)))
 
     if results:
         database = store.open_store(settings)
@@ -73,10 +75,15 @@ def inspect(
             database.save_inspection(facts)
 
     if as_json:
-        emit_json([facts.to_json() for facts in results])
+        emit_json(
+            document(
+                phones=[facts.to_json() for facts in results],
+                problems={platform.value: problem for platform, problem in problems.items()},
+            )
+        )
     else:
         for facts in results:
-            console.print(device_panel(facts))
+            console.print(device_panel(facts, app.lang))
         if not results:
             console.print(
                 "No phone found. Check the cable, and that the phone is unlocked and trusts this computer."

@@ -82,6 +82,7 @@ def lookup(
     """
     from tenken.lookups.service import enabled_carriers
     from tenken.lookups.summary import order
+    from tenken.report.json_output import document
     from tenken.report.terminal import lookup_table, problems_table
 
     settings = app.settings
@@ -111,10 +112,12 @@ def lookup(
         raise UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
     reports = perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else []
     if as_json:
-        emit_json([report.to_json() for report in reports] + [_invalid_json(row) for row in bad])
+        emit_json(
+            document(imeis=[report.to_json() for report in reports] + [_invalid_json(row) for row in bad])
+        )
     else:
-        out.print(lookup_table(reports, [carrier.value for carrier in chosen], out.width))
-        problems = problems_table(reports)
+        out.print(lookup_table(reports, [carrier.value for carrier in chosen], app.lang, out.width))
+        problems = problems_table(reports, app.lang)
         if problems is not None:
             out.print(problems)
     sys.exit(exit_code(reports, len(bad)))
@@ -189,10 +192,11 @@ def evidence(
     """
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     from tenken import store
     from tenken.errors import NotFound
+    from tenken.report.labels import name
+    from tenken.report.terminal import outside
 
     number = validate_imei(imei)
     history = store.open_store(app.settings).lookup_history(number, Carrier(carrier) if carrier else None)
@@ -209,11 +213,16 @@ def evidence(
             saved[index] = _save(result.evidence, number, result.carrier, out_dir)
 
     if as_json:
+        from tenken.report.json_output import document
+
         emit_json(
-            [
-                {**result.to_json(), "saved_to": str(saved[index]) if index in saved else None}
-                for index, result in enumerate(history)
-            ]
+            document(
+                imei=number,
+                answers=[
+                    {**result.to_json(), "saved_to": str(saved[index]) if index in saved else None}
+                    for index, result in enumerate(history)
+                ],
+            )
         )
         return
     table = Table(box=box.SIMPLE_HEAD, title=f"carrier answers for {number}", title_justify="left")
@@ -224,10 +233,10 @@ def evidence(
         table.add_row(
             result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
             result.carrier.value,
-            Text(f"{result.raw_mark or ''} {result.outcome.value}".strip()),
+            outside(f"{result.raw_mark or ''} {name(result.outcome, app.lang)}".strip()),
             str(ev.http_status) if ev else "",
             ev.sha256[:16] + "…" if ev else "",
-            Text(str(saved.get(index, ""))),
+            outside(saved.get(index, "")),
         )
     Console().print(table)
 

@@ -8,7 +8,7 @@ result page means a browser is needed.
 
 from __future__ import annotations
 
-from tenken.facts import Carrier, Outcome
+from tenken.facts import Carrier, Outcome, msg
 from tenken.lookups.base import Answer, FormProvider, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, decode, excerpt, forms, node_text, parse_html, visible_text
@@ -24,10 +24,7 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
     items = tree.css("li.list_item")
     if not items:
         if any(ACTION_MARKER in form.action for form in forms(tree, "http://x/")):
-            return Answer(
-                Outcome.NEEDS_BROWSER,
-                detail="the site answered with its form again: the check needs a browser (JavaScript submit)",
-            )
+            return Answer(Outcome.NEEDS_BROWSER, detail=msg("site.form_again"))
         return not_an_answer(visible_text(tree), otherwise=Outcome.NEEDS_BROWSER, what="result list")
     status_items = [
         item
@@ -37,18 +34,17 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
     if len(status_items) != 1:
         return Answer(
             Outcome.PARSE_ERROR,
-            detail=f"expected one 「{STATUS_HEADING}」 row, found {len(status_items)}: "
-            f"{excerpt(visible_text(tree))}",
+            detail=msg(
+                "site.rows", heading=STATUS_HEADING, found=len(status_items), page=excerpt(visible_text(tree))
+            ),
         )
     details = status_items[0].css_first(".list_details")
     raw = node_text(details) if details is not None else ""
     compact = strip_blank(raw)
     outcome = normalise_mark(compact[:1]) if compact else None
     if outcome is None:
-        return Answer(
-            Outcome.PARSE_ERROR, detail=f"unrecognised 「{STATUS_HEADING}」 value: {excerpt(raw)!r}"
-        )
-    return Answer(outcome, raw_mark=compact[0], detail=excerpt(raw))
+        return Answer(Outcome.PARSE_ERROR, detail=msg("site.odd_mark", text=excerpt(raw)))
+    return Answer(outcome, raw_mark=compact[0], detail=msg("site.legend", text=excerpt(raw)))
 
 
 class Au(FormProvider):

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
-from tenken.facts import Carrier, Evidence, LookupResult, Outcome
+from tenken.facts import Carrier, Evidence, LookupResult, Message, Outcome, msg
 from tenken.lookups.client import PoliteClient, SiteSession, SiteUnavailable
 from tenken.lookups.pages import Form, PageKind, charset_of, classify, excerpt, forms, parse_html
 
@@ -17,25 +17,21 @@ class Answer:
 
     outcome: Outcome
     raw_mark: str | None = None
-    detail: str = ""
+    detail: Message | None = None
 
 
 def not_an_answer(text: str, *, otherwise: Outcome = Outcome.PARSE_ERROR, what: str = "result") -> Answer:
     """An Answer for a page without the expected result: say which kind of page it was."""
     kind = classify(text)
     if kind is PageKind.CAPTCHA:
-        return Answer(
-            Outcome.CAPTCHA_REQUIRED, detail="the site asks for a CAPTCHA; check by hand in a browser"
-        )
+        return Answer(Outcome.CAPTCHA_REQUIRED, detail=msg("site.captcha"))
     if kind is PageKind.MAINTENANCE:
-        return Answer(Outcome.UNAVAILABLE, detail=f"maintenance page: {excerpt(text)}")
+        return Answer(Outcome.UNAVAILABLE, detail=msg("site.maintenance", page=excerpt(text)))
     if kind is PageKind.JAVASCRIPT:
-        return Answer(Outcome.NEEDS_BROWSER, detail="the page needs JavaScript; check by hand in a browser")
+        return Answer(Outcome.NEEDS_BROWSER, detail=msg("site.javascript"))
     if otherwise is Outcome.NEEDS_BROWSER:
-        return Answer(
-            otherwise, detail=f"no {what} in the answer (the site may need a browser): {excerpt(text)}"
-        )
-    return Answer(otherwise, detail=f"no {what} found; the page may have changed: {excerpt(text)}")
+        return Answer(otherwise, detail=msg("site.no_answer_browser", what=what, page=excerpt(text)))
+    return Answer(otherwise, detail=msg("site.page_changed", what=what, page=excerpt(text)))
 
 
 class Provider(ABC):
@@ -53,7 +49,7 @@ class Provider(ABC):
             try:
                 return await self.flow(session, imei)
             except SiteUnavailable as error:
-                return self.result(imei, Answer(Outcome.UNAVAILABLE, detail=str(error)), error.evidence)
+                return self.result(imei, Answer(Outcome.UNAVAILABLE, detail=error.reason), error.evidence)
 
     @abstractmethod
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
@@ -61,11 +57,8 @@ class Provider(ABC):
 
     def result(self, imei: str, answer: Answer, evidence: Evidence | None) -> LookupResult:
         detail = answer.detail
-        if (
-            answer.outcome in (Outcome.CAPTCHA_REQUIRED, Outcome.NEEDS_BROWSER)
-            and self.manual_url not in detail
-        ):
-            detail = f"{detail} ({self.manual_url})"
+        if answer.outcome in (Outcome.CAPTCHA_REQUIRED, Outcome.NEEDS_BROWSER):
+            detail = msg("site.check_by_hand", reason=detail, url=self.manual_url)
         return LookupResult(
             imei=imei,
             carrier=self.carrier,
@@ -105,7 +98,7 @@ class FormProvider(Provider):
             answer = not_an_answer(text, otherwise=self.missing_form, what="IMEI form")
             return self.result(imei, answer, page.evidence)
         if classify(text) is PageKind.CAPTCHA:  # posting without solving it proves nothing
-            answer = Answer(Outcome.CAPTCHA_REQUIRED, detail="the form asks for an image code (CAPTCHA)")
+            answer = Answer(Outcome.CAPTCHA_REQUIRED, detail=msg("site.captcha_form"))
             return self.result(imei, answer, page.evidence)
         form.set(self.imei_field(form), imei)
         found = await session.post(

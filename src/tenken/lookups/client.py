@@ -22,7 +22,7 @@ import httpx
 
 from tenken import __version__
 from tenken.config import LookupSettings
-from tenken.facts import Evidence
+from tenken.facts import Evidence, Message, msg
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class SiteUnavailable(Exception):
-    """The site did not answer usefully after every retry. Carries the last response, if any."""
+    """The site did not answer usefully after every retry. Carries why, and the last response, if any."""
 
-    def __init__(self, message: str, evidence: Evidence | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, reason: Message, evidence: Evidence | None = None) -> None:
+        super().__init__(reason.code)
+        self.reason = reason
         self.evidence = evidence
 
 
@@ -115,7 +116,7 @@ class PoliteClient:
 
     async def _send(self, site: str, state: _SiteState, method: str, url: str, **kwargs: Any) -> Fetched:
         attempts = self.settings.retries + 1
-        last_problem = ""
+        last_problem = msg("site.no_attempt")
         last_evidence: Evidence | None = None
         for attempt in range(attempts):
             wait = state.last_request_end + self.settings.spacing - self._clock()
@@ -126,17 +127,15 @@ class PoliteClient:
                 self.requests_sent += 1
                 response = await self._http(site).request(method, url, **kwargs)
             except httpx.TimeoutException:
-                last_problem = f"no answer within {self.settings.timeout:g} s"
+                last_problem = msg("site.timeout", seconds=self.settings.timeout)
             except httpx.TransportError as error:
-                last_problem = (
-                    f"cannot connect ({type(error).__name__}{': ' + str(error) if str(error) else ''})"
-                )
+                last_problem = msg("site.cannot_connect", error=f"{type(error).__name__} {error}".strip())
             else:
                 evidence = _evidence(response)
                 if response.status_code not in RETRY_STATUSES:
                     state.last_request_end = self._clock()
                     return Fetched(response, evidence)
-                last_problem = f"HTTP {response.status_code}"
+                last_problem = msg("site.http_status", status=response.status_code)
                 last_evidence = evidence
                 retry_after = _retry_after(response)
             state.last_request_end = self._clock()
@@ -146,8 +145,7 @@ class PoliteClient:
                     delay = min(max(delay, retry_after), self.settings.backoff_max)
                 log.info("%s %s: %s; retrying in %.1f s", method, url, last_problem, delay)
                 await self._sleep(delay)
-        tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
-        raise SiteUnavailable(f"{last_problem} after {tries}", last_evidence)
+        raise SiteUnavailable(msg("site.gave_up", problem=last_problem, attempts=attempts), last_evidence)
 
 
 class SiteSession:

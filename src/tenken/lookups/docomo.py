@@ -6,7 +6,7 @@ Shift_JIS and the mark is the text of the second `div.result-panel`.
 
 from __future__ import annotations
 
-from tenken.facts import Carrier, Outcome
+from tenken.facts import Carrier, Outcome, msg
 from tenken.lookups.base import Answer, FormProvider, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, decode, excerpt, node_text, parse_html, visible_text
@@ -36,8 +36,8 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
     if outcome is None:
         outcome = _mark_with_legend(raw)
     if outcome is None:
-        return Answer(Outcome.PARSE_ERROR, raw_mark=None, detail=f"unrecognised mark panel: {excerpt(raw)!r}")
-    return Answer(outcome, raw_mark=strip_blank(raw)[:1], detail=LEGENDS[outcome])
+        return Answer(Outcome.PARSE_ERROR, raw_mark=None, detail=msg("site.odd_mark", text=excerpt(raw)))
+    return Answer(outcome, raw_mark=strip_blank(raw)[:1], detail=msg("site.legend", text=LEGENDS[outcome]))
 
 
 def _mark_with_legend(raw: str) -> Outcome | None:

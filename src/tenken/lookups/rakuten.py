@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tenken.facts import Carrier, LookupResult, Outcome
+from tenken.facts import Carrier, LookupResult, Outcome, msg
 from tenken.lookups.base import Answer, Provider
 from tenken.lookups.client import SiteSession
 from tenken.lookups.pages import excerpt
@@ -23,24 +23,14 @@ STATUSES = {0: Outcome.OK, 1: Outcome.PENDING, 2: Outcome.RESTRICTED}
 def parse_result(status_code: int, body: bytes) -> Answer:
     payload = _json(body)
     if status_code == 404 and payload is not None:
-        return Answer(
-            Outcome.NOT_FOUND,
-            raw_mark="HTTP 404",
-            detail="experimental endpoint: HTTP 404 read as not registered at Rakuten",
-        )
+        return Answer(Outcome.NOT_FOUND, raw_mark="HTTP 404", detail=msg("rakuten.404"))
     if status_code != 200 or not isinstance(payload, dict):
         shown = excerpt(body.decode("utf-8", "replace"), 80)
-        return Answer(
-            Outcome.NEEDS_BROWSER,
-            detail=f"the experimental JSON endpoint gave HTTP {status_code} {shown!r}; check in a browser",
-        )
+        return Answer(Outcome.NEEDS_BROWSER, detail=msg("rakuten.odd_reply", status=status_code, body=shown))
     status = payload.get("status")
     if isinstance(status, bool) or not isinstance(status, int) or status not in STATUSES:
-        return Answer(
-            Outcome.NEEDS_BROWSER,
-            detail=f"unexpected status {status!r} from the experimental JSON endpoint; check in a browser",
-        )
-    return Answer(STATUSES[status], raw_mark=f"status {status}", detail="experimental JSON endpoint")
+        return Answer(Outcome.NEEDS_BROWSER, detail=msg("rakuten.odd_status", status=repr(status)))
+    return Answer(STATUSES[status], raw_mark=f"status {status}", detail=msg("rakuten.experimental"))
 
 
 def _json(body: bytes) -> Any:

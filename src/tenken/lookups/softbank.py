@@ -7,7 +7,7 @@ holds), add the submit button ACT_TE001 and `imei`, POST. The mark is in
 
 from __future__ import annotations
 
-from tenken.facts import Carrier, Outcome
+from tenken.facts import Carrier, Outcome, msg
 from tenken.lookups.base import Answer, FormProvider, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, decode, excerpt, node_text, parse_html, visible_text
@@ -29,12 +29,12 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
     if not fonts:
         return not_an_answer(visible_text(tree), what="result mark")
     if len(fonts) > 1:
-        shown = ", ".join(repr(excerpt(node_text(node), 20)) for node in fonts)
-        return Answer(Outcome.PARSE_ERROR, detail=f"{len(fonts)} result marks on one page: {shown}")
+        shown = [excerpt(node_text(node), 20) for node in fonts]
+        return Answer(Outcome.PARSE_ERROR, detail=msg("site.many_marks", count=len(fonts), marks=shown))
     raw = node_text(fonts[0])
     outcome = normalise_mark(raw)
     if outcome is None:
-        return Answer(Outcome.PARSE_ERROR, detail=f"unrecognised mark: {excerpt(raw)!r}")
+        return Answer(Outcome.PARSE_ERROR, detail=msg("site.odd_mark", text=excerpt(raw)))
     return Answer(outcome, raw_mark=strip_blank(raw))
 
 

@@ -4,56 +4,57 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, Outcome
+from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, Outcome, msg
 
-_KNOWN = (Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED)
-UNREAD = {
-    Outcome.UNAVAILABLE: "unavailable",
-    Outcome.CAPTCHA_REQUIRED: "wants a CAPTCHA",
-    Outcome.NEEDS_BROWSER: "needs a browser",
-    Outcome.PARSE_ERROR: "page not understood",
-    Outcome.INVALID_IMEI: "refused the IMEI",
-}
+REGISTERING = (Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED)  # marks only the selling carrier gives
 
 
-def _names(results: Sequence[LookupResult]) -> str:
-    return ", ".join(result.carrier.value for result in results)
+def _carriers(results: Sequence[LookupResult]) -> list[Carrier]:
+    return [result.carrier for result in results]
 
 
 def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> ImeiReport:
     """Combine per-carrier answers: a worse mark wins; an unread carrier keeps the IMEI unknown
     unless a × or △ already decides; − everywhere is "not registered", not clean."""
-    sold_by = tuple(result.carrier for result in results if result.outcome in _KNOWN)
+    registered_at = tuple(result.carrier for result in results if result.outcome in REGISTERING)
     restricted = [result for result in results if result.outcome is Outcome.RESTRICTED]
     pending = [result for result in results if result.outcome is Outcome.PENDING]
     unread = [result for result in results if not result.outcome.is_mark]
-    unread_note = f"; also unread: {_names(unread)}" if unread else ""
+    also_unread = _carriers(unread)
 
     if restricted:
         status = ImeiStatus.RESTRICTED
-        summary = (
-            f"× restricted at {_names(restricted)} (赤ロム): that network will not serve it; "
-            f"other carriers only if SIM-unlocked{unread_note}"
-        )
+        summary = msg("imei.restricted_at", carriers=_carriers(restricted), unread=also_unread)
     elif pending:
         status = ImeiStatus.PENDING
-        summary = f"△ at {_names(pending)}: instalments still running, may turn ×; re-check before listing{unread_note}"
+        summary = msg("imei.pending_at", carriers=_carriers(pending), unread=also_unread)
     elif unread:
         status = ImeiStatus.UNKNOWN
-        reasons = ", ".join(f"{result.carrier.value} {UNREAD[result.outcome]}" for result in unread)
-        summary = f"not established: {reasons}"
-    elif sold_by:
+        summary = msg(
+            "imei.not_established",
+            reasons=[
+                msg("imei.unread_at", carrier=result.carrier, outcome=result.outcome) for result in unread
+            ],
+        )
+    elif registered_at:
         status = ImeiStatus.CLEAN
-        summary = f"sold by {_names([r for r in results if r.carrier in sold_by])}: ○ no restriction"
+        summary = msg("imei.clean_at", carriers=list(registered_at))
     else:
         status = ImeiStatus.NOT_REGISTERED
-        where = "any carrier" if asked_all else _names(results)
-        summary = f"not registered at {where} (SIM-free, replaced, or mistyped)"
-    return ImeiReport(imei=imei, results=tuple(results), status=status, sold_by=sold_by, summary=summary)
+        summary = msg("imei.not_registered", carriers=[] if asked_all else _carriers(results))
+    return ImeiReport(
+        imei=imei, results=tuple(results), status=status, registered_at=registered_at, summary=summary
+    )
 
 
 def invalid(text: str, problem: str) -> ImeiReport:
-    return ImeiReport(imei=text, results=(), status=ImeiStatus.INVALID, sold_by=(), summary=problem)
+    return ImeiReport(
+        imei=text,
+        results=(),
+        status=ImeiStatus.INVALID,
+        registered_at=(),
+        summary=msg("imei.invalid", problem=problem),
+    )
 
 
 def order(carriers: Sequence[Carrier]) -> list[Carrier]:

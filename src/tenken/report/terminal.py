@@ -1,27 +1,30 @@
-"""Rich renderings for people. Every string that came from a phone, a page or a file is escaped here."""
+"""Rich renderings for people, in English or Japanese. Every string that came from a phone, a page or a
+file goes through `outside()`: rich markup is never interpreted and terminal control sequences are made
+visible instead of reaching the terminal."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from tenken.facts import (
-    FACT_LABELS,
     DeviceFacts,
     DeviceState,
     Fact,
     ImeiReport,
     ImeiStatus,
     LookupResult,
+    Message,
     Outcome,
     Provenance,
 )
+from tenken.report.labels import Lang, label, name, render
 
 PROVENANCE_STYLE = {
     Provenance.MEASURED: "green",
@@ -38,126 +41,138 @@ OUTCOME_STYLE = {
 
 STATUS_STYLE = {
     ImeiStatus.CLEAN: "bold green",
-    ImeiStatus.NOT_REGISTERED: "green",
+    ImeiStatus.NOT_REGISTERED: "dim",
     ImeiStatus.PENDING: "bold yellow",
     ImeiStatus.RESTRICTED: "bold red",
     ImeiStatus.UNKNOWN: "bold magenta",
     ImeiStatus.INVALID: "bold red",
 }
 
+# C0 and C1 controls (ESC starts every terminal sequence; CSI 0x9b and OSC 0x9d are single C1 bytes),
+# DEL, and Unicode line/paragraph separators and bidi overrides that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
-def safe(value: object) -> str:
-    """Markup-escaped text for rich, from any outside value."""
-    return escape(str(value))
+
+def visible(text: str) -> str:
+    """Text with every control character shown as an escape (`\\x1b`) instead of acting on the terminal."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
-def format_value(name: str, fact: Fact[Any]) -> str:
+def outside(value: object, style: str = "") -> Text:
+    """Text for rich from any outside value: no markup, no terminal control, one line."""
+    return Text(visible(str(value)), style=style)
+
+
+def said(message: Message | None, lang: Lang, style: str = "") -> Text:
+    """A message in `lang`. Its parameters may hold phone and page strings: shown, never acted on."""
+    return outside(render(message, lang), style)
+
+
+def format_value(field: str, fact: Fact[Any], lang: Lang) -> str:
     if not fact.known:
-        return "unknown"
+        return label("value.unknown", lang)
     value = fact.value
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    if name == "storage_bytes" and isinstance(value, int):
+        return label("value.yes" if value else "value.no", lang)
+    if field == "storage_bytes" and isinstance(value, int):
         return f"{value / 1e9:.0f} GB"
+    if field == "sold_for" and isinstance(value, str):
+        return name(value, lang)
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "none"
+        return ", ".join(str(item) for item in value) or label("value.none", lang)
     return str(value)
 
 
-def device_panel(facts: DeviceFacts) -> Panel:
-    """One phone: its state, the action to take, then every fact with how it was obtained."""
+def device_title(facts: DeviceFacts, lang: Lang) -> Text:
     ref = facts.ref
-    title = Text.assemble(
-        (ref.platform.value, "bold"),
+    return Text.assemble(
+        (name(ref.platform, lang), "bold"),
         " ",
-        ref.device_id,
-        f"  port {ref.usb_location}" if ref.usb_location else "",
+        outside(ref.device_id),
+        outside(f"  port {ref.usb_location}" if ref.usb_location else ""),
     )
+
+
+def device_panel(facts: DeviceFacts, lang: Lang) -> Panel:
+    """One phone: its state, the action to take, then every fact with how it was obtained."""
     parts: list[RenderableType] = []
     if facts.state is not DeviceState.READY:
-        parts.append(
-            Text.assemble((f"{facts.state.value.replace('_', ' ')}: ", "bold yellow"), facts.action or "")
-        )
+        parts.append(Text.assemble((f"{name(facts.state, lang)}: ", "bold yellow"), said(facts.action, lang)))
     table = Table(box=box.SIMPLE, show_header=True, expand=False, pad_edge=False)
-    table.add_column("fact")
-    table.add_column("value", overflow="fold")
-    table.add_column("how")
-    table.add_column("source / note", overflow="fold", style="dim")
-    for name, fact in facts.facts():
-        if not fact.known and not fact.source and fact.note == "not read":
+    table.add_column(label("ui.fact", lang))
+    table.add_column(label("ui.value", lang), overflow="fold")
+    table.add_column(label("ui.how", lang))
+    table.add_column(label("ui.source_note", lang), overflow="fold")
+    for field, fact in facts.facts():
+        if not fact.known and not fact.source and fact.note is not None and fact.note.code == "fact.not_read":
             continue
-        source = fact.source + (f" — {fact.note}" if fact.note else "")
+        note = render(fact.note, lang)
         table.add_row(
-            FACT_LABELS.get(name, name),
-            Text(format_value(name, fact)),
-            Text(fact.provenance.value, style=PROVENANCE_STYLE[fact.provenance]),
-            Text(source),
+            label(f"fact.{field}", lang),
+            outside(format_value(field, fact, lang)),
+            Text(name(fact.provenance, lang), style=PROVENANCE_STYLE[fact.provenance]),
+            outside(fact.source + (f" — {note}" if note else ""), style="dim"),
         )
     parts.append(table)
     border = "green" if facts.state is DeviceState.READY else "yellow"
-    return Panel(Group(*parts), title=title, title_align="left", border_style=border)
+    return Panel(Group(*parts), title=device_title(facts, lang), title_align="left", border_style=border)
 
 
-# Short cell labels for answers that are not marks; the "could not be read" table says why.
-UNREAD_LABEL = {
-    Outcome.UNAVAILABLE: "down",
-    Outcome.CAPTCHA_REQUIRED: "CAPTCHA",
-    Outcome.NEEDS_BROWSER: "browser",
-    Outcome.PARSE_ERROR: "unreadable",
-    Outcome.INVALID_IMEI: "invalid",
-}
-
-
-def mark_cell(result: LookupResult) -> Text:
+def mark_cell(result: LookupResult, lang: Lang) -> Text:
     if result.outcome.is_mark:
         text = Text(result.outcome.symbol, style=OUTCOME_STYLE[result.outcome])
     else:
-        text = Text(UNREAD_LABEL.get(result.outcome, result.outcome.value), style="magenta")
+        text = Text(label(f"cell.{result.outcome.value}", lang), style="magenta")
     if result.from_cache:
         text.append("*", style="dim")
     return text
 
 
-def lookup_table(reports: list[ImeiReport], carriers: list[str], width: int = 200) -> RenderableType:
+def lookup_table(
+    reports: list[ImeiReport], carriers: list[str], lang: Lang, width: int = 200
+) -> RenderableType:
     """One row per IMEI, one column per carrier, the combined status and what it means.
 
     On a narrow terminal the summaries follow the table as lines instead of a squeezed column.
     """
+    from tenken.facts import Carrier
+
     inline = width >= 110
     cached = any(result.from_cache for report in reports for result in report.results)
-    table = Table(box=box.SIMPLE_HEAD, caption="* from the cache" if cached else None, caption_justify="left")
+    caption = label("ui.from_cache", lang) if cached else None
+    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
     table.add_column("IMEI", no_wrap=True)
     for carrier in carriers:
-        table.add_column(carrier, justify="center", no_wrap=True)
-    table.add_column("status", no_wrap=True)
+        table.add_column(name(Carrier(carrier), lang), justify="center", no_wrap=True)
+    table.add_column(label("ui.status", lang), no_wrap=True)
     if inline:
-        table.add_column("summary", overflow="fold")
+        table.add_column(label("ui.summary", lang), overflow="fold")
     lines: list[RenderableType] = []
     for report in reports:
         by_carrier = {result.carrier.value: result for result in report.results}
         cells: list[Text] = []
         for carrier in carriers:
             result = by_carrier.get(carrier)
-            cells.append(mark_cell(result) if result else Text(""))
-        status = Text(report.status.value.replace("_", " "), style=STATUS_STYLE[report.status])
+            cells.append(mark_cell(result, lang) if result else Text(""))
+        status = Text(name(report.status, lang), style=STATUS_STYLE[report.status])
         if inline:
-            table.add_row(Text(report.imei), *cells, status, Text(report.summary))
+            table.add_row(outside(report.imei), *cells, status, said(report.summary, lang))
         else:
-            table.add_row(Text(report.imei), *cells, status)
-            lines.append(Text.assemble((report.imei, "bold"), "  ", report.summary))
+            table.add_row(outside(report.imei), *cells, status)
+            lines.append(Text.assemble((visible(report.imei), "bold"), "  ", said(report.summary, lang)))
     return Group(table, *lines) if lines else table
 
 
-def problems_table(reports: list[ImeiReport]) -> Table | None:
-    """The carriers that could not be read, with their one-line reason (the table only shows the kind)."""
-    table = Table(box=box.SIMPLE, title="could not be read", title_justify="left")
+def problems_table(reports: list[ImeiReport], lang: Lang) -> Table | None:
+    """The carriers that could not be read, with their reason (the table only shows the kind)."""
+    table = Table(box=box.SIMPLE, title=label("ui.could_not_read", lang), title_justify="left")
     table.add_column("IMEI")
-    table.add_column("carrier")
-    table.add_column("why", overflow="fold")
+    table.add_column(label("ui.carrier", lang))
+    table.add_column(label("ui.why", lang), overflow="fold")
     for report in reports:
         for result in report.results:
             if not result.outcome.is_mark and report.status is not ImeiStatus.INVALID:
-                table.add_row(Text(report.imei), Text(result.carrier.value), Text(result.detail))
+                table.add_row(outside(report.imei), name(result.carrier, lang), said(result.detail, lang))
     return table if table.row_count else None

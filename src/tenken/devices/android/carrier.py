@@ -8,9 +8,9 @@ from datetime import date
 
 from tenken.catalog import carrier_for_mcc_mnc, carriers
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
-from tenken.catalog.simlock import SIM_FREE, infer_sim_lock
+from tenken.catalog.simlock import infer_sim_lock
 from tenken.devices.android.props import first, slots
-from tenken.facts import Fact
+from tenken.facts import SIM_FREE, Carrier, Fact, SoldFor, msg
 
 CSC_PROPS = ("ro.csc.sales_code", "ro.boot.sales_code", "persist.omc.sales_code", "ro.boot.carrierid")
 SKU_PROPS = ("ro.boot.hardware.sku", "ro.boot.product.hardware.sku")
@@ -21,8 +21,10 @@ NOT_READY = {"UNKNOWN", "NOT_READY"}  # the phone cannot tell yet: radio off (ai
 
 
 @dataclass(frozen=True, slots=True)
-class SoldFor:
-    sold_by: Fact[str]
+class ModelMarket:
+    """What the model number (or build) says about who the phone was made for."""
+
+    sold_for: Fact[SoldFor]
     sales_region: Fact[str]
     model_name: Fact[str] | None
     japan_model: bool | None  # None: cannot tell
@@ -30,32 +32,42 @@ class SoldFor:
     latest: date | None = None
 
     @property
-    def carrier_key(self) -> str | None:
-        return self.sold_by.value if self.sold_by.known else None
+    def seller(self) -> SoldFor | None:
+        return self.sold_for.value if self.sold_for.known else None
 
 
-def _carrier_name(key: str) -> str:
-    if key == SIM_FREE:
-        return "SIM-free (no carrier)"
-    info = carriers().get(key)
-    return info.name if info else key
+def seller(key: str) -> SoldFor:
+    """A catalog's carrier key ("docomo", "sim-free") as a SoldFor value."""
+    return SIM_FREE if key == SIM_FREE else Carrier(key)
 
 
-def sold_for(props: Mapping[str, str]) -> SoldFor:
+def sold_for(props: Mapping[str, str]) -> ModelMarket:
     model = props.get("ro.product.model", "").strip()
     csc = first(props, *CSC_PROPS)
     csc_build = samsung_csc(csc[1]) if csc else None
     info = lookup_model(model) if model else None
+    table = "model-number table (models_jp.toml)"
     if info is not None:
-        note = f"{info.model} = {info.maker} {info.name}, launched {info.released.isoformat()}"
+        disagreement = None
         if csc is not None and csc_build is not None and csc_build.carrier != info.carrier:
-            note += f"; but {csc[0]} = {csc[1]} says {_carrier_name(csc_build.carrier or '')}"
-        return SoldFor(
-            sold_by=Fact.inferred(info.carrier, "model-number table (models_jp.toml)", note),
-            sales_region=Fact.inferred(
-                "JP", "model-number table (models_jp.toml)", f"{info.model} is a Japanese model"
-            ),
-            model_name=Fact.inferred(info.name, "model-number table (models_jp.toml)"),
+            disagreement = msg(
+                "android.csc_disagrees",
+                prop=csc[0],
+                code=csc[1],
+                seller=seller(csc_build.carrier) if csc_build.carrier else None,
+            )
+        note = msg(
+            "android.model_table",
+            model=info.model,
+            maker=info.maker,
+            name=info.name,
+            released=info.released.isoformat(),
+            disagreement=disagreement,
+        )
+        return ModelMarket(
+            sold_for=Fact.inferred(seller(info.carrier), table, note),
+            sales_region=Fact.inferred("JP", table, msg("android.japanese_model", model=info.model)),
+            model_name=Fact.inferred(info.name, table),
             japan_model=True,
             earliest=info.released,
             latest=info.released,
@@ -63,26 +75,27 @@ def sold_for(props: Mapping[str, str]) -> SoldFor:
     if csc is not None:
         key, code = csc
         if csc_build is not None and csc_build.carrier is not None:
-            return SoldFor(
-                sold_by=Fact.inferred(
-                    csc_build.carrier,
+            build_seller = seller(csc_build.carrier)
+            return ModelMarket(
+                sold_for=Fact.inferred(
+                    build_seller,
                     f"Samsung CSC {key}",
-                    f"{code} = {_carrier_name(csc_build.carrier)} build",
+                    msg("android.csc_build", code=code, seller=build_seller),
                 ),
-                sales_region=Fact.inferred(csc_build.market, f"Samsung CSC {key}", code),
+                sales_region=Fact.inferred(
+                    csc_build.market, f"Samsung CSC {key}", msg("android.csc", code=code)
+                ),
                 model_name=None,
                 japan_model=True,
             )
         country = first(props, "ro.csc.countryiso_code", "ro.csc.country_code")
         region = (
-            Fact.measured(country[1], country[0], f"Samsung CSC {code}")
+            Fact.measured(country[1], country[0], msg("android.csc", code=code))
             if country
-            else Fact.inferred(code, f"Samsung CSC {key}", "CSC code of a market outside Japan")
+            else Fact.inferred(code, f"Samsung CSC {key}", msg("android.csc_abroad"))
         )
-        return SoldFor(
-            sold_by=Fact.unknown(
-                key, f"Samsung CSC {code} is not a Japanese carrier build: an overseas model"
-            ),
+        return ModelMarket(
+            sold_for=Fact.unknown(key, msg("android.csc_overseas", code=code)),
             sales_region=region,
             model_name=None,
             japan_model=False,
@@ -90,13 +103,10 @@ def sold_for(props: Mapping[str, str]) -> SoldFor:
     sku = first(props, *SKU_PROPS)
     pixel = pixel_japan_sku(sku[1]) if sku else None
     if sku is not None and pixel is not None:
-        return SoldFor(
-            sold_by=Fact.unknown(
-                sku[0],
-                f"Japan SKU {sku[1]} ({pixel.model}): sold by Google Store, au or SoftBank; the SKU does not say which",
-            ),
+        return ModelMarket(
+            sold_for=Fact.unknown(sku[0], msg("android.pixel_japan_sku", sku=sku[1], model=pixel.model)),
             sales_region=Fact.inferred(
-                "JP", f"Pixel hardware SKU {sku[0]}", f"{sku[1]} is the Japan SKU of {pixel.model}"
+                "JP", f"Pixel hardware SKU {sku[0]}", msg("android.pixel_sku", sku=sku[1], model=pixel.model)
             ),
             model_name=Fact.inferred(pixel.model, "Pixel SKU table (models_jp.toml)"),
             japan_model=True,
@@ -105,21 +115,22 @@ def sold_for(props: Mapping[str, str]) -> SoldFor:
         )
     pattern = match_pattern(model) if model else None
     if pattern is not None:
-        return SoldFor(
-            sold_by=Fact.inferred(
-                pattern.carrier,
-                "model-number scheme (fallback)",
-                f"{model} fits the {pattern.rule}; not in the table",
+        fallback = "model-number scheme (fallback)"
+        return ModelMarket(
+            sold_for=Fact.inferred(
+                seller(pattern.carrier), fallback, msg("android.model_scheme", model=model, rule=pattern.rule)
             ),
-            sales_region=Fact.inferred("JP", "model-number scheme (fallback)", pattern.rule),
+            sales_region=Fact.inferred(
+                "JP", fallback, msg("android.model_scheme", model=model, rule=pattern.rule)
+            ),
             model_name=None,
             japan_model=True,
             earliest=pattern.earliest,
             latest=pattern.latest,
         )
-    why = f"{model or 'the model'} is not in the Japanese model table and fits no Japanese numbering"
-    return SoldFor(
-        sold_by=Fact.unknown("ro.product.model", why + " (an overseas or SIM-free global model?)"),
+    why = msg("android.model_unknown", model=model)
+    return ModelMarket(
+        sold_for=Fact.unknown("ro.product.model", why),
         sales_region=Fact.unknown("ro.product.model", why),
         model_name=None,
         japan_model=None,
@@ -148,7 +159,7 @@ class SimSlot:
             return key
         if self.numeric:
             return f"{self.alpha} ({self.numeric})" if self.alpha else self.numeric
-        return "unknown SIM"
+        return "?"
 
 
 def sim_slots(props: Mapping[str, str]) -> list[SimSlot]:
@@ -165,88 +176,77 @@ def sim_slots(props: Mapping[str, str]) -> list[SimSlot]:
 def sim_state(props: Mapping[str, str]) -> Fact[str]:
     raw = props.get("gsm.sim.state")
     if raw is None:
-        return Fact.unknown(
-            "gsm.sim.state", "property not set (no radio, or the phone has not finished booting)"
-        )
-    note = ", ".join(f"slot {slot.number} {slot.state or 'empty'}" for slot in sim_slots(props))
-    return Fact.measured(raw, "gsm.sim.state", note)
+        return Fact.unknown("gsm.sim.state", msg("android.sim_state_unset"))
+    return Fact.measured(raw, "gsm.sim.state")
 
 
 def sim_carrier(props: Mapping[str, str]) -> Fact[str]:
     seen = sim_slots(props)
     inserted = [slot for slot in seen if slot.numeric or slot.state not in NO_SIM | NOT_READY]
     if "gsm.sim.state" not in props:
-        return Fact.unknown("gsm.sim.operator.numeric", "SIM state not reported")
+        return Fact.unknown("gsm.sim.operator.numeric", msg("android.sim_state_unset"))
     if not inserted:
-        unsure = [f"slot {slot.number} {slot.state}" for slot in seen if slot.state in NOT_READY]
+        unsure = [f"{slot.number} {slot.state}" for slot in seen if slot.state in NOT_READY]
         if unsure:
-            return Fact.unknown(
-                "gsm.sim.state",
-                ", ".join(unsure) + ": the phone cannot tell yet whether a SIM is in "
-                "(airplane mode, or still starting up)",
-            )
-        return Fact.measured("none", "gsm.sim.state", "no SIM inserted")
+            return Fact.unknown("gsm.sim.state", msg("android.sim_not_ready", slots=unsure))
+        return Fact.measured("none", "gsm.sim.state", msg("sim.none"))
     if len(inserted) == 1:
         slot = inserted[0]
-        return Fact.measured(slot.describe(), "gsm.sim.operator.numeric", f"slot {slot.number} {slot.state}")
-    value = "; ".join(f"slot {slot.number}: {slot.describe()}" for slot in inserted)
-    return Fact.measured(
-        value, "gsm.sim.operator.numeric", ", ".join(f"slot {s.number} {s.state}" for s in inserted)
-    )
+        note = msg("android.sim_slot", slot=slot.number, state=slot.state)
+        return Fact.measured(slot.describe(), "gsm.sim.operator.numeric", note)
+    value = "; ".join(f"{slot.number}: {slot.describe()}" for slot in inserted)
+    return Fact.measured(value, "gsm.sim.operator.numeric", msg("android.sim_slots", count=len(inserted)))
 
 
-def sim_locked(props: Mapping[str, str], sold: SoldFor) -> Fact[bool]:
+def sim_locked(props: Mapping[str, str], market: ModelMarket) -> Fact[bool]:
     """Measured when an inserted SIM tells (refused, or another carrier's accepted); else inferred or unknown."""
     slots_seen = sim_slots(props)
     for slot in slots_seen:
         if slot.state in REFUSED:
-            locked_to = _carrier_name(sold.carrier_key) if sold.carrier_key else "its carrier"
-            return Fact.measured(
-                True,
-                "gsm.sim.state",
-                f"slot {slot.number}: the inserted SIM ({slot.describe()}) is refused ({slot.state}): "
-                f"SIM-locked to {locked_to}",
+            note = msg(
+                "sim.refused_slot",
+                slot=slot.number,
+                sim=slot.describe(),
+                state=slot.state,
+                seller=market.seller,
             )
+            return Fact.measured(True, "gsm.sim.state", note)
     for slot in slots_seen:
         if slot.state not in ACCEPTED or not slot.numeric:
             continue
-        if not slot.japanese and sold.japan_model:
-            return Fact.measured(
-                False, "gsm.sim.state", f"slot {slot.number}: an overseas SIM ({slot.describe()}) is accepted"
-            )
+        if not slot.japanese and market.japan_model:
+            note = msg("sim.overseas_sim_accepted", slot=slot.number, sim=slot.describe())
+            return Fact.measured(False, "gsm.sim.state", note)
         key = slot.carrier_key
-        if key and sold.carrier_key not in (None, SIM_FREE, key):
-            return Fact.measured(
-                False,
-                "gsm.sim.state",
-                f"slot {slot.number}: a {_carrier_name(key)} SIM is accepted by a "
-                f"{_carrier_name(sold.carrier_key or '')} phone",
+        if key and market.seller not in (None, SIM_FREE, Carrier(key)):
+            note = msg(
+                "sim.other_carrier_works", slot=slot.number, carrier=Carrier(key), seller=market.seller
             )
-    return _inferred_lock(sold)
+            return Fact.measured(False, "gsm.sim.state", note)
+    return _inferred_lock(market)
 
 
-def _inferred_lock(sold: SoldFor) -> Fact[bool]:
-    key = sold.carrier_key
-    released = sold.earliest if sold.earliest == sold.latest else None
-    era = ""
-    if sold.earliest != sold.latest and key in carriers():
-        policy = carriers()[key].simlock_free_from
-        earliest, latest = sold.earliest or date.min, sold.latest or date.max
-        era = f" (launch date from the model-number era: {_span(sold.earliest, sold.latest)})"
+def _inferred_lock(market: ModelMarket) -> Fact[bool]:
+    key = market.seller
+    released = market.earliest if market.earliest == market.latest else None
+    era = None
+    if market.earliest != market.latest and isinstance(key, Carrier):
+        policy = carriers()[key.value].simlock_free_from
+        earliest, latest = market.earliest or date.min, market.latest or date.max
+        era = _span(market.earliest, market.latest)
         if latest < policy:
             released = latest
         elif earliest >= policy:
             released = earliest
         else:
-            return Fact.unknown(
-                "carrier SIM-lock policy dates",
-                f"the model-number era {_span(sold.earliest, sold.latest)} spans {_carrier_name(key)}'s "
-                f"end of SIM locks ({policy.isoformat()}); a SIM of another carrier tells for sure",
-            )
-    guess = infer_sim_lock(key, released, japan_model=sold.japan_model is not False)
+            note = msg("simlock.era_spans_policy", era=era, carrier=key, policy=policy.isoformat())
+            return Fact.unknown("carrier SIM-lock policy dates", note)
+    guess = infer_sim_lock(key, released, japan_model=market.japan_model is not False)
     fact = guess.as_fact()
-    return Fact(fact.value, fact.provenance, fact.source, fact.note + era)
+    if era is None:
+        return fact
+    return fact.with_note(msg("simlock.with_era", rule=fact.note, era=era))
 
 
 def _span(earliest: date | None, latest: date | None) -> str:
-    return f"{earliest.isoformat() if earliest else '…'} to {latest.isoformat() if latest else '…'}"
+    return f"{earliest.isoformat() if earliest else '…'} – {latest.isoformat() if latest else '…'}"

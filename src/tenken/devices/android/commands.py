@@ -5,8 +5,9 @@ from __future__ import annotations
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from tenken.facts import Fact
+from tenken.facts import Fact, Message, msg
 
 MISSING = 127  # sh: command not found
 
@@ -44,13 +45,18 @@ def command(*words: str) -> str:
     return shlex.join(words)
 
 
-def unavailable(result: CommandResult, manual: str) -> Fact[object]:
+def unavailable(result: CommandResult, manual: Message) -> Fact[Any]:
     """An unknown fact explaining why the command gave no answer, and what to check by hand instead."""
     if result.missing:
-        note = f"`{result.tool}` is missing on this firmware (exit 127); {manual}"
+        note = msg("android.tool_missing", tool=result.tool, manual=manual)
     elif result.status is None:
-        note = f"{result.problem or 'no answer'}; {manual}"
+        note = msg("android.no_answer", problem=result.problem, manual=manual)
     else:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        note = f"exit {result.status}" + (f" ({detail[0][:120]})" if detail else "") + f"; {manual}"
+        note = msg(
+            "android.exit_status",
+            status=result.status,
+            output=detail[0][:120] if detail else "",
+            manual=manual,
+        )
     return Fact.unknown(result.command, note)

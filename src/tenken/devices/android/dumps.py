@@ -5,25 +5,25 @@ from __future__ import annotations
 import re
 
 from tenken.devices.android.commands import CommandResult, unavailable
-from tenken.facts import Fact
+from tenken.facts import Fact, Message, msg
 
 # Account types whose presence arms an owner lock after a factory reset.
-OWNER_LOCK_TYPES = {
-    "com.google": "Google account (FRP)",
-    "com.osp.app.signin": "Samsung account (Reactivation Lock)",
-    "com.xiaomi": "Xiaomi account (Find device lock)",
-    "com.huawei.hwid": "HUAWEI ID (activation lock)",
+OWNER_LOCK_TYPES = {  # account type → the lock's code (report/labels.py names it)
+    "com.google": "google",
+    "com.osp.app.signin": "samsung",
+    "com.xiaomi": "xiaomi",
+    "com.huawei.hwid": "huawei",
 }
 _ACCOUNT = re.compile(r"Account \{name=(?P<name>.*?), type=(?P<type>[^,}]+)\}")
 _DECLARED = re.compile(r"^\s*Accounts: (\d+)\s*$", re.MULTILINE)  # one per user
 
-BATTERY_HEALTH = {
+BATTERY_HEALTH = {  # BatteryManager.BATTERY_HEALTH_* → code
     1: "unknown",
     2: "good",
     3: "overheat",
     4: "dead",
-    5: "over voltage",
-    6: "unspecified failure",
+    5: "over_voltage",
+    6: "failure",
     7: "cold",
 }
 
@@ -36,17 +36,17 @@ def mask(name: str) -> str:
 
 def accounts(result: CommandResult) -> tuple[Fact[bool], Fact[list[str]]]:
     """(owner lock, the lock-arming accounts as `type (masked name)`)."""
-    manual = "check Settings › Accounts on the phone by hand"
+    manual = msg("manual.accounts")
     if not result.ok:
         lock = unavailable(result, manual)
-        return Fact.unknown(lock.source, lock.note), Fact.unknown(lock.source, lock.note)
+        return lock, lock
     if "Accounts:" not in result.stdout:
-        note = f"no account list in the dump (permission denied?); {manual}"
+        note = msg("android.accounts_no_list", manual=manual)
         return Fact.unknown(result.command, note), Fact.unknown(result.command, note)
     listed = list(_ACCOUNT.finditer(result.stdout))
     declared = sum(int(count) for count in _DECLARED.findall(result.stdout))
     if len(listed) < declared:
-        note = f"the dump declares {declared} account(s) but only {len(listed)} could be read; {manual}"
+        note = msg("android.accounts_unread", declared=declared, read=len(listed), manual=manual)
         return Fact.unknown(result.command, note), Fact.unknown(result.command, note)
     arming: list[str] = []
     kinds: list[str] = []
@@ -60,30 +60,28 @@ def accounts(result: CommandResult) -> tuple[Fact[bool], Fact[list[str]]]:
         arming.append(f"{account_type} ({mask(found.group('name').strip())})")
         if label not in kinds:
             kinds.append(label)
-    tail = f"; {other} other account(s) that arm no lock" if other else ""
+    others = msg("android.accounts_other", count=other) if other else None
     if arming:
-        note = "signed in: " + ", ".join(kinds) + "; the owner must remove it before sale" + tail
-        return Fact.measured(True, result.command, note), Fact.measured(
-            arming, result.command, tail.lstrip("; ")
-        )
+        note = msg("android.accounts_signed_in", locks=kinds, others=others)
+        return Fact.measured(True, result.command, note), Fact.measured(arming, result.command, others)
     return (
-        Fact.measured(False, result.command, "no account that arms an owner lock" + tail),
-        Fact.measured([], result.command, tail.lstrip("; ")),
+        Fact.measured(False, result.command, msg("android.accounts_none", others=others)),
+        Fact.measured([], result.command, others),
     )
 
 
 def setup_complete(secure: CommandResult, provisioned: CommandResult) -> Fact[bool]:
-    manual = "look at the phone: is it past the setup wizard?"
+    manual = msg("manual.setup")
     if not secure.ok:
-        fact = unavailable(secure, manual)
-        return Fact.unknown(fact.source, fact.note)
+        return unavailable(secure, manual)
     value = secure.stdout.strip()
-    note = ""
+    note = None
     if provisioned.ok and provisioned.stdout.strip() in ("0", "1"):
-        note = "device provisioned" if provisioned.stdout.strip() == "1" else "device not provisioned"
+        yes = provisioned.stdout.strip() == "1"
+        note = msg("android.provisioned") if yes else msg("android.not_provisioned")
     if value in ("0", "1"):
         return Fact.measured(value == "1", secure.command, note)
-    return Fact.unknown(secure.command, f"answered {value!r}; {manual}")
+    return Fact.unknown(secure.command, msg("android.odd_answer", answer=value, manual=manual))
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -97,29 +95,26 @@ def _fields(text: str) -> dict[str, str]:
 
 def battery(result: CommandResult) -> tuple[Fact[int], Fact[float]]:
     """(level %, health %). Android itself reports a health category, not a capacity percentage."""
-    manual = "read the battery in Settings › Battery"
+    manual = msg("manual.battery")
     if not result.ok:
         fact = unavailable(result, manual)
-        return Fact.unknown(fact.source, fact.note), Fact.unknown(fact.source, fact.note)
+        return fact, fact
     fields = _fields(result.stdout)
     try:
         level_raw, scale = int(fields["level"]), int(fields.get("scale", "100")) or 100
         level: Fact[int] = Fact.measured(round(level_raw * 100 / scale), result.command, _temperature(fields))
     except (KeyError, ValueError):
-        level = Fact.unknown(result.command, f"no level in the dump; {manual}")
-    category = BATTERY_HEALTH.get(_int(fields.get("health")) or 0, "not reported")
+        level = Fact.unknown(result.command, msg("android.battery_no_level", manual=manual))
+    category = BATTERY_HEALTH.get(_int(fields.get("health")) or 0, "not_reported")
     asoc = fields.get("mSavedBatteryAsoc")
     if asoc is not None and _int(asoc) is not None:
         health: Fact[float] = Fact.measured(
             float(asoc),
             f"{result.command} (mSavedBatteryAsoc)",
-            f"Samsung's capacity estimate; health {category}",
+            msg("android.battery_samsung", health=category),
         )
     else:
-        health = Fact.unknown(
-            result.command,
-            f"Android reports only a health category over ADB ({category}); capacity needs the maker's diagnostics",
-        )
+        health = Fact.unknown(result.command, msg("android.battery_category_only", health=category))
     return level, health
 
 
@@ -130,23 +125,21 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _temperature(fields: dict[str, str]) -> str:
+def _temperature(fields: dict[str, str]) -> Message | None:
     tenths = _int(fields.get("temperature"))
-    return f"temperature {tenths / 10:.1f} °C" if tenths is not None else ""
+    return msg("android.battery_temperature", celsius=round(tenths / 10, 1)) if tenths is not None else None
 
 
 def storage(result: CommandResult) -> Fact[int]:
     """The size of /data (the user partition; a little less than the advertised capacity)."""
-    manual = "read the capacity in Settings › Storage"
+    manual = msg("manual.storage")
     if not result.ok:
-        fact = unavailable(result, manual)
-        return Fact.unknown(fact.source, fact.note)
+        return unavailable(result, manual)
     for line in result.stdout.splitlines():
         columns = line.split()
         if len(columns) >= 6 and columns[-1] == "/data" and columns[1].isdigit():
-            used = int(columns[2]) * 1024 if columns[2].isdigit() else None
-            note = "size of /data, a little less than the advertised capacity"
-            if used is not None:
-                note += f"; {used / 1e9:.0f} GB used"
-            return Fact.measured(int(columns[1]) * 1024, result.command, note)
-    return Fact.unknown(result.command, f"no /data line in the output; {manual}")
+            used = round(int(columns[2]) * 1024 / 1e9) if columns[2].isdigit() else None
+            return Fact.measured(
+                int(columns[1]) * 1024, result.command, msg("android.storage_data", used_gb=used)
+            )
+    return Fact.unknown(result.command, msg("android.storage_no_data", manual=manual))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tenken.devices.android.props import first, sdk_level
-from tenken.facts import Fact
+from tenken.facts import Fact, msg
 
 MARKETING_NAME_PROPS = (
     "ro.product.marketname",
@@ -15,11 +15,11 @@ MARKETING_NAME_PROPS = (
 )
 
 
-def _prop(props: Mapping[str, str], *keys: str, note: str = "") -> Fact[str]:
+def _prop(props: Mapping[str, str], *keys: str) -> Fact[str]:
     found = first(props, *keys)
     if found is None:
-        return Fact.unknown(keys[0], "property not set on this phone")
-    return Fact.measured(found[1], found[0], note)
+        return Fact.unknown(keys[0], msg("android.prop_not_set"))
+    return Fact.measured(found[1], found[0])
 
 
 def serial(props: Mapping[str, str], adb_serial: str) -> Fact[str]:
@@ -28,7 +28,7 @@ def serial(props: Mapping[str, str], adb_serial: str) -> Fact[str]:
         return Fact.measured(found[1], found[0])
     if ":" not in adb_serial:  # a USB serial is the phone's own; host:port is not
         return Fact.measured(adb_serial, "adb serial")
-    return Fact.unknown("ro.serialno", "not readable on this build (Android 8+ hides it from the shell)")
+    return Fact.unknown("ro.serialno", msg("android.serial_hidden"))
 
 
 def identity(props: Mapping[str, str]) -> dict[str, Fact[str]]:
@@ -48,11 +48,11 @@ def software(props: Mapping[str, str]) -> dict[str, Fact[str]]:
     sdk = sdk_level(props)
     version = _prop(props, "ro.build.version.release", "ro.build.version.release_or_codename")
     if version.known and sdk is not None:
-        version = Fact.measured(version.value or "", version.source, f"SDK {sdk} (ro.build.version.sdk)")
+        version = version.with_note(msg("android.sdk", sdk=sdk))
     build = _prop(props, "ro.build.display.id", "ro.build.id")
     fingerprint = props.get("ro.build.fingerprint", "")
     if build.known and fingerprint:
-        build = Fact.measured(build.value or "", build.source, fingerprint)
+        build = build.with_note(msg("android.fingerprint", fingerprint=fingerprint))
     return {
         "os_version": version,
         "os_build": build,
@@ -65,13 +65,8 @@ _VERIFIED_BOOT = {"green": False, "yellow": False, "orange": True}
 
 def bootloader_unlocked(props: Mapping[str, str]) -> Fact[bool]:
     """ro.boot.flash.locked, ro.boot.verifiedbootstate, vbmeta's device state; unknown when they disagree."""
-    notes = []
     state = props.get("ro.boot.verifiedbootstate", "")
-    if state:
-        notes.append(f"verified boot {state}")
     allowed = props.get("sys.oem_unlock_allowed", "")
-    if allowed:
-        notes.append("OEM unlocking " + ("allowed in developer options" if allowed == "1" else "not allowed"))
     readings: list[tuple[str, bool]] = []
     flash = props.get("ro.boot.flash.locked", "")
     if flash in ("0", "1"):
@@ -82,10 +77,9 @@ def bootloader_unlocked(props: Mapping[str, str]) -> Fact[bool]:
     if device_state in ("locked", "unlocked"):
         readings.append(("ro.boot.vbmeta.device_state", device_state == "unlocked"))
     if not readings:
-        return Fact.unknown(
-            "ro.boot.flash.locked", "this build tells no bootloader state; check fastboot/download mode"
-        )
+        return Fact.unknown("ro.boot.flash.locked", msg("android.bootloader_untold"))
     if len({unlocked for _, unlocked in readings}) > 1:
-        said = ", ".join(f"{key} = {props[key]}" for key, _ in readings)
-        return Fact.unknown(readings[0][0], f"the properties disagree ({said}); check fastboot/download mode")
-    return Fact.measured(readings[0][1], readings[0][0], "; ".join(notes))
+        said = [f"{key} = {props[key]}" for key, _ in readings]
+        return Fact.unknown(readings[0][0], msg("android.bootloader_disagree", readings=said))
+    note = msg("android.bootloader", verified_boot=state, oem_unlock=allowed)
+    return Fact.measured(readings[0][1], readings[0][0], note)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from tenken.devices.android.commands import CommandResult, Runner, command, unavailable
 from tenken.devices.android.parcel import ParcelReply, ReplyKind, decode_reply
 from tenken.devices.android.props import first
-from tenken.facts import Fact
+from tenken.facts import Fact, Message, msg
 from tenken.imei import is_valid_imei
 
 SHELL_PACKAGE = "com.android.shell"  # the only calling package the shell uid may name (Android 10+)
 SCAN_CODES = range(1, 7)  # read-only getters near the IMEI methods on every known table
-MANUAL = "dial *#06# on the phone (or read the SIM tray label) and type the IMEI"
+MANUAL = msg("manual.imei")
 
 VENDOR_PROPS = {
     0: (
@@ -105,45 +105,45 @@ async def read_slot(run: Runner, sdk: int, slot: int, exclude: str | None = None
         for index, call in enumerate(calls):
             value = await _ask(run, call, attempts)
             if value is not None and value != exclude:
-                fallback = f" (code {calls[0].code} {attempts.seen[0][1].describe()})" if index else ""
-                return Fact.measured(value, call.line(), f"API {sdk} code {call.code}{fallback}")
+                first = attempts.seen[0][1].describe() if index else ""
+                return Fact.measured(
+                    value, call.line(), msg("imei.service_code", sdk=sdk, code=call.code, first=first)
+                )
         for call in scan_calls(sdk, slot, calls):
             value = await _ask(run, call, attempts)
             if value is not None and value != exclude:
                 return Fact.measured(
                     value,
                     call.line(),
-                    f"service codes shifted on this firmware: expected code {calls[0].code} "
-                    f"{attempts.seen[0][1].describe()}; found at code {call.code}",
+                    msg(
+                        "imei.codes_shifted",
+                        expected=calls[0].code,
+                        first=attempts.seen[0][1].describe(),
+                        found=call.code,
+                    ),
                 )
     except _CommandFailed as failed:
-        return _as_str(unavailable(failed.result, MANUAL))
-    return Fact.unknown(calls[0].line(), _why_not(attempts, len(calls)) + f"; {MANUAL}")
+        return unavailable(failed.result, MANUAL)
+    return Fact.unknown(calls[0].line(), _why_not(attempts, len(calls)))
 
 
-def _why_not(attempts: _Attempts, expected: int) -> str:
+def _why_not(attempts: _Attempts, expected: int) -> Message:
     """Explain from the expected calls' replies; the scan's answers to misshaped calls are noise."""
     replies = [reply for _, reply in attempts.seen[:expected]]
     kinds = {reply.kind for reply in replies}
     if kinds == {ReplyKind.NULL}:
-        return (
-            "iphonesubinfo answered null: no IMEI to give (modem not ready, no radio, or a Wi-Fi-only model)"
-        )
+        return msg("imei.answered_null", manual=MANUAL)
     if ReplyKind.EXCEPTION in kinds and ReplyKind.OK not in kinds:
         message = next(reply.message for reply in replies if reply.kind is ReplyKind.EXCEPTION)
-        return f"iphonesubinfo refused the shell: {message}"
-    return f"no valid IMEI in the answers ({attempts.summary()})"
-
-
-def _as_str(fact: Fact[object]) -> Fact[str]:
-    return Fact.unknown(fact.source, fact.note)
+        return msg("imei.refused", error=message, manual=MANUAL)
+    return msg("imei.no_valid_answer", answers=attempts.summary(), manual=MANUAL)
 
 
 def from_vendor_props(props: Mapping[str, str], slot: int, exclude: str | None) -> Fact[str] | None:
     for key in VENDOR_PROPS.get(slot, ()):
         found = first(props, key)
         if found and is_valid_imei(found[1]) and found[1] != exclude:
-            return Fact.measured(found[1], f"property {key}", "iphonesubinfo gave no IMEI; vendor property")
+            return Fact.measured(found[1], f"property {key}", msg("imei.vendor_property"))
     return None
 
 
@@ -152,12 +152,12 @@ async def read_dumpsys(run: Runner) -> Fact[str]:
     line = command("dumpsys", "iphonesubinfo")
     result = await run(line)
     if not result.ok:
-        return _as_str(unavailable(result, MANUAL))
+        return unavailable(result, MANUAL)
     for text in result.stdout.splitlines():
         name, _, value = text.partition("=")
         if name.strip() == "Device ID" and is_valid_imei(value.strip()):
-            return Fact.measured(value.strip(), line, "Android 4.4 or older")
-    return Fact.unknown(line, f"no valid Device ID in the dump; {MANUAL}")
+            return Fact.measured(value.strip(), line, msg("imei.dumpsys_old_android"))
+    return Fact.unknown(line, msg("imei.dumpsys_no_device_id", manual=MANUAL))
 
 
 async def read_imeis(
@@ -166,12 +166,12 @@ async def read_imeis(
     """(IMEI, IMEI2), both slots asked at once. IMEI2 is asked only of multi-SIM phones."""
     if sdk <= 19:
         primary = await read_dumpsys(run)
-        secondary: Fact[str] = Fact.unknown("dumpsys iphonesubinfo", f"Android 4.4 shows one IMEI; {MANUAL}")
+        secondary: Fact[str] = Fact.unknown(
+            "dumpsys iphonesubinfo", msg("imei.old_android_one", manual=MANUAL)
+        )
     elif slot_count < 2:
         primary = await read_slot(run, sdk, 0)
-        secondary = Fact.unknown(
-            "persist.radio.multisim.config", "the phone reports one SIM slot: no second IMEI asked"
-        )
+        secondary = Fact.unknown("persist.radio.multisim.config", msg("imei.one_slot"))
     else:
         primary, secondary = await asyncio.gather(read_slot(run, sdk, 0), read_slot(run, sdk, 1))
         if secondary.known and secondary.value == primary.value:

@@ -24,40 +24,18 @@ from tenken.devices.android.imei import read_imeis
 from tenken.devices.android.props import parse_getprop, sdk_level, slots
 from tenken.devices.android.server import ensure_server
 from tenken.errors import TransportUnavailable
-from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Fact, Platform
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Fact, Message, Platform, msg
 
 T = TypeVar("T")
 
 ACTIONS = {
-    "unauthorized": (
-        DeviceState.UNAUTHORIZED,
-        "Unlock the phone and tap Allow on “Allow USB debugging?” (tick “Always allow from this computer”). "
-        "No prompt? Unplug and replug it, or revoke USB debugging authorisations in Developer options.",
-    ),
-    "offline": (
-        DeviceState.OFFLINE,
-        "adb sees the phone but it does not answer: unplug and replug it (another cable or port); if it stays "
-        "offline, switch USB debugging off and on, or restart the adb server.",
-    ),
-    "authorizing": (
-        DeviceState.OFFLINE,
-        "The phone is still connecting: wait a few seconds and inspect again.",
-    ),
-    "connecting": (
-        DeviceState.OFFLINE,
-        "The phone is still connecting: wait a few seconds and inspect again.",
-    ),
-    "no permissions": (
-        DeviceState.ERROR,
-        "This computer may not open the phone's USB device: install udev/51-android.rules "
-        "(see udev/README.md), then replug the phone.",
-    ),
+    "unauthorized": (DeviceState.UNAUTHORIZED, "action.allow_usb_debugging"),
+    "offline": (DeviceState.OFFLINE, "action.adb_offline"),
+    "authorizing": (DeviceState.OFFLINE, "action.still_connecting"),
+    "connecting": (DeviceState.OFFLINE, "action.still_connecting"),
+    "no permissions": (DeviceState.ERROR, "action.usb_permissions"),
 }
 ACTIONS["no"] = ACTIONS["no permissions"]  # adbutils splits "no permissions (…)" on spaces
-UNPLUGGED_ACTION = (
-    "The phone disconnected during the read (cable pulled or USB link lost): plug it back in and inspect "
-    "again. Facts read before that are shown."
-)
 SLOT_CONFIGS = {"dsds": 2, "dsda": 2, "tsts": 3}
 
 
@@ -246,12 +224,8 @@ def _is_timeout(error: BaseException) -> bool:
 def _not_ready(ref: DeviceRef, state: str) -> DeviceFacts:
     known = ACTIONS.get(state)
     if known is not None:
-        return DeviceFacts(ref, state=known[0], action=known[1])
-    return DeviceFacts(
-        ref,
-        state=DeviceState.ERROR,
-        action=f"The phone is in “{state}” mode, not running Android: reboot it normally and inspect again.",
-    )
+        return DeviceFacts(ref, state=known[0], action=Message(known[1]))
+    return DeviceFacts(ref, state=DeviceState.ERROR, action=msg("action.not_android_mode", mode=state))
 
 
 async def inspect(ref: DeviceRef, settings: Settings) -> DeviceFacts:
@@ -267,13 +241,10 @@ async def inspect(ref: DeviceRef, settings: Settings) -> DeviceFacts:
         await _read(session, facts)
     except DeviceGone:
         facts.state = DeviceState.UNPLUGGED
-        facts.action = UNPLUGGED_ACTION
+        facts.action = msg("action.replug")
     except _adb_errors() as error:
         facts.state = DeviceState.ERROR
-        facts.action = (
-            f"adb failed ({_describe(error)}); check the adb server "
-            f"(`adb -P {settings.android.adb_port} devices`) and inspect again."
-        )
+        facts.action = msg("action.adb_failed", error=_describe(error), port=settings.android.adb_port)
     return facts
 
 
@@ -281,10 +252,7 @@ async def _read(session: _Session, facts: DeviceFacts) -> None:
     getprop = await session.run("getprop")
     if not getprop.ok:
         facts.state = DeviceState.TIMEOUT if getprop.status is None else DeviceState.ERROR
-        facts.action = (
-            f"The phone did not answer `getprop` ({getprop.problem or f'exit {getprop.status}'}): unlock it, "
-            "check the cable, and inspect again."
-        )
+        facts.action = msg("action.getprop_failed", problem=getprop.problem or f"exit {getprop.status}")
         return
     props = parse_getprop(getprop.stdout)
     _from_props(facts, props, session.ref.device_id)
@@ -330,13 +298,11 @@ def _from_props(facts: DeviceFacts, props: dict[str, str], adb_serial: str) -> N
     )
     facts.bootloader_unlocked = android_identity.bootloader_unlocked(props)
     sold = android_carrier.sold_for(props)
-    facts.sold_by = sold.sold_by
+    facts.sold_for = sold.sold_for
     facts.sales_region = sold.sales_region
     named = sold.model_name or android_identity.marketing_name(props)
     if named is None and facts.model_id.known and facts.model_id.value:
-        named = Fact.measured(
-            facts.model_id.value, facts.model_id.source, "no marketing name: the model number"
-        )
+        named = Fact.measured(facts.model_id.value, facts.model_id.source, msg("android.no_marketing_name"))
     if named is not None:
         facts.model_name = named
     facts.sim_state = android_carrier.sim_state(props)

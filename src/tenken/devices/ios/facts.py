@@ -6,6 +6,7 @@ SIM lock, battery health) say in the fact's note what they rested on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from pymobiledevice3.lockdown import IRECV_DEVICES
 from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
-from tenken.facts import DeviceFacts, Fact
+from tenken.facts import DeviceFacts, Fact, Message, msg
 from tenken.imei import is_valid_imei
 
 FMIP_ASSOCIATED = "com.apple.fmip/IsAssociated"
@@ -28,22 +29,24 @@ OPERATOR_LOCKED = "kCTSIMSupportSIMStatusOperatorLocked"
 READY = "kCTSIMSupportSIMStatusReady"
 NOT_INSERTED = "kCTSIMSupportSIMStatusNotInserted"
 JAPANESE_MCC = frozenset({"440", "441"})
-SIM_STATES = {
-    READY: "ready",
-    NOT_INSERTED: "no SIM",
-    OPERATOR_LOCKED: "refused (carrier lock)",
-    "kCTSIMSupportSIMStatusPINLocked": "PIN locked",
-    "kCTSIMSupportSIMStatusPUKLocked": "PUK locked",
+_VERSION = re.compile(r"\d+(\.\d+){0,3}")
+SIM_STATES = {  # lockdown's SIMStatus → the state codes both platforms report (Android's own names)
+    READY: "READY",
+    NOT_INSERTED: "ABSENT",
+    OPERATOR_LOCKED: "NETWORK_LOCKED",
+    "kCTSIMSupportSIMStatusPINLocked": "PIN_REQUIRED",
+    "kCTSIMSupportSIMStatusPUKLocked": "PUK_REQUIRED",
 }
-BEFORE_TRUST = "not readable until the phone trusts this computer"
-CUT_SHORT = "not answered: the read was cut short"
+BEFORE_TRUST = msg("ios.before_trust")
+CUT_SHORT = msg("ios.cut_short")
+NOT_REPORTED = msg("fact.not_reported")
 
 
 @dataclass(frozen=True, slots=True)
 class Unread:
     """A value that could not be read, and why."""
 
-    reason: str
+    reason: Message
 
 
 @dataclass(slots=True)
@@ -70,33 +73,33 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
         if getattr(reading, name) is None:
             setattr(reading, name, reading.absent)
     values = reading.values
-    missing = "" if reading.in_session else BEFORE_TRUST
+    missing = NOT_REPORTED if reading.in_session else BEFORE_TRUST
 
     def value(key: str) -> Fact[Any]:
         found = values.get(key)
         if found is None or found == "":
-            return Fact.unknown(f"lockdown {key}", missing or "the phone did not report it")
+            return Fact.unknown(f"lockdown {key}", missing)
         return Fact.measured(found, f"lockdown {key}")
 
     facts.imei = _imei(value("InternationalMobileEquipmentIdentity"))
     facts.imei2 = _imei(value("InternationalMobileEquipmentIdentity2"))
     facts.meid = value("MobileEquipmentIdentifier")
     facts.serial = value("SerialNumber")
-    facts.manufacturer = Fact.inferred("Apple", "usbmux/lockdown", "only Apple devices speak lockdown")
-    facts.brand = Fact.inferred("Apple", "usbmux/lockdown", "only Apple devices speak lockdown")
+    facts.manufacturer = Fact.inferred("Apple", "usbmux/lockdown", msg("ios.apple_only"))
+    facts.brand = Fact.inferred("Apple", "usbmux/lockdown", msg("ios.apple_only"))
     facts.model_id = value("ProductType")
     model = apple_model(str(values.get("ProductType", "")))
     facts.model_name = _model_name(values, model)
     facts.part_number, facts.sales_region = _part_and_region(values, missing)
     facts.colour = _colour(values, missing)
-    facts.os_version = value("ProductVersion")
+    facts.os_version = _version(value("ProductVersion"))
     facts.os_build = value("BuildVersion")
     facts.activation_state = value("ActivationState")
     facts.setup_complete = _answer(reading, SETUP_DONE, bool)
     facts.owner_lock, facts.owner_accounts = _find_my(reading)
     facts.supervised = _supervised(reading)
     facts.mdm_enrolled = _mdm(reading)
-    facts.sold_by = Fact.unknown("lockdown", "no lockdown key tells which carrier an iPhone was sold by")
+    facts.sold_for = Fact.unknown("lockdown", msg("ios.sold_for_unreadable"))
     facts.sim_carrier = _sim_carrier(values, missing)
     facts.sim_state = _sim_state(values, missing)
     facts.sim_locked = _sim_lock(values, model, missing)
@@ -108,9 +111,14 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
 
 def _imei(fact: Fact[Any]) -> Fact[Any]:
     if fact.known and not is_valid_imei(str(fact.value)):
-        return Fact(
-            fact.value, fact.provenance, fact.source, "not a valid IMEI: check it against *#06# or the tray"
-        )
+        return fact.with_note(msg("imei.invalid_on_phone"))
+    return fact
+
+
+def _version(fact: Fact[Any]) -> Fact[Any]:
+    """A ProductVersion that is not a dotted version is kept, and said to be odd."""
+    if fact.known and not _VERSION.fullmatch(str(fact.value)):
+        return fact.with_note(msg("ios.odd_version", value=str(fact.value)))
     return fact
 
 
@@ -120,7 +128,7 @@ def _answer(reading: Reading, query: str, kind: type) -> Fact[Any]:
     if isinstance(found, Unread):
         return Fact.unknown(source, found.reason)
     if not isinstance(found, kind):
-        return Fact.unknown(source, f"unexpected answer {found!r}")
+        return Fact.unknown(source, msg("ios.unexpected_answer", answer=repr(found)))
     return Fact.measured(found, source)
 
 
@@ -131,46 +139,43 @@ def _domain_key(reading: Reading, domain: str, key: str, kind: type) -> Fact[Any
         return Fact.unknown(source, table.reason)
     found = table.get(key) if isinstance(table, dict) else None
     if not isinstance(found, kind) or isinstance(found, bool):
-        return Fact.unknown(source, "the phone did not report it")
+        return Fact.unknown(source, NOT_REPORTED)
     return Fact.measured(found, source)
 
 
 def _model_name(values: dict[str, Any], model: AppleModel | None) -> Fact[str]:
     product_type = values.get("ProductType")
     if not product_type:
-        return Fact.unknown("ProductType", "the phone did not report its ProductType")
+        return Fact.unknown("ProductType", NOT_REPORTED)
     if model is not None:
-        return Fact.inferred(model.name, "ProductType → tenken's Apple catalog", f"{product_type}")
+        return Fact.inferred(
+            model.name, "ProductType → tenken's Apple catalog", msg("ios.product_type", value=product_type)
+        )
     for device in IRECV_DEVICES:
         if device.product_type == product_type:
             return Fact.inferred(str(device.display_name), "ProductType → pymobiledevice3's device table")
-    return Fact.unknown("ProductType", f"{product_type} is in neither tenken's nor pymobiledevice3's table")
+    return Fact.unknown("ProductType", msg("ios.product_type_unknown", value=product_type))
 
 
-def _part_and_region(values: dict[str, Any], missing: str) -> tuple[Fact[str], Fact[str]]:
+def _part_and_region(values: dict[str, Any], missing: Message) -> tuple[Fact[str], Fact[str]]:
     model_number, region = values.get("ModelNumber"), values.get("RegionInfo")
     source = "lockdown ModelNumber + RegionInfo"
     if not model_number or not region:
-        return (
-            Fact.unknown(source, missing or "the phone did not report it"),
-            Fact.unknown("lockdown RegionInfo", missing or "the phone did not report it"),
-        )
+        return Fact.unknown(source, missing), Fact.unknown("lockdown RegionInfo", missing)
     name = region_name(str(region))
     sales_region = (
-        Fact.measured(name, "lockdown RegionInfo", str(region))
+        Fact.measured(name, "lockdown RegionInfo", msg("ios.region_code", code=str(region)))
         if name
-        else Fact.measured(str(region), "lockdown RegionInfo", "region code not in tenken's table")
+        else Fact.measured(str(region), "lockdown RegionInfo", msg("ios.region_unknown"))
     )
     return Fact.measured(f"{model_number}{region}", source), sales_region
 
 
-def _colour(values: dict[str, Any], missing: str) -> Fact[str]:
+def _colour(values: dict[str, Any], missing: Message) -> Fact[str]:
     for key in ("DeviceEnclosureColor", "DeviceColor"):
         if values.get(key):
-            return Fact.measured(
-                str(values[key]), f"lockdown {key}", "Apple's colour code; the colour name is not reported"
-            )
-    return Fact.unknown("lockdown DeviceColor", missing or "the phone did not report it")
+            return Fact.measured(str(values[key]), f"lockdown {key}", msg("ios.colour_code"))
+    return Fact.unknown("lockdown DeviceColor", missing)
 
 
 def _flag(raw: Any) -> bool | None:
@@ -196,8 +201,7 @@ def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
             flags["fm-activation-locked"] = locked
     accounts_source = "Find My (Apple ID)"
     if any(flags.values()):
-        on = ", ".join(name for name, flag in flags.items() if flag)
-        note = f"Find My is on ({on}): the owner must turn it off and sign out of their Apple ID"
+        note = msg("ios.find_my_on", flags=[name for name, flag in flags.items() if flag])
         return Fact.measured(True, source, note), Fact.measured(["Apple ID (Find My)"], accounts_source)
     if not reading.in_session:
         return Fact.unknown(source, BEFORE_TRUST), Fact.unknown(accounts_source, BEFORE_TRUST)
@@ -207,18 +211,16 @@ def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
         if activation != "Activated":
             where = f"ActivationState {activation}"
         elif isinstance(setup_done, Unread):
-            where = f"SetupDone unknown: {setup_done.reason}"
+            where = "SetupDone unknown"
         else:
             where = "SetupDone false" if setup_done is False else f"SetupDone {setup_done!r}"
-        note = (
-            f"both flags read false at the Setup Assistant ({where}), even on an activation-locked phone: "
-            "go through setup to the activation screen to see whether it asks for an Apple ID"
-        )
+        reason = setup_done.reason if isinstance(setup_done, Unread) else None
+        note = msg("ios.find_my_setup_assistant", where=where, reason=reason)
         return Fact.unknown(source, note), Fact.unknown(accounts_source, note)
     if not flags:
-        reason = associated.reason if isinstance(associated, Unread) else "neither flag was readable"
+        reason = associated.reason if isinstance(associated, Unread) else msg("ios.find_my_no_flag")
         return Fact.unknown(source, reason), Fact.unknown(accounts_source, reason)
-    read = ", ".join(f"{name} false" for name in flags)
+    read = msg("ios.find_my_flags_false", flags=list(flags))
     return Fact.measured(False, source, read), Fact.measured([], accounts_source, read)
 
 
@@ -229,7 +231,11 @@ def _supervised(reading: Reading) -> Fact[bool]:
     cloud = reading.cloud_configuration
     if isinstance(cloud, dict) and isinstance(cloud.get("IsSupervised"), bool):
         return Fact.measured(cloud["IsSupervised"], "MCInstall GetCloudConfiguration IsSupervised")
-    reason = chaperoned.reason if isinstance(chaperoned, Unread) else f"unexpected answer {chaperoned!r}"
+    reason = (
+        chaperoned.reason
+        if isinstance(chaperoned, Unread)
+        else msg("ios.unexpected_answer", answer=repr(chaperoned))
+    )
     return Fact.unknown(f"lockdown {CHAPERONED}", reason)
 
 
@@ -239,20 +245,14 @@ def _mdm(reading: Reading) -> Fact[bool]:
     if isinstance(cloud, Unread):
         return Fact.unknown(source, cloud.reason)
     if isinstance(cloud, dict) and (cloud.get("ConfigurationURL") or cloud.get("IsMDMUnremovable")):
-        organisation = cloud.get("OrganizationName") or "an organisation"
-        return Fact.measured(
-            True, source, f"enrolled by {organisation} through Apple's device enrolment (DEP/ADE)"
-        )
+        organisation = str(cloud.get("OrganizationName") or "")
+        return Fact.measured(True, source, msg("ios.mdm_dep", organisation=organisation))
     if isinstance(profiles, Unread):
-        return Fact.unknown(source, f"no device-enrolment configuration; profile list: {profiles.reason}")
+        return Fact.unknown(source, msg("ios.mdm_profiles_unread", reason=profiles.reason))
     installed = profiles.get("OrderedIdentifiers", []) if isinstance(profiles, dict) else []
     if not installed:
-        return Fact.measured(False, source, "no device-enrolment configuration and no configuration profile")
-    return Fact.unknown(
-        source,
-        f"{len(installed)} configuration profile(s) installed; whether one enrols the phone in an MDM shows in "
-        "Settings → General → VPN & Device Management",
-    )
+        return Fact.measured(False, source, msg("ios.mdm_none"))
+    return Fact.unknown(source, msg("ios.mdm_profiles", count=len(installed)))
 
 
 def _bundles(values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -270,29 +270,33 @@ def _carrier_name(mcc: Any, mnc: Any, bundle_id: Any) -> str:
     return f"MCC {mcc} MNC {mnc}"
 
 
-def _sim_carrier(values: dict[str, Any], missing: str) -> Fact[str]:
+def _sim_carrier(values: dict[str, Any], missing: Message) -> Fact[str]:
     bundles = _bundles(values)
     if bundles:
         names = [_carrier_name(b.get("MCC"), b.get("MNC"), b.get("CFBundleIdentifier")) for b in bundles]
-        codes = ", ".join(f"{b.get('MCC', '?')}-{b.get('MNC', '?')}" for b in bundles)
-        return Fact.measured(" + ".join(names), "lockdown CarrierBundleInfoArray", f"MCC-MNC {codes}")
+        codes = [f"{b.get('MCC', '?')}-{b.get('MNC', '?')}" for b in bundles]
+        return Fact.measured(
+            " + ".join(names), "lockdown CarrierBundleInfoArray", msg("sim.mcc_mnc", codes=codes)
+        )
     mcc, mnc = values.get("MobileSubscriberCountryCode"), values.get("MobileSubscriberNetworkCode")
     if mcc and mnc:
         source = "lockdown MobileSubscriberCountryCode + MobileSubscriberNetworkCode"
-        return Fact.measured(_carrier_name(mcc, mnc, None), source, f"MCC-MNC {mcc}-{mnc}")
+        return Fact.measured(
+            _carrier_name(mcc, mnc, None), source, msg("sim.mcc_mnc", codes=[f"{mcc}-{mnc}"])
+        )
     status = values.get("SIMStatus")
     if status == NOT_INSERTED:
-        return Fact.measured("none", "lockdown SIMStatus", "no SIM inserted")
+        return Fact.measured("none", "lockdown SIMStatus", msg("sim.none"))
     if status:  # a SIM is in, PIN-locked or refused, and names no carrier yet
-        return Fact.unknown("lockdown CarrierBundleInfoArray", f"no carrier named for the SIM ({status})")
-    return Fact.unknown("lockdown CarrierBundleInfoArray", missing or "the phone did not report it")
+        return Fact.unknown("lockdown CarrierBundleInfoArray", msg("ios.sim_no_carrier", status=str(status)))
+    return Fact.unknown("lockdown CarrierBundleInfoArray", missing)
 
 
-def _sim_state(values: dict[str, Any], missing: str) -> Fact[str]:
+def _sim_state(values: dict[str, Any], missing: Message) -> Fact[str]:
     status = values.get("SIMStatus")
     if not status:
-        return Fact.unknown("lockdown SIMStatus", missing or "the phone did not report it")
-    return Fact.measured(SIM_STATES.get(str(status), str(status)), "lockdown SIMStatus", str(status))
+        return Fact.unknown("lockdown SIMStatus", missing)
+    return Fact.measured(SIM_STATES.get(str(status), str(status)), f"lockdown SIMStatus {status}")
 
 
 def _sim_codes(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -305,18 +309,14 @@ def _sim_codes(values: dict[str, Any]) -> list[tuple[str, str]]:
     return codes
 
 
-def _sim_lock(values: dict[str, Any], model: AppleModel | None, missing: str) -> Fact[bool]:
+def _sim_lock(values: dict[str, Any], model: AppleModel | None, missing: Message) -> Fact[bool]:
     if values.get("SIMStatus") == OPERATOR_LOCKED:
-        carrier = _sim_carrier(values, missing).value or "an unknown carrier"
-        return Fact.inferred(
-            True,
-            "lockdown SIMStatus",
-            f"the inserted SIM ({carrier}) is refused (OperatorLocked): the phone is locked to another carrier",
-        )
+        carrier = _sim_carrier(values, missing).value or "?"
+        return Fact.inferred(True, "lockdown SIMStatus", msg("ios.sim_refused", carrier=carrier))
     region = values.get("RegionInfo")
     source = "RegionInfo + model release date + carrier SIM-lock policy dates"
     if not region:
-        return Fact.unknown(source, missing or "RegionInfo not reported")
+        return Fact.unknown(source, missing)
     if region == JAPAN_REGION and values.get("SIMStatus") == READY:
         # A Japanese carrier's lock admits only that carrier's SIMs: one from abroad, or two carriers' SIMs
         # working side by side, show there is none.
@@ -324,17 +324,19 @@ def _sim_lock(values: dict[str, Any], model: AppleModel | None, missing: str) ->
         abroad = [f"{mcc}-{mnc}" for mcc, mnc in codes if mcc not in JAPANESE_MCC]
         carriers = {info.name for mcc, mnc in codes if (info := carrier_for_mcc_mnc(mcc + mnc)) is not None}
         if abroad:
-            note = f"a SIM from abroad (MCC-MNC {', '.join(abroad)}) works; a Japanese carrier lock would refuse it"
+            note = msg("sim.foreign_sim_works", codes=abroad)
             return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
         if len(carriers) > 1:
-            note = (
-                f"SIMs of {' and '.join(sorted(carriers))} work side by side; a carrier lock would refuse one"
-            )
+            note = msg("sim.two_carriers_work", carriers=sorted(carriers))
             return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
     guess = infer_sim_lock(None, model.released if model else None, japan_model=region == JAPAN_REGION)
-    era = f"{model.name} released {model.released.isoformat()}" if model else "release date not catalogued"
+    era = (
+        msg("ios.model_era", model=model.name, released=model.released.isoformat())
+        if model
+        else msg("ios.model_era_unknown")
+    )
     fact = guess.as_fact(source)
-    return Fact(fact.value, fact.provenance, source, f"{guess.rule} (RegionInfo {region}; {era})")
+    return fact.with_note(msg("ios.sim_lock_rule", rule=guess.rule, region=str(region), era=era))
 
 
 def _battery(battery: Any) -> tuple[Fact[int], Fact[float]]:
@@ -342,22 +344,19 @@ def _battery(battery: Any) -> tuple[Fact[int], Fact[float]]:
     if isinstance(battery, Unread):
         return Fact.unknown(source, battery.reason), Fact.unknown(source, battery.reason)
     if not isinstance(battery, dict):
-        reason = "the phone returned no battery entry"
+        reason = msg("ios.no_battery_entry")
         return Fact.unknown(source, reason), Fact.unknown(source, reason)
     cycles_raw = battery.get("CycleCount")
     cycles: Fact[int] = (
         Fact.measured(cycles_raw, f"{source} CycleCount")
         if isinstance(cycles_raw, int) and not isinstance(cycles_raw, bool)
-        else Fact.unknown(f"{source} CycleCount", "not reported")
+        else Fact.unknown(f"{source} CycleCount", NOT_REPORTED)
     )
     design = battery.get("DesignCapacity")
     for key in ("NominalChargeCapacity", "AppleRawMaxCapacity"):
         full = battery.get(key)
         if isinstance(full, int) and isinstance(design, int) and design > 0:
             health = round(100 * full / design, 1)
-            note = (
-                f"{key} {full} mAh / DesignCapacity {design} mAh: an approximation of Settings' "
-                "Maximum Capacity, whose formula Apple does not publish"
-            )
+            note = msg("ios.battery_health_formula", key=key, full=full, design=design)
             return cycles, Fact.inferred(health, f"{source} {key}/DesignCapacity", note)
-    return cycles, Fact.unknown(f"{source} DesignCapacity", "capacities not reported")
+    return cycles, Fact.unknown(f"{source} DesignCapacity", NOT_REPORTED)

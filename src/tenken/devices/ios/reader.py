@@ -53,7 +53,7 @@ from tenken.devices.ios.usbmux import (
     usbmux_address,
 )
 from tenken.errors import TransportUnavailable
-from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Message, Platform, msg
 
 log = logging.getLogger(__name__)
 
@@ -68,18 +68,13 @@ CONNECTION_LOST = (
 )
 
 ACTIONS = {
-    DeviceState.NOT_PAIRED: "The phone does not trust this computer and pairing is off (ios.pair_timeout = 0). "
-    "Set a pairing timeout, unlock the phone and tap “Trust” when it asks.",
-    DeviceState.WAITING_FOR_TRUST: "Unlock the phone, tap “Trust” on “Trust This Computer?” and enter the "
-    "passcode, then inspect again.",
-    DeviceState.TRUST_DENIED: "“Don't Trust” was tapped. Unplug and replug the phone so it asks again, then tap "
-    "“Trust”.",
-    DeviceState.LOCKED: "The screen is locked. Unlock the phone (enter its passcode), then inspect again.",
-    DeviceState.BEFORE_FIRST_UNLOCK: "The phone restarted and has not been unlocked since. Enter the passcode "
-    "once, then inspect again.",
-    DeviceState.UNPLUGGED: "The phone was unplugged during the read. Plug it back in (check the cable and the "
-    "hub port) and inspect again.",
-    DeviceState.TIMEOUT: "The phone stopped answering. Unplug it, plug it back in and inspect again.",
+    DeviceState.NOT_PAIRED: "action.pairing_off",
+    DeviceState.WAITING_FOR_TRUST: "action.tap_trust",
+    DeviceState.TRUST_DENIED: "action.trust_denied",
+    DeviceState.LOCKED: "action.unlock_screen",
+    DeviceState.BEFORE_FIRST_UNLOCK: "action.first_unlock",
+    DeviceState.UNPLUGGED: "action.replug",
+    DeviceState.TIMEOUT: "action.not_answering",
 }
 
 
@@ -129,9 +124,14 @@ class _Inspection:
         self.device: MuxDevice | None = None
         self.phase = "connect"
 
-    def _state(self, state: DeviceState, detail: str = "") -> DeviceFacts:
+    def _state(self, state: DeviceState, **params: Any) -> DeviceFacts:
         self.facts.state = state
-        self.facts.action = ACTIONS.get(state, "") + (f" ({detail})" if detail else "")
+        self.facts.action = Message(ACTIONS[state], params)
+        return self.facts
+
+    def _error(self, action: Message, state: DeviceState = DeviceState.ERROR) -> DeviceFacts:
+        self.facts.state = state
+        self.facts.action = action
         return self.facts
 
     async def run(self) -> DeviceFacts:
@@ -144,22 +144,13 @@ class _Inspection:
         except TimeoutError:
             return await self._lost("no answer within the timeout", timed_out=True)
         except StationFilesError as error:
-            self.facts.state = DeviceState.ERROR
-            self.facts.action = (
-                f"tenken cannot use its pair records ({error}). Make the data directory writable by the user "
-                "running tenken (move an unreadable file aside), then inspect again."
-            )
-            return self.facts
+            return self._error(msg("action.station_files", problem=str(error)))
         except ConnectionFailedToUsbmuxdError as error:
-            self.facts.state = DeviceState.ERROR
-            self.facts.action = f"usbmuxd at {self.address} stopped answering ({_reason(error)}); restart it."
-            return self.facts
+            return self._error(msg("action.usbmuxd_stopped", address=self.address, reason=_reason(error)))
         except CONNECTION_LOST as error:
             return await self._lost(_reason(error))
         except PyMobileDevice3Exception as error:
-            self.facts.state = DeviceState.ERROR
-            self.facts.action = f"The phone answered something unexpected ({_reason(error)}). Inspect again."
-            return self.facts
+            return self._error(msg("action.unexpected_answer", reason=_reason(error)))
         finally:
             if self.lockdown is not None:
                 with contextlib.suppress(Exception):
@@ -174,13 +165,8 @@ class _Inspection:
         if not present:
             return self._state(DeviceState.UNPLUGGED)
         if timed_out:
-            return self._state(DeviceState.TIMEOUT, f"{reason}: {self.timeout:g} s per request")
-        self.facts.state = DeviceState.ERROR
-        self.facts.action = (
-            f"The connection to the phone broke ({reason}) though it is still attached. Inspect again; "
-            "try another cable or port if it repeats."
-        )
-        return self.facts
+            return self._state(DeviceState.TIMEOUT, seconds=self.timeout)
+        return self._error(msg("action.connection_broke", reason=reason))
 
     async def _find(self, *, fresh: bool = False) -> AttachedPhone | None:
         async with asyncio.timeout(self.timeout):
@@ -230,25 +216,17 @@ class _Inspection:
         lockdown.pair_record = record
         async with asyncio.timeout(self.timeout):
             if not await lockdown.validate_pairing():
-                self.facts.state = DeviceState.NOT_PAIRED
-                self.facts.action = (
-                    "The phone paired but then refused the session. Unplug, replug and inspect again."
-                )
-                return self.facts
+                return self._error(msg("action.session_refused"), DeviceState.NOT_PAIRED)
         return None
 
     def _refused(self, error: str, pair_timeout: float) -> DeviceFacts:
         if error == "PairingDialogResponsePending":
-            return self._state(DeviceState.WAITING_FOR_TRUST, f"waited {pair_timeout:g} s")
+            return self._state(DeviceState.WAITING_FOR_TRUST, seconds=pair_timeout)
         if error == "UserDeniedPairing":
             return self._state(DeviceState.TRUST_DENIED)
         if error == "PasswordProtected":
             return self._state(DeviceState.LOCKED)
-        self.facts.state = DeviceState.NOT_PAIRED
-        self.facts.action = (
-            f"Pairing failed ({error}). Unplug the phone, plug it back in, unlock it and inspect again."
-        )
-        return self.facts
+        return self._error(msg("action.pairing_failed", error=error), DeviceState.NOT_PAIRED)
 
     async def _read(self, lockdown: LockdownClient) -> DeviceFacts:
         reading = Reading(dict(lockdown.all_values), in_session=True)
@@ -267,7 +245,7 @@ class _Inspection:
             if isinstance(outcome, BaseException):
                 raise outcome
         if locked:
-            return self._state(DeviceState.LOCKED, f"{' and '.join(locked)} need the phone unlocked")
+            return self._state(DeviceState.LOCKED, parts=locked)
         return self.facts
 
     async def _call(self, awaitable: Any) -> Any:
@@ -280,9 +258,9 @@ class _Inspection:
             try:
                 reading.queries[query] = await self._call(lockdown.get_value(domain, key or None))
             except LockdownError as error:
-                reading.queries[query] = Unread(f"the phone answered {error.error or _reason(error)}")
+                reading.queries[query] = Unread(msg("ios.answered", error=error.error or _reason(error)))
             if reading.queries[query] is None:
-                reading.queries[query] = Unread("the phone answered nothing")
+                reading.queries[query] = Unread(msg("ios.answered_nothing"))
 
     async def _service(self, lockdown: LockdownClient, name: str) -> ServiceConnection:
         assert self.device is not None
@@ -298,13 +276,13 @@ class _Inspection:
                 reading.cloud_configuration = await self._call(service.get_cloud_configuration()) or {}
                 reading.profile_list = await self._call(service.get_profile_list())
         except PasswordRequiredError:
-            locked.append("MDM enrolment")
-            reading.cloud_configuration = reading.profile_list = Unread("the screen is locked")
+            locked.append("mdm")
+            reading.cloud_configuration = reading.profile_list = Unread(msg("ios.screen_locked"))
         except PyMobileDevice3Exception as error:
             if isinstance(error, CONNECTION_LOST):
                 raise
             reading.cloud_configuration = reading.profile_list = Unread(
-                f"MCInstall refused: {_reason(error)}"
+                msg("ios.service_refused", service="MCInstall", reason=_reason(error))
             )
 
     async def _diagnostics(self, lockdown: LockdownClient, reading: Reading, locked: list[str]) -> None:
@@ -313,9 +291,11 @@ class _Inspection:
             async with DiagnosticsService(lockdown, service=connection) as service:
                 reading.battery = await self._call(service.get_battery())
         except PasswordRequiredError:
-            locked.append("battery health")
-            reading.battery = Unread("the screen is locked")
+            locked.append("battery")
+            reading.battery = Unread(msg("ios.screen_locked"))
         except PyMobileDevice3Exception as error:
             if isinstance(error, CONNECTION_LOST):
                 raise
-            reading.battery = Unread(f"diagnostics relay refused: {_reason(error)}")
+            reading.battery = Unread(
+                msg("ios.service_refused", service="diagnostics_relay", reason=_reason(error))
+            )

@@ -1,0 +1,756 @@
+"""Words at the edge: the message catalog in English and Japanese, and how a Message becomes text.
+
+The core (readers, look-ups, the verdict) says things as codes with parameters (tenken.facts.Message);
+this module holds the words. Japanese follows what shops write: 赤ロム, ネットワーク利用制限 ○△×−,
+アクティベーションロック, 「iPhoneを探す」, FRP (Googleアカウント), SIMロック, 初期化. The carriers' own
+legends are parameters and stay verbatim.
+
+Template syntax: `{name}` is a parameter; `{name:ns}` looks each value up as the entry `ns.<value>`;
+`[…]` is an optional part, left out when a parameter inside it is empty (None, "", an empty list).
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import re
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any, Literal
+
+from tenken.facts import Carrier, DeviceState, ImeiStatus, Message, Outcome, Platform, Provenance
+
+Lang = Literal["en", "ja"]
+LANGS: tuple[Lang, ...] = ("en", "ja")
+
+# code → (English, Japanese)
+CATALOG: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ names of things
+    "carrier.docomo": ("docomo", "ドコモ"),
+    "carrier.au": ("au", "au"),
+    "carrier.softbank": ("SoftBank", "ソフトバンク"),
+    "carrier.rakuten": ("Rakuten Mobile", "楽天モバイル"),
+    "carrier.sim-free": ("SIM-free (no carrier)", "SIMフリー（キャリア販売ではない）"),
+    "platform.ios": ("iPhone", "iPhone"),
+    "platform.android": ("Android", "Android"),
+    "provenance.measured": ("measured", "実測"),
+    "provenance.inferred": ("inferred", "推定"),
+    "provenance.unknown": ("unknown", "不明"),
+    "outcome.ok": ("○ no restriction", "○ 制限なし"),
+    "outcome.pending": ("△ instalments running", "△ 分割支払中"),
+    "outcome.restricted": ("× restricted (赤ロム)", "× 利用制限中（赤ロム）"),
+    "outcome.not_found": ("− not registered", "− 登録なし"),
+    "outcome.invalid_imei": ("IMEI refused", "IMEI不正"),
+    "outcome.unavailable": ("site unavailable", "サイト応答なし"),
+    "outcome.captcha_required": ("CAPTCHA", "画像認証あり"),
+    "outcome.needs_browser": ("needs a browser", "ブラウザが必要"),
+    "outcome.parse_error": ("page not understood", "ページ解析不可"),
+    "cell.unavailable": ("down", "停止"),
+    "cell.captcha_required": ("CAPTCHA", "画像認証"),
+    "cell.needs_browser": ("browser", "要ブラウザ"),
+    "cell.parse_error": ("unreadable", "解析不可"),
+    "cell.invalid_imei": ("invalid", "不正"),
+    "status.clean": ("clean", "問題なし"),
+    "status.not_registered": ("not registered", "登録なし"),
+    "status.pending": ("pending △", "△ 支払中"),
+    "status.restricted": ("restricted ×", "× 赤ロム"),
+    "status.unknown": ("not established", "未確定"),
+    "status.invalid": ("not an IMEI", "IMEI不正"),
+    "state.ready": ("ready", "読取完了"),
+    "state.not_paired": ("not paired", "未ペアリング"),
+    "state.waiting_for_trust": ("waiting for Trust", "「信頼」待ち"),
+    "state.trust_denied": ("Trust denied", "「信頼しない」"),
+    "state.locked": ("screen locked", "画面ロック中"),
+    "state.before_first_unlock": ("not unlocked since restart", "再起動後未ロック解除"),
+    "state.unauthorized": ("USB debugging not allowed", "USBデバッグ未許可"),
+    "state.offline": ("offline", "オフライン"),
+    "state.unplugged": ("unplugged", "ケーブル抜け"),
+    "state.timeout": ("not answering", "応答なし"),
+    "state.error": ("error", "エラー"),
+    "fact.imei": ("IMEI", "IMEI"),
+    "fact.imei2": ("IMEI2", "IMEI2"),
+    "fact.meid": ("MEID", "MEID"),
+    "fact.serial": ("Serial", "シリアル番号"),
+    "fact.manufacturer": ("Manufacturer", "メーカー"),
+    "fact.brand": ("Brand", "ブランド"),
+    "fact.model_name": ("Model", "機種名"),
+    "fact.model_id": ("Model ID", "型番"),
+    "fact.part_number": ("Part number", "モデル番号"),
+    "fact.sales_region": ("Sales region", "販売地域"),
+    "fact.colour": ("Colour", "カラー"),
+    "fact.storage_bytes": ("Storage", "容量"),
+    "fact.os_version": ("OS version", "OSバージョン"),
+    "fact.os_build": ("OS build", "ビルド"),
+    "fact.security_patch": ("Security patch", "セキュリティパッチ"),
+    "fact.activation_state": ("Activation", "アクティベーション"),
+    "fact.setup_complete": ("Setup complete", "初期設定完了"),
+    "fact.owner_lock": (
+        "Owner lock (Find My / FRP)",
+        "所有者ロック（アクティベーションロック／FRP）",
+    ),
+    "fact.owner_accounts": ("Owner accounts", "ロック対象アカウント"),
+    "fact.supervised": ("Supervised", "監視対象（supervised）"),
+    "fact.mdm_enrolled": ("MDM enrolled", "MDM登録"),
+    "fact.bootloader_unlocked": ("Bootloader unlocked", "ブートローダーアンロック"),
+    "fact.sold_for": ("Sold for (carrier)", "販売キャリア"),
+    "fact.sim_carrier": ("SIM carrier", "挿入SIMの事業者"),
+    "fact.sim_state": ("SIM state", "SIM状態"),
+    "fact.sim_locked": ("SIM-locked", "SIMロック"),
+    "fact.battery_health_pct": ("Battery health %", "バッテリー最大容量 %"),
+    "fact.battery_cycles": ("Battery cycles", "充放電回数"),
+    "fact.battery_level_pct": ("Battery level %", "バッテリー残量 %"),
+    "part.mdm": ("MDM enrolment", "MDM登録の確認"),
+    "part.battery": ("battery health", "バッテリー状態の確認"),
+    "lock.google": ("Google account (FRP)", "Googleアカウント（FRP）"),
+    "lock.samsung": (
+        "Samsung account (Reactivation Lock)",
+        "Samsungアカウント（リアクティベーションロック）",
+    ),
+    "lock.xiaomi": ("Xiaomi account (Find device lock)", "Xiaomiアカウント（デバイスを探す）"),
+    "lock.huawei": ("HUAWEI ID (activation lock)", "HUAWEI ID（アクティベーションロック）"),
+    "battery_health.unknown": ("unknown", "不明"),
+    "battery_health.good": ("good", "良好"),
+    "battery_health.overheat": ("overheat", "過熱"),
+    "battery_health.dead": ("dead", "劣化（使用不可）"),
+    "battery_health.over_voltage": ("over voltage", "過電圧"),
+    "battery_health.failure": ("failure", "故障"),
+    "battery_health.cold": ("cold", "低温"),
+    "battery_health.not_reported": ("not reported", "報告なし"),
+    "value.yes": ("yes", "あり"),
+    "value.no": ("no", "なし"),
+    "value.none": ("none", "なし"),
+    "value.unknown": ("unknown", "不明"),
+    # ------------------------------------------------------------------ screen furniture
+    "ui.fact": ("fact", "項目"),
+    "ui.value": ("value", "値"),
+    "ui.how": ("how", "取得方法"),
+    "ui.source_note": ("source / note", "取得元・備考"),
+    "ui.from_cache": ("* from the cache", "* キャッシュの結果"),
+    "ui.status": ("status", "判定"),
+    "ui.summary": ("summary", "内容"),
+    "ui.could_not_read": ("could not be read", "確認できなかった問い合わせ"),
+    "ui.carrier": ("carrier", "キャリア"),
+    "ui.why": ("why", "理由"),
+    # ------------------------------------------------------------------ tenken demo
+    "demo.title": ("tenken demo", "tenken デモ"),
+    "demo.intro": (
+        "Simulated phones and carrier checkers on 127.0.0.1 — nothing leaves this machine.",
+        "127.0.0.1 上の模擬端末と模擬キャリア判定サイトで動かします。外部には一切接続しません。",
+    ),
+    "demo.starting": (
+        "starting the simulated iPhones, the adb server and the Android phones…",
+        "模擬iPhone・adbサーバー・模擬Android端末を起動しています…",
+    ),
+    "demo.inspecting": ("inspecting every phone…", "全端末を点検しています…"),
+    "demo.asking": (
+        "Asking docomo, au, SoftBank and Rakuten about {count} IMEIs…",
+        "ドコモ・au・ソフトバンク・楽天モバイルに {count} 件のIMEIを問い合わせています…",
+    ),
+    "demo.every_fact": (
+        "Every fact says how it was obtained and where from",
+        "どの項目も、どう取得したか・どこから取得したかを示します",
+    ),
+    "demo.every_fact_eg": (
+        "Every fact says how it was obtained and where from, e.g.:",
+        "どの項目も、どう取得したか・どこから取得したかを示します（例）：",
+    ),
+    "demo.phones": ("phones", "端末"),
+    "demo.inferred_mark": ("* inferred", "* 推定"),
+    "demo.port": ("port", "ポート"),
+    "demo.phone": ("phone", "端末"),
+    "demo.state": ("state", "状態"),
+    "demo.locks": ("locks", "ロック"),
+    "demo.owner_account": ("owner account", "所有者アカウント"),
+    "demo.asked_to_do": ("What the technician is asked to do:", "作業者へのお願い："),
+    "demo.summary": (
+        "{phones} phones: {ready} read completely, {waiting} waiting for the technician; {locked} still tied "
+        "to an owner account; {flagged} IMEIs restricted or pending at a carrier.",
+        "{phones}台：{ready}台は読取完了、{waiting}台は作業待ち。所有者アカウントが残る端末 {locked}台、"
+        "キャリアで×または△のIMEI {flagged}件。",
+    ),
+    "demo.try": (
+        "Try: tenken sim ios / tenken sim android / tenken sim carriers, then tenken inspect and tenken "
+        "lookup against them (see docs/simulators.md).",
+        "次は tenken sim ios / tenken sim android / tenken sim carriers を起動し、tenken inspect や "
+        "tenken lookup を試してください（docs/simulators.md）。",
+    ),
+    # ------------------------------------------------------------------ what the technician should do
+    "action.pairing_off": (
+        "The phone does not trust this computer and pairing is off (ios.pair_timeout = 0). Set a pairing "
+        "timeout, unlock the phone and tap “Trust” when it asks.",
+        "iPhoneがこのコンピュータを信頼しておらず、ペアリングが無効です（ios.pair_timeout = 0）。"
+        "待ち時間を設定し、iPhoneのロックを解除して「信頼」をタップしてください。",
+    ),
+    "action.tap_trust": (
+        "Unlock the phone, tap “Trust” on “Trust This Computer?” and enter the passcode, then inspect "
+        "again.[ (waited {seconds} s)]",
+        "iPhoneのロックを解除し、「このコンピュータを信頼しますか？」で「信頼」をタップしてパスコードを入力してから、"
+        "もう一度点検してください。[（{seconds}秒待機）]",
+    ),
+    "action.trust_denied": (
+        "“Don't Trust” was tapped. Unplug and replug the phone so it asks again, then tap “Trust”.",
+        "「信頼しない」が選ばれました。ケーブルを抜き差しすると再度表示されるので「信頼」をタップしてください。",
+    ),
+    "action.unlock_screen": (
+        "The screen is locked. Unlock the phone (enter its passcode), then inspect again.[ ({parts:part} "
+        "need the phone unlocked)]",
+        "画面がロックされています。パスコードを入力してロックを解除し、もう一度点検してください。"
+        "[（{parts:part}にはロック解除が必要です）]",
+    ),
+    "action.first_unlock": (
+        "The phone restarted and has not been unlocked since. Enter the passcode once, then inspect again.",
+        "再起動後、一度もロック解除されていません。パスコードを一度入力してから、もう一度点検してください。",
+    ),
+    "action.replug": (
+        "The phone was unplugged during the read. Plug it back in (check the cable and the hub port) and "
+        "inspect again. Facts read before that are shown.",
+        "読み取り中にケーブルが抜けました。ケーブルとハブのポートを確認して差し直し、もう一度点検してください。"
+        "それまでに読めた情報は表示しています。",
+    ),
+    "action.not_answering": (
+        "The phone stopped answering.[ No answer within {seconds} s per request.] Unplug it, plug it back "
+        "in and inspect again.",
+        "端末が応答しなくなりました。[（1リクエスト{seconds}秒で応答なし）]ケーブルを抜き差しして、もう一度点検してください。",
+    ),
+    "action.station_files": (
+        "tenken cannot use its pair records ({problem}). Make the data directory writable by the user "
+        "running tenken (move an unreadable file aside), then inspect again.",
+        "tenkenがペアリング記録を使えません（{problem}）。データフォルダをtenkenを動かすユーザーが書き込めるようにし"
+        "（読めないファイルは移動）、もう一度点検してください。",
+    ),
+    "action.usbmuxd_stopped": (
+        "usbmuxd at {address} stopped answering ({reason}); restart it.",
+        "usbmuxd（{address}）が応答しなくなりました（{reason}）。usbmuxdを再起動してください。",
+    ),
+    "action.unexpected_answer": (
+        "The phone answered something unexpected ({reason}). Inspect again.",
+        "端末から想定外の応答がありました（{reason}）。もう一度点検してください。",
+    ),
+    "action.connection_broke": (
+        "The connection to the phone broke ({reason}) though it is still attached. Inspect again; try "
+        "another cable or port if it repeats.",
+        "端末は接続されたままですが通信が切れました（{reason}）。もう一度点検し、繰り返す場合は別のケーブルかポートを"
+        "試してください。",
+    ),
+    "action.session_refused": (
+        "The phone paired but then refused the session. Unplug, replug and inspect again.",
+        "ペアリング後にセッションを拒否されました。ケーブルを抜き差しして、もう一度点検してください。",
+    ),
+    "action.pairing_failed": (
+        "Pairing failed ({error}). Unplug the phone, plug it back in, unlock it and inspect again.",
+        "ペアリングに失敗しました（{error}）。ケーブルを抜き差しし、ロックを解除して、もう一度点検してください。",
+    ),
+    "action.allow_usb_debugging": (
+        "Unlock the phone and tap Allow on “Allow USB debugging?” (tick “Always allow from this "
+        "computer”). No prompt? Unplug and replug it, or revoke USB debugging authorisations in Developer "
+        "options.",
+        "端末のロックを解除し、「USBデバッグを許可しますか？」で「このパソコンからのUSBデバッグを常に許可する」に"
+        "チェックして「許可」をタップしてください。表示されない場合はケーブルを抜き差しするか、開発者向けオプションで"
+        "「USBデバッグ承認の取り消し」を行ってください。",
+    ),
+    "action.adb_offline": (
+        "adb sees the phone but it does not answer: unplug and replug it (another cable or port); if it "
+        "stays offline, switch USB debugging off and on, or restart the adb server.",
+        "adbから端末は見えていますが応答しません。ケーブルを抜き差しし（別のケーブルやポートも試す）、"
+        "それでもオフラインならUSBデバッグをオフ・オンするか、adbサーバーを再起動してください。",
+    ),
+    "action.still_connecting": (
+        "The phone is still connecting: wait a few seconds and inspect again.",
+        "接続処理中です。数秒待ってから、もう一度点検してください。",
+    ),
+    "action.usb_permissions": (
+        "This computer may not open the phone's USB device: install udev/51-android.rules (see "
+        "udev/README.md), then replug the phone.",
+        "このコンピュータには端末のUSBデバイスを開く権限がありません。udev/51-android.rules を入れて"
+        "（udev/README.md参照）、ケーブルを抜き差ししてください。",
+    ),
+    "action.not_android_mode": (
+        "The phone is in “{mode}” mode, not running Android: reboot it normally and inspect again.",
+        "端末は「{mode}」モードでAndroidが起動していません。通常起動してから、もう一度点検してください。",
+    ),
+    "action.adb_failed": (
+        "adb failed ({error}); check the adb server (`adb -P {port} devices`) and inspect again.",
+        "adbでエラーが起きました（{error}）。adbサーバーを確認し（`adb -P {port} devices`）、もう一度点検してください。",
+    ),
+    "action.getprop_failed": (
+        "The phone did not answer `getprop` ({problem}): unlock it, check the cable, and inspect again.",
+        "端末が `getprop` に応答しません（{problem}）。ロックを解除し、ケーブルを確認して、もう一度点検してください。",
+    ),
+    "action.internal_error": (
+        "Unexpected error ({error}); inspect again, report it if it repeats.",
+        "想定外のエラーです（{error}）。もう一度点検し、繰り返す場合は報告してください。",
+    ),
+    # ------------------------------------------------------------------ how to read a fact by hand
+    "manual.imei": (
+        "dial *#06# on the phone (or read the SIM tray label) and type the IMEI",
+        "端末で *#06# を発信する（またはSIMトレイのラベルを読む）してIMEIを入力してください",
+    ),
+    "manual.accounts": (
+        "check Settings › Accounts on the phone by hand",
+        "端末の 設定 › アカウント を目で確認してください",
+    ),
+    "manual.setup": (
+        "look at the phone: is it past the setup wizard?",
+        "端末の画面で初期設定が終わっているか確認してください",
+    ),
+    "manual.battery": ("read the battery in Settings › Battery", "設定 › バッテリー で確認してください"),
+    "manual.storage": (
+        "read the capacity in Settings › Storage",
+        "設定 › ストレージ で容量を確認してください",
+    ),
+    # ------------------------------------------------------------------ facts: general
+    "fact.not_read": ("not read", "未読取"),
+    "fact.not_reported": ("the phone did not report it", "端末が報告しませんでした"),
+    "imei.invalid_on_phone": (
+        "not a valid IMEI: check it against *#06# or the tray",
+        "正しいIMEIではありません。*#06# やSIMトレイの表示と照合してください",
+    ),
+    "sim.none": ("no SIM inserted", "SIMなし"),
+    "sim.mcc_mnc": ("MCC-MNC {codes}", "MCC-MNC {codes}"),
+    "sim.overseas_sim_accepted": (
+        "slot {slot}: an overseas SIM ({sim}) is accepted",
+        "スロット{slot}：海外のSIM（{sim}）が使えています",
+    ),
+    "sim.foreign_sim_works": (
+        "a SIM from abroad (MCC-MNC {codes}) works; a Japanese carrier lock would refuse it",
+        "海外のSIM（{codes}）が使えています。日本のキャリアのSIMロックがあれば拒否されるはずです",
+    ),
+    "sim.two_carriers_work": (
+        "SIMs of {carriers} work side by side; a carrier lock would refuse one",
+        "{carriers}のSIMが同時に使えています。SIMロックがあればどちらかが拒否されるはずです",
+    ),
+    "sim.other_carrier_works": (
+        "slot {slot}: a {carrier} SIM is accepted by a phone made for {seller}",
+        "スロット{slot}：{seller}向けの端末で{carrier}のSIMが使えています",
+    ),
+    "sim.refused_slot": (
+        "slot {slot}: the inserted SIM ({sim}) is refused ({state}): SIM-locked[ to {seller}]",
+        "スロット{slot}：挿入したSIM（{sim}）が拒否されました（{state}）。SIMロックあり[（{seller}）]",
+    ),
+    # ------------------------------------------------------------------ facts: iPhone
+    "ios.before_trust": (
+        "not readable until the phone trusts this computer",
+        "iPhoneがこのコンピュータを「信頼」するまで読めません",
+    ),
+    "ios.cut_short": ("not answered: the read was cut short", "読み取りが途中で終わったため未取得"),
+    "ios.apple_only": ("only Apple devices speak lockdown", "lockdownで応答するのはApple製品だけです"),
+    "ios.odd_version": (
+        "ProductVersion {value} is not a version number: reported as read",
+        "ProductVersion「{value}」はバージョン番号の形式ではありません（読み取ったまま表示）",
+    ),
+    "ios.sold_for_unreadable": (
+        "no lockdown key tells which carrier an iPhone was sold by; the carriers' registers tell",
+        "iPhoneの販売キャリアを示すlockdownの値はありません。キャリアの判定結果で分かります",
+    ),
+    "ios.unexpected_answer": ("unexpected answer {answer}", "想定外の応答 {answer}"),
+    "ios.product_type": ("ProductType {value}", "ProductType {value}"),
+    "ios.product_type_unknown": (
+        "{value} is in neither tenken's nor pymobiledevice3's table",
+        "{value} はtenkenにもpymobiledevice3にも登録がありません",
+    ),
+    "ios.region_code": ("RegionInfo {code}", "RegionInfo {code}"),
+    "ios.region_unknown": ("region code not in tenken's table", "tenkenの表にない地域コード"),
+    "ios.colour_code": (
+        "Apple's colour code; the colour name is not reported",
+        "Appleのカラーコード（色名は報告されません）",
+    ),
+    "ios.find_my_on": (
+        "Find My is on ({flags}): the owner must turn it off and sign out of their Apple ID",
+        "「iPhoneを探す」がオンです（{flags}）。所有者がオフにしてApple IDからサインアウトする必要があります",
+    ),
+    "ios.find_my_setup_assistant": (
+        "both flags read false at the Setup Assistant ({where}[: {reason}]), even on an activation-locked "
+        "phone: go through setup to the activation screen to see whether it asks for an Apple ID",
+        "初期設定画面（{where}[：{reason}]）では、アクティベーションロック中の端末でも両方の値が「オフ」と読めます。"
+        "アクティベーション画面まで進めてApple IDを求められるか確認してください",
+    ),
+    "ios.find_my_no_flag": ("neither flag was readable", "どちらの値も読めませんでした"),
+    "ios.find_my_flags_false": ("{flags} false", "{flags} がオフ"),
+    "ios.mdm_dep": (
+        "enrolled by {organisation} through Apple's device enrolment (DEP/ADE)",
+        "{organisation}によりAppleのデバイス登録（DEP/ADE）でMDMに登録されています",
+    ),
+    "ios.mdm_profiles_unread": (
+        "no device-enrolment configuration; profile list: {reason}",
+        "デバイス登録の設定はありません。構成プロファイル一覧：{reason}",
+    ),
+    "ios.mdm_none": (
+        "no device-enrolment configuration and no configuration profile",
+        "デバイス登録の設定も構成プロファイルもありません",
+    ),
+    "ios.mdm_profiles": (
+        "{count} configuration profile(s) installed; whether one enrols the phone in an MDM shows in "
+        "Settings → General → VPN & Device Management",
+        "構成プロファイルが{count}件あります。MDM登録かどうかは 設定 › 一般 › VPNとデバイス管理 で確認してください",
+    ),
+    "ios.sim_no_carrier": (
+        "no carrier named for the SIM ({status})",
+        "SIMの事業者が分かりません（{status}）",
+    ),
+    "ios.sim_refused": (
+        "the inserted SIM ({carrier}) is refused (OperatorLocked): the phone is locked to another carrier",
+        "挿入したSIM（{carrier}）が拒否されました（OperatorLocked）。他キャリアのSIMロックがかかっています",
+    ),
+    "ios.model_era": ("{model} released {released}", "{model}（{released}発売）"),
+    "ios.model_era_unknown": ("release date not catalogued", "発売日は未登録"),
+    "ios.sim_lock_rule": ("{rule} (RegionInfo {region}; {era})", "{rule}（RegionInfo {region}、{era}）"),
+    "ios.no_battery_entry": ("the phone returned no battery entry", "バッテリー情報が返りませんでした"),
+    "ios.battery_health_formula": (
+        "{key} {full} mAh / DesignCapacity {design} mAh: an approximation of Settings' Maximum Capacity, "
+        "whose formula Apple does not publish",
+        "{key} {full} mAh ÷ DesignCapacity {design} mAh。設定の「最大容量」の近似値です（Appleは計算式を公開していません）",
+    ),
+    "ios.answered": ("the phone answered {error}", "端末の応答：{error}"),
+    "ios.answered_nothing": ("the phone answered nothing", "端末から応答がありませんでした"),
+    "ios.screen_locked": ("the screen is locked", "画面がロックされています"),
+    "ios.service_refused": ("{service} refused: {reason}", "{service} が拒否しました：{reason}"),
+    # ------------------------------------------------------------------ facts: Android
+    "android.tool_missing": (
+        "`{tool}` is missing on this firmware (exit 127); {manual}",
+        "このファームウェアには `{tool}` がありません（exit 127）。{manual}",
+    ),
+    "android.no_answer": ("{problem}; {manual}", "{problem}。{manual}"),
+    "android.exit_status": (
+        "exit {status}[ ({output})]; {manual}",
+        "終了コード {status}[（{output}）]。{manual}",
+    ),
+    "android.prop_not_set": ("property not set on this phone", "この端末ではプロパティが未設定です"),
+    "android.serial_hidden": (
+        "not readable on this build (Android 8+ hides it from the shell)",
+        "このビルドでは読めません（Android 8以降はシェルから隠されています）",
+    ),
+    "android.sdk": ("SDK {sdk}", "SDK {sdk}"),
+    "android.fingerprint": ("{fingerprint}", "{fingerprint}"),
+    "android.bootloader": (
+        "[verified boot {verified_boot}][; OEM unlocking {oem_unlock:oem_unlock}]",
+        "[Verified Boot {verified_boot}][、OEMロック解除 {oem_unlock:oem_unlock}]",
+    ),
+    "oem_unlock.1": ("allowed in developer options", "開発者向けオプションで許可"),
+    "oem_unlock.0": ("not allowed", "不許可"),
+    "android.bootloader_untold": (
+        "this build tells no bootloader state; check fastboot/download mode",
+        "このビルドはブートローダーの状態を示しません。fastboot／ダウンロードモードで確認してください",
+    ),
+    "android.bootloader_disagree": (
+        "the properties disagree ({readings}); check fastboot/download mode",
+        "プロパティが食い違っています（{readings}）。fastboot／ダウンロードモードで確認してください",
+    ),
+    "android.accounts_no_list": (
+        "no account list in the dump (permission denied?); {manual}",
+        "アカウント一覧が出力にありません（権限不足？）。{manual}",
+    ),
+    "android.accounts_unread": (
+        "the dump declares {declared} account(s) but only {read} could be read; {manual}",
+        "アカウントが{declared}件あるはずですが{read}件しか読めませんでした。{manual}",
+    ),
+    "android.accounts_other": (
+        "{count} other account(s) that arm no lock",
+        "ロックに関係しない他のアカウント{count}件",
+    ),
+    "android.accounts_signed_in": (
+        "signed in: {locks:lock}; the owner must remove it before sale[; {others}]",
+        "サインイン中：{locks:lock}。販売前に所有者が削除する必要があります[。{others}]",
+    ),
+    "android.accounts_none": (
+        "no account that arms an owner lock[; {others}]",
+        "所有者ロック（FRP等）の対象アカウントなし[。{others}]",
+    ),
+    "android.provisioned": ("device provisioned", "デバイスはプロビジョニング済み"),
+    "android.not_provisioned": ("device not provisioned", "デバイスは未プロビジョニング"),
+    "android.odd_answer": ("answered {answer}; {manual}", "応答「{answer}」。{manual}"),
+    "android.battery_no_level": ("no level in the dump; {manual}", "残量が出力にありません。{manual}"),
+    "android.battery_samsung": (
+        "Samsung's capacity estimate; health {health:battery_health}",
+        "Samsungの容量推定値。状態：{health:battery_health}",
+    ),
+    "android.battery_category_only": (
+        "Android reports only a health category over ADB ({health:battery_health}); capacity needs the "
+        "maker's diagnostics",
+        "ADBでは状態の分類（{health:battery_health}）しか分かりません。容量はメーカーの診断ツールで確認してください",
+    ),
+    "android.battery_temperature": ("temperature {celsius} °C", "温度 {celsius} °C"),
+    "android.storage_data": (
+        "size of /data, a little less than the advertised capacity[; {used_gb} GB used]",
+        "/data の容量（公称容量より少し小さい値）[。使用中 {used_gb} GB]",
+    ),
+    "android.storage_no_data": (
+        "no /data line in the output; {manual}",
+        "出力に /data の行がありません。{manual}",
+    ),
+    "android.no_marketing_name": ("no marketing name: the model number", "製品名がないため型番を表示"),
+    "android.model_table": (
+        "{model} = {maker} {name}, launched {released}[; but {disagreement}]",
+        "{model} = {maker} {name}（{released}発売）[。ただし{disagreement}]",
+    ),
+    "android.csc_disagrees": ("{prop} = {code} says {seller}", "{prop} = {code} は{seller}を示しています"),
+    "android.japanese_model": ("{model} is a Japanese model", "{model} は日本向けモデルです"),
+    "android.csc_build": ("{code} = {seller} build", "{code} = {seller}向けビルド"),
+    "android.csc": ("Samsung CSC {code}", "Samsung CSC {code}"),
+    "android.csc_abroad": ("CSC code of a market outside Japan", "日本以外の市場のCSCコード"),
+    "android.csc_overseas": (
+        "Samsung CSC {code} is not a Japanese carrier build: an overseas model",
+        "Samsung CSC {code} は日本のキャリア向けビルドではありません（海外モデル）",
+    ),
+    "android.pixel_japan_sku": (
+        "Japan SKU {sku} ({model}): sold by Google Store, au or SoftBank; the SKU does not say which",
+        "日本向けSKU {sku}（{model}）：Googleストア・au・ソフトバンクのどれで販売されたかはSKUでは分かりません",
+    ),
+    "android.pixel_sku": ("{sku} is the Japan SKU of {model}", "{sku} は {model} の日本向けSKUです"),
+    "android.model_scheme": (
+        "{model} fits the {rule}; not in the table",
+        "{model} は{rule}に当てはまります（表には未登録）",
+    ),
+    "android.model_unknown": (
+        "{model} is not in the Japanese model table and fits no Japanese numbering (an overseas or "
+        "SIM-free global model?)",
+        "{model} は日本の型番表になく、日本の型番体系にも当てはまりません（海外版かSIMフリーのグローバル版？）",
+    ),
+    "android.sim_state_unset": (
+        "SIM state not reported (no radio, or the phone has not finished booting)",
+        "SIM状態が報告されていません（無線なし、または起動途中）",
+    ),
+    "android.sim_not_ready": (
+        "slot {slots}: the phone cannot tell yet whether a SIM is in (airplane mode, or still starting up)",
+        "スロット {slots}：SIMの有無がまだ分かりません（機内モード、または起動途中）",
+    ),
+    "android.sim_slot": ("slot {slot} {state}", "スロット{slot} {state}"),
+    "android.sim_slots": ("{count} slots in use", "{count}スロット使用中"),
+    # ------------------------------------------------------------------ IMEI over iphonesubinfo
+    "imei.service_code": (
+        "API {sdk} code {code}[ (the first code {first})]",
+        "API {sdk} コード {code}[（最初のコード：{first}）]",
+    ),
+    "imei.codes_shifted": (
+        "service codes shifted on this firmware: expected code {expected} {first}; found at code {found}",
+        "このファームウェアではサービスコードがずれています：想定コード {expected} は {first}、コード {found} で取得",
+    ),
+    "imei.answered_null": (
+        "iphonesubinfo answered null: no IMEI to give (modem not ready, no radio, or a Wi-Fi-only model); "
+        "{manual}",
+        "iphonesubinfo がnullを返しました（モデム未準備、無線なし、Wi-Fi専用モデル）。{manual}",
+    ),
+    "imei.refused": (
+        "iphonesubinfo refused the shell: {error}; {manual}",
+        "iphonesubinfo がシェルを拒否：{error}。{manual}",
+    ),
+    "imei.no_valid_answer": (
+        "no valid IMEI in the answers ({answers}); {manual}",
+        "応答に正しいIMEIがありません（{answers}）。{manual}",
+    ),
+    "imei.vendor_property": (
+        "iphonesubinfo gave no IMEI; vendor property",
+        "iphonesubinfo でIMEIが取れないためベンダープロパティから取得",
+    ),
+    "imei.dumpsys_old_android": ("Android 4.4 or older", "Android 4.4以前"),
+    "imei.dumpsys_no_device_id": (
+        "no valid Device ID in the dump; {manual}",
+        "出力に正しいDevice IDがありません。{manual}",
+    ),
+    "imei.old_android_one": (
+        "Android 4.4 shows one IMEI; {manual}",
+        "Android 4.4ではIMEIは1つしか表示されません。{manual}",
+    ),
+    "imei.one_slot": (
+        "the phone reports one SIM slot: no second IMEI asked",
+        "SIMスロットが1つのため、2つ目のIMEIは問い合わせていません",
+    ),
+    # ------------------------------------------------------------------ SIM-lock inference
+    "simlock.not_japanese_model": (
+        "not a Japanese model: the Japanese carriers' policy dates do not apply",
+        "日本向けモデルではないため、日本のキャリアのSIMロック方針の日付は当てはまりません",
+    ),
+    "simlock.sold_sim_free": ("sold SIM-free (not by a carrier)", "SIMフリーで販売（キャリア販売ではない）"),
+    "simlock.after_every_carrier": (
+        "model released {released}, after every carrier stopped SIM locks ({policy})",
+        "{released}発売のモデルで、全キャリアがSIMロックを廃止した後（{policy}）です",
+    ),
+    "simlock.seller_unknown": (
+        "carrier that sold the phone is not known, and the model predates the end of SIM locks",
+        "販売キャリアが不明で、SIMロック廃止前のモデルです",
+    ),
+    "simlock.no_policy": ("no SIM-lock policy known for {carrier}", "{carrier}のSIMロック方針は不明です"),
+    "simlock.release_unknown": (
+        "sold for {carrier}, but the model's release date is not known",
+        "{carrier}向けですが、発売日が不明です",
+    ),
+    "simlock.after_carrier": (
+        "{carrier} model released {released}, on or after {carrier} stopped SIM locks ({policy})",
+        "{carrier}が SIMロックを廃止した日（{policy}）以降の{released}発売モデルです",
+    ),
+    "simlock.before_carrier": (
+        "{carrier} model released {released}, before {policy}: sold SIM-locked; unlocked only if the owner "
+        "asked (a SIM of another carrier tells for sure)",
+        "{policy}より前の{released}発売の{carrier}モデルのため、SIMロック付きで販売されました。所有者が解除手続きを"
+        "していれば解除済みです（他社SIMを挿せば確実に分かります）",
+    ),
+    "simlock.era_spans_policy": (
+        "the model-number era {era} spans {carrier}'s end of SIM locks ({policy}); a SIM of another "
+        "carrier tells for sure",
+        "型番から分かる発売時期（{era}）が{carrier}のSIMロック廃止日（{policy}）をまたいでいます。他社SIMを挿せば"
+        "確実に分かります",
+    ),
+    "simlock.with_era": (
+        "{rule} (launch date from the model-number era: {era})",
+        "{rule}（発売時期は型番から推定：{era}）",
+    ),
+    # ------------------------------------------------------------------ carrier sites
+    "site.no_attempt": ("not asked", "問い合わせていません"),
+    "site.timeout": ("no answer within {seconds} s", "{seconds}秒以内に応答なし"),
+    "site.cannot_connect": ("cannot connect ({error})", "接続できません（{error}）"),
+    "site.http_status": ("HTTP {status}", "HTTP {status}"),
+    "site.gave_up": ("{problem} (tried {attempts}×)", "{problem}（{attempts}回試行）"),
+    "site.captcha": (
+        "the site asks for a CAPTCHA; check by hand in a browser",
+        "画像認証（CAPTCHA）を求められました。ブラウザで手動確認してください",
+    ),
+    "site.captcha_form": (
+        "the form asks for an image code (CAPTCHA)",
+        "入力フォームに画像認証（CAPTCHA）があります",
+    ),
+    "site.maintenance": ("maintenance page: {page}", "メンテナンス中のページ：{page}"),
+    "site.javascript": (
+        "the page needs JavaScript; check by hand in a browser",
+        "JavaScriptが必要なページです。ブラウザで手動確認してください",
+    ),
+    "site.no_answer_browser": (
+        "no {what} in the answer (the site may need a browser): {page}",
+        "応答に{what}がありません（ブラウザが必要かもしれません）：{page}",
+    ),
+    "site.page_changed": (
+        "no {what} found; the page may have changed: {page}",
+        "{what}が見つかりません。ページが変わった可能性があります：{page}",
+    ),
+    "site.check_by_hand": ("[{reason} — ]check by hand: {url}", "[{reason}。]手動で確認してください：{url}"),
+    "site.form_again": (
+        "the site answered with its form again: the check needs a browser (JavaScript submit)",
+        "入力フォームが再表示されました。ブラウザでの確認が必要です（JavaScriptによる送信）",
+    ),
+    "site.rows": (
+        "expected one 「{heading}」 row, found {found}: {page}",
+        "「{heading}」の行が1つのはずが{found}件ありました：{page}",
+    ),
+    "site.odd_mark": ("unrecognised mark: {text}", "判定記号を読み取れません：{text}"),
+    "site.legend": ("the site says: 「{text}」", "サイトの表示：「{text}」"),
+    "site.many_marks": ("{count} result marks on one page: {marks}", "1ページに判定記号が{count}個：{marks}"),
+    "rakuten.404": (
+        "experimental endpoint: HTTP 404 read as not registered at Rakuten",
+        "試験的なエンドポイント：HTTP 404 を楽天モバイルに登録なしと解釈",
+    ),
+    "rakuten.experimental": ("experimental JSON endpoint", "試験的なJSONエンドポイント"),
+    "rakuten.odd_reply": (
+        "the experimental JSON endpoint gave HTTP {status} {body}; check in a browser",
+        "試験的なJSONエンドポイントの応答が HTTP {status} {body} でした。ブラウザで確認してください",
+    ),
+    "rakuten.odd_status": (
+        "unexpected status {status} from the experimental JSON endpoint; check in a browser",
+        "試験的なJSONエンドポイントから想定外のstatus {status}。ブラウザで確認してください",
+    ),
+    "lookup.stored_text": ("{text}", "{text}"),
+    # ------------------------------------------------------------------ what an IMEI's answers add up to
+    "imei.restricted_at": (
+        "× restricted at {carriers} (赤ロム): that network will not serve it; other carriers only if "
+        "SIM-unlocked[; also unread: {unread}]",
+        "{carriers}で×（赤ロム）：そのキャリアの回線では使えません。他社回線はSIMロック解除済みの場合のみ"
+        "[。未確認：{unread}]",
+    ),
+    "imei.pending_at": (
+        "△ at {carriers}: instalments still running, may turn ×; re-check before listing[; also unread: "
+        "{unread}]",
+        "{carriers}で△：分割支払中で×になる可能性があります。出品前に再確認してください[。未確認：{unread}]",
+    ),
+    "imei.not_established": ("not established: {reasons}", "未確定：{reasons}"),
+    "imei.unread_at": ("{carrier} {outcome:unread}", "{carrier}：{outcome:unread}"),
+    "unread.unavailable": ("unavailable", "応答なし"),
+    "unread.captcha_required": ("wants a CAPTCHA", "画像認証が必要"),
+    "unread.needs_browser": ("needs a browser", "ブラウザが必要"),
+    "unread.parse_error": ("page not understood", "ページを解析できず"),
+    "unread.invalid_imei": ("refused the IMEI", "IMEIを受け付けず"),
+    "imei.clean_at": ("registered at {carriers}: ○ no restriction", "{carriers}で○（制限なし）"),
+    "imei.not_registered": (
+        "not registered at [{carriers} — ]any carrier asked (SIM-free, replaced, or mistyped)",
+        "[{carriers}]どのキャリアにも登録なし（SIMフリー、交換品、または入力ミス）",
+    ),
+    "imei.invalid": ("{problem}", "{problem}"),
+}
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_ENUM_NAMESPACES: dict[type[Enum], str] = {
+    Carrier: "carrier",
+    Platform: "platform",
+    Provenance: "provenance",
+    Outcome: "outcome",
+    ImeiStatus: "status",
+    DeviceState: "state",
+}
+
+
+def render(message: Message | None, lang: Lang = "en") -> str:
+    """The words for a Message in `lang`; an unknown code renders as the code and its parameters."""
+    if message is None:
+        return ""
+    entry = CATALOG.get(message.code)
+    if entry is None:
+        return f"{message.code} {message.params}" if message.params else message.code
+    template = entry[LANGS.index(lang)]
+    return _fill(template, message.params, lang)
+
+
+def label(code: str, lang: Lang = "en") -> str:
+    """A catalog entry without parameters (names of things: states, carriers, fact names)."""
+    return render(Message(code), lang)
+
+
+def name(value: Enum | str, lang: Lang = "en") -> str:
+    """The display name of an enum value (a carrier, a state) or of SIM_FREE."""
+    if isinstance(value, Enum):
+        return label(f"{_ENUM_NAMESPACES[type(value)]}.{value.value}", lang)
+    return label(f"carrier.{value}", lang) if f"carrier.{value}" in CATALOG else value
+
+
+def _fill(template: str, params: Mapping[str, Any], lang: Lang) -> str:
+    def optional(found: re.Match[str]) -> str:
+        names = [match.group(1) for match in _PLACEHOLDER.finditer(found.group(1))]
+        if any(_empty(params.get(key)) for key in names):
+            return ""
+        return found.group(1)
+
+    expanded = _OPTIONAL.sub(optional, template)
+    return _PLACEHOLDER.sub(lambda found: _value(params.get(found.group(1)), found.group(2), lang), expanded)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple) and not value)
+
+
+def _value(value: Any, namespace: str | None, lang: Lang) -> str:
+    if isinstance(value, list | tuple):
+        return ("、" if lang == "ja" else ", ").join(_value(item, namespace, lang) for item in value)
+    if value is None:
+        return ""
+    if isinstance(value, Message):
+        return render(value, lang)
+    if namespace is not None:
+        return label(f"{namespace}.{value}", lang)
+    if isinstance(value, Enum) and type(value) in _ENUM_NAMESPACES:
+        return name(value, lang)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if value == "sim-free":
+        return label("carrier.sim-free", lang)
+    return str(value)
+
+
+def language(requested: str | None = None, environ: Mapping[str, str] | None = None) -> Lang:
+    """`--lang`, else the `lang` setting (passed in as `requested`), else the locale: ja_JP… → Japanese."""
+    if requested == "ja":
+        return "ja"
+    if requested == "en":
+        return "en"
+    environ = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    found = locale.getlocale()[0] or ""
+    return "ja" if found.lower().startswith("ja") else "en"
