@@ -36,6 +36,11 @@ class Schema(msgspec.Struct, forbid_unknown_fields=True):
     """Base of every table a file is checked against: a key the table does not know is an error."""
 
 
+class FrozenSchema(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """The same, for tables kept as they were read (profiles, catalogs). Subclasses say `frozen=True`
+    again, for mypy."""
+
+
 def parse_toml(text: str, error: type[InvalidFile], where: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
