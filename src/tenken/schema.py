@@ -48,14 +48,16 @@ def parse_toml(text: str, error: type[InvalidFile], where: str) -> dict[str, Any
         raise error(where, f"not valid TOML: {problem}") from None
 
 
-def convert(data: object, kind: type[T], error: type[InvalidFile], where: str, *, strict: bool = True) -> T:
-    """`data` as `kind`, or `error(where, problem, key)`. strict=False reads numbers and booleans from
-    strings (environment variables)."""
+def convert(
+    data: object, kind: type[T], error: type[InvalidFile], where: str, *, at: str = "", strict: bool = True
+) -> T:
+    """`data` as `kind`, or `error(where, problem, key)`. `at` is where `data` sits in its file (a table
+    checked on its own); strict=False reads numbers and booleans from strings (environment variables)."""
     try:
         return msgspec.convert(data, kind, strict=strict)
     except msgspec.ValidationError as failure:
         key, problem = explain(str(failure), data, kind, strict)
-        raise error(where, problem, key) from None
+        raise error(where, problem, _joined(at, key)) from None
 
 
 # ---------------------------------------------------------------------------------------------- explaining
@@ -88,7 +90,7 @@ def explain(message: str, data: object, kind: Any, strict: bool) -> tuple[str, s
         table = _container(_type_at(root, steps))
         allowed = _choices(table.key_type) if isinstance(table, mi.DictType) else None
         problem = _unknown(key, allowed) if allowed else f"invalid key {key!r}: {_lower(text)}"
-        return _dotted([*steps, key]), problem
+        return dotted([*steps, key]), problem
     for prefix, problem in (
         ("Object contains unknown field `", ""),
         ("Object missing required field `", "required key is missing"),
@@ -101,13 +103,13 @@ def explain(message: str, data: object, kind: Any, strict: bool) -> tuple[str, s
                     [field.encode_name for field in table.fields] if isinstance(table, mi.StructType) else []
                 )
                 problem = _unknown(name, fields)
-            return _dotted([*steps, name]), problem
+            return dotted([*steps, name]), problem
     if text.startswith(("Expected ", "Invalid enum value", "Invalid RFC3339")):
         expected = _type_at(root, steps)
         got = _get(data, steps)
         problem = f"expected {_expected(expected)}" if expected is not None else _lower(text)
-        return _dotted(steps), problem if got is _MISSING else f"{problem}, got {_shown(got)}"
-    return _dotted(steps), text  # a check of our own (__post_init__) said it in words
+        return dotted(steps), problem if got is _MISSING else f"{problem}, got {_shown(got)}"
+    return dotted(steps), text  # a check of our own (__post_init__) said it in words
 
 
 def _split(message: str) -> tuple[str, bool, list[Step]]:
@@ -244,7 +246,8 @@ def _unknown(name: str, known: Sequence[str]) -> str:
     return f"unknown key (known: {', '.join(known)})" if known else "unknown key"
 
 
-def _dotted(steps: Sequence[Step]) -> str:
+def dotted(steps: Sequence[Step]) -> str:
+    """A key path as people read it: `phone[2].imei`, `domains."com.apple.fmip".IsAssociated`."""
     text = ""
     for step in steps:
         if isinstance(step, int):
@@ -255,6 +258,12 @@ def _dotted(steps: Sequence[Step]) -> str:
             name = step if _BARE_KEY.fullmatch(step) else json.dumps(step, ensure_ascii=False)
             text += f".{name}" if text else name
     return text
+
+
+def _joined(at: str, key: str) -> str:
+    if not (at and key):
+        return at or key
+    return at + key if key.startswith("[") else f"{at}.{key}"
 
 
 def _lower(text: str) -> str:
