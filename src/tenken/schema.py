@@ -88,8 +88,10 @@ def explain(message: str, data: object, kind: Any, strict: bool) -> tuple[str, s
     if in_key and len(steps) in named:
         key = named[len(steps)]
         table = _container(_type_at(root, steps))
-        allowed = _choices(table.key_type) if isinstance(table, mi.DictType) else None
-        problem = _unknown(key, allowed) if allowed else f"invalid key {key!r}: {_lower(text)}"
+        if not isinstance(table, mi.DictType):
+            return dotted([*steps, key]), f"invalid key: {_lower(text)}"
+        allowed = _choices(table.key_type)
+        problem = _unknown(key, allowed) if allowed else f"invalid key: expected {_expected(table.key_type)}"
         return dotted([*steps, key]), problem
     for prefix, problem in (
         ("Object contains unknown field `", ""),
