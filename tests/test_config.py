@@ -186,3 +186,18 @@ def test_config_command_names_the_file_in_use(tmp_path: Path) -> None:
         assert json.loads(shown.stdout)["settings"]["lookup"]["spacing"] == 4.0
     default = run_cli(["config"], env={**env, "TENKEN_CONFIG": ""})
     assert f"config file:  {tmp_path / 'xdg' / 'tenken' / 'config.toml'}  (not present" in default.stdout
+
+
+def _keys(table: dict[str, object], prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in table.items():
+        keys += _keys(value, f"{prefix}{key}.") if isinstance(value, dict) else [f"{prefix}{key}"]
+    return keys
+
+
+def test_every_key_is_documented_with_its_type() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for key in _keys(config.as_dict(config.Settings())):
+        for carrier in ("docomo", "au", "softbank", "rakuten"):
+            key = key.replace(f"lookup.{carrier}.", "lookup.<carrier>.")
+        assert f"| `{key}` | " in text, key
