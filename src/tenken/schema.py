@@ -72,46 +72,55 @@ Step = str | int | None  # a key, an array index, or a table key msgspec did not
 
 def explain(message: str, data: object, kind: Any, strict: bool) -> tuple[str, str]:
     """(dotted key path, problem) for a msgspec validation message about `data`."""
-    text, in_key, steps = _split(message)
-    named: dict[int, str] = {}
-    while True:
-        steps = [named.get(index, step) for index, step in enumerate(steps)]
-        position = steps.index(None) if None in steps else len(steps)
-        if position == len(steps) and not (in_key and position not in named):
-            break
-        found = _narrow(data, steps, position, kind, strict)
-        if found is None:
-            break
-        data, named[position], message = found
-        text, in_key, steps = _split(message)
+    text, bad_key, steps, data = _name_keys(message, data, kind, strict)
     root = mi.type_info(kind)
-    if in_key and len(steps) in named:
-        key = named[len(steps)]
+    if bad_key is not None:
         table = _container(_type_at(root, steps))
         if not isinstance(table, mi.DictType):
-            return dotted([*steps, key]), f"invalid key: {_lower(text)}"
+            return dotted([*steps, bad_key]), f"invalid key: {_lower(text)}"
         allowed = _choices(table.key_type)
-        problem = _unknown(key, allowed) if allowed else f"invalid key: expected {_expected(table.key_type)}"
-        return dotted([*steps, key]), problem
-    for prefix, problem in (
-        ("Object contains unknown field `", ""),
-        ("Object missing required field `", "required key is missing"),
-    ):
-        if text.startswith(prefix):
-            name = text.removeprefix(prefix).rstrip("`")
-            if not problem:
-                table = _container(_type_at(root, steps))
-                fields = (
-                    [field.encode_name for field in table.fields] if isinstance(table, mi.StructType) else []
-                )
-                problem = _unknown(name, fields)
-            return dotted([*steps, name]), problem
+        problem = (
+            _unknown(bad_key, allowed) if allowed else f"invalid key: expected {_expected(table.key_type)}"
+        )
+        return dotted([*steps, bad_key]), problem
+    if text.startswith(_UNKNOWN_FIELD):
+        name = text.removeprefix(_UNKNOWN_FIELD).rstrip("`")
+        table = _container(_type_at(root, steps))
+        fields = [field.encode_name for field in table.fields] if isinstance(table, mi.StructType) else []
+        return dotted([*steps, name]), _unknown(name, fields)
+    if text.startswith(_MISSING_FIELD):
+        return dotted([*steps, text.removeprefix(_MISSING_FIELD).rstrip("`")]), "required key is missing"
     if text.startswith(("Expected ", "Invalid enum value", "Invalid RFC3339")):
         expected = _type_at(root, steps)
         got = _get(data, steps)
         problem = f"expected {_expected(expected)}" if expected is not None else _lower(text)
         return dotted(steps), problem if got is _MISSING else f"{problem}, got {_shown(got)}"
     return dotted(steps), text  # a check of our own (__post_init__) said it in words
+
+
+_UNKNOWN_FIELD = "Object contains unknown field `"
+_MISSING_FIELD = "Object missing required field `"
+
+
+def _name_keys(message: str, data: Any, kind: Any, strict: bool) -> tuple[str, str | None, list[Step], Any]:
+    """msgspec writes `[...]` for a table key it does not name, and "`key` in" when the key itself is
+    wrong. Name those keys by checking the table's entries one at a time. Returns msgspec's text, the
+    wrong key (if the key is what is wrong), the key path, and the data narrowed to the failing entries."""
+    named: dict[int, str] = {}
+    while True:
+        text, in_key, steps = _split(message)
+        steps = [named.get(index, step) for index, step in enumerate(steps)]
+        if None in steps:
+            position = steps.index(None)
+        elif in_key and len(steps) not in named:
+            position = len(steps)
+        else:
+            break
+        found = _narrow(data, steps, position, kind, strict)
+        if found is None:
+            break
+        data, named[position], message = found
+    return text, named.get(len(steps)) if in_key else None, steps, data
 
 
 def _split(message: str) -> tuple[str, bool, list[Step]]:
