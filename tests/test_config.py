@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,16 +45,75 @@ def test_every_carrier_origin_has_its_variable() -> None:
     ("text", "message"),
     [
         ("[lookup\nspacing = 1", "not valid TOML"),
-        ("[lookup]\nspaceing = 1\n", "unknown key 'lookup.spaceing'"),
-        ('[lookup]\nspacing = "fast"\n', "expected float"),
-        ("lookup = 3\n", "'lookup' must be a table"),
-        ("[android]\nadb_port = true\n", "expected int"),
+        ("[lookup]\nspaceing = 1\n", "lookup.spaceing: unknown key (did you mean 'spacing'?)"),
+        ('[lookup]\nspacing = "fast"\n', "lookup.spacing: expected float >= 0 and <= 31536000, got 'fast'"),
+        ("lookup = 3\n", "lookup: expected a table, got 3"),
+        ("[android]\nadb_port = true\n", "android.adb_port: expected int >= 1 and <= 65535, got true"),
+        ('[lookup.au]\norigin = "my.au.com"\n', "lookup.au.origin: expected an origin"),
+        ("[ios]\ntimeout = 0\n", "ios.timeout: expected float > 0 and <= 31536000, got 0"),
     ],
 )
 def test_corrupt_config_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path / "bad.toml", text)
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError) as raised:
         config.load(path, environ={})
+    assert str(raised.value).startswith(f"config file {path}: ")
+    assert message in str(raised.value)
+
+
+def test_a_table_may_set_only_some_of_its_keys(tmp_path: Path) -> None:
+    settings = config.load(write(tmp_path / "c.toml", "[lookup.au]\nenabled = false\n"), environ={})
+    assert settings.lookup.au.origin == "https://my.au.com"
+    assert settings.lookup.au.enabled is False
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("1", True),
+        ("0", False),
+        ("true", True),
+        ("False", False),
+        ("yes", True),
+        ("no", False),
+        ("on", True),
+        ("OFF", False),
+    ],
+)
+def test_environment_booleans(word: str, value: bool) -> None:
+    settings = config.load(environ={"TENKEN_LOOKUP_DOCOMO_ENABLED": word, "XDG_CONFIG_HOME": "/nonexistent"})
+    assert settings.lookup.docomo.enabled is value
+
+
+def test_environment_numbers_are_read_from_strings() -> None:
+    settings = config.load(
+        environ={
+            "TENKEN_LOOKUP_SPACING": "0",
+            "TENKEN_ANDROID_ADB_PORT": "5999",
+            "XDG_CONFIG_HOME": "/nonexistent",
+        }
+    )
+    assert (settings.lookup.spacing, settings.android.adb_port) == (0.0, 5999)
+
+
+def _float_keys(table: dict[str, object], prefix: str = "TENKEN") -> list[str]:
+    names = []
+    for key, value in table.items():
+        name = f"{prefix}_{key.upper()}"
+        if isinstance(value, dict):
+            names += _float_keys(value, name)
+        elif isinstance(value, float):
+            names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("name", _float_keys(config.as_dict(config.Settings())))
+@pytest.mark.parametrize("text", ["1e308", "nan", "-1"])
+def test_every_duration_is_bounded(name: str, text: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        config.load(environ={name: text, "XDG_CONFIG_HOME": "/nonexistent"})
+    assert str(raised.value).startswith(f"environment variable {name}: expected float >")
+    assert str(raised.value).endswith(f"got '{text}'")
 
 
 def test_bad_environment_value_names_the_variable() -> None:
@@ -64,6 +124,8 @@ def test_bad_environment_value_names_the_variable() -> None:
 def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         config.load(tmp_path / "absent.toml", environ={})
+    with pytest.raises(ConfigError, match="does not exist"):
+        config.load(environ={"TENKEN_CONFIG": str(tmp_path / "absent.toml")})
 
 
 def test_cli_reports_corrupt_config_in_one_line(tmp_path: Path) -> None:
@@ -74,3 +136,68 @@ def test_cli_reports_corrupt_config_in_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].startswith("tenken: config file") and "not valid TOML" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "env", "message"),
+    [
+        (
+            "lookup",
+            "[lookup]\ncache_ttl_hours = 1e308\n",
+            {},
+            "lookup.cache_ttl_hours: expected float >= 0 and <= 8760, got 1e+308",
+        ),
+        ("lookup", "[lookup]\nretries = -3\n", {}, "lookup.retries: expected int >= 0 and <= 100, got -3"),
+        (
+            "lookup",
+            "[lookup]\nspacing = nan\n",
+            {},
+            "lookup.spacing: expected float >= 0 and <= 31536000, got nan",
+        ),
+        ("inspect", "[ios]\ntimeout = -5\n", {}, "ios.timeout: expected float > 0 and <= 31536000, got -5"),
+        (
+            "lookup",
+            "",
+            {"TENKEN_LOOKUP_RETRIES": "abc"},
+            "environment variable TENKEN_LOOKUP_RETRIES: expected int >= 0 and <= 100, got 'abc'",
+        ),
+    ],
+)
+def test_cli_refuses_values_out_of_bounds_in_one_line(
+    tmp_path: Path, command: str, text: str, env: dict[str, str], message: str
+) -> None:
+    path = write(tmp_path / "config.toml", text)
+    args = ["--config", str(path), command, *(["490154203237518"] if command == "lookup" else [])]
+    result = run_cli(args, env={"TENKEN_DB": str(tmp_path / "t.sqlite3"), **env})
+    assert result.exit_code == 78
+    assert result.stderr.splitlines() == [f"tenken: {'' if env else f'config file {path}: '}{message}"]
+
+
+def test_config_command_names_the_file_in_use(tmp_path: Path) -> None:
+    path = write(tmp_path / "station.toml", "[lookup]\nspacing = 4\n")
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "TENKEN_DB": ""}
+    for args, extra in ((["--config", str(path)], {}), ([], {"TENKEN_CONFIG": str(path)})):
+        result = run_cli([*args, "config"], env={**env, **extra})
+        assert result.exit_code == 0, result.stderr
+        assert f"config file:  {path}\n" in result.stdout
+        assert "  TENKEN_CONFIG\n" in result.stdout
+        shown = run_cli([*args, "config", "--json"], env={**env, **extra})
+        assert json.loads(shown.stdout)["config_file"] == str(path)
+        assert json.loads(shown.stdout)["settings"]["lookup"]["spacing"] == 4.0
+    default = run_cli(["config"], env={**env, "TENKEN_CONFIG": ""})
+    assert f"config file:  {tmp_path / 'xdg' / 'tenken' / 'config.toml'}  (not present" in default.stdout
+
+
+def _keys(table: dict[str, object], prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in table.items():
+        keys += _keys(value, f"{prefix}{key}.") if isinstance(value, dict) else [f"{prefix}{key}"]
+    return keys
+
+
+def test_every_key_is_documented_with_its_type() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for key in _keys(config.as_dict(config.Settings())):
+        for carrier in ("docomo", "au", "softbank", "rakuten"):
+            key = key.replace(f"lookup.{carrier}.", "lookup.<carrier>.")
+        assert f"| `{key}` | " in text, key

@@ -1,44 +1,48 @@
 """Configuration: one TOML file, every key overridable by a TENKEN_… environment variable.
 
-The file is the platformdirs config dir's `config.toml` unless `--config` names another. A key
-`lookup.docomo.origin` is overridden by `TENKEN_LOOKUP_DOCOMO_ORIGIN`. Unknown keys and wrong types
-are errors (a typo must not silently fall back to a default).
+The file is `--config`, else $TENKEN_CONFIG, else the platformdirs config dir's `config.toml`. A key
+`lookup.docomo.origin` is overridden by `TENKEN_LOOKUP_DOCOMO_ORIGIN`. The Structs below are the schema
+(docs/configuration.md): an unknown key, a wrong type or a value out of bounds stops tenken with one line
+naming the file or variable and the key — a typo must not silently fall back to a default.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import tomllib
-import types
-import typing
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 import platformdirs
+from msgspec import Meta, field
 
 from tenken.errors import ConfigError
+from tenken.schema import Hours, PositiveSeconds, Schema, Seconds, convert, parse_toml
 
 APP_NAME = "tenken"
+CONFIG_VARIABLE = "TENKEN_CONFIG"
+
+Origin = Annotated[
+    str,
+    Meta(pattern=r"^https?://[^/?#\s]+/?$", description="an origin: http(s)://host[:port], without a path"),
+]
+Port = Annotated[int, Meta(ge=1, le=65535)]
 
 
-@dataclass(slots=True)
-class CarrierSite:
-    origin: str  # scheme://host[:port]; the paths stay exactly as on the real site
+class CarrierSite(Schema):
+    origin: Origin  # the paths stay exactly as on the real site
     enabled: bool = True
 
 
-@dataclass(slots=True)
-class LookupSettings:
-    spacing: float = 3.0  # seconds between two requests to the same carrier site
-    timeout: float = 20.0  # seconds per HTTP request
-    retries: int = 3  # extra attempts after a timeout, 429 or 5xx
-    backoff: float = 2.0  # first retry delay in seconds, doubled each time
-    backoff_max: float = 60.0
-    cache_ttl_hours: float = 12.0  # a ○/×/− is reused this long
-    pending_ttl_hours: float = 1.0  # a △ can turn ×: re-ask sooner
+class LookupSettings(Schema):
+    spacing: Seconds = 3.0  # seconds between two requests to the same carrier site
+    timeout: PositiveSeconds = 20.0  # seconds per HTTP request
+    retries: Annotated[int, Meta(ge=0, le=100)] = 3  # extra attempts after a timeout, 429 or 5xx
+    backoff: Seconds = 2.0  # first retry delay in seconds, doubled each time
+    backoff_max: Seconds = 60.0
+    cache_ttl_hours: Hours = 12.0  # a ○/×/− is reused this long
+    pending_ttl_hours: Hours = 1.0  # a △ can turn ×: re-ask sooner
     user_agent: str = ""  # empty = "tenken/VERSION (+project URL)"
     docomo: CarrierSite = field(default_factory=lambda: CarrierSite("http://nw-restriction.nttdocomo.co.jp"))
     au: CarrierSite = field(default_factory=lambda: CarrierSite("https://my.au.com"))
@@ -46,24 +50,21 @@ class LookupSettings:
     rakuten: CarrierSite = field(default_factory=lambda: CarrierSite("https://network.mobile.rakuten.co.jp"))
 
 
-@dataclass(slots=True)
-class IosSettings:
+class IosSettings(Schema):
     usbmux: str = ""  # HOST:PORT or unix socket path; empty = USBMUXD_SOCKET_ADDRESS or the system default
-    timeout: float = 10.0  # seconds per lockdown request
-    pair_timeout: float = 60.0  # seconds to wait for "Trust this computer?"
+    timeout: PositiveSeconds = 10.0  # seconds per lockdown request
+    pair_timeout: Seconds = 60.0  # seconds to wait for "Trust this computer?"; 0 = do not pair
 
 
-@dataclass(slots=True)
-class AndroidSettings:
-    adb_host: str = "127.0.0.1"
-    adb_port: int = 5037
+class AndroidSettings(Schema):
+    adb_host: Annotated[str, Meta(min_length=1)] = "127.0.0.1"
+    adb_port: Port = 5037
     adb_path: str = ""  # empty = ADBUTILS_ADB_PATH, else the adb bundled with adbutils
-    timeout: float = 10.0  # seconds per shell command
-    workers: int = 128  # threads for adbutils' blocking calls: about 8 per phone inspected at once
+    timeout: PositiveSeconds = 10.0  # seconds per shell command
+    workers: Annotated[int, Meta(ge=1, le=4096)] = 128  # threads for adbutils: about 8 per phone at once
 
 
-@dataclass(slots=True)
-class Settings:
+class Settings(Schema):
     db: str = ""  # SQLite path or SQLAlchemy URL; empty = tenken.sqlite3 in the data dir
     data_dir: str = ""  # empty = platformdirs user data dir
     lookup: LookupSettings = field(default_factory=LookupSettings)
@@ -87,100 +88,88 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+def config_file(path: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[Path, bool]:
+    """The file settings come from, and whether it was named (`--config`, $TENKEN_CONFIG): a named file
+    must exist, the default one may be absent."""
+    environ = os.environ if environ is None else environ
+    if path is not None:
+        return path, True
+    if environ.get(CONFIG_VARIABLE):
+        return Path(environ[CONFIG_VARIABLE]), True
+    return default_config_path(), False
+
+
 def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from defaults, then the TOML file (if present), then TENKEN_… variables."""
     environ = os.environ if environ is None else environ
-    settings = Settings()
-    explicit = path is not None or bool(environ.get("TENKEN_CONFIG"))
-    if path is not None:
-        config_path = path
-    elif explicit:
-        config_path = Path(environ["TENKEN_CONFIG"])
-    else:
-        config_path = default_config_path()
-    if explicit and not config_path.is_file():
-        raise ConfigError(f"config file {config_path} does not exist")
+    config_path, named = config_file(path, environ)
+    where = f"config file {config_path}"
+    if named and not config_path.is_file():
+        raise ConfigError(where, "does not exist")
+    data: dict[str, Any] = {}
     if config_path.is_file():
         try:
-            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"config file {config_path} is not valid TOML: {error}") from None
+            data = parse_toml(config_path.read_text(encoding="utf-8"), ConfigError, where)
+        except UnicodeDecodeError:
+            raise ConfigError(where, "not UTF-8 text") from None
         except OSError as error:
-            raise ConfigError(f"config file {config_path} cannot be read: {error.strerror}") from None
-        _apply_table(settings, data, str(config_path), prefix="")
-    for name, (target, key, hint) in _env_keys(settings).items():
+            raise ConfigError(where, f"cannot be read: {error.strerror}") from None
+    # Over the defaults, so that a table such as [lookup.au] may set only some of its keys.
+    settings = convert(_overlay(msgspec.to_builtins(Settings()), data), Settings, ConfigError, where)
+    for name, steps, kind in _variables(Settings):
         if name in environ:
-            setattr(target, key, _coerce(environ[name], hint, f"environment variable {name}"))
+            value = convert(
+                _from_env(environ[name], kind),
+                kind,
+                ConfigError,
+                f"environment variable {name}",
+                strict=False,
+            )
+            holder: Any = settings
+            for step in steps[:-1]:
+                holder = getattr(holder, step)
+            setattr(holder, steps[-1], value)
     return settings
 
 
-def _apply_table(target: Any, data: Mapping[str, Any], origin: str, prefix: str) -> None:
-    hints = typing.get_type_hints(type(target))
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        if key not in hints:
-            raise ConfigError(f"{origin}: unknown key {dotted!r}")
-        current = getattr(target, key)
-        if dataclasses.is_dataclass(current):
-            if not isinstance(value, dict):
-                raise ConfigError(f"{origin}: {dotted!r} must be a table")
-            _apply_table(current, value, origin, prefix=f"{dotted}.")
-        else:
-            setattr(target, key, _coerce(value, hints[key], f"{origin}: key {dotted!r}"))
+def _overlay(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        below = merged.get(key)
+        merged[key] = (
+            _overlay(below, value) if isinstance(below, dict) and isinstance(value, Mapping) else value
+        )
+    return merged
 
 
-def _env_keys(settings: Settings) -> dict[str, tuple[Any, str, Any]]:
-    """TENKEN_… name → (object holding the key, attribute name, type hint)."""
-    return {name: entry for name, entry in _walk(settings, "TENKEN")}
+_WORDS = {"yes": "true", "on": "true", "no": "false", "off": "false"}
 
 
-def _walk(target: Any, prefix: str) -> Iterator[tuple[str, tuple[Any, str, Any]]]:
-    hints = typing.get_type_hints(type(target))
-    for item in dataclasses.fields(target):
+def _from_env(text: str, kind: Any) -> str:
+    """msgspec reads true/false/1/0 from a string; people also write yes/no/on/off."""
+    if kind is not bool:
+        return text
+    word = text.strip().lower()
+    return _WORDS.get(word, word)
+
+
+def _variables(
+    kind: type[msgspec.Struct], prefix: str = "TENKEN", steps: tuple[str, ...] = ()
+) -> Iterator[tuple[str, tuple[str, ...], Any]]:
+    """(TENKEN_… name, attribute path, type) for every key."""
+    for item in msgspec.structs.fields(kind):
         name = f"{prefix}_{item.name.upper()}"
-        value = getattr(target, item.name)
-        if dataclasses.is_dataclass(value):
-            yield from _walk(value, name)
+        if isinstance(item.type, type) and issubclass(item.type, msgspec.Struct):
+            yield from _variables(item.type, name, (*steps, item.name))
         else:
-            yield name, (target, item.name, hints[item.name])
+            yield name, (*steps, item.name), item.type
 
 
 def env_names() -> list[str]:
-    """Every TENKEN_… variable tenken reads (besides TENKEN_CONFIG), for the docs and `tenken config`."""
-    return sorted(_env_keys(Settings()))
-
-
-def _coerce(value: Any, hint: Any, where: str) -> Any:
-    expected = hint
-    if isinstance(hint, types.UnionType):
-        expected = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-    try:
-        if expected is bool:
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}:
-                return True
-            if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
-                return False
-            raise ValueError
-        if expected is int:
-            if isinstance(value, bool):
-                raise ValueError
-            return int(value)
-        if expected is float:
-            if isinstance(value, bool):
-                raise ValueError
-            return float(value)
-        if expected is str:
-            if not isinstance(value, str):
-                raise ValueError
-            return value
-    except (TypeError, ValueError):
-        pass
-    else:
-        return value
-    raise ConfigError(f"{where}: expected {getattr(expected, '__name__', expected)}, got {value!r}")
+    """Every TENKEN_… variable tenken reads, for the docs and `tenken config`."""
+    return sorted([CONFIG_VARIABLE, *(name for name, _, _ in _variables(Settings))])
 
 
 def as_dict(settings: Settings) -> dict[str, Any]:
-    return dataclasses.asdict(settings)
+    data: dict[str, Any] = msgspec.to_builtins(settings)
+    return data

@@ -14,7 +14,8 @@ line on stderr and the exit code named here; nothing below it prints.
     │   ├── ConfigError                     the configuration (file or TENKEN_… variable)
     │   ├── PolicyError                     a verdict policy file
     │   ├── ProfileError                    a simulated phone's profile (iPhone or Android)
-    │   └── RulesError                      the carrier simulator's rules file
+    │   ├── RulesError                      the carrier simulator's rules file
+    │   └── CatalogError                    a data table shipped in tenken/catalog/ (an edited row)
     └── SimulatorError            exit 69   a simulator cannot start or attach a phone
 
 Errors that one module raises and catches itself for control flow stay private to that module.
@@ -126,6 +127,10 @@ class ProfileError(InvalidFile):
 
 class RulesError(InvalidFile):
     """The carrier simulator's rules cannot be used."""
+
+
+class CatalogError(InvalidFile):
+    """A data table shipped with tenken (catalog/*.toml) does not fit its schema."""
 
 
 class SimulatorError(TenkenError):

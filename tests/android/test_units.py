@@ -154,7 +154,7 @@ def test_json_profile_and_unknown_keys(tmp_path: Path) -> None:
         "READY",
     )
     path.write_text(json.dumps({"profile": {"base": "shg14-au"}, "behavior": {}}), encoding="utf-8")
-    with pytest.raises(ProfileError, match="unknown section"):
+    with pytest.raises(ProfileError, match=r"behavior: unknown key \(did you mean 'behaviour'\?\)"):
         load(path)
 
 

@@ -6,6 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from tenken.sim.ios.profile import PhoneProfile, load
 from tenken.sim.ios.simulator import IosSimulator as SimulatorThread
 
@@ -18,4 +20,6 @@ SHARED = REPO / ".." / "shared"
 def bundled(name: str, **behaviour: Any) -> PhoneProfile:
     """A bundled profile, its behaviour changed as the test needs."""
     profile = load(name)
-    return replace(profile, behaviour=replace(profile.behaviour, **behaviour)) if behaviour else profile
+    if not behaviour:
+        return profile
+    return replace(profile, behaviour=msgspec.structs.replace(profile.behaviour, **behaviour))

@@ -18,6 +18,7 @@ from tenken.sim.ios.profile import (
     parse_ideviceinfo_text,
     resolve,
 )
+from tests.conftest import run_cli
 
 UDID = re.compile(r"^([0-9A-F]{8}-[0-9A-F]{16}|[0-9a-f]{40})$")
 
@@ -159,11 +160,68 @@ def test_ideviceinfo_text_is_read_back_into_values() -> None:
 @pytest.mark.parametrize(
     ("content", "suffix", "message"),
     [
-        ('base = "iphone13-docomo"\n[gadget]\nx = 1\n', ".toml", "unknown section(s) gadget"),
-        ('base = "iphone13-docomo"\n[behaviour]\nlatency_ms = "fast"\n', ".toml", "latency_ms must be float"),
-        ('base = "iphone13-docomo"\n[behaviour]\ntrust = "maybe"\n', ".toml", "trust must be one of"),
-        ('base = "iphone13-docomo"\n[phone]\nsim = "esim"\n', ".toml", "sim must be one of"),
-        ('[values]\nProductType = "iPhone14,5"\n', ".toml", "UniqueDeviceID is missing"),
+        (
+            'base = "iphone13-docomo"\n[gadget]\nx = 1\n',
+            ".toml",
+            "gadget: unknown key (known: description, base,",
+        ),
+        (
+            'base = "iphone13-docomo"\n[behavior]\n',
+            ".toml",
+            "behavior: unknown key (did you mean 'behaviour'?)",
+        ),
+        (
+            'base = "iphone13-docomo"\n[behaviour]\nlatency_ms = "fast"\n',
+            ".toml",
+            "behaviour.latency_ms: expected float >= 0",
+        ),
+        (
+            'base = "iphone13-docomo"\n[behaviour]\npaired = "false"\n',
+            ".toml",
+            "behaviour.paired: expected bool, got 'false'",
+        ),
+        (
+            'base = "iphone13-docomo"\n[behaviour]\nlocked = true\n',
+            ".toml",
+            "behaviour.locked: unknown key (did you mean",
+        ),
+        (
+            'base = "iphone13-docomo"\n[behaviour]\ntrust = "maybe"\n',
+            ".toml",
+            "behaviour.trust: expected one of 'accept', 'deny', 'never', got 'maybe'",
+        ),
+        (
+            'base = "iphone13-docomo"\n[phone]\nsim = "esim"\n',
+            ".toml",
+            "phone.sim: expected one of 'none', 'pin-locked', 'ready', 'refused', got 'esim'",
+        ),
+        (
+            'base = "iphone13-docomo"\n[phone]\nfind_my = "yes"\n',
+            ".toml",
+            "phone.find_my: expected bool, got 'yes'",
+        ),
+        ('base = "iphone13-docomo"\nvalues = 3\n', ".toml", "values: expected a table, got 3"),
+        (
+            'base = "iphone13-docomo"\n[domains]\n"com.apple.fmip" = 1\n',
+            ".toml",
+            'domains."com.apple.fmip": expected a table',
+        ),
+        (
+            'base = "iphone13-docomo"\n[mcinstall]\nprofiles = {}\n',
+            ".toml",
+            "mcinstall.profiles: expected an array",
+        ),
+        (
+            'base = "iphone13-docomo"\n[usb]\nlocation_id = -1\n',
+            ".toml",
+            "usb.location_id: expected int >= 0",
+        ),
+        (
+            '{"base": "iphone13-docomo", "values": {"X": {"$data": "!!"}}}',
+            ".json",
+            'values.X."$data": expected base64 text',
+        ),
+        ('[values]\nProductType = "iPhone14,5"\n', ".toml", "values.UniqueDeviceID: missing"),
         ("[values\n", ".toml", "not valid TOML"),
         ('{"values": ', ".json", "not valid JSON"),
         ("this is not a phone\n", ".txt", "not ideviceinfo output"),
@@ -179,6 +237,14 @@ def test_profile_errors_name_the_file_and_the_problem(
         load_file(path)
     assert message in str(raised.value)
     assert str(path) in str(raised.value)
+
+
+def test_the_sim_command_refuses_a_broken_profile_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "phone.toml"
+    path.write_text('base = "iphone13-docomo"\n[behaviour]\nscreen_locked = 1\n', encoding="utf-8")
+    result = run_cli(["sim", "ios", "--device", str(path), "--port", "0"], env={})
+    assert result.exit_code == 78
+    assert result.stderr == f"tenken: {path}: behaviour.screen_locked: expected bool, got 1\n"
 
 
 def test_an_unknown_profile_lists_the_bundled_ones() -> None:

@@ -1,20 +1,44 @@
-"""Data tables shipped as data files, with tiny loaders. Each answer names the table row it used."""
+"""Data tables shipped as data files, with tiny loaders. Each table is checked against its Struct when
+first read, so an edited row that does not fit names the file and the key; each answer names the table
+row it used."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Annotated, TypeVar
+
+from msgspec import Meta
+
+from tenken.errors import CatalogError
+from tenken.facts import Carrier
+from tenken.schema import FrozenSchema, convert, parse_toml
+
+T = TypeVar("T")
 
 
-@cache
-def load_table(name: str) -> dict[str, Any]:
-    """A TOML table shipped in this package, parsed once."""
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+def load_table(name: str, kind: type[T]) -> T:
+    """A TOML table shipped in this package, checked against `kind`. Each module caches its tables."""
+    resource = resources.files(__package__).joinpath(name)
+    return read_table(resource.read_text(encoding="utf-8"), f"catalog table {resource}", kind)
+
+
+def read_table(text: str, where: str, kind: type[T]) -> T:
+    return convert(parse_toml(text, CatalogError, where), kind, CatalogError, where)
+
+
+class CarrierRow(FrozenSchema, frozen=True):
+    name: str
+    simlock_free_from: date  # models released on or after this date carry no SIM lock
+    mcc_mnc: tuple[Annotated[str, Meta(pattern=r"^\d{5,6}$")], ...]  # the SIM networks it owns
+
+
+class CarriersTable(FrozenSchema, frozen=True):
+    """carriers.toml"""
+
+    carriers: dict[Carrier, CarrierRow]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +48,22 @@ class CarrierInfo:
     simlock_free_from: date  # models released on or after this date carry no SIM lock
 
 
+@cache
+def _table() -> CarriersTable:
+    return load_table("carriers.toml", CarriersTable)
+
+
 def carriers() -> dict[str, CarrierInfo]:
-    table = load_table("carriers.toml")["carriers"]
+    table = _table().carriers
     return {
-        key: CarrierInfo(key=key, name=row["name"], simlock_free_from=row["simlock_free_from"])
+        key.value: CarrierInfo(key=key.value, name=row.name, simlock_free_from=row.simlock_free_from)
         for key, row in table.items()
     }
 
 
 def carrier_for_mcc_mnc(code: str) -> CarrierInfo | None:
     """The Japanese carrier owning a SIM's MCC+MNC ("44010" → docomo), or None when not Japanese/known."""
-    table = load_table("carriers.toml")["carriers"]
-    for key, row in table.items():
-        if code in row["mcc_mnc"]:
-            return carriers()[key]
+    for key, row in _table().carriers.items():
+        if code in row.mcc_mnc:
+            return carriers()[key.value]
     return None

@@ -5,10 +5,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Annotated
+
+from msgspec import Meta
 
 from tenken.catalog import load_table
+from tenken.schema import FrozenSchema
 
 JAPAN_REGION = "J/A"
+TABLE = "apple_models.toml"
+
+
+class AppleRow(FrozenSchema, frozen=True):
+    name: str
+    released: date
+
+
+class AppleTable(FrozenSchema, frozen=True):
+    """apple_models.toml"""
+
+    models: dict[Annotated[str, Meta(pattern=r"^iPhone\d+,\d+$")], AppleRow]  # by ProductType
+    regions: dict[Annotated[str, Meta(pattern=r"^[A-Z]{1,2}/A$")], str]  # RegionInfo → where it was sold
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,15 +36,19 @@ class AppleModel:
     released: date
 
 
+@cache
+def _table() -> AppleTable:
+    return load_table(TABLE, AppleTable)
+
+
 def apple_model(product_type: str) -> AppleModel | None:
     """The catalogued model for a ProductType ("iPhone14,5" → iPhone 13, 2021-09-24), or None."""
-    row = load_table("apple_models.toml")["models"].get(product_type)
+    row = _table().models.get(product_type)
     if row is None:
         return None
-    return AppleModel(product_type, row["name"], row["released"])
+    return AppleModel(product_type, row.name, row.released)
 
 
 def region_name(region_info: str) -> str | None:
     """Where a RegionInfo code ("J/A") was sold, or None when the code is not in the table."""
-    name: str | None = load_table("apple_models.toml")["regions"].get(region_info)
-    return name
+    return _table().regions.get(region_info)

@@ -10,10 +10,61 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Annotated, Literal
+
+from msgspec import Meta
 
 from tenken.catalog import load_table
+from tenken.schema import FrozenSchema
 
 TABLE = "models_jp.toml"
+SoldBy = Literal["docomo", "au", "softbank", "rakuten", "sim-free"]
+
+
+class ModelRow(FrozenSchema, frozen=True):
+    carrier: SoldBy
+    name: str
+    maker: str
+    released: date
+
+
+class CscRow(FrozenSchema, frozen=True):
+    carrier: SoldBy
+    market: Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]  # ISO country
+
+
+class SkuRow(FrozenSchema, frozen=True):
+    model: str
+    released: date
+
+
+class PatternRow(FrozenSchema, frozen=True):
+    rule: str
+    regex: str
+    carrier: SoldBy
+    era: Literal["fiscal_letter", "fiscal_digit"] | None = None  # group 1 of the regex dates the model
+    era_base: int | None = None
+    earliest: date | None = None
+    latest: date | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            groups = re.compile(self.regex).groups
+        except re.error as error:
+            raise ValueError(f"regex does not compile: {error}") from None
+        if (self.era is None) != (self.era_base is None):
+            raise ValueError("era and era_base go together")
+        if self.era is not None and groups < 1:
+            raise ValueError("an era needs a group in the regex")
+
+
+class ModelsTable(FrozenSchema, frozen=True):
+    """models_jp.toml"""
+
+    models: dict[str, ModelRow]
+    samsung_csc: dict[str, CscRow]
+    pixel_sku: dict[str, SkuRow]
+    patterns: tuple[PatternRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +98,15 @@ def normalise_model(model: str) -> str:
 
 
 @cache
+def _table() -> ModelsTable:
+    return load_table(TABLE, ModelsTable)
+
+
+@cache
 def _models() -> dict[str, ModelInfo]:
-    rows = load_table(TABLE)["models"]
+    rows = _table().models
     return {
-        normalise_model(model): ModelInfo(
-            model=model,
-            carrier=row["carrier"],
-            name=row["name"],
-            maker=row["maker"],
-            released=row["released"],
-        )
+        normalise_model(model): ModelInfo(model, row.carrier, row.name, row.maker, row.released)
         for model, row in rows.items()
     }
 
@@ -69,31 +119,29 @@ def lookup_model(model: str) -> ModelInfo | None:
 def match_pattern(model: str) -> PatternMatch | None:
     """The first numbering scheme the model number fits, with the launch-date range it implies."""
     text = normalise_model(model)
-    for row in load_table(TABLE)["patterns"]:
-        found = re.match(row["regex"], text)
+    for row in _table().patterns:
+        found = re.match(row.regex, text)
         if found is None:
             continue
-        earliest: date | None = row.get("earliest")
-        latest: date | None = row.get("latest")
-        era = row.get("era")
-        if era is not None:
+        earliest, latest = row.earliest, row.latest
+        if row.era is not None and row.era_base is not None:
             marker = found.group(1)
-            offset = ord(marker) - ord("A") if era == "fiscal_letter" else int(marker)
-            year = int(row["era_base"]) + offset
+            offset = ord(marker) - ord("A") if row.era == "fiscal_letter" else int(marker)
+            year = row.era_base + offset
             earliest, latest = date(year, 3, 1), date(year + 1, 3, 31)
-        return PatternMatch(row["carrier"], row["rule"], earliest, latest)
+        return PatternMatch(row.carrier, row.rule, earliest, latest)
     return None
 
 
 def samsung_csc(code: str) -> MarketBuild | None:
-    row = load_table(TABLE)["samsung_csc"].get(code.strip().upper())
+    row = _table().samsung_csc.get(code.strip().upper())
     if row is None:
         return None
-    return MarketBuild(code=code, carrier=row["carrier"], market=row["market"])
+    return MarketBuild(code=code, carrier=row.carrier, market=row.market)
 
 
 def pixel_japan_sku(sku: str) -> MarketBuild | None:
-    row = load_table(TABLE)["pixel_sku"].get(sku.strip().upper())
+    row = _table().pixel_sku.get(sku.strip().upper())
     if row is None:
         return None
-    return MarketBuild(code=sku, carrier=None, market="JP", model=row["model"], released=row["released"])
+    return MarketBuild(code=sku, carrier=None, market="JP", model=row.model, released=row.released)

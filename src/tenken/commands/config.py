@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
-from tenken.config import as_dict, default_config_path, env_names
+from tenken.config import as_dict, config_file, env_names
 
 
 def masked(url: str) -> str:
@@ -23,7 +23,7 @@ def masked(url: str) -> str:
 def config_command(app: AppContext, as_json: bool) -> None:
     """Show the configuration file, the data folder, the database and every TENKEN_… variable."""
     settings = app.settings
-    path = app.config_path or default_config_path()
+    path, _ = config_file(app.config_path)
     if as_json:
         payload = as_dict(settings)
         payload["db"] = masked(payload["db"])
@@ -32,6 +32,6 @@ def config_command(app: AppContext, as_json: bool) -> None:
     click.echo(f"config file:  {path}{'' if path.is_file() else '  (not present: defaults in use)'}")
     click.echo(f"data folder:  {settings.data_path}")
     click.echo(f"database:     {masked(settings.db_url)}")
-    click.echo("\nEvery key can be overridden by an environment variable:")
+    click.echo("\nEnvironment variables (TENKEN_CONFIG names the file; each other one overrides a key):")
     for name in env_names():
         click.echo(f"  {name}")

@@ -24,6 +24,7 @@ import click
 from tenken.errors import TenkenError
 from tenken.sim.android import profile as android_profile
 from tenken.sim.android.host import Attached, SimHost
+from tenken.sim.android.profile import Profile
 
 Say = Callable[[str], None]
 DEFAULT_BASE_PORT = 16001  # outside 5555-5585, where a starting adb server would probe for emulators
@@ -44,10 +45,10 @@ def _describe(attached: Attached) -> str:
     return f"{attached.serial}\t{profile.model}\t{profile.name}\tserialno={profile.serial}{state}"
 
 
-async def _serve(host: SimHost, profiles: tuple[str, ...], say: Say) -> None:
+async def _serve(host: SimHost, profiles: list[Profile], say: Say) -> None:
     await host.start()
-    for spec in profiles:
-        say(_describe(await host.attach(spec)))
+    for profile in profiles:
+        say(_describe(await host.attach(profile)))
     say(f"ready: {len(host.devices)} phone(s) on adb server port {host.adb_port}; {HELP}")
 
     loop = asyncio.get_running_loop()
@@ -149,7 +150,6 @@ def command(
         raise click.BadParameter(
             "use a port outside 5555-5585 (the adb server treats those as emulators)", param_hint="--port"
         )
-    for spec in devices:
-        android_profile.resolve(spec)
+    profiles = [android_profile.load(spec) for spec in devices]  # a broken profile stops before adb starts
     host = SimHost(adb_port=adb_port, adb_path=adb_path, base_port=base_port)
-    asyncio.run(_serve(host, devices, _say))
+    asyncio.run(_serve(host, profiles, _say))

@@ -14,6 +14,7 @@ import threading
 from dataclasses import replace
 
 import click
+import msgspec
 
 from tenken.errors import ProfileError, SimulatorError, UsageError
 from tenken.sim.ios.profile import PhoneProfile, bundled_names, load
@@ -70,7 +71,7 @@ def command(
 def _with_latency(profile: PhoneProfile, latency_ms: float | None) -> PhoneProfile:
     if latency_ms is None:
         return profile
-    return replace(profile, behaviour=replace(profile.behaviour, latency_ms=latency_ms))
+    return replace(profile, behaviour=msgspec.structs.replace(profile.behaviour, latency_ms=latency_ms))
 
 
 def _say(line: str) -> None:

@@ -1,7 +1,8 @@
 """Simulated Android phone profiles: TOML or JSON (docs/android.md), or a raw `adb shell getprop` dump as is.
 
 A profile may name a `base` (a bundled profile or a file, relative to the profile) and override parts
-of it: props are merged key by key, tables field by field, lists are replaced.
+of it: props are merged key by key, tables field by field, lists are replaced. Each file is checked
+against the Structs below on its own (errors name that file and the key), then the merged profile.
 """
 
 from __future__ import annotations
@@ -12,51 +13,79 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
 
 from tenken.devices.android.props import parse_getprop
 from tenken.errors import ProfileError
+from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert
 
 PROFILE_SUFFIXES = (".toml", ".json", ".txt", ".prop")
 
+# A property or setting: numbers are taken as the text they are written as.
+Text = Annotated[str | int | float, Meta(description="a string (or a number)")]
+Count = Annotated[int, Meta(ge=0)]
 
-@dataclass(frozen=True, slots=True)
-class Account:
+
+class Account(FrozenSchema, frozen=True):
     name: str
     type: str
 
 
-@dataclass(frozen=True, slots=True)
-class Battery:
-    level: int = 80
-    scale: int = 100
-    status: int = 2  # BatteryManager.BATTERY_STATUS_CHARGING
-    health: int = 2  # BatteryManager.BATTERY_HEALTH_GOOD
+class Battery(FrozenSchema, frozen=True):
+    level: Count = 80
+    scale: Annotated[int, Meta(ge=1)] = 100
+    status: Annotated[int, Meta(ge=1, le=5)] = 2  # BatteryManager.BATTERY_STATUS_CHARGING
+    health: Annotated[int, Meta(ge=1, le=7)] = 2  # BatteryManager.BATTERY_HEALTH_GOOD
     plugged_usb: bool = True
-    voltage: int = 4012  # mV
+    voltage: Count = 4012  # mV
     temperature: int = 268  # tenths of °C
     technology: str = "Li-ion"
-    charge_counter: int = 3_200_000  # µAh
-    vendor: dict[str, str] = field(default_factory=dict)  # extra lines some makers print (Samsung)
+    charge_counter: Count = 3_200_000  # µAh
+    vendor: dict[str, Text] = msgspec.field(default_factory=dict)  # extra lines some makers print (Samsung)
 
 
-@dataclass(frozen=True, slots=True)
-class Storage:
-    data_total_kb: int = 110_375_548
-    data_used_kb: int = 41_873_020
+class Storage(FrozenSchema, frozen=True):
+    data_total_kb: Count = 110_375_548
+    data_used_kb: Count = 41_873_020
 
 
-@dataclass(frozen=True, slots=True)
-class Behaviour:
+class Behaviour(FrozenSchema, frozen=True):
     unauthorized: bool = False  # never accepts the host key: "Allow USB debugging?" left unanswered
     offline: bool = False  # adbd stops answering after the first connection: the host sees `offline`
-    latency_ms: float = 0.0  # added to every shell command
-    unplug_after_commands: int | None = None  # the cable is pulled when command K+1 arrives
-    service_code_shift: int = 0  # vendor methods inserted before IPhoneSubInfo's own
+    latency_ms: Annotated[float, Meta(ge=0, le=YEAR_SECONDS * 1000)] = 0.0  # added to every shell command
+    unplug_after_commands: Count | None = None  # the cable is pulled when command K+1 arrives
+    service_code_shift: Annotated[int, Meta(ge=0, le=100)] = 0  # vendor methods before IPhoneSubInfo's own
     missing_commands: tuple[str, ...] = ()  # tools this firmware lacks (exit 127)
     deny_identifiers: bool = False  # iphonesubinfo throws SecurityException even for com.android.shell
     cut_off: tuple[str, ...] = ()  # tools whose stream ends early: no last line, no exit status
     wedged: bool = False  # adbd shakes hands, then never answers a stream: listed as `device`, commands hang
+
+
+class About(Schema):
+    """The [profile] table."""
+
+    name: str | None = None
+    synthetic: bool | None = None
+    base: str | None = None
+    imei: list[str] | None = None  # one per slot; "" = the modem answers null
+    packages: list[str] | None = None
+    notes: str = ""
+
+
+class Document(Schema):
+    """A profile file's layout (docs/android.md)."""
+
+    profile: About = msgspec.field(default_factory=About)
+    props: dict[str, Text] = msgspec.field(default_factory=dict)
+    getprop: str | None = None  # a raw dump, answered byte for byte unless props edit it
+    accounts: list[Account] = msgspec.field(default_factory=list)
+    settings: dict[str, dict[str, Text]] = msgspec.field(default_factory=dict)
+    battery: Battery = msgspec.field(default_factory=Battery)
+    storage: Storage = msgspec.field(default_factory=Storage)
+    behaviour: Behaviour = msgspec.field(default_factory=Behaviour)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,27 +159,22 @@ def resolve(spec: str, relative_to: Path | None = None) -> Path:
 
 def load(spec: str | Path) -> Profile:
     path = resolve(str(spec))
-    data = _read(path, seen=())
-    return _build(data, origin=str(spec) if not Path(spec).is_file() else str(path))
+    origin = str(spec) if not Path(spec).is_file() else str(path)
+    return _build(convert(_read(path, seen=()), Document, ProfileError, origin), origin)
 
 
 def _read(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    """The profile as a plain dict with its bases merged in."""
+    """The profile as a plain dict with its bases merged in; each file checked on its own."""
     if path.resolve() in seen:
-        raise ProfileError(f"{path}: base profiles form a loop")
+        raise ProfileError(str(path), "base profiles form a loop")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ProfileError(f"{path}: cannot be read ({error})") from None
+        raise ProfileError(str(path), f"cannot be read ({error})") from None
     data = _decode(path, text)
-    profile = data.get("profile", {})
-    if not isinstance(profile, dict):
-        raise ProfileError(f"{path}: [profile] must be a table")
-    base = profile.get("base")
+    base = convert(data, Document, ProfileError, str(path)).profile.base
     if base is None:
         return data
-    if not isinstance(base, str):
-        raise ProfileError(f"{path}: profile.base must be a string")
     merged = _merge(_read(resolve(base, path.parent), (*seen, path.resolve())), data)
     merged["profile"].pop("base", None)
     if "getprop" not in data:
@@ -168,9 +192,9 @@ def _decode(path: Path, text: str) -> dict[str, Any]:
         else:
             data = tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ProfileError(f"{path}: not valid {suffix.lstrip('.') or 'TOML'}: {error}") from None
+        raise ProfileError(str(path), f"not valid {suffix.lstrip('.') or 'TOML'}: {error}") from None
     if not isinstance(data, dict):
-        raise ProfileError(f"{path}: a profile is a table/object")
+        raise ProfileError(str(path), "a profile is a table/object")
     data.setdefault("profile", {})
     if isinstance(data["profile"], dict):
         data["profile"].setdefault("name", path.stem)
@@ -187,86 +211,40 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-_SECTIONS = {"profile", "props", "getprop", "accounts", "settings", "battery", "storage", "behaviour"}
-_PROFILE_KEYS = {"name", "synthetic", "base", "imei", "packages", "notes"}
-
-
-def _build(data: dict[str, Any], origin: str) -> Profile:
-    unknown = set(data) - _SECTIONS
-    if unknown:
-        raise ProfileError(f"{origin}: unknown section(s) {sorted(unknown)}")
-    meta = data.get("profile", {})
-    unknown = set(meta) - _PROFILE_KEYS
-    if unknown:
-        raise ProfileError(f"{origin}: unknown [profile] key(s) {sorted(unknown)}")
-    raw = data.get("getprop")
-    props: dict[str, str] = parse_getprop(raw) if isinstance(raw, str) else {}
-    overrides = data.get("props", {})
-    if not isinstance(overrides, dict):
-        raise ProfileError(f"{origin}: [props] must be a table of strings")
-    for key, value in overrides.items():
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise ProfileError(f"{origin}: props.{key} must be a string")
-        props[str(key)] = str(value)
-    if overrides and raw is not None:
+def _build(document: Document, origin: str) -> Profile:
+    raw = document.getprop
+    props: dict[str, str] = parse_getprop(raw) if raw is not None else {}
+    props.update({key: str(value) for key, value in document.props.items()})
+    if document.props and raw is not None:
         raw = None  # edited props: answer from the dict, sorted as getprop sorts
     if "ro.product.model" not in props:
-        raise ProfileError(f"{origin}: no ro.product.model property")
-    try:
-        behaviour = Behaviour(**_table(data, "behaviour", origin))
-        behaviour = Behaviour(
-            unauthorized=bool(behaviour.unauthorized),
-            offline=bool(behaviour.offline),
-            latency_ms=float(behaviour.latency_ms),
-            unplug_after_commands=(
-                None if behaviour.unplug_after_commands is None else int(behaviour.unplug_after_commands)
-            ),
-            service_code_shift=int(behaviour.service_code_shift),
-            missing_commands=tuple(behaviour.missing_commands),
-            deny_identifiers=bool(behaviour.deny_identifiers),
-            cut_off=tuple(behaviour.cut_off),
-            wedged=bool(behaviour.wedged),
+        raise ProfileError(
+            origin,
+            "the model is required (here, or in the base or the getprop dump)",
+            'props."ro.product.model"',
         )
-        battery_data = _table(data, "battery", origin)
-        vendor = {str(k): str(v) for k, v in battery_data.pop("vendor", {}).items()}
-        battery = Battery(**battery_data, vendor=vendor)
-        storage = Storage(**_table(data, "storage", origin))
-        accounts = tuple(Account(name=str(a["name"]), type=str(a["type"])) for a in data.get("accounts", []))
-    except (TypeError, KeyError, ValueError) as error:
-        raise ProfileError(f"{origin}: {error}") from None
     settings = {
-        str(namespace): {str(k): str(v) for k, v in table.items()}
-        for namespace, table in data.get("settings", {}).items()
+        namespace: {key: str(value) for key, value in table.items()}
+        for namespace, table in document.settings.items()
     }
     settings.setdefault("secure", {}).setdefault("user_setup_complete", "1")
     settings.setdefault("global", {}).setdefault("device_provisioned", "1")
-    imeis = meta.get("imei")
-    if imeis is None:
-        imeis = [None] * _slot_count(props)
-    if not isinstance(imeis, list):
-        raise ProfileError(f'{origin}: profile.imei must be a list (one per slot; "" for none)')
-    packages = meta.get("packages") or _default_packages(props)
+    about = document.profile
+    imeis = about.imei if about.imei is not None else [""] * _slot_count(props)
     return Profile(
-        name=str(meta.get("name", origin)),
+        name=about.name or origin,
         origin=origin,
-        synthetic=bool(meta.get("synthetic", raw is None)),
+        synthetic=about.synthetic if about.synthetic is not None else raw is None,
         props=props,
         raw_getprop=raw,
-        imeis=tuple(str(imei) if imei else None for imei in imeis),
-        accounts=accounts,
+        imeis=tuple(imei or None for imei in imeis),
+        accounts=tuple(document.accounts),
         settings=settings,
-        battery=battery,
-        storage=storage,
-        packages=tuple(packages),
-        behaviour=behaviour,
+        battery=document.battery,
+        storage=document.storage,
+        packages=tuple(about.packages or _default_packages(props)),
+        behaviour=document.behaviour,
     )
-
-
-def _table(data: dict[str, Any], name: str, origin: str) -> dict[str, Any]:
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        raise ProfileError(f"{origin}: [{name}] must be a table")
-    return dict(table)
 
 
 def _slot_count(props: dict[str, str]) -> int:

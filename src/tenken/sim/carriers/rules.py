@@ -1,20 +1,22 @@
-"""Which mark the simulated carriers give each IMEI, and which sites misbehave: a rules file or a
-deterministic default."""
+"""Which mark the simulated carriers give each IMEI, and which sites misbehave: a rules file
+(docs/simulators.md, checked against RulesFile) or a deterministic default."""
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal, get_args
 
-from tenken.errors import RulesError
+import msgspec
+
+from tenken.errors import InvalidIdentifier, RulesError
 from tenken.facts import Carrier, Outcome
-from tenken.imei import is_valid_imei
+from tenken.imei import validate_imei
 from tenken.lookups.marks import normalise_mark
+from tenken.schema import Schema, Seconds, convert, parse_toml
 
-FAULTS = ("maintenance", "503", "429", "slow", "captcha", "changed", "js-only", "form-loop")
+Fault = Literal["maintenance", "503", "429", "slow", "captcha", "changed", "js-only", "form-loop"]
+FAULTS: tuple[str, ...] = get_args(Fault)
 
 # Deterministic default: the IMEI's second-to-last digit picks the seller, the third-to-last the mark.
 DEFAULT_SELLER: tuple[Carrier | None, ...] = (
@@ -25,6 +27,21 @@ DEFAULT_SELLER: tuple[Carrier | None, ...] = (
     None,
 )  # fmt: skip
 DEFAULT_MARK: tuple[Outcome, ...] = (Outcome.OK,) * 7 + (Outcome.PENDING, Outcome.RESTRICTED, Outcome.OK)
+
+
+class PhoneRule(Schema):
+    """One [[phone]]: `carrier` and `mark`, or `marks` for an IMEI known at several carriers."""
+
+    imei: str
+    carrier: Literal["docomo", "au", "softbank", "rakuten", "none"] | None = None  # none: registered nowhere
+    mark: str | None = None  # ○ when not given
+    marks: dict[Carrier, str] | None = None
+
+
+class RulesFile(Schema):
+    slow_seconds: Seconds = 30.0
+    phone: list[PhoneRule] = msgspec.field(default_factory=list)
+    faults: dict[Carrier, Fault] = msgspec.field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -47,32 +64,32 @@ class Rules:
 
     @classmethod
     def load(cls, path: Path) -> Rules:
+        where = f"rules file {path}"
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise RulesError(f"rules file {path}: {error}") from None
-        return cls.from_mapping(data, str(path))
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], where: str = "rules") -> Rules:
-        rules = cls()
-        for index, entry in enumerate(data.get("phone", []), start=1):
-            label = f"{where}: [[phone]] #{index}"
-            imei = str(entry.get("imei", ""))
-            if not is_valid_imei(imei):
-                raise RulesError(f"{label}: {imei!r} is not a valid IMEI")
-            marks = entry.get("marks") or {entry.get("carrier", "none"): entry.get("mark", "○")}
-            rules.marks[imei] = {}
-            for carrier_name, glyph in marks.items():
-                if carrier_name == "none":
-                    continue
-                rules.marks[imei][parse_carrier(carrier_name, label)] = _mark(str(glyph), label)
-        for carrier_name, mode in (data.get("faults") or {}).items():
-            rules.faults[parse_carrier(carrier_name, f"{where}: [faults]")] = parse_fault(
-                str(mode), f"{where}: [faults]"
-            )
-        if "slow_seconds" in data:
-            rules.slow_seconds = float(data["slow_seconds"])
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RulesError(where, f"cannot be read ({error})") from None
+        document = convert(parse_toml(text, RulesError, where), RulesFile, RulesError, where)
+        rules = cls(faults=dict(document.faults), slow_seconds=document.slow_seconds)
+        for index, entry in enumerate(document.phone):
+            at = f"phone[{index}]"
+            try:
+                imei = validate_imei(entry.imei)
+            except InvalidIdentifier as error:
+                raise RulesError(where, str(error), f"{at}.imei") from None
+            if imei in rules.marks:
+                raise RulesError(where, f"{imei} is listed twice", f"{at}.imei")
+            if entry.marks is not None and (entry.carrier is not None or entry.mark is not None):
+                raise RulesError(where, "give carrier and mark, or marks, not both", f"{at}.marks")
+            if entry.marks is not None:
+                glyphs = {carrier: (glyph, f"{at}.marks.{carrier}") for carrier, glyph in entry.marks.items()}
+            elif entry.carrier in (None, "none"):
+                glyphs = {}
+            else:
+                glyphs = {Carrier(entry.carrier): (entry.mark or "○", f"{at}.mark")}
+            rules.marks[imei] = {
+                carrier: _mark(glyph, where, key) for carrier, (glyph, key) in glyphs.items()
+            }
         return rules
 
 
@@ -83,10 +100,10 @@ def parse_carrier(name: str, where: str) -> Carrier:
         raise RulesError(f"{where}: unknown carrier {name!r} (docomo, au, softbank, rakuten)") from None
 
 
-def _mark(glyph: str, where: str) -> Outcome:
+def _mark(glyph: str, where: str, key: str) -> Outcome:
     outcome = normalise_mark(glyph)
     if outcome is None:
-        raise RulesError(f"{where}: {glyph!r} is not one of ○ △ × −")
+        raise RulesError(where, f"expected one of ○ △ × −, got {glyph!r}", key)
     return outcome
 
 

@@ -12,24 +12,27 @@ Bundled profiles (src/tenken/sim/profiles/ios/*.toml) are named by their file st
 from __future__ import annotations
 
 import base64
+import binascii
 import copy
 import json
 import plistlib
 import re
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
+from msgspec import Meta
 from stdnum import luhn
 
 from tenken.errors import ProfileError
+from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert, dotted
 
-TRUST_ANSWERS = ("accept", "deny", "never")
-SIM_STATUS = {
+Sim = Literal["none", "ready", "refused", "pin-locked"]
+SIM_STATUS: dict[Sim, tuple[str, str]] = {
     "none": ("kCTSIMSupportSIMStatusNotInserted", "kCTSIMSupportSIMTrayInsertedNoSIM"),
     "ready": ("kCTSIMSupportSIMStatusReady", "kCTSIMSupportSIMTrayInsertedWithSIM"),
     "refused": ("kCTSIMSupportSIMStatusOperatorLocked", "kCTSIMSupportSIMTrayInsertedWithSIM"),
@@ -39,16 +42,51 @@ FMIP = "com.apple.fmip"
 CHAPERONE = "com.apple.mobile.chaperone"
 PURPLEBUDDY = "com.apple.purplebuddy"
 
+Count = Annotated[int, Meta(ge=0)]
+Table = dict[str, Any]  # lockdown values: free-form, but a table
 
-@dataclass(frozen=True, slots=True)
-class Behaviour:
+
+class Behaviour(FrozenSchema, frozen=True):
     paired: bool = True  # usbmuxd already holds a pair record the phone accepts
-    trust: str = "accept"  # the Trust dialog's answer: accept, deny, never (left on screen)
-    trust_after_polls: int = 0  # Pair answers PairingDialogResponsePending this many times first
+    trust: Literal["accept", "deny", "never"] = "accept"  # the Trust dialog's answer (never: left on screen)
+    trust_after_polls: Count = 0  # Pair answers PairingDialogResponsePending this many times first
     screen_locked: bool = False  # Pair and StartService answer PasswordProtected
     before_first_unlock: bool = False  # rebooted, not unlocked since: StartSession answers PasswordProtected
-    latency_ms: float = 0.0  # added to every device round trip
-    unplug_after_requests: int = 0  # detach right after answering this many requests (0: never)
+    latency_ms: Annotated[float, Meta(ge=0, le=YEAR_SECONDS * 1000)] = 0.0  # added to every device round trip
+    unplug_after_requests: Count = 0  # detach right after answering this many requests (0: never)
+
+
+class Switches(Schema):
+    """[phone]: switches that set every lockdown value a real phone changes together."""
+
+    find_my: bool | None = None
+    activated: bool | None = None
+    setup_assistant: bool | None = None
+    supervised: bool | None = None
+    sim: Sim | None = None
+
+
+class McInstall(Schema):
+    cloud_configuration: Table | None = None  # GetCloudConfiguration
+    profiles: list[Table] | None = None  # GetProfileList
+
+
+class Usb(Schema):
+    location_id: Annotated[int, Meta(ge=0, le=0xFFFFFFFF)] | None = None
+
+
+class Document(Schema):
+    """A TOML/JSON profile's layout (docs/ios.md). Absent keys keep the base's."""
+
+    description: str | None = None
+    base: str | None = None
+    values: Table = msgspec.field(default_factory=dict)
+    domains: dict[str, Table] = msgspec.field(default_factory=dict)
+    battery: Table = msgspec.field(default_factory=dict)
+    mcinstall: McInstall = msgspec.field(default_factory=McInstall)
+    phone: Switches = msgspec.field(default_factory=Switches)
+    behaviour: Table = msgspec.field(default_factory=dict)  # checked as Behaviour over the base's
+    usb: Usb = msgspec.field(default_factory=Usb)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +163,7 @@ def load(reference: str) -> PhoneProfile:
 def load_file(path: Path, _seen: frozenset[Path] = frozenset()) -> PhoneProfile:
     path = path.resolve()
     if path in _seen:
-        raise ProfileError(f"{path}: `base` refers back to itself")
+        raise ProfileError(str(path), "refers back to itself", "base")
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -171,119 +209,90 @@ def _plist_values(raw: bytes, path: Path) -> dict[str, Any]:
     return _require_identity(values, path)
 
 
-def _require_identity(values: dict[str, Any], path: Path) -> dict[str, Any]:
+def _require_identity(values: dict[str, Any], path: Path, at: str = "") -> dict[str, Any]:
     for key in ("UniqueDeviceID", "ProductType", "ProductVersion"):
         if not isinstance(values.get(key), str) or not values[key]:
             raise ProfileError(
-                f"{path}: lockdown value {key} is missing; a phone cannot be simulated without it"
+                str(path), "missing; a phone cannot be simulated without this lockdown value", f"{at}{key}"
             )
     return values
 
 
-_SECTIONS = {"description", "base", "values", "domains", "battery", "mcinstall", "phone", "behaviour", "usb"}
-
-
-def _from_document(name: str, document: Mapping[str, Any], path: Path, seen: frozenset[Path]) -> PhoneProfile:
-    unknown = set(document) - _SECTIONS
-    if unknown:
-        raise ProfileError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; see docs/ios.md")
-    document = _decode_data(document)
-    if "base" in document:
-        base = load_file(resolve(str(document["base"]), relative_to=path.parent), seen)
+def _from_document(name: str, raw: object, path: Path, seen: frozenset[Path]) -> PhoneProfile:
+    document = convert(_decode_data(raw, path), Document, ProfileError, str(path))
+    if document.base is not None:
+        base = load_file(resolve(document.base, relative_to=path.parent), seen)
     else:
         base = PhoneProfile(name, {})
-    values = {**base.values, **_table(document, "values", path)}
     domains = copy.deepcopy(base.domains)
-    for domain, table in _table(document, "domains", path).items():
-        if not isinstance(table, dict):
-            raise ProfileError(f"{path}: domains.{domain} must be a table of keys")
+    for domain, table in document.domains.items():
         domains[domain] = {**domains.get(domain, {}), **table}
-    mcinstall = _table(document, "mcinstall", path)
-    usb = _table(document, "usb", path)
+    mcinstall = document.mcinstall
+    overlaid = {**msgspec.to_builtins(base.behaviour), **document.behaviour}
     profile = PhoneProfile(
         name=name,
-        values=values,
+        values={**base.values, **document.values},
         domains=domains,
-        battery={**base.battery, **_table(document, "battery", path)},
-        cloud_configuration=dict(mcinstall.get("cloud_configuration", base.cloud_configuration)),
-        installed_profiles=list(mcinstall.get("profiles", base.installed_profiles)),
-        behaviour=_behaviour(base.behaviour, _table(document, "behaviour", path), path),
-        location_id=usb.get("location_id", base.location_id),
-        description=str(document.get("description", base.description)),
+        battery={**base.battery, **document.battery},
+        cloud_configuration=dict(
+            base.cloud_configuration
+            if mcinstall.cloud_configuration is None
+            else mcinstall.cloud_configuration
+        ),
+        installed_profiles=list(
+            base.installed_profiles if mcinstall.profiles is None else mcinstall.profiles
+        ),
+        behaviour=convert(overlaid, Behaviour, ProfileError, str(path), at="behaviour"),
+        location_id=base.location_id if document.usb.location_id is None else document.usb.location_id,
+        description=base.description if document.description is None else document.description,
     )
-    profile = _apply_shortcuts(profile, _table(document, "phone", path), path)
-    _require_identity(profile.values, path)
+    profile = _apply_shortcuts(profile, document.phone)
+    _require_identity(profile.values, path, at="values.")
     return profile
 
 
-def _table(document: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
-    table = document.get(key, {})
-    if not isinstance(table, dict):
-        raise ProfileError(f"{path}: [{key}] must be a table")
-    return table
-
-
-def _behaviour(base: Behaviour, table: dict[str, Any], path: Path) -> Behaviour:
-    fields = {name: getattr(base, name) for name in Behaviour.__slots__}
-    for key, value in table.items():
-        if key not in fields:
-            raise ProfileError(f"{path}: unknown behaviour {key!r}; known: {', '.join(fields)}")
-        expected = type(fields[key])
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ProfileError(f"{path}: behaviour {key} must be {expected.__name__}, got {value!r}")
-        fields[key] = value
-    if fields["trust"] not in TRUST_ANSWERS:
-        raise ProfileError(f"{path}: behaviour trust must be one of {', '.join(TRUST_ANSWERS)}")
-    return Behaviour(**fields)
-
-
-def _apply_shortcuts(profile: PhoneProfile, phone: dict[str, Any], path: Path) -> PhoneProfile:
+def _apply_shortcuts(profile: PhoneProfile, phone: Switches) -> PhoneProfile:
     """[phone] switches that set every lockdown value a real phone changes together."""
-    known = {"find_my", "activated", "setup_assistant", "supervised", "sim"}
-    unknown = set(phone) - known
-    if unknown:
-        raise ProfileError(f"{path}: unknown [phone] switch(es) {', '.join(sorted(unknown))}")
     values, domains = profile.values, profile.domains
     cloud = dict(profile.cloud_configuration)
-    if "activated" in phone:
-        values["ActivationState"] = "Activated" if phone["activated"] else "Unactivated"
-    if "find_my" in phone:
-        domains.setdefault(FMIP, {})["IsAssociated"] = bool(phone["find_my"])
+    if phone.activated is not None:
+        values["ActivationState"] = "Activated" if phone.activated else "Unactivated"
+    if phone.find_my is not None:
+        domains.setdefault(FMIP, {})["IsAssociated"] = phone.find_my
         nvram = dict(values.get("NonVolatileRAM", {}))
-        nvram["fm-activation-locked"] = b"YES" if phone["find_my"] else b"NO"
+        nvram["fm-activation-locked"] = b"YES" if phone.find_my else b"NO"
         values["NonVolatileRAM"] = nvram
-    if phone.get("setup_assistant"):
+    if phone.setup_assistant:
         # At "Hello" an erased phone reads false for both Find My flags, activation-locked or not.
         domains.setdefault(PURPLEBUDDY, {})["SetupDone"] = False
         domains.setdefault(FMIP, {})["IsAssociated"] = False
         nvram = dict(values.get("NonVolatileRAM", {}))
         nvram["fm-activation-locked"] = b"NO"
         values["NonVolatileRAM"] = nvram
-    elif "setup_assistant" in phone:
+    elif phone.setup_assistant is not None:
         domains.setdefault(PURPLEBUDDY, {})["SetupDone"] = True
-    if "supervised" in phone:
-        domains.setdefault(CHAPERONE, {})["DeviceIsChaperoned"] = bool(phone["supervised"])
-        cloud["IsSupervised"] = bool(phone["supervised"])
-    if "sim" in phone:
-        if phone["sim"] not in SIM_STATUS:
-            raise ProfileError(f"{path}: [phone] sim must be one of {', '.join(SIM_STATUS)}")
-        values["SIMStatus"], values["SIMTrayStatus"] = SIM_STATUS[phone["sim"]]
-        if phone["sim"] == "none":
+    if phone.supervised is not None:
+        domains.setdefault(CHAPERONE, {})["DeviceIsChaperoned"] = phone.supervised
+        cloud["IsSupervised"] = phone.supervised
+    if phone.sim is not None:
+        values["SIMStatus"], values["SIMTrayStatus"] = SIM_STATUS[phone.sim]
+        if phone.sim == "none":
             values["CarrierBundleInfoArray"] = []
     return replace(profile, values=values, domains=domains, cloud_configuration=cloud)
 
 
-def _decode_data(value: Any) -> Any:
+def _decode_data(value: Any, path: Path, at: tuple[str | int, ...] = ()) -> Any:
     """`{"$data" = "<base64>"}` → bytes, for plist data values in TOML and JSON profiles; a JSON null
     means the key is absent (plists have no null)."""
     if isinstance(value, dict):
         if set(value) == {"$data"} and isinstance(value["$data"], str):
-            return base64.b64decode(value["$data"])
-        return {key: _decode_data(item) for key, item in value.items() if item is not None}
+            try:
+                return base64.b64decode(value["$data"], validate=True)
+            except binascii.Error:
+                raise ProfileError(str(path), "expected base64 text", dotted([*at, "$data"])) from None
+        return {key: _decode_data(item, path, (*at, key)) for key, item in value.items() if item is not None}
     if isinstance(value, list):
-        return [_decode_data(item) for item in value]
+        return [_decode_data(item, path, (*at, index)) for index, item in enumerate(value)]
     return value
 
 
