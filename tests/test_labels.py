@@ -86,7 +86,9 @@ def test_both_languages_say_the_same_things(code: str) -> None:
     for template in (english, japanese):
         assert template.count("[") == template.count("]") and template.count("{") == template.count("}")
     if code not in SAME_IN_BOTH:
-        assert re.search(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]", japanese), f"{code}: no Japanese in {japanese!r}"
+        assert re.search(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]", japanese), (
+            f"{code}: no Japanese in {japanese!r}"
+        )
 
 
 @pytest.mark.parametrize(

@@ -139,12 +139,9 @@ def _profiles(rules: Rules) -> tuple[list[PhoneProfile], list[AndroidProfile]]:
     from tenken.sim.android import profile as android_profile
     from tenken.sim.ios import profile as ios_profile
 
-    ios = {
-        profile_name: ios_profile.load(profile_name) for profile_name in ios_profile.bundled_names()
-    }
+    ios = {profile_name: ios_profile.load(profile_name) for profile_name in ios_profile.bundled_names()}
     android = {
-        profile_name: android_profile.load(profile_name)
-        for profile_name in android_profile.bundled_names()
+        profile_name: android_profile.load(profile_name) for profile_name in android_profile.bundled_names()
     }
     imeis: dict[str, list[object]] = {
         **{
