@@ -7,10 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
-def test_demo_runs_the_whole_job_and_leaves_nothing_behind(tmp_path: Path) -> None:
+# What each language must show; the other language's words must not appear.
+WORDS = {
+    "C.UTF-8": ("screen locked", "restricted", "pending", "not registered", "Every fact says"),
+    "ja_JP.UTF-8": ("画面ロック中", "× 赤ロム", "△ 支払中", "登録なし", "取得方法", "作業者へのお願い"),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(WORDS))
+def test_demo_runs_the_whole_job_and_leaves_nothing_behind(tmp_path: Path, locale: str) -> None:
     environ = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if not key.startswith(("LC_", "TENKEN_LANG"))},
+        "LANG": locale,
         "COLUMNS": "200",
         "HOME": str(tmp_path / "home"),  # the demo must not write the user's ~/.android or data dir
         "XDG_DATA_HOME": str(tmp_path / "data"),
@@ -29,8 +39,10 @@ def test_demo_runs_the_whole_job_and_leaves_nothing_behind(tmp_path: Path) -> No
     out = result.stdout
     for phone in ("iPhone 13", "iPhone 8", "Xperia 1 IV", "Galaxy S23", "Pixel 7"):
         assert phone in out
-    assert "locked" in out  # the screen-locked iPhone is shown as a state, not a trace
-    assert "restricted" in out and "pending" in out and "not registered" in out
+    for word in WORDS[locale]:  # the screen-locked iPhone is a state, not a trace; the marks are named
+        assert word in out
+    for other in set(WORDS) - {locale}:
+        assert not [word for word in WORDS[other] if word in out]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "home" / ".android").exists()
     assert not (tmp_path / "data" / "tenken").exists()

@@ -47,10 +47,10 @@ class AppContext:
 
     @property
     def lang(self) -> Lang:
-        """--lang, else the locale (LANG=ja_JP.UTF-8 → Japanese)."""
+        """--lang, else the `lang` setting (TENKEN_LANG), else the locale (LANG=ja_JP.UTF-8 → Japanese)."""
         from tenken.report.labels import language
 
-        return language(self.lang_option)
+        return language(self.lang_option or self.settings.lang)
 
     @property
     def settings(self) -> Settings:

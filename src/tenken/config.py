@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 import platformdirs
@@ -67,6 +67,7 @@ class AndroidSettings(Schema):
 class Settings(Schema):
     db: str = ""  # SQLite path or SQLAlchemy URL; empty = tenken.sqlite3 in the data dir
     data_dir: str = ""  # empty = platformdirs user data dir
+    lang: Literal["", "en", "ja"] = ""  # what tenken prints in; empty = from the locale (ja_JP… → ja)
     lookup: LookupSettings = field(default_factory=LookupSettings)
     ios: IosSettings = field(default_factory=IosSettings)
     android: AndroidSettings = field(default_factory=AndroidSettings)
