@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from pathlib import Path
@@ -73,8 +74,8 @@ def test_mistyped_imei_is_one_line_and_the_rest_is_looked_up(env: dict[str, str]
     result = run_cli(["lookup", "--json", "490154203237519", CLEAN], env)
     assert result.exit_code == 65  # EX_DATAERR
     assert result.stderr.strip().splitlines() == [
-        "skipped argument 1: '490154203237519' is not a valid IMEI: "
-        "the check digit (last digit) does not match; a digit is probably mistyped"
+        "skipped argument 1: the check digit (last digit) does not match; a digit is probably mistyped "
+        "('490154203237519')"
     ]
     payload = json.loads(result.stdout)["imeis"]
     assert payload[0]["imei"] == CLEAN and payload[0]["status"] == "clean"
@@ -85,7 +86,7 @@ def test_batch_file_with_comments_blank_lines_and_bad_rows(tmp_path: Path, env: 
     batch = tmp_path / "batch.txt"
     batch.write_text(f"# today's intake\n\n{CLEAN}  # iPhone 8\n12345\n{OTHER}\n", encoding="utf-8")
     result = run_cli(["lookup", "--json", "--file", str(batch)], env)
-    assert f"skipped {batch}:4: '12345'" in result.stderr
+    assert f"skipped {batch}:4: 5 digits, an IMEI has 15 ('12345')" in result.stderr
     payload = json.loads(result.stdout)["imeis"]
     assert [item["imei"] for item in payload if item["status"] != "invalid"] == [CLEAN, OTHER]
     assert result.exit_code == 65  # a bad row is reported in the exit code too
@@ -97,7 +98,7 @@ def test_csv_from_japanese_excel(tmp_path: Path, env: dict[str, str]) -> None:
         f"管理番号,IMEI,機種\nA-1,{CLEAN},iPhone 8\nA-2,,空欄\nA-3,{OTHER},SO-51C\n".encode("cp932")
     )
     result = run_cli(["lookup", "--json", "-f", str(batch)], env)
-    assert f"skipped {batch}:3" in result.stderr and "no value in the 'imei' column" in result.stderr
+    assert f"skipped {batch}:3" in result.stderr and "no value in the IMEI column" in result.stderr
     assert [item["imei"] for item in json.loads(result.stdout)["imeis"]][:2] == [CLEAN, OTHER]
 
 
@@ -106,7 +107,7 @@ def test_csv_without_imei_column_is_a_usage_error(tmp_path: Path, env: dict[str,
     batch.write_text("serial,model\n1,2\n", encoding="utf-8")
     result = run_cli(["lookup", "-f", str(batch)], env)
     assert result.exit_code == 66
-    assert "no 'imei' column" in result.stderr
+    assert "no IMEI column" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> None:
@@ -152,3 +153,48 @@ def test_phone_strings_are_not_rich_markup(carrier_sim: CarrierSimulator, env: d
     result = run_cli(["lookup", "--carrier", "docomo", CLEAN], env)
     assert result.exit_code == 3
     assert "unrecognised" in result.stdout or "no result panel" in result.stdout
+
+
+def test_a_comment_with_a_comma_does_not_make_a_list_a_csv(tmp_path: Path, env: dict[str, str]) -> None:
+    batch = tmp_path / "shelf.txt"
+    batch.write_text(f"{CLEAN}  # box 3, shelf 2\n{OTHER}\n", encoding="utf-8")
+    result = run_cli(["lookup", "--json", "-f", str(batch)], env)
+    assert result.exit_code == 0, result.stderr
+    assert [item["imei"] for item in json.loads(result.stdout)["imeis"]] == [CLEAN, OTHER]
+    assert "one IMEI per line" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-8"])
+def test_unicode_files_with_a_byte_order_mark(tmp_path: Path, env: dict[str, str], encoding: str) -> None:
+    """Excel's "Unicode text" and PowerShell's `>` write UTF-16 with a BOM and CRLF."""
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE, "utf-8": codecs.BOM_UTF8}
+    batch = tmp_path / "list.txt"
+    batch.write_bytes(
+        bom[encoding] + f"IMEI番号\t機種\r\n{CLEAN}\tiPhone\r\n{OTHER}\tXperia\r\n".encode(encoding)
+    )
+    result = run_cli(["lookup", "--json", "-f", str(batch)], env)
+    assert result.exit_code == 0, result.stderr
+    assert [item["imei"] for item in json.loads(result.stdout)["imeis"]] == [CLEAN, OTHER]
+    assert "IMEI in column 1 'IMEI番号'" in result.stderr
+
+
+@pytest.mark.parametrize("header", ["IMEI番号", "imei1", "ＩＭＥＩ", "製造番号（IMEI）", "IMEI No."])
+def test_common_header_spellings(tmp_path: Path, env: dict[str, str], header: str) -> None:
+    batch = tmp_path / "intake.csv"
+    batch.write_text(f"在庫番号,{header}\nA-1,{CLEAN}\n", encoding="utf-8")
+    result = run_cli(["lookup", "--json", "-f", str(batch)], env)
+    assert result.exit_code == 0, result.stderr
+    assert [item["imei"] for item in json.loads(result.stdout)["imeis"]] == [CLEAN]
+    assert "stock number in column 1" in result.stderr
+
+
+def test_a_140000_character_line_is_one_bad_row(tmp_path: Path, env: dict[str, str]) -> None:
+    batch = tmp_path / "pasted.txt"
+    batch.write_text("4" * 140_000 + f"\n{CLEAN}\n", encoding="utf-8")
+    result = run_cli(["lookup", "--json", "-f", str(batch)], env)
+    assert result.exit_code == 65
+    assert [item["imei"] for item in json.loads(result.stdout)["imeis"] if item["status"] != "invalid"] == [
+        CLEAN
+    ]
+    assert f"skipped {batch}:1: a line of 140000 characters" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 1000

@@ -501,3 +501,16 @@ async def test_the_station_root_key_is_loaded_once_for_every_pairing(
 
     assert states == [DeviceState.READY] * 3
     assert len(loads) == 1  # parsing an RSA key takes ~35 ms: once per station, not per phone
+
+
+async def test_a_product_version_that_is_not_a_version_keeps_the_other_facts(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    """pymobiledevice3 parses ProductVersion to pick protocol details; an odd value lost the whole read."""
+    profile = bundled("iphone13-docomo")
+    usbmux.attach(replace(profile, values={**profile.values, "ProductVersion": "seventeen"}))
+    facts = await inspect_only(settings)
+    assert facts.state is DeviceState.READY, text(facts.action)
+    assert facts.imei.value == "353915111001014" and facts.serial.value == "SIMT13DOC001"
+    assert facts.os_version.value == "seventeen"
+    assert text(facts.os_version.note) == "ProductVersion seventeen is not a version number: reported as read"

@@ -99,13 +99,14 @@ def lookup(
         except InvalidIdentifier as error:
             bad.append(BadRow(f"argument {position}", text, error.problem))
     if file_path is not None:
-        rows, file_bad = read_imei_file(file_path)
-        wanted.extend(rows)
-        bad.extend(file_bad)
+        given = read_imei_file(file_path)
+        click.echo(f"{'stdin' if str(file_path) == '-' else file_path}: {given.columns}", err=True)
+        wanted.extend(given.imeis)
+        bad.extend(given.bad)
     if not wanted and not bad:
         raise UsageError("give IMEIs as arguments or with --file")
     for row in bad:
-        click.echo(f"skipped {row.where}: {row.text!r} is not a valid IMEI: {row.problem}", err=True)
+        click.echo(f"skipped {row.where}: {row.problem} ({row.text!r})", err=True)
 
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:

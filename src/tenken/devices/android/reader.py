@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from tenken.config import AndroidSettings, Settings
 from tenken.devices.android import carrier as android_carrier
+from tenken.devices.android import compat
 from tenken.devices.android import dumps as android_dumps
 from tenken.devices.android import identity as android_identity
 from tenken.devices.android.commands import CommandResult, DeviceGone, command
@@ -54,34 +54,8 @@ async def _blocking(config: AndroidSettings, function: Callable[[], T], calls: i
     return await asyncio.wait_for(future, timeout=config.timeout * calls + 5)
 
 
-@functools.cache
-def _client_class() -> type[Any]:
-    import adbutils
-
-    class Connection(adbutils.AdbConnection):  # type: ignore[misc]  # adbutils ships no type hints
-        def _safe_connect(self) -> socket.socket:
-            # adbutils would run `adb start-server` from PATH on the environment's port; discover()
-            # starts the configured server itself, so a vanished server is an error here.
-            created: socket.socket = self._create_socket()
-            return created
-
-    class Client(adbutils.AdbClient):  # type: ignore[misc]
-        def __init__(self, host: str, port: int, timeout: float) -> None:
-            super().__init__(host=host, port=port, socket_timeout=timeout)
-            self.tenken_timeout = timeout
-
-        def make_connection(self, timeout: float | None = None) -> Any:
-            # adbutils passes 600 s where it does not pass ours (the legacy `shell:` open, `features`):
-            # never wait longer than android.timeout, or a wedged phone holds a worker for 10 minutes.
-            connection = Connection(self.host, self.port)
-            connection.conn.settimeout(min(timeout or self.tenken_timeout, self.tenken_timeout))
-            return connection
-
-    return Client
-
-
 def _client(config: AndroidSettings) -> Any:
-    return _client_class()(config.adb_host, config.adb_port, config.timeout)
+    return compat.client(config.adb_host, config.adb_port, config.timeout)
 
 
 def _adb_errors() -> tuple[type[BaseException], ...]:
@@ -161,8 +135,7 @@ class _Session:
             if info.transport_id
             else by_serial
         )
-        self.device._features = set(str(answer).split(","))  # what shell2 would fetch again otherwise
-        self.shell_v2 = "shell_v2" in self.device._features
+        self.shell_v2 = "shell_v2" in compat.set_features(self.device, str(answer))
         return "device"
 
     async def run(self, line: str) -> CommandResult:

@@ -10,11 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymobiledevice3.lockdown import IRECV_DEVICES
-
 from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
+from tenken.devices.ios.compat import marketing_name
 from tenken.facts import DeviceFacts, Fact, Message, msg
 from tenken.imei import is_valid_imei
 
@@ -151,9 +150,9 @@ def _model_name(values: dict[str, Any], model: AppleModel | None) -> Fact[str]:
         return Fact.inferred(
             model.name, "ProductType → tenken's Apple catalog", msg("ios.product_type", value=product_type)
         )
-    for device in IRECV_DEVICES:
-        if device.product_type == product_type:
-            return Fact.inferred(str(device.display_name), "ProductType → pymobiledevice3's device table")
+    known = marketing_name(str(product_type))
+    if known is not None:
+        return Fact.inferred(known, "ProductType → pymobiledevice3's device table")
     return Fact.unknown("ProductType", msg("ios.product_type_unknown", value=product_type))
 
 

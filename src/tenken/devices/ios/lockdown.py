@@ -13,10 +13,15 @@ import hashlib
 import ssl
 from pathlib import Path
 
-from pymobiledevice3.lockdown import SERVICE_PORT, LockdownClient, PlistUsbmuxLockdownClient
-from pymobiledevice3.service_connection import ServiceConnection, create_ssl_context
+from pymobiledevice3.lockdown import LockdownClient
 from pymobiledevice3.usbmux import MuxDevice
 
+from tenken.devices.ios.compat import (
+    SERVICE_PORT,
+    ServiceConnection,
+    StationLockdownClient,
+    create_ssl_context,
+)
 from tenken.devices.ios.usbmux import connect
 
 LABEL = "tenken"
@@ -30,7 +35,7 @@ async def open_lockdown(address: str, device: MuxDevice, buid: str, folder: Path
         await connect(address, device, SERVICE_PORT), mux_device=device
     )
     try:
-        lockdown: LockdownClient = await PlistUsbmuxLockdownClient.create(
+        lockdown: LockdownClient = await StationLockdownClient.create(
             service,
             identifier=device.serial,
             system_buid=buid,

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pymobiledevice3.exceptions import MuxException
-from pymobiledevice3.osu.os_utils import get_os_utils
-from pymobiledevice3.usbmux import (
+from pymobiledevice3.usbmux import MuxDevice
+
+from tenken.devices.ios.compat import (
     MuxConnection,
-    MuxDevice,
     PlistMuxConnection,
     UsbmuxdMessageType,
     UsbmuxdVersion,
     build_usbmuxd_request,
+    default_usbmux_address,
     parse_usbmuxd_response,
 )
 
@@ -48,8 +49,7 @@ def usbmux_address(configured: str) -> str:
         raw = raw[5:]
     if raw:
         return raw
-    address, _ = get_os_utils().usbmux_address
-    return address if isinstance(address, str) else f"{address[0]}:{address[1]}"
+    return default_usbmux_address()
 
 
 async def exchange(address: str, message: dict[str, Any]) -> dict[str, Any]:
