@@ -44,6 +44,16 @@ def slots(props: Mapping[str, str], key: str) -> list[str]:
     return [item.strip() for item in value.split(",")] if value else []
 
 
+SLOT_CONFIGS = {"dsds": 2, "dsda": 2, "tsts": 3}  # persist.radio.multisim.config
+
+
+def slot_count(props: Mapping[str, str]) -> int:
+    """SIM slots the phone has, from its multi-SIM configuration, SIM states and telephony count."""
+    configured = SLOT_CONFIGS.get(props.get("persist.radio.multisim.config", "").strip().lower())
+    count = props.get("ro.telephony.sim.count", "")
+    return max(configured or 1, len(slots(props, "gsm.sim.state")), int(count) if count.isdigit() else 1)
+
+
 def sdk_level(props: Mapping[str, str]) -> int | None:
     try:
         return int(props.get("ro.build.version.sdk", ""))

@@ -21,7 +21,7 @@ from tenken.devices.android import dumps as android_dumps
 from tenken.devices.android import identity as android_identity
 from tenken.devices.android.commands import CommandResult, DeviceGone, command
 from tenken.devices.android.imei import read_imeis
-from tenken.devices.android.props import parse_getprop, sdk_level, slots
+from tenken.devices.android.props import parse_getprop, sdk_level, slot_count
 from tenken.devices.android.server import ensure_server
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Fact, Message, Platform, msg
@@ -36,7 +36,6 @@ ACTIONS = {
     "no permissions": (DeviceState.ERROR, "action.usb_permissions"),
 }
 ACTIONS["no"] = ACTIONS["no permissions"]  # adbutils splits "no permissions (…)" on spaces
-SLOT_CONFIGS = {"dsds": 2, "dsda": 2, "tsts": 3}
 
 
 # --------------------------------------------------------------------------------------------- plumbing
@@ -231,7 +230,7 @@ async def _read(session: _Session, facts: DeviceFacts) -> None:
     _from_props(facts, props, session.ref.device_id)
     sdk = sdk_level(props) or 30
     results = await asyncio.gather(
-        read_imeis(session.run, sdk, _slot_count(props), props),
+        read_imeis(session.run, sdk, slot_count(props), props),
         session.run(command("dumpsys", "account")),
         session.run(command("settings", "get", "secure", "user_setup_complete")),
         session.run(command("settings", "get", "global", "device_provisioned")),
@@ -281,9 +280,3 @@ def _from_props(facts: DeviceFacts, props: dict[str, str], adb_serial: str) -> N
     facts.sim_state = android_carrier.sim_state(props)
     facts.sim_carrier = android_carrier.sim_carrier(props)
     facts.sim_locked = android_carrier.sim_locked(props, sold)
-
-
-def _slot_count(props: dict[str, str]) -> int:
-    configured = SLOT_CONFIGS.get(props.get("persist.radio.multisim.config", "").strip().lower())
-    count = props.get("ro.telephony.sim.count", "")
-    return max(configured or 1, len(slots(props, "gsm.sim.state")), int(count) if count.isdigit() else 1)

@@ -18,11 +18,9 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-from tenken.devices.android.props import parse_getprop
+from tenken.devices.android.props import parse_getprop, slot_count
 from tenken.errors import ProfileError
 from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert
-
-PROFILE_SUFFIXES = (".toml", ".json", ".txt", ".prop")
 
 # A property or setting: numbers are taken as the text they are written as.
 Text = Annotated[str | int | float, Meta(description="a string (or a number)")]
@@ -230,7 +228,7 @@ def _build(document: Document, origin: str) -> Profile:
     settings.setdefault("secure", {}).setdefault("user_setup_complete", "1")
     settings.setdefault("global", {}).setdefault("device_provisioned", "1")
     about = document.profile
-    imeis = about.imei if about.imei is not None else [""] * _slot_count(props)
+    imeis = about.imei if about.imei is not None else [""] * slot_count(props)
     return Profile(
         name=about.name or origin,
         origin=origin,
@@ -245,13 +243,6 @@ def _build(document: Document, origin: str) -> Profile:
         packages=tuple(about.packages or _default_packages(props)),
         behaviour=document.behaviour,
     )
-
-
-def _slot_count(props: dict[str, str]) -> int:
-    states = props.get("gsm.sim.state", "")
-    if props.get("persist.radio.multisim.config") in ("dsds", "dsda"):
-        return 2
-    return max(1, len(states.split(","))) if states else 1
 
 
 def _default_packages(props: dict[str, str]) -> list[str]:
