@@ -198,3 +198,13 @@ def test_a_140000_character_line_is_one_bad_row(tmp_path: Path, env: dict[str, s
     ]
     assert f"skipped {batch}:1: a line of 140000 characters" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr) < 1000
+
+
+def test_a_16_digit_imeisv_is_refused_unless_asked_for(env: dict[str, str]) -> None:
+    refused = run_cli(["lookup", "--json", "4901542032375100"], env)
+    assert refused.exit_code == 65 and "IMEISV" in refused.stderr and "*#06#" in refused.stderr
+    assert [item["status"] for item in json.loads(refused.stdout)["imeis"]] == ["invalid"]
+    accepted = run_cli(["lookup", "--json", "--imeisv", "4901542032375100"], env)
+    assert accepted.exit_code == 0, accepted.stderr
+    assert "IMEISV 4901542032375100 looked up as IMEI 490154203237518" in accepted.stderr
+    assert json.loads(accepted.stdout)["imeis"][0]["imei"] == "490154203237518"

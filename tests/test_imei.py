@@ -59,6 +59,13 @@ def test_imeisv_gives_back_its_imei() -> None:
     assert identifier.imei == "490154203237518"
 
 
+def test_an_imeisv_is_never_looked_up_as_another_number_without_being_asked() -> None:
+    with pytest.raises(InvalidIdentifier, match="IMEISV") as caught:
+        validate_imei("4901542032375100")
+    assert "*#06#" in caught.value.problem and "--imeisv" in caught.value.problem
+    assert validate_imei("4901542032375100", allow_imeisv=True) == "490154203237518"
+
+
 def test_meid_is_recognised_and_refused_for_carrier_checks() -> None:
     identifier = parse("A0000000002329")
     assert identifier.kind is IdentifierKind.MEID

@@ -90,3 +90,45 @@ def test_a_rules_mistake_is_one_line_naming_file_and_key(tmp_path: Path, text: s
     assert result.exit_code == 78
     [line] = result.stderr.splitlines()
     assert line.startswith(f"tenken: rules file {path}: {message}")
+
+
+def test_the_bundled_rules_cover_every_bundled_phone() -> None:
+    """`tenken sim carriers` alone answers like the demo: every IMEI of a bundled profile is listed."""
+    from tenken.sim.android import profile as android_profile
+    from tenken.sim.carriers.rules import bundled_rules
+    from tenken.sim.ios import profile as ios_profile
+
+    rules = Rules.load(bundled_rules())
+    imeis = [
+        imei
+        for name in ios_profile.bundled_names()
+        for key in ("InternationalMobileEquipmentIdentity", "InternationalMobileEquipmentIdentity2")
+        if (imei := ios_profile.load(name).values.get(key))
+    ]
+    imeis += [
+        imei for name in android_profile.bundled_names() for imei in android_profile.load(name).imeis if imei
+    ]
+    assert imeis and not [imei for imei in imeis if imei not in rules.marks]
+    assert rules.answer("356742082002012", Carrier.SOFTBANK) is Outcome.RESTRICTED  # the SIM-locked iPhone 8
+
+
+def test_sim_carriers_without_rules_answers_what_the_demo_shows() -> None:
+    import subprocess
+    import sys
+
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tenken", "sim", "carriers", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        origin = process.stdout.readline().split()[3]
+        reply = httpx.get(f"{origin}/restriction/eir/v1/rest-api/public/imei/356790126006010", timeout=10)
+        assert reply.json() == {"status": 0}  # the demo's Rakuten iPhone 16: ○
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -84,9 +84,19 @@ def parse(text: str) -> Identifier:
     raise InvalidIdentifier(text, f"contains {bad!r}; an IMEI is 15 digits")
 
 
-def validate_imei(text: str) -> str:
-    """The 15-digit IMEI a carrier can be asked about, from an IMEI or IMEISV; else InvalidIdentifier."""
+def validate_imei(text: str, *, allow_imeisv: bool = False) -> str:
+    """The 15-digit IMEI a carrier can be asked about; else InvalidIdentifier.
+
+    An IMEISV (16 digits) is refused unless `allow_imeisv`: it has no check digit, so a mistyped digit
+    cannot be told, and the IMEI made from it is a number nobody typed.
+    """
     identifier = parse(text)
+    if identifier.kind is IdentifierKind.IMEISV and not allow_imeisv:
+        raise InvalidIdentifier(
+            text,
+            "16 digits is an IMEISV (IMEI + software version) and has no check digit; type the 15-digit "
+            "IMEI that *#06# shows, or pass --imeisv to look up the IMEI it contains",
+        )
     if identifier.imei is None:
         raise InvalidIdentifier(text, "this is a MEID (CDMA); carriers' checkers want a 15-digit IMEI")
     return identifier.imei

@@ -31,7 +31,6 @@ from tenken.facts import (
     Fact,
     ImeiReport,
     ImeiStatus,
-    Outcome,
     Platform,
     msg,
 )
@@ -41,27 +40,8 @@ from tenken.report.terminal import outside, said
 if TYPE_CHECKING:
     from tenken.sim.android.host import ThreadedSimHost
     from tenken.sim.android.profile import Profile as AndroidProfile
-    from tenken.sim.carriers import Rules
     from tenken.sim.ios.profile import PhoneProfile
     from tenken.sim.ios.simulator import IosSimulator
-
-# What the simulated carriers say about each bundled phone: (the carrier that sold it, its mark).
-# None = registered nowhere (SIM-free). Profiles not listed get the simulator's deterministic default.
-STORIES: dict[str, tuple[Carrier | None, Outcome]] = {
-    "iphone13-docomo": (Carrier.DOCOMO, Outcome.OK),
-    "iphone8-softbank-simlocked": (Carrier.SOFTBANK, Outcome.RESTRICTED),
-    "iphone12-findmy": (Carrier.AU, Outcome.OK),
-    "iphone11-supervised": (Carrier.AU, Outcome.PENDING),
-    "iphone16-rakuten": (Carrier.RAKUTEN, Outcome.OK),
-    "iphone14-hello": (None, Outcome.NOT_FOUND),
-    "iphone15-trust": (Carrier.SOFTBANK, Outcome.OK),
-    "so51c-docomo": (Carrier.DOCOMO, Outcome.OK),
-    "shg14-au": (Carrier.AU, Outcome.PENDING),
-    "sc51d-docomo": (Carrier.DOCOMO, Outcome.OK),
-    "a002so-softbank": (Carrier.SOFTBANK, Outcome.OK),
-    "pixel7-jp": (None, Outcome.NOT_FOUND),
-    "sov33-au": (Carrier.AU, Outcome.RESTRICTED),
-}
 
 
 @click.command()
@@ -81,6 +61,7 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
     from tenken.report.terminal import device_panel, lookup_table, problems_table
     from tenken.sim.android.adb_server import PrivateAdbServer
     from tenken.sim.carriers import CarrierSimulator, Rules
+    from tenken.sim.carriers.rules import bundled_rules
 
     lang = app.lang
     console = Console()
@@ -88,8 +69,8 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
     console.print(label("demo.intro", lang) + "\n")
 
     with tempfile.TemporaryDirectory(prefix="tenken-demo-") as scratch, ExitStack() as stack:
-        rules = Rules()
-        ios_profiles, android_profiles = _profiles(rules)
+        rules = Rules.load(bundled_rules())  # what the carriers say about each bundled phone
+        ios_profiles, android_profiles = _profiles()
         sites = stack.enter_context(CarrierSimulator(rules))
         settings = config.load(app.config_path, environ={**_own_env(), **sites.env()})
         settings.db = app.db or str(Path(scratch) / "demo.sqlite3")
@@ -134,30 +115,14 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
     sys.exit(0)
 
 
-def _profiles(rules: Rules) -> tuple[list[PhoneProfile], list[AndroidProfile]]:
-    """Every bundled profile of both simulators, with the carriers' answers set for their IMEIs."""
+def _profiles() -> tuple[list[PhoneProfile], list[AndroidProfile]]:
+    """Every bundled profile of both simulators."""
     from tenken.sim.android import profile as android_profile
     from tenken.sim.ios import profile as ios_profile
 
-    ios = {profile_name: ios_profile.load(profile_name) for profile_name in ios_profile.bundled_names()}
-    android = {
-        profile_name: android_profile.load(profile_name) for profile_name in android_profile.bundled_names()
-    }
-    imeis: dict[str, list[object]] = {
-        **{
-            profile_name: [
-                profile.values.get(f"InternationalMobileEquipmentIdentity{suffix}") for suffix in ("", "2")
-            ]
-            for profile_name, profile in ios.items()
-        },
-        **{profile_name: list(profile.imeis) for profile_name, profile in android.items()},
-    }
-    for profile_name, numbers in imeis.items():
-        story = STORIES.get(profile_name)
-        for imei in numbers:
-            if story is not None and isinstance(imei, str) and imei:
-                rules.set_mark(imei, *story)
-    return list(ios.values()), list(android.values())
+    ios = [ios_profile.load(profile_name) for profile_name in ios_profile.bundled_names()]
+    android = [android_profile.load(profile_name) for profile_name in android_profile.bundled_names()]
+    return ios, android
 
 
 @contextmanager

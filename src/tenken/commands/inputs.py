@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tenken.errors import InputFileError, InvalidIdentifier
-from tenken.imei import validate_imei
+from tenken.imei import normalise, validate_imei
 
 _DELIMITERS = ",\t;"
 MAX_LINE = 4096  # an IMEI list or intake row is short; a longer line is not one (and csv would choke)
@@ -46,6 +46,12 @@ class Row:
     imei: str  # validated, 15 digits
     stock_no: str = ""
     imei2: str = ""  # validated when given
+    typed: str = ""  # as written in the file
+
+    @property
+    def converted(self) -> bool:
+        """True when the number asked about is not the one typed (an IMEISV accepted with --imeisv)."""
+        return normalise(self.typed) != self.imei
 
 
 @dataclass(slots=True)
@@ -97,7 +103,7 @@ def _numbered(text: str) -> Iterator[tuple[int, str]]:
         yield number, line.rstrip("\r")
 
 
-def read_imei_file(path: Path) -> InputFile:
+def read_imei_file(path: Path, *, allow_imeisv: bool = False) -> InputFile:
     """Every row of an IMEI list or CSV, validated; blank lines and `#` comments are skipped."""
     name = "stdin" if str(path) == "-" else str(path)
     lines = list(_numbered(read_text(path)))
@@ -116,7 +122,7 @@ def read_imei_file(path: Path) -> InputFile:
     if delimiter in first:
         cells = [header_key(cell) for cell in next(csv.reader([first], delimiter=delimiter))]
         if set(cells) & IMEI_HEADERS:
-            return _read_csv(short, name, delimiter, found)
+            return _read_csv(short, name, delimiter, found, allow_imeisv)
         if not _looks_like_imei(cells[0]):
             raise InputFileError(
                 f"{name}: looks like a CSV but has no IMEI column (header: {first!r}; "
@@ -126,7 +132,7 @@ def read_imei_file(path: Path) -> InputFile:
     for number, line in short:
         text = _uncommented(line)
         first_cell = re.split(f"[{re.escape(_DELIMITERS)}]", text, maxsplit=1)[0].strip()
-        _take(first_cell, f"{name}:{number}", found)
+        _take(first_cell, f"{name}:{number}", found, allow_imeisv)
     return found
 
 
@@ -134,7 +140,9 @@ def _looks_like_imei(cell: str) -> bool:
     return sum(char.isdigit() for char in unicodedata.normalize("NFKC", cell)) >= 14
 
 
-def _read_csv(lines: list[tuple[int, str]], name: str, delimiter: str, found: InputFile) -> InputFile:
+def _read_csv(
+    lines: list[tuple[int, str]], name: str, delimiter: str, found: InputFile, allow_imeisv: bool
+) -> InputFile:
     header_number, header_line = lines[0]
     header = next(csv.reader([header_line], delimiter=delimiter))
     keys = [header_key(cell) for cell in header]
@@ -158,15 +166,17 @@ def _read_csv(lines: list[tuple[int, str]], name: str, delimiter: str, found: In
             continue
         stock = row[stock_column].strip() if stock_column is not None and stock_column < len(row) else ""
         second = row[imei2_column].strip() if imei2_column is not None and imei2_column < len(row) else ""
-        _take(value, where, found, stock_no=stock, imei2=second)
+        _take(value, where, found, allow_imeisv, stock_no=stock, imei2=second)
     return found
 
 
-def _take(text: str, where: str, found: InputFile, stock_no: str = "", imei2: str = "") -> None:
+def _take(
+    text: str, where: str, found: InputFile, allow_imeisv: bool, stock_no: str = "", imei2: str = ""
+) -> None:
     try:
-        imei = validate_imei(text)
-        second = validate_imei(imei2) if imei2 else ""
+        imei = validate_imei(text, allow_imeisv=allow_imeisv)
+        second = validate_imei(imei2, allow_imeisv=allow_imeisv) if imei2 else ""
     except InvalidIdentifier as error:
         found.bad.append(BadRow(where, error.text.strip(), error.problem))
         return
-    found.rows.append(Row(where, imei, stock_no, second))
+    found.rows.append(Row(where, imei, stock_no, second, typed=text.strip()))

@@ -15,7 +15,7 @@ from tenken.commands.inputs import BadRow, read_imei_file
 from tenken.config import Settings
 from tenken.errors import EXIT_DATA, EXIT_FLAGGED, EXIT_NOT_ASKED, EXIT_OK, InvalidIdentifier, UsageError
 from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
-from tenken.imei import validate_imei
+from tenken.imei import normalise, validate_imei
 
 CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
 
@@ -58,6 +58,11 @@ def parse_carriers(values: Sequence[str], enabled: list[Carrier]) -> list[Carrie
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per IMEI.")
 @click.option("--no-cache", is_flag=True, help="Ask the carriers even when a fresh answer is stored.")
 @click.option("--spacing", type=click.FloatRange(min=0), help="Seconds between requests to one carrier site.")
+@click.option(
+    "--imeisv",
+    is_flag=True,
+    help="Accept 16-digit IMEISVs and look up the IMEI they contain (they have no check digit).",
+)
 @pass_app
 def lookup(
     app: AppContext,
@@ -67,6 +72,7 @@ def lookup(
     as_json: bool,
     no_cache: bool,
     spacing: float | None,
+    imeisv: bool,
 ) -> None:
     """Ask docomo, au, SoftBank and Rakuten about each IMEI (ネットワーク利用制限: ○ △ × −).
 
@@ -95,14 +101,21 @@ def lookup(
     bad: list[BadRow] = []
     for position, text in enumerate(imeis, start=1):
         try:
-            wanted.append(validate_imei(text))
+            number = validate_imei(text, allow_imeisv=imeisv)
         except InvalidIdentifier as error:
             bad.append(BadRow(f"argument {position}", text, error.problem))
+            continue
+        wanted.append(number)
+        if normalise(text) != number:
+            click.echo(f"argument {position}: IMEISV {text.strip()} looked up as IMEI {number}", err=True)
     if file_path is not None:
-        given = read_imei_file(file_path)
+        given = read_imei_file(file_path, allow_imeisv=imeisv)
         click.echo(f"{'stdin' if str(file_path) == '-' else file_path}: {given.columns}", err=True)
         wanted.extend(given.imeis)
         bad.extend(given.bad)
+        for taken in given.rows:
+            if taken.converted:
+                click.echo(f"{taken.where}: IMEISV {taken.typed} looked up as IMEI {taken.imei}", err=True)
     if not wanted and not bad:
         raise UsageError("give IMEIs as arguments or with --file")
     for row in bad:

@@ -8,7 +8,7 @@ import click
 
 from tenken.errors import SimulatorError
 from tenken.sim.carriers import FAULTS, CarrierSimulator, Rules
-from tenken.sim.carriers.rules import parse_carrier, parse_fault
+from tenken.sim.carriers.rules import bundled_rules, parse_carrier, parse_fault
 
 
 @click.command(name="carriers")
@@ -26,11 +26,12 @@ from tenken.sim.carriers.rules import parse_carrier, parse_fault
 def command(port: int, rules_path: Path | None, faults: tuple[str, ...]) -> None:
     """Serve docomo, au, SoftBank and Rakuten checkers on 127.0.0.1 at their real paths.
 
-    Without --rules, the IMEI's second-to-last digit picks the carrier that sold it
-    (0-2 docomo, 3-5 au, 6-7 SoftBank, 8 Rakuten, 9 none) and the third-to-last its mark
-    (7 △, 8 ×, otherwise ○); every other carrier answers −.
+    Without --rules, the bundled phones get the answers `tenken demo` shows (the bundled rules file);
+    for any other IMEI the second-to-last digit picks the carrier that sold it (0-2 docomo, 3-5 au,
+    6-7 SoftBank, 8 Rakuten, 9 none) and the third-to-last its mark (7 △, 8 ×, otherwise ○); every
+    other carrier answers −.
     """
-    rules = Rules.load(rules_path) if rules_path else Rules()
+    rules = Rules.load(rules_path or bundled_rules())
     for item in faults:
         carrier_name, _, mode = item.partition("=")
         rules.faults[parse_carrier(carrier_name, "--fault")] = parse_fault(mode, "--fault")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -27,6 +28,11 @@ DEFAULT_SELLER: tuple[Carrier | None, ...] = (
     None,
 )  # fmt: skip
 DEFAULT_MARK: tuple[Outcome, ...] = (Outcome.OK,) * 7 + (Outcome.PENDING, Outcome.RESTRICTED, Outcome.OK)
+
+
+def bundled_rules() -> Path:
+    """The rules shipped with tenken: what the carriers say about every bundled phone (the demo's story)."""
+    return Path(str(resources.files("tenken.sim").joinpath("profiles", "carriers", "demo.toml")))
 
 
 class PhoneRule(Schema):
