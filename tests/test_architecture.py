@@ -21,7 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"config", "errors", "facts"},
     "lookups": {"config", "errors", "facts", "imei", "store"},
     "station": {"config", "devices", "errors", "facts"},
-    "report": {"errors", "facts"},
+    "report": {"errors", "facts", "inspection"},
+    "inspection": {"errors", "facts"},
+    "verdict": {"catalog", "errors", "facts", "imei", "inspection", "schema"},
     "sim": {"devices", "errors", "facts", "imei", "lookups", "schema"},
 }
 

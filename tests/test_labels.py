@@ -31,7 +31,18 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "tenken"
 CODE = re.compile(r"^[a-z_]+(\.[a-z0-9_-]+)+$")
 # Entries reached by namespace + value at run time rather than by a literal code.
 LOOKED_UP = ("carrier.", "platform.", "provenance.", "outcome.", "status.", "state.", "fact.", "cell.")
-LOOKED_UP += ("unread.", "lock.", "battery_health.", "oem_unlock.", "part.", "value.", "ui.", "demo.")
+LOOKED_UP += (
+    "unread.",
+    "lock.",
+    "battery_health.",
+    "oem_unlock.",
+    "part.",
+    "value.",
+    "ui.",
+    "demo.",
+    "level.",
+)
+LOOKED_UP += ("guess.",)
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"sim.mcc_mnc", "android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}

@@ -15,12 +15,15 @@ import locale
 import os
 import re
 from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Any, Literal
 
 from tenken.facts import Carrier, DeviceState, ImeiStatus, Message, Outcome, Platform, Provenance
+from tenken.inspection import Level
 
 Lang = Literal["en", "ja"]
+JST = timezone(timedelta(hours=9), "JST")
 LANGS: tuple[Lang, ...] = ("en", "ja")
 
 # code → (English, Japanese)
@@ -173,6 +176,194 @@ CATALOG: dict[str, tuple[str, str]] = {
         "lookup against them (see docs/simulators.md).",
         "次は tenken sim ios / tenken sim android / tenken sim carriers を起動し、tenken inspect や "
         "tenken lookup を試してください（docs/simulators.md）。",
+    ),
+    # ------------------------------------------------------------------ the verdict: levels, reasons, actions
+    "level.SELLABLE": ("SELLABLE", "販売可"),
+    "level.SELLABLE_WITH_DISCLOSURE": ("SELLABLE, disclose", "告知して販売可"),
+    "level.HOLD": ("HOLD", "保留"),
+    "level.PARTS_ONLY": ("PARTS ONLY", "部品取りのみ"),
+    "level.BLOCKED": ("BLOCKED", "販売不可"),
+    "guess.True": ("possibly SIM-locked", "SIMロックありの可能性"),
+    "guess.False": ("probably not SIM-locked", "SIMロックなしの見込み"),
+    "reason.not_ready": ("the phone is not ready: {state}", "端末の準備ができていません：{state}"),
+    "reason.imei_unknown": ("no IMEI was read", "IMEIを読み取れていません"),
+    "reason.imei_invalid": (
+        "IMEI {imei} fails its check digit: possible tampering",
+        "IMEI {imei} のチェックディジットが合いません（改ざんの可能性）",
+    ),
+    "reason.imei_mismatch": (
+        "the phone's IMEI ({read}) is not the one expected ({expected})",
+        "端末のIMEI（{read}）が予定のIMEI（{expected}）と違います",
+    ),
+    "reason.imei2_only_registered": (
+        "IMEI is not registered anywhere but IMEI2 is, at {carriers}: possible tampering",
+        "IMEIはどこにも登録がないのに、IMEI2が{carriers}に登録されています（改ざんの可能性）",
+    ),
+    "reason.owner_lock_on": (
+        "still tied to its owner's account[: {accounts}][ ({note})]",
+        "所有者のアカウントが残っています[：{accounts}][（{note}）]",
+    ),
+    "reason.owner_lock_unknown": (
+        "whether an owner account still locks the phone is not known[: {why}]",
+        "所有者アカウントのロック（アクティベーションロック／FRP）の有無が不明です[：{why}]",
+    ),
+    "reason.owner_lock_erased_android": (
+        "no account is listed, but the phone has not finished setup: after a reset FRP keeps the "
+        "previous owner's Google account until setup",
+        "アカウントは表示されませんが初期設定が終わっていません。初期化後のFRPは初期設定まで前の所有者の"
+        "Googleアカウントを求めます",
+    ),
+    "reason.owner_lock_off_earlier": (
+        "owner lock measured off by the inspection of {read_at}, while the phone was in use; erased since",
+        "{read_at}の点検（使用中）で所有者ロックがオフと確認済み。その後初期化されています",
+    ),
+    "reason.mdm_enrolled": (
+        "managed by an organisation (MDM)[: {note}]",
+        "組織の管理下（MDM）にあります[：{note}]",
+    ),
+    "reason.mdm_unknown": (
+        "whether an organisation manages the phone (MDM) is not known[: {why}]",
+        "組織の管理（MDM）の有無が不明です[：{why}]",
+    ),
+    "reason.restricted": (
+        "× network restriction (赤ロム) at {carriers} on {imeis}",
+        "{carriers}でネットワーク利用制限×（赤ロム）：{imeis}",
+    ),
+    "reason.pending": (
+        "△ at {carriers} on {imeis}: instalments still running, may turn ×",
+        "{carriers}で△（分割支払中、×になる可能性）：{imeis}",
+    ),
+    "reason.not_checked": (
+        "the carriers were not asked (--no-lookup)",
+        "キャリアに問い合わせていません（--no-lookup）",
+    ),
+    "reason.carrier_unanswered": (
+        "{carriers} could have sold the phone and did not answer",
+        "販売した可能性のある{carriers}から回答が得られませんでした",
+    ),
+    "reason.not_registered_carrier_model": (
+        "the model was made for {carrier}, yet no carrier knows this IMEI: a wrong IMEI, a swapped board, "
+        "or a record not yet reflected (up to two days)",
+        "{carrier}向けの機種なのにどのキャリアにもIMEIの登録がありません。IMEIの誤り、基板交換、または反映待ち"
+        "（最大2日）の可能性があります",
+    ),
+    "reason.in_use": (
+        "set up and in use: the owner's data and accounts are on it",
+        "初期設定済みで使用中です（所有者のデータとアカウントが残っています）",
+    ),
+    "reason.setup_unknown": (
+        "whether the phone was initialised is not known[: {why}]",
+        "初期化済みかどうか不明です[：{why}]",
+    ),
+    "reason.sim_inserted": (
+        "a SIM card is still in the phone ({sim})",
+        "SIMカードが挿さったままです（{sim}）",
+    ),
+    "reason.sim_presence_unknown": (
+        "whether a SIM card is in the phone is not known[: {why}]",
+        "SIMカードの有無が不明です[：{why}]",
+    ),
+    "reason.bootloader_unlocked": (
+        "the bootloader is unlocked (custom OS possible)",
+        "ブートローダーがアンロックされています（カスタムOSの可能性）",
+    ),
+    "reason.bootloader_unknown": (
+        "whether the bootloader is locked is not known[: {why}]",
+        "ブートローダーのロック状態が不明です[：{why}]",
+    ),
+    "reason.sim_locked": ("SIM-locked (measured)[: {note}]", "SIMロックあり（実測）[：{note}]"),
+    "reason.sim_lock_unconfirmed": (
+        "SIM lock not confirmed[ ({guess:guess})][: {note}]",
+        "SIMロック未確認[（{guess:guess}）][：{note}]",
+    ),
+    "reason.battery_worn": (
+        "battery health {percent} %, below 80 %",
+        "バッテリー最大容量 {percent} %（80 %未満）",
+    ),
+    "reason.battery_unknown": ("battery health was not measured", "バッテリーの状態を測定していません"),
+    "todo.record_imei": (
+        "read the IMEI with *#06# or from the tray and record it (tenken record)",
+        "*#06# またはSIMトレイでIMEIを確認し、記録してください（tenken record）",
+    ),
+    "todo.check_tampering": (
+        "compare *#06#, the tray and the box; do not buy until they agree",
+        "*#06#・SIMトレイ・箱の表示を照合し、一致するまで買い取らないでください",
+    ),
+    "todo.find_my_off": (
+        "the owner turns off Find My and signs out of iCloud in person; then inspect again",
+        "所有者本人が「iPhoneを探す」をオフにしてiCloudからサインアウトし、もう一度点検してください",
+    ),
+    "todo.remove_account": (
+        "the owner removes the account (Settings › Accounts); then inspect again",
+        "所有者がアカウントを削除（設定 › アカウント）してから、もう一度点検してください",
+    ),
+    "todo.read_owner_lock": (
+        "read the owner lock before erasing (inspect the phone in use), or go through setup to the "
+        "activation screen",
+        "初期化する前（使用中の状態）に点検して所有者ロックを確認するか、初期設定をアクティベーション画面まで"
+        "進めて確認してください",
+    ),
+    "todo.organisation_releases": (
+        "the organisation releases the phone from its management",
+        "管理している組織に端末の管理解除を依頼してください",
+    ),
+    "todo.read_management": (
+        "unlock the phone and inspect again, or check Settings › General › VPN & Device Management",
+        "ロックを解除してもう一度点検するか、設定 › 一般 › VPNとデバイス管理 を確認してください",
+    ),
+    "todo.keep_evidence": (
+        "keep the dated evidence (tenken evidence); sell as parts or Wi-Fi only where the policy allows",
+        "日付入りの判定結果（tenken evidence）を保管し、方針が認める場合のみ部品取り・Wi-Fi専用として扱ってください",
+    ),
+    "todo.recheck_pending": (
+        "re-check △ within a day of listing (tenken recheck); offer a 赤ロム保証",
+        "出品の1日以内に△を再確認し（tenken recheck）、赤ロム保証を付けてください",
+    ),
+    "todo.look_up": (
+        "look the IMEIs up (tenken inspect without --no-lookup)",
+        "IMEIを問い合わせてください（--no-lookup なしで点検）",
+    ),
+    "todo.check_by_hand": (
+        "check by hand in a browser and record the mark with a screenshot (tenken record)",
+        "ブラウザで手動確認し、スクリーンショット付きで判定を記録してください（tenken record）",
+    ),
+    "todo.check_imei_again": (
+        "check the IMEI against *#06# and the tray; re-check after two days",
+        "IMEIを *#06# とSIMトレイで確認し、2日後に再確認してください",
+    ),
+    "todo.initialise": (
+        "back up, sign out, then initialise; inspect again after the erase",
+        "バックアップしてサインアウトし、初期化してから、もう一度点検してください",
+    ),
+    "todo.look_at_screen": (
+        "look at the phone: is it at the setup screen?",
+        "端末が初期設定画面かどうか確認してください",
+    ),
+    "todo.remove_sim": ("remove the SIM card (and delete eSIMs)", "SIMカードを抜いてください（eSIMも削除）"),
+    "todo.look_at_tray": ("open the SIM tray and look", "SIMトレイを開けて確認してください"),
+    "todo.check_bootloader": (
+        "check the bootloader in fastboot / download mode",
+        "fastboot／ダウンロードモードでブートローダーを確認してください",
+    ),
+    "todo.relock": (
+        "flash the stock firmware and relock the bootloader",
+        "純正ファームウェアを書き込み、ブートローダーを再ロックしてください",
+    ),
+    "todo.offer_unlock": (
+        "disclose it; offer the carrier's free SIM unlock (models from 2015-05)",
+        "告知してください。キャリアの無料SIMロック解除（2015年5月以降の機種）を案内してください",
+    ),
+    "todo.read_sim_lock": (
+        "read Settings › General › About › SIMロック (iOS 14+) or try another carrier's SIM; record it",
+        "設定 › 一般 › 情報 ›「SIMロック」（iOS 14以降）を見るか他社SIMを挿して確認し、記録してください",
+    ),
+    "todo.disclose_battery": (
+        "disclose the battery health, or replace the battery",
+        "バッテリーの状態を告知するか、交換してください",
+    ),
+    "todo.record_battery": (
+        "read the battery health in Settings and record it (tenken record)",
+        "設定でバッテリーの最大容量を確認し、記録してください（tenken record）",
     ),
     # ------------------------------------------------------------------ what the technician should do
     "action.pairing_off": (
@@ -682,6 +873,7 @@ _ENUM_NAMESPACES: dict[type[Enum], str] = {
     Outcome: "outcome",
     ImeiStatus: "status",
     DeviceState: "state",
+    Level: "level",
 }
 
 
@@ -734,11 +926,18 @@ def _value(value: Any, namespace: str | None, lang: Lang) -> str:
         return label(f"{namespace}.{value}", lang)
     if isinstance(value, Enum) and type(value) in _ENUM_NAMESPACES:
         return name(value, lang)
+    if isinstance(value, datetime):
+        return jst(value)
     if isinstance(value, float):
         return f"{value:g}"
     if value == "sim-free":
         return label("carrier.sim-free", lang)
     return str(value)
+
+
+def jst(moment: datetime) -> str:
+    """A time for people: Japan time, to the minute (stored and in JSON: UTC, ISO 8601)."""
+    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
 
 
 def language(requested: str | None = None, environ: Mapping[str, str] | None = None) -> Lang:

@@ -1,0 +1,169 @@
+"""One inspection of one phone, as a unit: what the phone said, what the carriers said, what the
+policy made of it per sales channel, and how to find all of it again (ids, versions, hashes).
+
+Pure data, no I/O. The station fills it (station/pipeline.py), the verdict judges it
+(verdict/judge.py), the store keeps it, the reports print it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tenken.facts import (
+    Carrier,
+    DeviceFacts,
+    LookupResult,
+    Message,
+    Outcome,
+    utcnow,
+)
+
+
+class Level(StrEnum):
+    """Per sales channel, from best to worst; a phone's level is the worst of its reasons."""
+
+    SELLABLE = "SELLABLE"
+    SELLABLE_WITH_DISCLOSURE = "SELLABLE_WITH_DISCLOSURE"
+    HOLD = "HOLD"
+    PARTS_ONLY = "PARTS_ONLY"
+    BLOCKED = "BLOCKED"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    @property
+    def sellable(self) -> bool:
+        return self.rank <= _RANKS[Level.SELLABLE_WITH_DISCLOSURE]
+
+
+_RANKS = {level: rank for rank, level in enumerate(Level)}
+
+
+def worst(levels: list[Level]) -> Level:
+    return max(levels, key=lambda level: level.rank, default=Level.SELLABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One carrier look-up an inspection used (or chose not to make, and why)."""
+
+    imei: str
+    carrier: Carrier
+    result: LookupResult | None  # None: not asked
+    why_not: Message | None = None  # why it was not asked (the model rules the carrier out, …)
+    stored_id: int | None = None  # the row in the store that holds the answer and its evidence
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.result.outcome if self.result is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        result = self.result
+        return {
+            "imei": self.imei,
+            "carrier": self.carrier.value,
+            "asked": result is not None,
+            "why_not": self.why_not,
+            "outcome": result.outcome.value if result else None,
+            "mark": result.outcome.symbol if result and result.outcome.is_mark else None,
+            "raw_mark": result.raw_mark if result else None,
+            "detail": result.detail if result else None,
+            "checked_at": result.checked_at.isoformat() if result else None,
+            "from_cache": result.from_cache if result else False,
+            "evidence_sha256": result.evidence.sha256 if result and result.evidence else None,
+            "evidence_url": result.evidence.url if result and result.evidence else None,
+            "stored_id": self.stored_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a channel is not simply SELLABLE: a condition, what it rests on, and what would change it."""
+
+    condition: str  # the policy's key: "owner_lock_on", "pending", …
+    level: Level
+    says: Message  # the reason in words (report/labels.py: reason.<condition>)
+    facts: tuple[str, ...] = ()  # DeviceFacts fields it rests on
+    lookups: tuple[tuple[str, Carrier], ...] = ()  # (IMEI, carrier) answers it rests on
+    action: Message | None = None  # what would change it
+    carried_from: str | None = None  # an earlier inspection whose measurement it uses
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.condition,
+            "level": self.level.value,
+            "says": self.says,
+            "facts": list(self.facts),
+            "lookups": [{"imei": imei, "carrier": carrier.value} for imei, carrier in self.lookups],
+            "action": self.action,
+            "carried_from": self.carried_from,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelVerdict:
+    channel: str
+    level: Level
+    reasons: tuple[Reason, ...]  # worst first
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.level.value, "reasons": [reason.to_json() for reason in self.reasons]}
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """A measurement from an earlier inspection of the same phone that this one may use."""
+
+    inspection_id: str
+    read_at: datetime
+    facts: DeviceFacts
+
+
+@dataclass(slots=True)
+class Inspection:
+    facts: DeviceFacts
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    station: str = ""
+    tenken_version: str = ""
+    started_at: datetime = field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    asked: list[Asked] = field(default_factory=list)
+    looked_up: bool = True  # False with --no-lookup: the carriers were not asked at all
+    expected_imeis: tuple[str, ...] = ()  # from --expect / --intake
+    stock_no: str = ""
+    earlier: Earlier | None = None
+    policy_name: str = ""
+    policy_sha256: str = ""
+    verdicts: dict[str, ChannelVerdict] = field(default_factory=dict)
+
+    def results(self) -> list[LookupResult]:
+        return [asked.result for asked in self.asked if asked.result is not None]
+
+    def to_json(self) -> dict[str, Any]:
+        facts = self.facts.to_json()
+        return {
+            "inspection_id": self.id,
+            "station": self.station,
+            "tenken_version": self.tenken_version,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "stock_no": self.stock_no or None,
+            "expected_imeis": list(self.expected_imeis),
+            **facts,
+            "lookups": {
+                "asked": self.looked_up,
+                "answers": [asked.to_json() for asked in self.asked],
+            },
+            "earlier": (
+                {"inspection_id": self.earlier.inspection_id, "read_at": self.earlier.read_at.isoformat()}
+                if self.earlier
+                else None
+            ),
+            "policy": {"name": self.policy_name, "sha256": self.policy_sha256},
+            "verdicts": {channel: verdict.to_json() for channel, verdict in self.verdicts.items()},
+        }

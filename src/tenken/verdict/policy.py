@@ -1,0 +1,126 @@
+"""A sales policy: per channel, the level each condition gets. Data, not code: a shop copies
+policy.toml, edits it, adds channels, and points `--policy` or the `policy` setting at it.
+
+Loading checks the file against the schema (every condition given a level, levels spelled right) and
+against the rule tenken never bends: a condition that stands for "not known" is never SELLABLE, and is
+at least HOLD where the known-bad case is worse than a disclosure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import msgspec
+
+from tenken.errors import PolicyError
+from tenken.inspection import Level
+from tenken.schema import Schema, convert, parse_toml
+from tenken.verdict.conditions import BY_KEY, KEYS
+
+
+class Title(Schema):
+    en: str
+    ja: str
+
+
+class ChannelFile(Schema):
+    title: Title
+    levels: dict[str, Level] = msgspec.field(default_factory=dict)
+    inherit: str = ""  # another channel whose levels this one starts from
+
+
+class PolicyFile(Schema):
+    name: str
+    channels: dict[str, ChannelFile]
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    key: str
+    title_en: str
+    title_ja: str
+    levels: dict[str, Level]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    sha256: str  # of the file's bytes: an inspection names the exact policy that judged it
+    source: str  # the file, or "built in"
+    channels: dict[str, Channel]
+    text: str  # the file as written (`tenken policy show`)
+
+
+def default_policy_path() -> Path:
+    return Path(str(resources.files("tenken.verdict").joinpath("policy.toml")))
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """The policy in `path`, or the one shipped with tenken."""
+    chosen = path or default_policy_path()
+    where = "built-in policy" if path is None else f"policy file {chosen}"
+    try:
+        raw = chosen.read_bytes()
+    except OSError as error:
+        raise PolicyError(where, f"cannot be read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PolicyError(where, "not UTF-8 text") from None
+    document = convert(parse_toml(text, PolicyError, where), PolicyFile, PolicyError, where)
+    channels = {key: _resolve(key, document.channels, where) for key in document.channels}
+    if not channels:
+        raise PolicyError(where, "a policy needs at least one channel", "channels")
+    return Policy(
+        name=document.name,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        source="built in" if path is None else str(chosen),
+        channels=channels,
+        text=text,
+    )
+
+
+def _resolve(key: str, channels: dict[str, ChannelFile], where: str, seen: tuple[str, ...] = ()) -> Channel:
+    entry = channels[key]
+    levels: dict[str, Level] = {}
+    if entry.inherit:
+        if entry.inherit not in channels:
+            raise PolicyError(
+                where, f"inherits from unknown channel {entry.inherit!r}", f"channels.{key}.inherit"
+            )
+        if entry.inherit in (*seen, key):
+            raise PolicyError(where, "channels inherit from each other in a loop", f"channels.{key}.inherit")
+        levels = dict(_resolve(entry.inherit, channels, where, (*seen, key)).levels)
+    for condition, level in entry.levels.items():
+        if condition not in BY_KEY:
+            known = ", ".join(KEYS)
+            raise PolicyError(
+                where, f"unknown condition (known: {known})", f"channels.{key}.levels.{condition}"
+            )
+        levels[condition] = level
+    missing = [condition for condition in KEYS if condition not in levels]
+    if missing:
+        raise PolicyError(where, f"no level for {', '.join(missing)}", f"channels.{key}.levels")
+    for condition in KEYS:
+        _check_unknown(key, condition, levels, where)
+    return Channel(key, entry.title.en, entry.title.ja, levels)
+
+
+def _check_unknown(channel: str, condition: str, levels: dict[str, Level], where: str) -> None:
+    known_bad = BY_KEY[condition].unknown_of
+    if known_bad is None:
+        return
+    level = levels[condition]
+    at = f"channels.{channel}.levels.{condition}"
+    if level is Level.SELLABLE:
+        raise PolicyError(where, "stands for something not known and may never be SELLABLE", at)
+    if levels[known_bad].rank > Level.SELLABLE_WITH_DISCLOSURE.rank and level.rank < Level.HOLD.rank:
+        raise PolicyError(
+            where,
+            f"stands for {known_bad} not being known; {known_bad} is {levels[known_bad].value} here, "
+            f"so this must be HOLD or worse, not {level.value}",
+            at,
+        )

@@ -1,0 +1,248 @@
+"""Unknown is never clean: over generated inspections, a fact that a blocking rule needs and that is not
+established always holds the phone back (HOLD or worse), and nothing unknown is ever plain SELLABLE.
+
+The test decides "not established" on its own, from the facts, not by asking the judge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tenken.facts import (
+    SIM_FREE,
+    Carrier,
+    DeviceFacts,
+    DeviceRef,
+    DeviceState,
+    Fact,
+    LookupResult,
+    Outcome,
+    Platform,
+)
+from tenken.imei import is_valid_imei
+from tenken.inspection import Asked, Earlier, Inspection, Level
+from tenken.verdict.judge import judge
+from tenken.verdict.policy import Policy, load_policy
+
+POLICY = load_policy()
+IMEIS = ("490154203237518", "354178036859789", "490154203237519")  # the last fails its check digit
+REGISTERING = (Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED)
+
+
+def bool_fact() -> st.SearchStrategy[Fact[bool]]:
+    return st.sampled_from(
+        [
+            Fact.unknown("test"),
+            Fact.measured(True, "test"),
+            Fact.measured(False, "test"),
+            Fact.inferred(True, "test"),
+            Fact.inferred(False, "test"),
+        ]
+    )
+
+
+BOOLS = ("owner_lock", "mdm_enrolled", "supervised", "setup_complete", "bootloader_unlocked", "sim_locked")
+SIM_STATES = [
+    Fact.unknown("t"),
+    Fact.measured("ABSENT", "t"),
+    Fact.measured("READY", "t"),
+    Fact.measured("NOT_READY,ABSENT", "t"),
+]
+SIM_CARRIERS = [Fact.unknown("t"), Fact.measured("none", "t"), Fact.measured("docomo", "t")]
+SELLERS = [Fact.unknown("t"), Fact.inferred(SIM_FREE, "t"), *(Fact.inferred(c, "t") for c in Carrier)]
+BATTERIES = [Fact.unknown("t"), Fact.measured(91.0, "t"), Fact.inferred(72.5, "t")]
+PERTURBABLE = (
+    *BOOLS,
+    "state",
+    "imei",
+    "imei2",
+    "sim_state",
+    "sim_carrier",
+    "sold_for",
+    "battery",
+    "answers",
+    "looked_up",
+    "earlier",
+)
+
+
+def clean(platform: Platform) -> Inspection:
+    """A phone with every fact established and good: sellable everywhere."""
+    facts = DeviceFacts(DeviceRef(platform, "phone-1"))
+    facts.imei = Fact.measured(IMEIS[0], "t")
+    facts.imei2 = Fact.measured("356868000041418", "t")
+    for name in BOOLS:
+        setattr(facts, name, Fact.measured(False, "t"))
+    facts.sim_state, facts.sim_carrier = Fact.measured("ABSENT", "t"), Fact.measured("none", "t")
+    facts.sold_for = Fact.inferred(Carrier.DOCOMO, "t")
+    facts.battery_health_pct = Fact.measured(91.0, "t")
+    answer = LookupResult(IMEIS[0], Carrier.DOCOMO, Outcome.OK)
+    before = DeviceFacts(DeviceRef(platform, "phone-1"))  # read in use, before the erase: owner lock off
+    before.owner_lock = Fact.measured(False, "t")
+    earlier = Earlier("earlier-1", datetime.now(UTC) - timedelta(hours=1), before)
+    return Inspection(facts, asked=[Asked(IMEIS[0], Carrier.DOCOMO, answer)], earlier=earlier)
+
+
+@st.composite
+def inspections(draw: st.DrawFn) -> Inspection:
+    """A clean phone with up to four facts changed: every rule gets to meet its unknown alone."""
+    inspection = clean(draw(st.sampled_from(list(Platform))))
+    facts = inspection.facts
+    for field in draw(st.sets(st.sampled_from(PERTURBABLE), max_size=3)):
+        if field in BOOLS:
+            setattr(facts, field, draw(bool_fact()))
+        elif field == "state":
+            facts.state = draw(st.sampled_from(list(DeviceState)))
+        elif field in ("imei", "imei2"):
+            imei = draw(st.sampled_from([None, *IMEIS, "356868000041418"]))
+            setattr(facts, field, Fact.measured(imei, "t") if imei else Fact.unknown("t"))
+        elif field == "sim_state":
+            facts.sim_state = draw(st.sampled_from(SIM_STATES))
+        elif field == "sim_carrier":
+            facts.sim_carrier = draw(st.sampled_from(SIM_CARRIERS))
+        elif field == "sold_for":
+            facts.sold_for = draw(st.sampled_from(SELLERS))
+        elif field == "battery":
+            facts.battery_health_pct = draw(st.sampled_from(BATTERIES))
+        elif field == "looked_up":
+            inspection.looked_up = False
+        elif field == "earlier":
+            if draw(st.booleans()):
+                inspection.earlier = None
+            else:
+                before = DeviceFacts(DeviceRef(facts.ref.platform, "phone-1"))
+                before.owner_lock = draw(bool_fact())
+                before.mdm_enrolled = draw(bool_fact())
+                inspection.earlier = Earlier("earlier-1", datetime.now(UTC) - timedelta(hours=1), before)
+        else:
+            inspection.asked = draw(answers(facts))
+    return inspection
+
+
+# − is what most carriers answer; the rest in proportion, so that every mix comes up
+OUTCOMES = [None, Outcome.NOT_FOUND, Outcome.NOT_FOUND, Outcome.NOT_FOUND, *Outcome]
+
+
+@st.composite
+def answers(draw: st.DrawFn, facts: DeviceFacts) -> list[Asked]:
+    return [
+        Asked(number, carrier, LookupResult(number, carrier, outcome))
+        for number in facts.imeis()
+        for carrier in Carrier
+        if (outcome := draw(st.sampled_from(OUTCOMES))) is not None
+    ]
+
+
+@st.composite
+def network_cases(draw: st.DrawFn) -> Inspection:
+    """A clean phone whose only doubts are who sold it and what the carriers answered."""
+    inspection = clean(draw(st.sampled_from(list(Platform))))
+    inspection.facts.sold_for = draw(st.sampled_from(SELLERS))
+    inspection.asked = draw(answers(inspection.facts))
+    return inspection
+
+
+def test_the_clean_baseline_is_sellable_everywhere() -> None:
+    for platform in Platform:
+        verdicts = judge(clean(platform), POLICY)
+        assert {channel: verdict.level for channel, verdict in verdicts.items()} == dict.fromkeys(
+            POLICY.channels, Level.SELLABLE
+        )
+
+
+def carried_off(inspection: Inspection) -> bool:
+    earlier, facts = inspection.earlier, inspection.facts
+    return (
+        earlier is not None
+        and earlier.facts.owner_lock.provenance.value == "measured"
+        and earlier.facts.owner_lock.value is False
+        and facts.setup_complete.known
+        and facts.setup_complete.value is False
+    )
+
+
+def not_established(inspection: Inspection) -> dict[str, bool]:
+    """For each blocking rule, whether the facts it needs are missing (decided here, independently)."""
+    facts = inspection.facts
+    android = facts.ref.platform is Platform.ANDROID
+    erased = facts.setup_complete.known and facts.setup_complete.value is False
+    read_off_while_erased = (
+        erased and facts.owner_lock.value is False and not facts.owner_lock.source.startswith("manual")
+    )
+    owner = not facts.owner_lock.known or (android and read_off_while_erased)
+    if owner and carried_off(inspection) and facts.owner_lock.value is not True:
+        owner = False
+    mdm = not facts.mdm_enrolled.known or (not android and not facts.supervised.known)
+    network = _network_unknown(inspection)
+    sim = not facts.sim_state.known and not facts.sim_carrier.known
+    return {
+        "owner_lock_on": owner,
+        "mdm_enrolled": mdm,
+        "restricted": network,
+        "in_use": not facts.setup_complete.known,
+        "sim_inserted": sim,
+        "bootloader_unlocked": android and not facts.bootloader_unlocked.known,
+    }
+
+
+def _network_unknown(inspection: Inspection) -> bool:
+    facts = inspection.facts
+    if not facts.imei.known:
+        return True
+    if not is_valid_imei(str(facts.imei.value)):
+        return False  # the invalid IMEI is itself a blocking reason
+    if not inspection.looked_up:
+        return True
+    answers = {entry.carrier: entry.outcome for entry in inspection.asked if entry.imei == facts.imei.value}
+    every = [entry.outcome for entry in inspection.asked]
+    if any(outcome in REGISTERING for outcome in every):
+        return False  # a mark names the seller (or × / △ decide)
+    seller = facts.sold_for.value
+    candidates = [seller] if isinstance(seller, Carrier) else list(Carrier)
+    return any(answers.get(carrier) is not Outcome.NOT_FOUND for carrier in candidates)
+
+
+def blocking(policy: Policy, channel: str, condition: str) -> bool:
+    return policy.channels[channel].levels[condition].rank > Level.SELLABLE_WITH_DISCLOSURE.rank
+
+
+@settings(max_examples=1500, deadline=None)
+@given(inspections())
+def test_a_blocking_rule_that_lacks_its_fact_holds_the_phone(inspection: Inspection) -> None:
+    verdicts = judge(inspection, POLICY)
+    unknown = not_established(inspection)
+    for channel, verdict in verdicts.items():
+        for condition, missing in unknown.items():
+            if missing and blocking(POLICY, channel, condition):
+                assert verdict.level.rank >= Level.HOLD.rank, (channel, condition, verdict)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(network_cases())
+def test_a_carrier_that_could_have_sold_the_phone_and_did_not_answer_holds_it(inspection: Inspection) -> None:
+    if _network_unknown(inspection):
+        assert all(verdict.level.rank >= Level.HOLD.rank for verdict in judge(inspection, POLICY).values())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(inspections())
+def test_nothing_unknown_is_ever_plain_sellable(inspection: Inspection) -> None:
+    verdicts = judge(inspection, POLICY)
+    if any(not_established(inspection).values()) or inspection.facts.state is not DeviceState.READY:
+        assert all(verdict.level is not Level.SELLABLE for verdict in verdicts.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(inspections())
+def test_every_reason_names_what_it_rests_on_and_the_worst_reason_is_the_level(
+    inspection: Inspection,
+) -> None:
+    for verdict in judge(inspection, POLICY).values():
+        for reason in verdict.reasons:
+            assert reason.facts or reason.lookups
+        if verdict.reasons:
+            assert verdict.level is verdict.reasons[0].level
+        else:
+            assert verdict.level is Level.SELLABLE
