@@ -65,6 +65,7 @@ class AndroidSettings:
 @dataclass(slots=True)
 class Settings:
     db: str = ""  # SQLite path or SQLAlchemy URL; empty = tenken.sqlite3 in the data dir
+    db_reconnect_seconds: float = 10.0  # a database server that went away is tried again this long
     data_dir: str = ""  # empty = platformdirs user data dir
     lookup: LookupSettings = field(default_factory=LookupSettings)
     ios: IosSettings = field(default_factory=IosSettings)

@@ -67,10 +67,11 @@ STORIES: dict[str, tuple[Carrier | None, Outcome]] = {
 @pass_app
 def demo(app: AppContext, spacing: float, panels: bool) -> None:
     """Run the whole job on simulated iPhones, Android phones and carrier sites (127.0.0.1 only)."""
-    from tenken import config, station, store
+    from tenken import config, station
     from tenken.commands.lookup import perform
     from tenken.report.terminal import device_panel, lookup_table, problems_table
     from tenken.sim.carriers import CarrierSimulator, Rules
+    from tenken.store import open_store
 
     console = Console()
     console.rule("tenken demo")
@@ -97,9 +98,8 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
             results = asyncio.run(station.inspect_all(found.devices, settings))
         for platform, problem in found.problems.items():
             console.print(Text(f"{platform.value}: {problem}", style="yellow"))
-        database = store.open_store(settings)
-        for facts in results:
-            database.save_inspection(facts)
+        with open_store(settings) as database:
+            database.save_inspections(results)
         console.print(_devices_table(results))
         _print_actions(console, results)
 
@@ -118,7 +118,6 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
             )
             for facts in shown:
                 console.print(device_panel(facts))
-        store.close_all()
 
     _print_summary(console, results, reports)
     sys.exit(0)

@@ -39,8 +39,9 @@ def inspect(
     Exit code: 0 every phone read, 2 a phone needs the technician (trust, unlock, authorise),
     3 no phone found or a read failed.
     """
-    from tenken import station, store
+    from tenken import station
     from tenken.report.terminal import device_panel, safe
+    from tenken.store import open_store
 
     settings = app.settings
     if usbmux:
@@ -68,9 +69,8 @@ def inspect(
         console.print(f"[red]not attached:[/] {safe(device_id)}")
 
     if results:
-        database = store.open_store(settings)
-        for facts in results:
-            database.save_inspection(facts)
+        with open_store(settings) as database:
+            database.save_inspections(results)
 
     if as_json:
         emit_json([facts.to_json() for facts in results])

@@ -129,12 +129,10 @@ def perform(
     console: Console,
 ) -> list[ImeiReport]:
     """Look the IMEIs up (stored as they land), with a progress bar on a terminal."""
-    from tenken import store
     from tenken.lookups.service import LookupService
+    from tenken.store import Store, open_store
 
-    database = store.open_store(settings)
-
-    async def run() -> list[ImeiReport]:
+    async def run(database: Store) -> list[ImeiReport]:
         async with LookupService(settings, database, use_cache=use_cache) as service:
             if len(set(imeis)) <= 1 or not console.is_terminal:
                 return await service.lookup_many(imeis, carriers)
@@ -145,7 +143,8 @@ def perform(
                 task = progress.add_task("lookup", total=len(set(imeis)))
                 return await service.lookup_many(imeis, carriers, on_report=lambda _r: progress.advance(task))
 
-    return run_async(run())
+    with open_store(settings) as database:
+        return run_async(run(database))
 
 
 def _invalid_json(row: BadRow) -> dict[str, object]:
@@ -191,11 +190,12 @@ def evidence(
     from rich.table import Table
     from rich.text import Text
 
-    from tenken import store
     from tenken.errors import NotFound
+    from tenken.store import open_store
 
     number = validate_imei(imei)
-    history = store.open_store(app.settings).lookup_history(number, Carrier(carrier) if carrier else None)
+    with open_store(app.settings) as database:
+        history = database.lookup_history(number, Carrier(carrier) if carrier else None)
     if not history:
         raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
 

@@ -1,0 +1,135 @@
+"""The engine for the configured database, and the one way tenken runs a transaction on it.
+
+A SQLite file gets WAL (reports read while the station writes), a busy timeout, and transactions that
+tenken begins itself, so that DDL is transactional too and a writer takes its lock up front
+(`BEGIN IMMEDIATE`). A server database (PostgreSQL) is pinged before each use; when it has gone away
+(restart, network) tenken reconnects with a bounded backoff before giving up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tenken.config import Settings
+from tenken.errors import StoreError
+from tenken.store.urls import masked
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+WRITE = "tenken_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+
+
+class DatabaseFailed(Exception):
+    """A transaction failed for good (after reconnecting, where that can help). Private to the store."""
+
+    def __init__(self, error: sa.exc.SQLAlchemyError) -> None:
+        super().__init__(first_line(error))
+
+
+def first_line(error: BaseException) -> str:
+    return str(getattr(error, "orig", None) or error).splitlines()[0]
+
+
+def create(settings: Settings) -> Engine:
+    """The engine for `settings.db`."""
+    url = settings.db_url
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(f"--db {masked(url)!r} is neither a file path nor a database URL") from None
+    path = sqlite_path(parsed)
+    if path is not None:
+        _prepare_file(path)
+    try:
+        engine = sa.create_engine(parsed, pool_pre_ping=True)
+    except ImportError as error:
+        raise StoreError(
+            f"no driver for {parsed.drivername} ({error.name} is not installed): "
+            "pip install 'tenken[postgresql]' for PostgreSQL"
+        ) from None
+    if path is not None:
+        sa.event.listen(engine, "connect", _sqlite_connected)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def sqlite_path(url: sa.engine.URL) -> Path | None:
+    """The file behind a SQLite URL; None for other databases and in-memory ones."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.query.get("uri") == "true":  # sqlite:///file:PATH?mode=ro&uri=true
+        if url.query.get("mode") == "memory":
+            return None
+        return Path(url.database.removeprefix("file:")).expanduser()
+    return Path(url.database).expanduser()
+
+
+def _prepare_file(path: Path) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise StoreError(f"cannot create the data folder {folder}: {error.strerror}") from None
+
+
+def _sqlite_connected(connection: Any, _record: object) -> None:
+    connection.isolation_level = None  # the driver begins nothing by itself: see _sqlite_begin
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")  # first: the WAL switch below may wait for a lock
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (reports) never block the station writing
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against crashes, one fsync per checkpoint
+    cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    writes = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def transact(engine: Engine, work: Callable[[sa.Connection], T], *, write: bool, patience: float) -> T:
+    """`work` in one transaction. A server that cannot be reached, or that dropped the connection, is
+    tried again with a growing pause for up to `patience` seconds; other failures end at once."""
+    delay, waited = 0.25, 0.0
+    while True:
+        try:
+            return _once(engine, work, write=write)
+        except _Away as away:
+            if waited + delay > patience:
+                raise DatabaseFailed(away.error) from None
+            log.info("database unavailable (%s); trying again in %.2f s", first_line(away.error), delay)
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 4.0)
+        except sa.exc.SQLAlchemyError as error:
+            raise DatabaseFailed(error) from None
+
+
+class _Away(Exception):
+    def __init__(self, error: sa.exc.DBAPIError) -> None:
+        self.error = error
+
+
+def _once(engine: Engine, work: Callable[[sa.Connection], T], *, write: bool) -> T:
+    try:
+        connection = engine.connect()  # pre-pings a pooled connection, reconnects once if it is dead
+    except sa.exc.DBAPIError as error:
+        raise _Away(error) from None
+    with connection:
+        if write:
+            connection.execution_options(**{WRITE: True})
+        try:
+            with connection.begin():
+                return work(connection)
+        except sa.exc.DBAPIError as error:
+            if error.connection_invalidated:
+                raise _Away(error) from None
+            raise
