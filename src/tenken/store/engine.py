@@ -40,7 +40,7 @@ def first_line(error: BaseException) -> str:
 
 
 def create(settings: Settings) -> Engine:
-    """The engine for `settings.db`."""
+    """The engine for `settings.db`. A SQLite file's folder must exist unless it is the data folder."""
     url = settings.db_url
     try:
         parsed = sa.engine.make_url(url)
@@ -48,7 +48,7 @@ def create(settings: Settings) -> Engine:
         raise StoreError(f"--db {masked(url)!r} is neither a file path nor a database URL") from None
     path = sqlite_path(parsed)
     if path is not None:
-        _prepare_file(path)
+        _prepare_file(path, data_folder=not settings.db)
     try:
         engine = sa.create_engine(parsed, pool_pre_ping=True)
     except ImportError as error:
@@ -73,12 +73,17 @@ def sqlite_path(url: sa.engine.URL) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def _prepare_file(path: Path) -> None:
+def _prepare_file(path: Path, *, data_folder: bool) -> None:
+    """Create the data folder (owner-only), or insist that a folder named in --db exists: a typo there
+    must not start an empty database somewhere."""
     folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as error:
-        raise StoreError(f"cannot create the data folder {folder}: {error.strerror}") from None
+    if data_folder:
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise StoreError(f"cannot create the data folder {folder}: {error.strerror}") from None
+    elif not folder.is_dir():
+        raise StoreError(f"the database folder {folder} does not exist (check --db / TENKEN_DB / db)")
 
 
 def _sqlite_connected(connection: Any, _record: object) -> None:
