@@ -26,8 +26,6 @@ from tenken.store.urls import masked
 
 T = TypeVar("T")
 
-CACHEABLE = frozenset({Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED, Outcome.NOT_FOUND})
-
 
 class Store:
     def __init__(self, settings: Settings) -> None:
@@ -80,13 +78,16 @@ class Store:
         pending_ttl: timedelta,
         now: datetime | None = None,
     ) -> dict[tuple[str, Carrier], LookupResult]:
-        """For each (IMEI, carrier), the newest definite answer (a mark) still within its time to live.
+        """For each (IMEI, carrier), the newest stored answer, when it is a mark still within its time to
+        live. A △ lives `pending_ttl` (it can turn ×), the other marks `ttl`.
 
-        A △ lives `pending_ttl` (it can turn ×), the other marks `ttl`; errors are never reused.
+        Only the newest answer counts, whatever it was: behind an expired mark, or behind an error (the
+        last ask failed), an older mark is stale too and is never served. No entry means: ask again.
         """
         now = now or datetime.now(UTC)
-        oldest = now - max(ttl, pending_ttl)
+        oldest = now - max(ttl, pending_ttl)  # anything older cannot be served, nor hide what can
         found: dict[tuple[str, Carrier], LookupResult] = {}
+        seen: set[tuple[str, Carrier]] = set()
         wanted = [carrier.value for carrier in carriers]
         for start in range(0, len(imeis), 500):  # stay under SQLite's bound-parameter limit
             query = (
@@ -94,19 +95,18 @@ class Store:
                 .where(
                     lookups.c.imei.in_(imeis[start : start + 500]),
                     lookups.c.carrier.in_(wanted),
-                    lookups.c.outcome.in_([outcome.value for outcome in CACHEABLE]),
                     lookups.c.checked_at >= oldest,
                 )
                 .order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
             )
-            rows = self._read(partial(_all, query))
-            for row in rows:
+            for row in self._read(partial(_all, query)):
                 key = (row["imei"], Carrier(row["carrier"]))
-                if key in found:
-                    continue  # rows come newest first
+                if key in seen:
+                    continue  # rows come newest first: this one is older than the answer that counts
+                seen.add(key)
                 result = lookup_result(row, from_cache=True)
                 limit = pending_ttl if result.outcome is Outcome.PENDING else ttl
-                if now - result.checked_at <= limit:
+                if result.outcome.is_mark and now - result.checked_at <= limit:
                     found[key] = result
         return found
 
