@@ -9,6 +9,7 @@ tenken begins itself, so that DDL is transactional too and a writer takes its lo
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
+BUSY_SECONDS = 5.0  # how long a SQLite writer waits for another one
 WRITE = "tenken_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
 
@@ -89,10 +91,25 @@ def _prepare_file(path: Path, *, data_folder: bool) -> None:
 def _sqlite_connected(connection: Any, _record: object) -> None:
     connection.isolation_level = None  # the driver begins nothing by itself: see _sqlite_begin
     cursor = connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=5000")  # first: the WAL switch below may wait for a lock
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers (reports) never block the station writing
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against crashes, one fsync per checkpoint
     cursor.close()
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """WAL: readers (reports) never block the station writing. The switch takes a lock SQLite does not
+    wait for (busy_timeout does not apply): two processes opening a new database at once got 'database
+    is locked' about one time in three. tenken waits for it instead, as long as for any other lock."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:
