@@ -105,9 +105,3 @@ def test_database_path_that_is_a_folder_is_one_clear_error(tmp_path: Path) -> No
     settings = Settings(db=str(tmp_path))
     with pytest.raises(StoreError, match="cannot open the database"):
         open_store(settings)
-
-
-def test_database_file_is_private(sim_settings: Settings) -> None:
-    open_store(sim_settings).close()
-    path = Path(sim_settings.db)
-    assert path.stat().st_mode & 0o077 == 0

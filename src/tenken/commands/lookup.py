@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,15 @@ from rich.console import Console
 from tenken.cli import AppContext, emit_json, pass_app, run_async
 from tenken.commands.inputs import BadRow, read_imei_file
 from tenken.config import Settings
-from tenken.errors import EXIT_DATA, EXIT_FLAGGED, EXIT_NOT_ASKED, EXIT_OK, InvalidIdentifier, UsageError
+from tenken.errors import (
+    EXIT_DATA,
+    EXIT_FLAGGED,
+    EXIT_NOT_ASKED,
+    EXIT_OK,
+    InvalidIdentifier,
+    OutputError,
+    UsageError,
+)
 from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
 from tenken.imei import validate_imei
 
@@ -234,13 +243,21 @@ def evidence(
 
 def _save(evidence: Evidence, imei: str, carrier: Carrier, out_dir: Path) -> Path:
     """The raw page, byte for byte, and a .meta.json saying where and when it came from."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     stamp = evidence.fetched_at.strftime("%Y%m%dT%H%M%SZ")
     suffix = ".json" if "json" in evidence.content_type else ".html"
     page = out_dir / f"{imei}-{carrier.value}-{stamp}{suffix}"
-    page.write_bytes(evidence.body)
-    meta = page.with_name(page.name + ".meta.json")
-    meta.write_text(
-        json.dumps({"imei": imei, "carrier": carrier.value, **evidence.to_json()}, indent=2) + "\n"
-    )
+    meta = {"imei": imei, "carrier": carrier.value, **evidence.to_json()}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(page, evidence.body)
+        _write_private(page.with_name(page.name + ".meta.json"), (json.dumps(meta, indent=2) + "\n").encode())
+    except OSError as error:
+        raise OutputError(f"cannot save the evidence in {out_dir}: {error.strerror}") from None
     return page
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Owner-only, like the database: a carrier's page is about one customer's phone."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
+        os.fchmod(file.fileno(), 0o600)  # a file of the same name saved before keeps its mode otherwise
+        file.write(data)

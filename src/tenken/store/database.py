@@ -6,7 +6,6 @@ Calls are short and synchronous; async callers run them in a thread.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -42,9 +41,6 @@ class Store:
         except BaseException:
             self.engine.dispose()
             raise
-        path = engines.sqlite_path(self.engine.url)
-        if path is not None and os.name == "posix" and path.exists():
-            path.chmod(0o600)  # evidence and IMEIs are a shop's business data
 
     def __enter__(self) -> Store:
         return self

@@ -9,6 +9,7 @@ tenken begins itself, so that DDL is transactional too and a writer takes its lo
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -59,7 +60,7 @@ def create(settings: Settings) -> Engine:
             "pip install 'tenken[postgresql]' for PostgreSQL"
         ) from None
     if path is not None:
-        sa.event.listen(engine, "connect", _sqlite_connected)
+        sa.event.listen(engine, "connect", lambda connection, _record: _sqlite_connected(connection, path))
         sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -77,7 +78,8 @@ def sqlite_path(url: sa.engine.URL) -> Path | None:
 
 def _prepare_file(path: Path, *, data_folder: bool) -> None:
     """Create the data folder (owner-only), or insist that a folder named in --db exists: a typo there
-    must not start an empty database somewhere."""
+    must not start an empty database somewhere. A new database file is created owner-only before SQLite
+    opens it, so that its -wal and -shm files, which SQLite gives the database file's mode, are too."""
     folder = path.parent
     if data_folder:
         try:
@@ -86,15 +88,21 @@ def _prepare_file(path: Path, *, data_folder: bool) -> None:
             raise StoreError(f"cannot create the data folder {folder}: {error.strerror}") from None
     elif not folder.is_dir():
         raise StoreError(f"the database folder {folder} does not exist (check --db / TENKEN_DB / db)")
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError as error:
+            raise StoreError(f"cannot create the database {path}: {error.strerror}") from None
 
 
-def _sqlite_connected(connection: Any, _record: object) -> None:
+def _sqlite_connected(connection: Any, path: Path) -> None:
     connection.isolation_level = None  # the driver begins nothing by itself: see _sqlite_begin
     cursor = connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
     _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against crashes, one fsync per checkpoint
     cursor.close()
+    private(path, Path(f"{path}-wal"), Path(f"{path}-shm"))
 
 
 def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
@@ -115,6 +123,17 @@ def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
 def _sqlite_begin(connection: sa.Connection) -> None:
     writes = connection.get_execution_options().get(WRITE, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def private(*paths: Path) -> None:
+    """Owner-only access to files of ours that hold IMEIs or pages (older tenken left some 0644)."""
+    for path in paths:
+        try:
+            status = path.stat()
+            if status.st_uid == os.getuid() and status.st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError:
+            continue  # gone already (SQLite removes -wal and -shm), or on a read-only mount
 
 
 def transact(engine: Engine, work: Callable[[sa.Connection], T], *, write: bool, patience: float) -> T:
