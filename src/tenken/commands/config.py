@@ -8,20 +8,13 @@ from tenken.cli import AppContext, emit_json, pass_app
 from tenken.config import as_dict, default_config_path, env_names
 
 
-def masked(url: str) -> str:
-    """The URL without its password, for printing."""
-    scheme, separator, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not separator or not at or ":" not in credentials:
-        return url
-    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-
-
 @click.command(name="config")
 @click.option("--json", "as_json", is_flag=True, help="Print the effective settings as JSON.")
 @pass_app
 def config_command(app: AppContext, as_json: bool) -> None:
     """Show the configuration file, the data folder, the database and every TENKEN_… variable."""
+    from tenken.store.urls import masked
+
     settings = app.settings
     path = app.config_path or default_config_path()
     if as_json:
