@@ -20,11 +20,21 @@ def config_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         payload = as_dict(settings)
         payload["db"] = masked(payload["db"])
-        emit_json({"config_file": str(path), "db_url": masked(settings.db_url), "settings": payload})
+        emit_json(
+            {
+                "config_file": str(path),
+                "db_url": masked(settings.db_url),
+                "spool": str(settings.spool_path),
+                "settings": payload,
+            }
+        )
         return
     click.echo(f"config file:  {path}{'' if path.is_file() else '  (not present: defaults in use)'}")
     click.echo(f"data folder:  {settings.data_path}")
     click.echo(f"database:     {masked(settings.db_url)}")
+    click.echo(
+        f"spool:        {settings.spool_path}  (answers wait here while the database cannot take them)"
+    )
     click.echo("\nEvery key can be overridden by an environment variable:")
     for name in env_names():
         click.echo(f"  {name}")

@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tenken.cli import AppContext, pass_app
-from tenken.errors import SimulatorError
+from tenken.errors import SimulatorError, StoreError
 from tenken.facts import Carrier, DeviceFacts, DeviceState, Fact, ImeiReport, ImeiStatus, Outcome, Platform
 from tenken.sim.ports import free_port
 
@@ -71,7 +71,7 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
     from tenken.commands.lookup import perform
     from tenken.report.terminal import device_panel, lookup_table, problems_table
     from tenken.sim.carriers import CarrierSimulator, Rules
-    from tenken.store import open_store
+    from tenken.store import save_inspections
 
     console = Console()
     console.rule("tenken demo")
@@ -82,6 +82,8 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
         ios_profiles, android_profiles = _profiles(rules)
         sites = stack.enter_context(CarrierSimulator(rules))
         settings = config.load(app.config_path, environ={**_own_env(), **sites.env()})
+        if app.db:  # the user's database: what it cannot take waits in the user's spool, not in scratch
+            settings.spool = str(settings.spool_path)
         settings.db = app.db or str(Path(scratch) / "demo.sqlite3")
         settings.data_dir = scratch
         settings.lookup.spacing = spacing
@@ -98,14 +100,19 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
             results = asyncio.run(station.inspect_all(found.devices, settings))
         for platform, problem in found.problems.items():
             console.print(Text(f"{platform.value}: {problem}", style="yellow"))
-        with open_store(settings) as database:
-            database.save_inspections(results)
+        inspections_error: StoreError | None = None
+        try:
+            save_inspections(settings, results)
+        except StoreError as error:
+            inspections_error = error  # reported at the end, after what was read
         console.print(_devices_table(results))
         _print_actions(console, results)
 
         imeis = [imei for facts in results for imei in facts.imeis()]
         console.print(f"\nAsking docomo, au, SoftBank and Rakuten about {len(imeis)} IMEIs…")
-        reports = perform(settings, imeis, list(Carrier), use_cache=False, console=Console(stderr=True))
+        reports, store_error = perform(
+            settings, imeis, list(Carrier), use_cache=False, console=Console(stderr=True)
+        )
         console.print(lookup_table(reports, [carrier.value for carrier in Carrier], console.width))
         problems = problems_table(reports)
         if problems is not None:
@@ -120,6 +127,9 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
                 console.print(device_panel(facts))
 
     _print_summary(console, results, reports)
+    failure = store_error or inspections_error
+    if failure is not None:
+        raise failure
     sys.exit(0)
 
 

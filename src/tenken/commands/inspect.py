@@ -7,7 +7,7 @@ import sys
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
-from tenken.errors import EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK
+from tenken.errors import EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK, StoreError
 from tenken.facts import DeviceFacts, DeviceState, Platform
 
 PLATFORM_CHOICES = {"ios": [Platform.IOS], "android": [Platform.ANDROID], "all": list(Platform)}
@@ -41,7 +41,7 @@ def inspect(
     """
     from tenken import station
     from tenken.report.terminal import device_panel, safe
-    from tenken.store import open_store
+    from tenken.store import save_inspections
 
     settings = app.settings
     if usbmux:
@@ -68,9 +68,12 @@ def inspect(
     for device_id in missing:
         console.print(f"[red]not attached:[/] {safe(device_id)}")
 
+    store_error: StoreError | None = None
     if results:
-        with open_store(settings) as database:
-            database.save_inspections(results)
+        try:
+            save_inspections(settings, results)
+        except StoreError as error:
+            store_error = error  # reported after the facts: they were read, and are shown
 
     if as_json:
         emit_json([facts.to_json() for facts in results])
@@ -81,6 +84,8 @@ def inspect(
             console.print(
                 "No phone found. Check the cable, and that the phone is unlocked and trusts this computer."
             )
+    if store_error is not None:
+        raise store_error
 
     if not results or missing:
         sys.exit(EXIT_NOT_ASKED)

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -21,10 +22,14 @@ from tenken.errors import (
     EXIT_OK,
     InvalidIdentifier,
     OutputError,
+    StoreError,
     UsageError,
 )
 from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
 from tenken.imei import validate_imei
+
+if TYPE_CHECKING:
+    from tenken.lookups.service import LookupService
 
 CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
 
@@ -118,7 +123,9 @@ def lookup(
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:
         raise UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
-    reports = perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else []
+    reports, store_error = (
+        perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else ([], None)
+    )
     if as_json:
         emit_json([report.to_json() for report in reports] + [_invalid_json(row) for row in bad])
     else:
@@ -126,6 +133,8 @@ def lookup(
         problems = problems_table(reports)
         if problems is not None:
             out.print(problems)
+    if store_error is not None:
+        raise store_error  # after the answers: they were asked for, and are shown
     sys.exit(exit_code(reports, len(bad)))
 
 
@@ -136,24 +145,33 @@ def perform(
     *,
     use_cache: bool,
     console: Console,
-) -> list[ImeiReport]:
-    """Look the IMEIs up (stored as they land), with a progress bar on a terminal."""
+) -> tuple[list[ImeiReport], StoreError | None]:
+    """Look the IMEIs up (stored as they land), with a progress bar on a terminal. The error says
+    when some answers are not in the database (they are in the spool, or lost): show them anyway."""
     from tenken.lookups.service import LookupService
     from tenken.store import Store, open_store
 
-    async def run(database: Store) -> list[ImeiReport]:
+    async def run(database: Store) -> tuple[list[ImeiReport], StoreError | None]:
         async with LookupService(settings, database, use_cache=use_cache) as service:
             if len(set(imeis)) <= 1 or not console.is_terminal:
-                return await service.lookup_many(imeis, carriers)
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            columns = (TextColumn("looking up"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-            with Progress(*columns, console=console, transient=True) as progress:
-                task = progress.add_task("lookup", total=len(set(imeis)))
-                return await service.lookup_many(imeis, carriers, on_report=lambda _r: progress.advance(task))
+                reports = await service.lookup_many(imeis, carriers)
+            else:
+                reports = await _with_progress(service, imeis, carriers, console)
+        return reports, service.store_error
 
     with open_store(settings) as database:
         return run_async(run(database))
+
+
+async def _with_progress(
+    service: LookupService, imeis: Sequence[str], carriers: Sequence[Carrier], console: Console
+) -> list[ImeiReport]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("looking up"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("lookup", total=len(set(imeis)))
+        return await service.lookup_many(imeis, carriers, on_report=lambda _r: progress.advance(task))
 
 
 def _invalid_json(row: BadRow) -> dict[str, object]:

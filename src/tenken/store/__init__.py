@@ -6,6 +6,6 @@ The schema is kept by the Alembic scripts in migrations/ (see migrate.py); schem
 
 from __future__ import annotations
 
-from tenken.store.database import Store, open_store
+from tenken.store.database import Store, open_store, save_inspections
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_store", "save_inspections"]

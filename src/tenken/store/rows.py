@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ def lookup_row(result: LookupResult) -> dict[str, object]:
         "content_type": evidence.content_type if evidence else None,
         "sha256": evidence.sha256 if evidence else None,
         "body": evidence.body if evidence else None,
+        "record_id": uuid.uuid4().hex,
     }
 
 
@@ -66,4 +68,5 @@ def inspection_row(facts: DeviceFacts) -> dict[str, object]:
         "imei": facts.imei.value if facts.imei.known else None,
         "imei2": facts.imei2.value if facts.imei2.known else None,
         "facts_json": json.dumps(facts.to_json(), ensure_ascii=False),
+        "record_id": uuid.uuid4().hex,
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0001"
+HEAD = "0002"  # record_id on every row
 
 metadata = sa.MetaData()
 
@@ -28,7 +28,9 @@ lookups = sa.Table(
     sa.Column("content_type", sa.Text),
     sa.Column("sha256", sa.String(64)),
     sa.Column("body", sa.LargeBinary),
+    sa.Column("record_id", sa.String(32)),  # new rows: a uuid4; stored once however often written
     sa.Index("ix_lookups_imei_carrier_time", "imei", "carrier", "checked_at"),
+    sa.Index("ux_lookups_record_id", "record_id", unique=True),
 )
 
 inspections = sa.Table(
@@ -43,5 +45,7 @@ inspections = sa.Table(
     sa.Column("imei", sa.String(16)),
     sa.Column("imei2", sa.String(16)),
     sa.Column("facts_json", sa.Text, nullable=False),
+    sa.Column("record_id", sa.String(32)),
     sa.Index("ix_inspections_imei", "imei"),
+    sa.Index("ux_inspections_record_id", "record_id", unique=True),
 )
