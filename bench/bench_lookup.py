@@ -24,9 +24,10 @@ from pathlib import Path
 import httpx
 from stdnum import luhn
 
-from tenken import config, store
+from tenken import config
 from tenken.facts import Carrier
 from tenken.lookups.service import LookupService
+from tenken.store import open_store
 
 
 def synthetic_imeis(count: int) -> list[str]:
@@ -88,10 +89,11 @@ async def bare_httpx(origin: str, imeis: list[str]) -> int:
 
 
 async def tenken_pass(settings: config.Settings, imeis: list[str]) -> int:
-    async with LookupService(settings, store.open_store(settings)) as service:
-        reports = await service.lookup_many(imeis, list(Carrier))
-        assert len(reports) == len(imeis)
-        return service.client.requests_sent
+    with open_store(settings) as database:
+        async with LookupService(settings, database) as service:
+            reports = await service.lookup_many(imeis, list(Carrier))
+            assert len(reports) == len(imeis)
+            return service.client.requests_sent
 
 
 def timed(coroutine_factory: object) -> tuple[float, int]:
@@ -123,7 +125,6 @@ def main() -> None:
                 bare, bare_sent = timed(lambda: bare_httpx(origin, imeis))
                 full, sent = timed(lambda settings=settings: tenken_pass(settings, imeis))
                 cached, cached_sent = timed(lambda settings=settings: tenken_pass(settings, imeis))
-                store.close_all()
             assert sent == bare_sent, (sent, bare_sent)
             assert cached_sent == 0, cached_sent
             bare_times.append(bare)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tenken import config, store
+from tenken import config
 from tenken.config import Settings
 from tenken.sim.carriers import CarrierSimulator
 
@@ -45,9 +45,8 @@ def fast_env(simulator: CarrierSimulator, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def sim_settings(carrier_sim: CarrierSimulator, tmp_path: Path) -> Iterator[Settings]:
-    yield config.load(environ=fast_env(carrier_sim, tmp_path))
-    store.close_all()
+def sim_settings(carrier_sim: CarrierSimulator, tmp_path: Path) -> Settings:
+    return config.load(environ=fast_env(carrier_sim, tmp_path))
 
 
 @dataclass
@@ -70,7 +69,6 @@ def run_cli(args: list[str], env: Mapping[str, str], stdin: str | None = None) -
             code = stop.code if isinstance(stop.code, int) else 1
         stdout = out.getvalue().decode()
         stderr = err.getvalue().decode() if isinstance(err, io.BytesIO) else ""
-    store.close_all()
     return CliResult(code, stdout, stderr)
 
 

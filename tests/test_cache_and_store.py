@@ -9,23 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from tenken import store
 from tenken.config import Settings
 from tenken.errors import StoreError
 from tenken.facts import Carrier, ImeiReport, LookupResult, Outcome
 from tenken.lookups.service import LookupService
 from tenken.sim.carriers import CarrierSimulator
+from tenken.store import Store, open_store
 
 IMEI = "490154203237518"
 
 
 def lookup(settings: Settings, imeis: list[str], *, use_cache: bool = True) -> tuple[list[ImeiReport], int]:
-    async def run() -> tuple[list[ImeiReport], int]:
-        async with LookupService(settings, store.open_store(settings), use_cache=use_cache) as service:
+    async def run(database: Store) -> tuple[list[ImeiReport], int]:
+        async with LookupService(settings, database, use_cache=use_cache) as service:
             reports = await service.lookup_many(imeis, list(Carrier))
             return reports, service.client.requests_sent
 
-    return asyncio.run(run())
+    with open_store(settings) as database:
+        return asyncio.run(run(database))
 
 
 def test_second_lookup_is_served_from_the_cache_without_a_request(
@@ -68,7 +69,8 @@ def test_duplicate_imeis_in_a_batch_are_asked_once(
 def test_evidence_is_stored_byte_for_byte(carrier_sim: CarrierSimulator, sim_settings: Settings) -> None:
     carrier_sim.rules.set_mark(IMEI, Carrier.DOCOMO, Outcome.RESTRICTED)
     lookup(sim_settings, [IMEI])
-    history = store.open_store(sim_settings).lookup_history(IMEI, Carrier.DOCOMO)
+    with open_store(sim_settings) as database:
+        history = database.lookup_history(IMEI, Carrier.DOCOMO)
     assert len(history) == 1
     evidence = history[0].evidence
     assert evidence is not None
@@ -78,10 +80,8 @@ def test_evidence_is_stored_byte_for_byte(carrier_sim: CarrierSimulator, sim_set
     assert "利用制限中です".encode("cp932") in evidence.body
 
 
-def stored(settings: Settings, outcome: Outcome, age: timedelta) -> store.Store:
-    database = store.open_store(settings)
-    database.save_lookups([LookupResult(IMEI, Carrier.DOCOMO, outcome, checked_at=datetime.now(UTC) - age)])
-    return database
+def store_answer(database: Store, outcome: Outcome, checked_at: datetime) -> None:
+    database.save_lookups([LookupResult(IMEI, Carrier.DOCOMO, outcome, checked_at=checked_at)])
 
 
 @pytest.mark.parametrize(
@@ -95,18 +95,13 @@ def stored(settings: Settings, outcome: Outcome, age: timedelta) -> store.Store:
     ],
 )
 def test_time_to_live(sim_settings: Settings, outcome: Outcome, age: timedelta, fresh: bool) -> None:
-    database = stored(sim_settings, outcome, age)
-    cached = database.cached_lookups([IMEI], [Carrier.DOCOMO], timedelta(hours=12), timedelta(hours=1))
+    with open_store(sim_settings) as database:
+        store_answer(database, outcome, datetime.now(UTC) - age)
+        cached = database.cached_lookups([IMEI], [Carrier.DOCOMO], timedelta(hours=12), timedelta(hours=1))
     assert ((IMEI, Carrier.DOCOMO) in cached) is fresh
 
 
 def test_database_path_that_is_a_folder_is_one_clear_error(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path))
     with pytest.raises(StoreError, match="cannot open the database"):
-        store.open_store(settings)
-
-
-def test_database_file_is_private(sim_settings: Settings) -> None:
-    store.open_store(sim_settings)
-    path = Path(sim_settings.db)
-    assert path.stat().st_mode & 0o077 == 0
+        open_store(settings)

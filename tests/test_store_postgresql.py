@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tenken import config, store
+from tenken import config
 from tenken.config import Settings
 from tenken.facts import Carrier, Outcome
 from tenken.lookups.service import LookupService
 from tenken.sim.carriers import CarrierSimulator
+from tenken.store import open_store
 from tests.conftest import fast_env
 
 URL = os.environ.get("TENKEN_TEST_POSTGRES_URL", "")
@@ -34,7 +35,6 @@ def pg_settings(carrier_sim: CarrierSimulator, tmp_path: Path) -> Iterator[Setti
     environ = fast_env(carrier_sim, tmp_path)
     environ["TENKEN_DB"] = f"{URL}{'&' if '?' in URL else '?'}options=-csearch_path%3D{schema}"
     yield config.load(environ=environ)
-    store.close_all()
     with admin.begin() as connection:
         connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
@@ -47,13 +47,15 @@ def test_lookups_cache_and_evidence_on_postgresql(
     carrier_sim.rules.set_mark(imei, Carrier.DOCOMO, Outcome.RESTRICTED)
 
     async def run() -> int:
-        async with LookupService(pg_settings, store.open_store(pg_settings)) as service:
-            await service.lookup_many([imei], list(Carrier))
-            return service.client.requests_sent
+        with open_store(pg_settings) as database:
+            async with LookupService(pg_settings, database) as service:
+                await service.lookup_many([imei], list(Carrier))
+                return service.client.requests_sent
 
     assert asyncio.run(run()) == 7
     assert asyncio.run(run()) == 0  # served from PostgreSQL
-    history = store.open_store(pg_settings).lookup_history(imei, Carrier.DOCOMO)
+    with open_store(pg_settings) as database:
+        history = database.lookup_history(imei, Carrier.DOCOMO)
     assert history[0].outcome is Outcome.RESTRICTED
     assert history[0].evidence is not None
     assert "利用制限中です".encode("cp932") in history[0].evidence.body

@@ -66,8 +66,10 @@ class AndroidSettings(Schema):
 
 class Settings(Schema):
     db: str = ""  # SQLite path or SQLAlchemy URL; empty = tenken.sqlite3 in the data dir
+    db_reconnect_seconds: Seconds = 10.0  # a database server that went away is tried again this long
     data_dir: str = ""  # empty = platformdirs user data dir
     lang: Literal["", "en", "ja"] = ""  # what tenken prints in; empty = from the locale (ja_JP… → ja)
+    spool: str = ""  # answers the database could not take wait here; empty = spool.jsonl in the data dir
     lookup: LookupSettings = field(default_factory=LookupSettings)
     ios: IosSettings = field(default_factory=IosSettings)
     android: AndroidSettings = field(default_factory=AndroidSettings)
@@ -75,6 +77,10 @@ class Settings(Schema):
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir) if self.data_dir else Path(platformdirs.user_data_dir(APP_NAME))
+
+    @property
+    def spool_path(self) -> Path:
+        return Path(self.spool).expanduser() if self.spool else self.data_path / "spool.jsonl"
 
     @property
     def db_url(self) -> str:

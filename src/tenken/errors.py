@@ -9,6 +9,7 @@ line on stderr and the exit code named here; nothing below it prints.
     ├── NotFound                  exit 66   nothing stored matches (no evidence, no inspection)
     ├── OutputError               exit 73   a file tenken was asked to write cannot be written
     ├── StoreError                exit 74   the database cannot be opened, read or written
+    │   └── Spooled                         … and what was to be written waits in the local spool
     ├── TransportUnavailable      exit 3    usbmuxd or the adb server cannot be asked
     ├── InvalidFile               exit 78   a file a user wrote fails its schema (names file, key, expected)
     │   ├── ConfigError                     the configuration (file or TENKEN_… variable)
@@ -89,6 +90,11 @@ class StoreError(TenkenError):
     """The database cannot be opened, read or written."""
 
     exit_code = EXIT_STORE
+
+
+class Spooled(StoreError):
+    """The database could not take what was to be written; it waits in the spool (the message says
+    where) and the next write or open puts it in the database. Nothing is lost."""
 
 
 class TransportUnavailable(TenkenError):

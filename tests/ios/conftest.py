@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tenken import store
 from tenken.config import Settings
 from tests.ios.simulator import SimulatorThread
 
@@ -19,10 +18,9 @@ def usbmux() -> Iterator[SimulatorThread]:
 
 
 @pytest.fixture
-def settings(usbmux: SimulatorThread, tmp_path: Path) -> Iterator[Settings]:
+def settings(usbmux: SimulatorThread, tmp_path: Path) -> Settings:
     configured = Settings(data_dir=str(tmp_path / "data"))
     configured.ios.usbmux = usbmux.address
     configured.ios.timeout = 5.0
     configured.ios.pair_timeout = 3.0
-    yield configured
-    store.close_all()
+    return configured

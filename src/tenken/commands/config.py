@@ -8,30 +8,33 @@ from tenken.cli import AppContext, emit_json, pass_app
 from tenken.config import as_dict, config_file, env_names
 
 
-def masked(url: str) -> str:
-    """The URL without its password, for printing."""
-    scheme, separator, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not separator or not at or ":" not in credentials:
-        return url
-    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-
-
 @click.command(name="config")
 @click.option("--json", "as_json", is_flag=True, help="Print the effective settings as JSON.")
 @pass_app
 def config_command(app: AppContext, as_json: bool) -> None:
     """Show the configuration file, the data folder, the database and every TENKEN_… variable."""
+    from tenken.store.urls import masked
+
     settings = app.settings
     path, _ = config_file(app.config_path)
     if as_json:
         payload = as_dict(settings)
         payload["db"] = masked(payload["db"])
-        emit_json({"config_file": str(path), "db_url": masked(settings.db_url), "settings": payload})
+        emit_json(
+            {
+                "config_file": str(path),
+                "db_url": masked(settings.db_url),
+                "spool": str(settings.spool_path),
+                "settings": payload,
+            }
+        )
         return
     click.echo(f"config file:  {path}{'' if path.is_file() else '  (not present: defaults in use)'}")
     click.echo(f"data folder:  {settings.data_path}")
     click.echo(f"database:     {masked(settings.db_url)}")
+    click.echo(
+        f"spool:        {settings.spool_path}  (answers wait here while the database cannot take them)"
+    )
     click.echo("\nEnvironment variables (TENKEN_CONFIG names the file; each other one overrides a key):")
     for name in env_names():
         click.echo(f"  {name}")

@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tenken.cli import AppContext, pass_app
+from tenken.errors import StoreError
 from tenken.facts import (
     Carrier,
     DeviceFacts,
@@ -56,12 +57,13 @@ if TYPE_CHECKING:
 @pass_app
 def demo(app: AppContext, spacing: float, panels: bool) -> None:
     """Run the whole job on simulated iPhones, Android phones and carrier sites (127.0.0.1 only)."""
-    from tenken import config, station, store
+    from tenken import config, station
     from tenken.commands.lookup import perform
     from tenken.report.terminal import device_panel, lookup_table, problems_table
     from tenken.sim.android.adb_server import PrivateAdbServer
     from tenken.sim.carriers import CarrierSimulator, Rules
     from tenken.sim.carriers.rules import bundled_rules
+    from tenken.store import save_inspections
 
     lang = app.lang
     console = Console()
@@ -73,6 +75,8 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
         ios_profiles, android_profiles = _profiles()
         sites = stack.enter_context(CarrierSimulator(rules))
         settings = config.load(app.config_path, environ={**_own_env(), **sites.env()})
+        if app.db:  # the user's database: what it cannot take waits in the user's spool, not in scratch
+            settings.spool = str(settings.spool_path)
         settings.db = app.db or str(Path(scratch) / "demo.sqlite3")
         settings.data_dir = scratch
         settings.lookup.spacing = spacing
@@ -90,15 +94,19 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
             results = asyncio.run(station.inspect_all(found.devices, settings))
         for platform, problem in found.problems.items():
             console.print(outside(f"{platform.value}: {problem}", style="yellow"))
-        database = store.open_store(settings)
-        for facts in results:
-            database.save_inspection(facts)
+        inspections_error: StoreError | None = None
+        try:
+            save_inspections(settings, results)
+        except StoreError as error:
+            inspections_error = error  # reported at the end, after what was read
         console.print(_devices_table(results, lang))
         _print_actions(console, results, lang)
 
         imeis = [imei for facts in results for imei in facts.imeis()]
         console.print("\n" + render(msg("demo.asking", count=len(imeis)), lang))
-        reports = perform(settings, imeis, list(Carrier), use_cache=False, console=Console(stderr=True))
+        reports, store_error = perform(
+            settings, imeis, list(Carrier), use_cache=False, console=Console(stderr=True)
+        )
         console.print(lookup_table(reports, [carrier.value for carrier in Carrier], lang, console.width))
         problems = problems_table(reports, lang)
         if problems is not None:
@@ -109,9 +117,11 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
             console.print("\n" + label("demo.every_fact" if panels else "demo.every_fact_eg", lang))
             for facts in shown:
                 console.print(device_panel(facts, lang))
-        store.close_all()
 
     _print_summary(console, results, reports, lang)
+    failure = store_error or inspections_error
+    if failure is not None:
+        raise failure
     sys.exit(0)
 
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
-from tenken.errors import EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK
+from tenken.errors import EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK, StoreError
 from tenken.facts import DeviceFacts, DeviceState, Platform
 
 PLATFORM_CHOICES = {"ios": [Platform.IOS], "android": [Platform.ANDROID], "all": list(Platform)}
@@ -39,9 +39,10 @@ def inspect(
     Exit code: 0 every phone read, 2 a phone needs the technician (trust, unlock, authorise),
     3 no phone found or a read failed.
     """
-    from tenken import station, store
+    from tenken import station
     from tenken.report.json_output import document
     from tenken.report.terminal import device_panel, outside
+    from tenken.store import save_inspections
 
     settings = app.settings
     if usbmux:
@@ -69,10 +70,12 @@ def inspect(
     for device_id in missing:
         console.print(Text.assemble(("not attached: ", "red"), outside(device_id)))
 
+    store_error: StoreError | None = None
     if results:
-        database = store.open_store(settings)
-        for facts in results:
-            database.save_inspection(facts)
+        try:
+            save_inspections(settings, results)
+        except StoreError as error:
+            store_error = error  # reported after the facts: they were read, and are shown
 
     if as_json:
         emit_json(
@@ -88,6 +91,8 @@ def inspect(
             console.print(
                 "No phone found. Check the cable, and that the phone is unlocked and trusts this computer."
             )
+    if store_error is not None:
+        raise store_error
 
     if not results or missing:
         sys.exit(EXIT_NOT_ASKED)

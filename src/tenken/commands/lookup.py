@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -13,9 +15,21 @@ from rich.console import Console
 from tenken.cli import AppContext, emit_json, pass_app, run_async
 from tenken.commands.inputs import BadRow, read_imei_file
 from tenken.config import Settings
-from tenken.errors import EXIT_DATA, EXIT_FLAGGED, EXIT_NOT_ASKED, EXIT_OK, InvalidIdentifier, UsageError
+from tenken.errors import (
+    EXIT_DATA,
+    EXIT_FLAGGED,
+    EXIT_NOT_ASKED,
+    EXIT_OK,
+    InvalidIdentifier,
+    OutputError,
+    StoreError,
+    UsageError,
+)
 from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
 from tenken.imei import normalise, validate_imei
+
+if TYPE_CHECKING:
+    from tenken.lookups.service import LookupService
 
 CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
 
@@ -124,7 +138,9 @@ def lookup(
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:
         raise UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
-    reports = perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else []
+    reports, store_error = (
+        perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else ([], None)
+    )
     if as_json:
         emit_json(
             document(imeis=[report.to_json() for report in reports] + [_invalid_json(row) for row in bad])
@@ -134,6 +150,8 @@ def lookup(
         problems = problems_table(reports, app.lang)
         if problems is not None:
             out.print(problems)
+    if store_error is not None:
+        raise store_error  # after the answers: they were asked for, and are shown
     sys.exit(exit_code(reports, len(bad)))
 
 
@@ -144,25 +162,33 @@ def perform(
     *,
     use_cache: bool,
     console: Console,
-) -> list[ImeiReport]:
-    """Look the IMEIs up (stored as they land), with a progress bar on a terminal."""
-    from tenken import store
+) -> tuple[list[ImeiReport], StoreError | None]:
+    """Look the IMEIs up (stored as they land), with a progress bar on a terminal. The error says
+    when some answers are not in the database (they are in the spool, or lost): show them anyway."""
     from tenken.lookups.service import LookupService
+    from tenken.store import Store, open_store
 
-    database = store.open_store(settings)
-
-    async def run() -> list[ImeiReport]:
+    async def run(database: Store) -> tuple[list[ImeiReport], StoreError | None]:
         async with LookupService(settings, database, use_cache=use_cache) as service:
             if len(set(imeis)) <= 1 or not console.is_terminal:
-                return await service.lookup_many(imeis, carriers)
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+                reports = await service.lookup_many(imeis, carriers)
+            else:
+                reports = await _with_progress(service, imeis, carriers, console)
+        return reports, service.store_error
 
-            columns = (TextColumn("looking up"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-            with Progress(*columns, console=console, transient=True) as progress:
-                task = progress.add_task("lookup", total=len(set(imeis)))
-                return await service.lookup_many(imeis, carriers, on_report=lambda _r: progress.advance(task))
+    with open_store(settings) as database:
+        return run_async(run(database))
 
-    return run_async(run())
+
+async def _with_progress(
+    service: LookupService, imeis: Sequence[str], carriers: Sequence[Carrier], console: Console
+) -> list[ImeiReport]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("looking up"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("lookup", total=len(set(imeis)))
+        return await service.lookup_many(imeis, carriers, on_report=lambda _r: progress.advance(task))
 
 
 def _invalid_json(row: BadRow) -> dict[str, object]:
@@ -207,13 +233,14 @@ def evidence(
     from rich import box
     from rich.table import Table
 
-    from tenken import store
     from tenken.errors import NotFound
     from tenken.report.labels import name
     from tenken.report.terminal import outside
+    from tenken.store import open_store
 
     number = validate_imei(imei)
-    history = store.open_store(app.settings).lookup_history(number, Carrier(carrier) if carrier else None)
+    with open_store(app.settings) as database:
+        history = database.lookup_history(number, Carrier(carrier) if carrier else None)
     if not history:
         raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
 
@@ -257,13 +284,21 @@ def evidence(
 
 def _save(evidence: Evidence, imei: str, carrier: Carrier, out_dir: Path) -> Path:
     """The raw page, byte for byte, and a .meta.json saying where and when it came from."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     stamp = evidence.fetched_at.strftime("%Y%m%dT%H%M%SZ")
     suffix = ".json" if "json" in evidence.content_type else ".html"
     page = out_dir / f"{imei}-{carrier.value}-{stamp}{suffix}"
-    page.write_bytes(evidence.body)
-    meta = page.with_name(page.name + ".meta.json")
-    meta.write_text(
-        json.dumps({"imei": imei, "carrier": carrier.value, **evidence.to_json()}, indent=2) + "\n"
-    )
+    meta = {"imei": imei, "carrier": carrier.value, **evidence.to_json()}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(page, evidence.body)
+        _write_private(page.with_name(page.name + ".meta.json"), (json.dumps(meta, indent=2) + "\n").encode())
+    except OSError as error:
+        raise OutputError(f"cannot save the evidence in {out_dir}: {error.strerror}") from None
     return page
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Owner-only, like the database: a carrier's page is about one customer's phone."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
+        os.fchmod(file.fileno(), 0o600)  # a file of the same name saved before keeps its mode otherwise
+        file.write(data)

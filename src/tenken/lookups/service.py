@@ -4,6 +4,9 @@ Carriers are asked in parallel with each other; within one carrier the client ke
 time. The cache for a whole batch is read in one query, and fresh answers are written by one writer
 task in batches (whatever arrived while the previous batch was being written), so the store costs a
 few thread hops per batch instead of two per answer. Leaving the service waits for every write.
+
+A store that fails mid-batch does not stop the batch: the answers already asked for are worth their
+requests. The store keeps what it cannot write in its spool; `store_error` says so at the end.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, TypeVar
 import httpx
 
 from tenken.config import Settings
+from tenken.errors import Spooled, StoreError
 from tenken.facts import Carrier, ImeiReport, LookupResult
 from tenken.lookups.au import Au
 from tenken.lookups.base import Provider
@@ -64,6 +68,7 @@ class LookupService:
         self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tenken-store")
         self._unsaved: asyncio.Queue[LookupResult] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        self.store_error: StoreError | None = None  # set when answers are not in the database
 
     async def __aenter__(self) -> LookupService:
         if self.store is not None:
@@ -80,25 +85,34 @@ class LookupService:
             self._store_thread.shutdown(wait=True)
 
     async def flush(self) -> None:
-        """Wait until every answer so far is in the store; re-raise a store failure."""
+        """Wait until every answer so far is in the store (or its spool: see `store_error`)."""
         if self._writer is None:
             return
         joined = asyncio.ensure_future(self._unsaved.join())
         await asyncio.wait({joined, self._writer}, return_when=asyncio.FIRST_COMPLETED)
         if self._writer.done():
             joined.cancel()
-            self._writer.result()  # raises the StoreError that stopped the writer
+            self._writer.result()  # raises what stopped the writer (a bug: store failures do not)
 
     async def _in_store(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._store_thread, call, *args)
 
     async def _write_forever(self, store: Store) -> None:
+        lost = False
         while True:
             batch = [await self._unsaved.get()]
             while not self._unsaved.empty():
                 batch.append(self._unsaved.get_nowait())
             try:
                 await self._in_store(store.save_lookups, batch)
+            except Spooled as error:  # a later write that succeeds puts the spool in first
+                if not lost:
+                    self.store_error = error
+            except StoreError as error:  # not even spooled: that stays said
+                self.store_error, lost = error, True
+            else:
+                if not lost:
+                    self.store_error = None
             finally:
                 for _ in batch:
                     self._unsaved.task_done()

@@ -1,0 +1,204 @@
+"""The Store: carrier answers (with their raw evidence) and inspections, in the configured database.
+
+A Store owns its engine: open it from the settings, use it (also as a context manager), close it.
+Calls are short and synchronous; async callers run them in a thread.
+
+Nothing handed to the Store is lost when the database fails: what it cannot write goes to the spool
+(spool.py) and `Spooled` says so; every open and every write first puts what waits there in the
+database, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from types import TracebackType
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from tenken.config import Settings
+from tenken.errors import Spooled, StoreError
+from tenken.facts import Carrier, DeviceFacts, LookupResult, Outcome
+from tenken.store import engine as engines
+from tenken.store.migrate import ensure_schema
+from tenken.store.rows import inspection_row, lookup_result, lookup_row
+from tenken.store.schema import inspections, lookups
+from tenken.store.spool import Batch, Row, Spool
+from tenken.store.urls import masked
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        """Open the database, creating or migrating its tables first if needed, and write what waits
+        in the spool."""
+        self.where = masked(settings.db_url)
+        self.spool = Spool(settings.spool_path)
+        self.engine = engines.create(settings)
+        server = self.engine.dialect.name != "sqlite"  # a SQLite file does not come back by waiting
+        self.patience = settings.db_reconnect_seconds if server else 0.0
+        try:
+            ensure_schema(self.engine, patience=self.patience)
+        except engines.DatabaseFailed as error:
+            self.engine.dispose()
+            raise StoreError(f"cannot open the database {self.where}: {error}") from None
+        except BaseException:
+            self.engine.dispose()
+            raise
+        try:
+            self._insert([])
+        except engines.DatabaseFailed as error:  # read-only, say: the next write reports it
+            log.info("the spool %s stays: cannot write it to the database: %s", self.spool.path, error)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every connection. The Store cannot be used afterwards."""
+        self.engine.dispose()
+
+    def save_lookups(self, results: Sequence[LookupResult]) -> None:
+        """Keep fresh answers with their evidence, in one transaction. Cached answers are skipped.
+        Raises Spooled when they went to the spool instead, StoreError when not even there."""
+        rows = [lookup_row(result) for result in results if not result.from_cache]
+        if rows:
+            self._keep(lookups, rows)
+
+    def save_inspections(self, results: Sequence[DeviceFacts]) -> None:
+        """Keep what was read from each phone, in one transaction; raises like save_lookups."""
+        rows = [inspection_row(facts) for facts in results]
+        if rows:
+            self._keep(inspections, rows)
+
+    def cached_lookups(
+        self,
+        imeis: Sequence[str],
+        carriers: Sequence[Carrier],
+        ttl: timedelta,
+        pending_ttl: timedelta,
+        now: datetime | None = None,
+    ) -> dict[tuple[str, Carrier], LookupResult]:
+        """For each (IMEI, carrier), the newest stored answer, when it is a mark still within its time to
+        live. A △ lives `pending_ttl` (it can turn ×), the other marks `ttl`.
+
+        Only the newest answer counts, whatever it was: behind an expired mark, or behind an error (the
+        last ask failed), an older mark is stale too and is never served. No entry means: ask again.
+        """
+        now = now or datetime.now(UTC)
+        oldest = now - max(ttl, pending_ttl)  # anything older cannot be served, nor hide what can
+        found: dict[tuple[str, Carrier], LookupResult] = {}
+        seen: set[tuple[str, Carrier]] = set()
+        wanted = [carrier.value for carrier in carriers]
+        for start in range(0, len(imeis), 500):  # stay under SQLite's bound-parameter limit
+            query = (
+                sa.select(lookups)
+                .where(
+                    lookups.c.imei.in_(imeis[start : start + 500]),
+                    lookups.c.carrier.in_(wanted),
+                    lookups.c.checked_at >= oldest,
+                )
+                .order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
+            )
+            for row in self._read(partial(_all, query)):
+                key = (row["imei"], Carrier(row["carrier"]))
+                if key in seen:
+                    continue  # rows come newest first: this one is older than the answer that counts
+                seen.add(key)
+                result = lookup_result(row, from_cache=True)
+                limit = pending_ttl if result.outcome is Outcome.PENDING else ttl
+                if result.outcome.is_mark and now - result.checked_at <= limit:
+                    found[key] = result
+        return found
+
+    def lookup_history(self, imei: str, carrier: Carrier | None = None) -> list[LookupResult]:
+        """Every stored answer for an IMEI, newest first, with evidence bodies."""
+        query = sa.select(lookups).where(lookups.c.imei == imei)
+        if carrier is not None:
+            query = query.where(lookups.c.carrier == carrier.value)
+        query = query.order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
+        rows = self._read(partial(_all, query))
+        return [lookup_result(row, from_cache=False) for row in rows]
+
+    def _keep(self, table: sa.Table, rows: list[Row]) -> None:
+        try:
+            self._insert([(table, row) for row in rows])
+        except engines.DatabaseFailed as error:
+            problem = f"cannot write to the database {self.where}: {error}"
+            raise _into_spool(self.spool, problem, table, rows) from None
+
+    def _insert(self, batch: Batch) -> None:
+        """What waits in the spool, then `batch`, in one transaction; the spool is emptied after it."""
+        with self.spool.drained() as waiting:
+            if waiting or batch:
+                engines.transact(
+                    self.engine, partial(_insert_new, [*waiting, *batch]), write=True, patience=self.patience
+                )
+
+    def _read(self, work: Callable[[sa.Connection], T]) -> T:
+        try:
+            return engines.transact(self.engine, work, write=False, patience=self.patience)
+        except engines.DatabaseFailed as error:
+            raise StoreError(f"cannot read the database {self.where}: {error}") from None
+
+
+def _all(query: sa.Select[Any], connection: sa.Connection) -> Sequence[sa.RowMapping]:
+    return connection.execute(query).mappings().all()
+
+
+def _insert_new(batch: Batch, connection: sa.Connection) -> None:
+    """Insert the rows whose record_id is not stored yet: writing a row twice stores it once."""
+    for table in {table for table, _row in batch}:
+        rows = [row for owner, row in batch if owner is table]
+        stored: set[str] = set()
+        for start in range(0, len(rows), 500):  # stay under SQLite's bound-parameter limit
+            ids = [row["record_id"] for row in rows[start : start + 500]]
+            stored.update(connection.scalars(sa.select(table.c.record_id).where(table.c.record_id.in_(ids))))
+        fresh = [row for row in rows if row["record_id"] not in stored]
+        if fresh:
+            connection.execute(table.insert(), fresh)
+
+
+_NAMES = {"lookups": "carrier answers", "inspections": "phone inspections"}
+
+
+def _into_spool(spool: Spool, problem: str, table: sa.Table, rows: list[Row]) -> StoreError:
+    """Put rows the database did not take into the spool; the error that says where they are."""
+    what = _NAMES[table.name]
+    try:
+        waiting = spool.append(table, rows)
+    except OSError as error:
+        return StoreError(
+            f"{problem}; nor keep the {what} in {spool.path} ({error.strerror}): they are not stored"
+        )
+    return Spooled(
+        f"{problem}; the {what} wait in {spool.path} ({waiting} rows) and go to the database on tenken's next run"
+    )
+
+
+def open_store(settings: Settings) -> Store:
+    """The store for these settings; the caller closes it (or uses it in a `with` block)."""
+    return Store(settings)
+
+
+def save_inspections(settings: Settings, results: Sequence[DeviceFacts]) -> None:
+    """Keep what was read from the phones, even when the database cannot be opened: then in the spool.
+    Raises like Store.save_inspections."""
+    try:
+        database = open_store(settings)
+    except StoreError as error:
+        raise _into_spool(
+            Spool(settings.spool_path), str(error), inspections, [inspection_row(facts) for facts in results]
+        ) from None
+    with database:
+        database.save_inspections(results)
