@@ -67,7 +67,9 @@ def lookup_twice(
     again = run_cli(["lookup", "--json", CLEAN, OTHER], env)
     assert again.exit_code == 0, again.stderr
     assert sum(carrier_sim.hits.values()) == hits  # the spooled answers, now stored, served the cache
-    assert all(result["from_cache"] for item in json.loads(again.stdout)["imeis"] for result in item["results"])
+    assert all(
+        result["from_cache"] for item in json.loads(again.stdout)["imeis"] for result in item["results"]
+    )
     assert spooled_rows(spool) == 0 and count(url) == 8
     open_store(Settings(db=env["TENKEN_DB"], data_dir=env["TENKEN_DATA_DIR"])).close()
     assert count(url) == 8  # written once
