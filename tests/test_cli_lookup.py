@@ -208,3 +208,21 @@ def test_a_16_digit_imeisv_is_refused_unless_asked_for(env: dict[str, str]) -> N
     assert accepted.exit_code == 0, accepted.stderr
     assert "IMEISV 4901542032375100 looked up as IMEI 490154203237518" in accepted.stderr
     assert json.loads(accepted.stdout)["imeis"][0]["imei"] == "490154203237518"
+
+
+def test_evidence_into_a_folder_that_cannot_be_made_is_one_line(tmp_path: Path, env: dict[str, str]) -> None:
+    assert run_cli(["lookup", CLEAN], env).exit_code == 0
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run_cli(["evidence", CLEAN, "--out", str(blocker / "claim")], env)
+    assert result.exit_code == 73
+    assert (
+        result.stderr.count("\n") == 1 and str(blocker) in result.stderr and "Traceback" not in result.stderr
+    )
+
+
+def test_a_database_url_whose_driver_is_missing_is_one_line(env: dict[str, str]) -> None:
+    result = run_cli(["--db", "mysql://shop:s3cret@127.0.0.1/tenken", "lookup", CLEAN], env)
+    assert result.exit_code == 74
+    assert result.stderr.count("\n") == 1 and "no driver for mysql" in result.stderr
+    assert "s3cret" not in result.stderr

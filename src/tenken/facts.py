@@ -271,6 +271,11 @@ class Outcome(StrEnum):
         return self in _MARKS
 
     @property
+    def registers(self) -> bool:
+        """○, △ or ×: only the carrier that sold the phone gives these (− says it is not theirs)."""
+        return self in _MARKS and self is not Outcome.NOT_FOUND
+
+    @property
     def symbol(self) -> str:
         return _SYMBOLS.get(self, "?")
 

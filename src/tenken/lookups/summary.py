@@ -6,8 +6,6 @@ from collections.abc import Sequence
 
 from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, Outcome, msg
 
-REGISTERING = (Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED)  # marks only the selling carrier gives
-
 
 def _carriers(results: Sequence[LookupResult]) -> list[Carrier]:
     return [result.carrier for result in results]
@@ -16,7 +14,7 @@ def _carriers(results: Sequence[LookupResult]) -> list[Carrier]:
 def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> ImeiReport:
     """Combine per-carrier answers: a worse mark wins; an unread carrier keeps the IMEI unknown
     unless a × or △ already decides; − everywhere is "not registered", not clean."""
-    registered_at = tuple(result.carrier for result in results if result.outcome in REGISTERING)
+    registered_at = tuple(result.carrier for result in results if result.outcome.registers)
     restricted = [result for result in results if result.outcome is Outcome.RESTRICTED]
     pending = [result for result in results if result.outcome is Outcome.PENDING]
     unread = [result for result in results if not result.outcome.is_mark]

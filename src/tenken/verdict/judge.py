@@ -27,7 +27,6 @@ from tenken.inspection import Asked, ChannelVerdict, Inspection, Reason, worst
 from tenken.verdict.conditions import BY_KEY
 from tenken.verdict.policy import Policy
 
-REGISTERING = (Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED)  # only the selling carrier gives these
 SIM_PRESENT = {"READY", "LOADED", "PRESENT", "PIN_REQUIRED", "PUK_REQUIRED", "NETWORK_LOCKED"}
 SIM_PRESENT |= {"PERSO_LOCKED", "CARD_RESTRICTED", "CARD_IO_ERROR", "PERM_DISABLED"}
 SIM_ABSENT = {"ABSENT", ""}
@@ -258,11 +257,11 @@ def _network(inspection: Inspection) -> list[Finding]:
     if found:
         return found
     primary = imeis[0]
-    registered = {carrier for carrier, seen in _answers(asked, primary).items() if seen in REGISTERING}
+    registered = {carrier for carrier, seen in _answers(asked, primary).items() if seen.registers}
     second = imeis[1] if len(imeis) > 1 else None
     if not registered and second is not None:
         elsewhere = tuple(
-            (second, carrier) for carrier, seen in _answers(asked, second).items() if seen in REGISTERING
+            (second, carrier) for carrier, seen in _answers(asked, second).items() if seen.registers
         )
         if elsewhere:
             says = msg("reason.imei2_only_registered", carriers=sorted({carrier for _, carrier in elsewhere}))
