@@ -33,6 +33,9 @@ from tenken.store import Store
 
 T = TypeVar("T")
 
+WRITE_WINDOW = 0.1  # seconds the writer gathers answers before one transaction
+WRITE_BATCH = 500
+
 PROVIDERS: dict[Carrier, type[Provider]] = {
     Carrier.DOCOMO: Docomo,
     Carrier.AU: Au,
@@ -68,6 +71,7 @@ class LookupService:
         self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tenken-store")
         self._unsaved: asyncio.Queue[LookupResult] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        self._closing = False
         self.store_error: StoreError | None = None  # set when answers are not in the database
 
     async def __aenter__(self) -> LookupService:
@@ -88,6 +92,7 @@ class LookupService:
         """Wait until every answer so far is in the store (or its spool: see `store_error`)."""
         if self._writer is None:
             return
+        self._closing = True  # no more answers come: write what waits now
         joined = asyncio.ensure_future(self._unsaved.join())
         await asyncio.wait({joined, self._writer}, return_when=asyncio.FIRST_COMPLETED)
         if self._writer.done():
@@ -97,12 +102,27 @@ class LookupService:
     async def _in_store(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._store_thread, call, *args)
 
+    async def _next_batch(self) -> list[LookupResult]:
+        """The answers that arrive within WRITE_WINDOW of the first: one transaction for a burst, not one
+        per answer (a transaction costs the store more than a row, and the loop a thread hop)."""
+        batch = [await self._unsaved.get()]
+        deadline = asyncio.get_running_loop().time() + WRITE_WINDOW
+        while len(batch) < WRITE_BATCH:
+            while not self._unsaved.empty() and len(batch) < WRITE_BATCH:
+                batch.append(self._unsaved.get_nowait())
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or self._closing:
+                break
+            try:
+                batch.append(await asyncio.wait_for(self._unsaved.get(), remaining))
+            except TimeoutError:
+                break
+        return batch
+
     async def _write_forever(self, store: Store) -> None:
         lost = False
         while True:
-            batch = [await self._unsaved.get()]
-            while not self._unsaved.empty():
-                batch.append(self._unsaved.get_nowait())
+            batch = await self._next_batch()
             try:
                 await self._in_store(store.save_lookups, batch)
             except Spooled as error:  # a later write that succeeds puts the spool in first
