@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ class Message:
 def message_from_json(data: Any) -> Any:
     """The inverse of Message.to_json for stored values: {"code", "params"} objects become Messages again."""
     if isinstance(data, dict):
-        if set(data) == {"code", "params"} and isinstance(data["code"], str):
+        if set(data) in ({"code", "params"}, {"code", "params", "text"}) and isinstance(data["code"], str):
             return Message(data["code"], message_from_json(data["params"]))
         return {key: message_from_json(value) for key, value in data.items()}
     if isinstance(data, list):
@@ -323,6 +324,7 @@ class LookupResult:
     evidence: Evidence | None = None
     checked_at: datetime = field(default_factory=utcnow)
     from_cache: bool = False
+    record_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # its row in the store, once kept
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -366,3 +368,41 @@ class ImeiReport:
             "summary": self.summary,
             "results": [result.to_json() for result in self.results],
         }
+
+
+# ---------------------------------------------------------------------------------------------- reading back
+
+
+def fact_from_json(name: str, data: dict[str, Any]) -> Fact[Any]:
+    """A Fact from its JSON (an inspection's own output, or the store); values keep their JSON types."""
+    value = data.get("value")
+    if name == "sold_for" and value is not None and value != SIM_FREE:
+        value = Carrier(value)
+    return Fact(
+        value,
+        Provenance(data["provenance"]),
+        str(data.get("source") or ""),
+        message_from_json(data.get("note")),
+    )
+
+
+def device_facts_from_json(data: dict[str, Any]) -> DeviceFacts:
+    """DeviceFacts from what DeviceFacts.to_json wrote (also inside an inspection's JSON)."""
+    device = data["device"]
+    ref = DeviceRef(
+        Platform(device["platform"]),
+        str(device["device_id"]),
+        device.get("usb_location"),
+        str(device.get("transport_state") or ""),
+    )
+    facts = DeviceFacts(
+        ref,
+        state=DeviceState(data["state"]),
+        action=message_from_json(data.get("action")),
+        read_at=datetime.fromisoformat(data["read_at"]),
+    )
+    names = {name for name, _ in facts.facts()}
+    for name, entry in data.get("facts", {}).items():
+        if name in names:
+            setattr(facts, name, fact_from_json(name, entry))
+    return facts

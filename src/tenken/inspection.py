@@ -19,6 +19,8 @@ from tenken.facts import (
     LookupResult,
     Message,
     Outcome,
+    device_facts_from_json,
+    message_from_json,
     utcnow,
 )
 
@@ -56,11 +58,24 @@ class Asked:
     carrier: Carrier
     result: LookupResult | None  # None: not asked
     why_not: Message | None = None  # why it was not asked (the model rules the carrier out, …)
-    stored_id: int | None = None  # the row in the store that holds the answer and its evidence
+    evidence_sha256: str | None = None  # of the page kept in the store, under the answer's record id
+    evidence_url: str | None = None
 
     @property
     def outcome(self) -> Outcome | None:
         return self.result.outcome if self.result is not None else None
+
+    @classmethod
+    def of(cls, imei: str, carrier: Carrier, result: LookupResult) -> Asked:
+        evidence = result.evidence
+        return cls(
+            imei,
+            carrier,
+            result,
+            None,
+            evidence.sha256 if evidence else None,
+            evidence.url if evidence else None,
+        )
 
     def to_json(self) -> dict[str, Any]:
         result = self.result
@@ -75,9 +90,9 @@ class Asked:
             "detail": result.detail if result else None,
             "checked_at": result.checked_at.isoformat() if result else None,
             "from_cache": result.from_cache if result else False,
-            "evidence_sha256": result.evidence.sha256 if result and result.evidence else None,
-            "evidence_url": result.evidence.url if result and result.evidence else None,
-            "stored_id": self.stored_id,
+            "evidence_sha256": self.evidence_sha256,
+            "evidence_url": self.evidence_url,
+            "record_id": result.record_id if result else None,
         }
 
 
@@ -124,6 +139,28 @@ class Earlier:
     facts: DeviceFacts
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A fact a technician read off the phone's screen or box and entered (tenken record): measured,
+    by a person; its source says what was read."""
+
+    fact: str  # a DeviceFacts field: sim_locked, battery_health_pct, imei, owner_lock, …
+    value: Any
+    what: str  # what was read, where ("Settings › General › About › SIMロック: SIMロックなし")
+    recorded_by: str
+    recorded_at: datetime = field(default_factory=utcnow)
+    serial: str = ""
+    imei: str = ""
+    evidence_name: str = ""  # a screenshot, kept in the store with its sha256
+    evidence_sha256: str = ""
+    evidence: bytes | None = None
+    record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def source(self) -> str:
+        return f"manual: {self.what} ({self.recorded_by}, {self.recorded_at.isoformat()})"
+
+
 @dataclass(slots=True)
 class Inspection:
     facts: DeviceFacts
@@ -160,10 +197,67 @@ class Inspection:
                 "answers": [asked.to_json() for asked in self.asked],
             },
             "earlier": (
-                {"inspection_id": self.earlier.inspection_id, "read_at": self.earlier.read_at.isoformat()}
+                {
+                    "inspection_id": self.earlier.inspection_id,
+                    "read_at": self.earlier.read_at.isoformat(),
+                    "facts": self.earlier.facts.to_json(),
+                }
                 if self.earlier
                 else None
             ),
             "policy": {"name": self.policy_name, "sha256": self.policy_sha256},
             "verdicts": {channel: verdict.to_json() for channel, verdict in self.verdicts.items()},
         }
+
+
+def inspection_from_json(data: dict[str, Any]) -> Inspection:
+    """An inspection back from what `Inspection.to_json` wrote (`inspect --json`, the store), with
+    everything the verdict needs, so it can be judged again under another policy without the phone."""
+    facts = device_facts_from_json(data)
+    lookups = data.get("lookups") or {}
+    asked = [_asked_from_json(entry) for entry in lookups.get("answers", [])]
+    earlier_data = data.get("earlier")
+    earlier = (
+        Earlier(
+            earlier_data["inspection_id"],
+            datetime.fromisoformat(earlier_data["read_at"]),
+            device_facts_from_json(earlier_data["facts"]),
+        )
+        if earlier_data
+        else None
+    )
+    policy = data.get("policy") or {}
+    return Inspection(
+        facts,
+        id=data["inspection_id"],
+        station=data.get("station") or "",
+        tenken_version=data.get("tenken_version") or "",
+        started_at=datetime.fromisoformat(data["started_at"]),
+        finished_at=datetime.fromisoformat(data["finished_at"]) if data.get("finished_at") else None,
+        asked=asked,
+        looked_up=bool(lookups.get("asked", True)),
+        expected_imeis=tuple(data.get("expected_imeis") or ()),
+        stock_no=data.get("stock_no") or "",
+        earlier=earlier,
+        policy_name=policy.get("name") or "",
+        policy_sha256=policy.get("sha256") or "",
+    )
+
+
+def _asked_from_json(entry: dict[str, Any]) -> Asked:
+    carrier = Carrier(entry["carrier"])
+    if not entry.get("asked"):
+        return Asked(entry["imei"], carrier, None, message_from_json(entry.get("why_not")))
+    result = LookupResult(
+        imei=entry["imei"],
+        carrier=carrier,
+        outcome=Outcome(entry["outcome"]),
+        raw_mark=entry.get("raw_mark"),
+        detail=message_from_json(entry.get("detail")),
+        checked_at=datetime.fromisoformat(entry["checked_at"]),
+        from_cache=bool(entry.get("from_cache")),
+        record_id=entry.get("record_id") or "",
+    )
+    return Asked(
+        entry["imei"], carrier, result, None, entry.get("evidence_sha256"), entry.get("evidence_url")
+    )

@@ -21,11 +21,12 @@ import httpx
 
 from tenken.config import Settings
 from tenken.errors import Spooled, StoreError
-from tenken.facts import Carrier, ImeiReport, LookupResult
+from tenken.facts import Carrier, ImeiReport, LookupResult, Outcome
 from tenken.lookups.au import Au
 from tenken.lookups.base import Provider
 from tenken.lookups.client import PoliteClient
 from tenken.lookups.docomo import Docomo
+from tenken.lookups.plan import Query, next_ask
 from tenken.lookups.rakuten import Rakuten
 from tenken.lookups.softbank import SoftBank
 from tenken.lookups.summary import combine
@@ -183,3 +184,19 @@ class LookupService:
 
         reports = dict(zip(unique, await asyncio.gather(*(one(imei) for imei in unique)), strict=True))
         return [reports[imei] for imei in imeis]
+
+    async def ask_planned(self, queries: Sequence[Query]) -> list[dict[tuple[str, Carrier], LookupResult]]:
+        """For each phone, the answers its plan (plan.py) called for, asked one after another per phone
+        (each answer decides the next ask) and phones at once. The cache is read once for all."""
+        pairs = {(imei, carrier) for query in queries for imei in query.imeis for carrier in query.carriers}
+        cached = await self._cached(sorted({imei for imei, _ in pairs}), list(Carrier)) if pairs else {}
+
+        async def one(query: Query) -> dict[tuple[str, Carrier], LookupResult]:
+            results: dict[tuple[str, Carrier], LookupResult] = {}
+            outcomes: dict[tuple[str, Carrier], Outcome] = {}
+            while (pair := next_ask(query, outcomes)) is not None:
+                results[pair] = await self._ask(*pair, cached.get(pair))
+                outcomes[pair] = results[pair].outcome
+            return results
+
+        return list(await asyncio.gather(*(one(query) for query in queries)))

@@ -134,6 +134,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ui.could_not_read": ("could not be read", "確認できなかった問い合わせ"),
     "ui.carrier": ("carrier", "キャリア"),
     "ui.why": ("why", "理由"),
+    "ui.first_reason": ("first reason", "主な理由"),
+    "ui.needs_attention": ("Needs the technician:", "作業が必要な端末："),
+    "ui.verdict": ("verdict", "判定"),
+    "ui.carrier_answers": ("carriers' answers", "キャリアの判定結果"),
+    "ui.answer": ("answer", "結果"),
+    "ui.checked_at": ("checked (JST)", "確認日時（JST）"),
+    "ui.evidence": ("evidence sha256", "証拠ページ sha256"),
     # ------------------------------------------------------------------ tenken demo
     "demo.title": ("tenken demo", "tenken デモ"),
     "demo.intro": (
@@ -364,6 +371,19 @@ CATALOG: dict[str, tuple[str, str]] = {
     "todo.record_battery": (
         "read the battery health in Settings and record it (tenken record)",
         "設定でバッテリーの最大容量を確認し、記録してください（tenken record）",
+    ),
+    "plan.disabled": ("not asked: this carrier is disabled in the configuration", "未問い合わせ：設定で無効"),
+    "plan.blocked": (
+        "not asked: no answer could change the verdict ({because})",
+        "未問い合わせ：どの回答でも判定が変わらないため（{because}）",
+    ),
+    "plan.registered_elsewhere": (
+        "not asked: the phone is registered at {seller}, and only the selling carrier registers an IMEI",
+        "未問い合わせ：{seller}に登録があり、IMEIを登録するのは販売したキャリアだけのため",
+    ),
+    "plan.imei1_not_asked_here": (
+        "not asked: IMEI1 was not asked here either",
+        "未問い合わせ：IMEI1もここには問い合わせていないため",
     ),
     # ------------------------------------------------------------------ what the technician should do
     "action.pairing_off": (

@@ -10,6 +10,7 @@ database, in the same transaction.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -21,12 +22,20 @@ import sqlalchemy as sa
 
 from tenken.config import Settings
 from tenken.errors import Spooled, StoreError
-from tenken.facts import Carrier, DeviceFacts, LookupResult, Outcome
+from tenken.facts import Carrier, DeviceFacts, LookupResult, Outcome, Provenance, device_facts_from_json
+from tenken.inspection import Earlier, Inspection, Recorded
 from tenken.store import engine as engines
 from tenken.store.migrate import ensure_schema
-from tenken.store.rows import inspection_row, lookup_result, lookup_row
-from tenken.store.schema import inspections, lookups
-from tenken.store.spool import Batch, Row, Spool
+from tenken.store.rows import (
+    aware,
+    inspection_batch,
+    lookup_result,
+    lookup_row,
+    recorded_from_row,
+    recorded_row,
+)
+from tenken.store.schema import inspections, lookups, manual_facts
+from tenken.store.spool import Batch, Spool
 from tenken.store.urls import masked
 
 T = TypeVar("T")
@@ -73,13 +82,54 @@ class Store:
         Raises Spooled when they went to the spool instead, StoreError when not even there."""
         rows = [lookup_row(result) for result in results if not result.from_cache]
         if rows:
-            self._keep(lookups, rows)
+            self._keep([(lookups, row) for row in rows])
 
-    def save_inspections(self, results: Sequence[DeviceFacts]) -> None:
-        """Keep what was read from each phone, in one transaction; raises like save_lookups."""
-        rows = [inspection_row(facts) for facts in results]
-        if rows:
-            self._keep(inspections, rows)
+    def save_inspections(self, results: Sequence[Inspection]) -> None:
+        """Keep each inspection as one unit (what was read, the verdicts, links to the carrier answers
+        it used), all in one transaction; raises like save_lookups."""
+        if results:
+            self._keep(inspection_batch(results))
+
+    def earlier_in_use(self, facts: DeviceFacts, before: datetime) -> Earlier | None:
+        """The newest earlier inspection of this phone (same serial and IMEIs) that read it in use, with
+        the owner lock measured: an erased phone cannot show its owner lock, that reading can."""
+        serial = facts.serial.value if facts.serial.known else None
+        imeis = set(facts.imeis())
+        if not serial or not imeis:
+            return None
+        query = (
+            sa.select(inspections.c.record_id, inspections.c.read_at, inspections.c.facts_json)
+            .where(inspections.c.serial == serial, inspections.c.read_at < before)
+            .order_by(inspections.c.read_at.desc(), inspections.c.id.desc())
+            .limit(50)
+        )
+        for row in self._read(partial(_all, query)):
+            earlier = device_facts_from_json(json.loads(row["facts_json"]))
+            same_phone = set(earlier.imeis()) == imeis and earlier.serial.value == serial
+            in_use = earlier.setup_complete.known and earlier.setup_complete.value is True
+            if same_phone and in_use and earlier.owner_lock.provenance is Provenance.MEASURED:
+                return Earlier(row["record_id"], aware(row["read_at"]), earlier)
+        return None
+
+    def save_recorded(self, fact: Recorded) -> None:
+        """Keep a fact a technician read off the phone or its box (tenken record)."""
+        self._keep([(manual_facts, recorded_row(fact))])
+
+    def recorded_for(self, serial: str | None, imeis: Sequence[str]) -> list[Recorded]:
+        """The facts recorded by hand for a phone (by serial or IMEI), oldest first."""
+        wanted = []
+        if serial:
+            wanted.append(manual_facts.c.serial == serial)
+        if imeis:
+            wanted.append(manual_facts.c.imei.in_(list(imeis)))
+        if not wanted:
+            return []
+        query = (
+            sa.select(manual_facts)
+            .where(sa.or_(*wanted))
+            .order_by(manual_facts.c.recorded_at, manual_facts.c.id)
+        )
+        return [recorded_from_row(row) for row in self._read(partial(_all, query))]
 
     def cached_lookups(
         self,
@@ -130,12 +180,12 @@ class Store:
         rows = self._read(partial(_all, query))
         return [lookup_result(row, from_cache=False) for row in rows]
 
-    def _keep(self, table: sa.Table, rows: list[Row]) -> None:
+    def _keep(self, batch: Batch) -> None:
         try:
-            self._insert([(table, row) for row in rows])
+            self._insert(batch)
         except engines.DatabaseFailed as error:
             problem = f"cannot write to the database {self.where}: {error}"
-            raise _into_spool(self.spool, problem, table, rows) from None
+            raise _into_spool(self.spool, problem, batch) from None
 
     def _insert(self, batch: Batch) -> None:
         """What waits in the spool, then `batch`, in one transaction; the spool is emptied after it."""
@@ -169,14 +219,21 @@ def _insert_new(batch: Batch, connection: sa.Connection) -> None:
             connection.execute(table.insert(), fresh)
 
 
-_NAMES = {"lookups": "carrier answers", "inspections": "phone inspections"}
+_NAMES = {
+    "lookups": "carrier answers",
+    "inspections": "phone inspections",
+    "inspection_lookups": "phone inspections",
+    "manual_facts": "recorded facts",
+}
 
 
-def _into_spool(spool: Spool, problem: str, table: sa.Table, rows: list[Row]) -> StoreError:
+def _into_spool(spool: Spool, problem: str, batch: Batch) -> StoreError:
     """Put rows the database did not take into the spool; the error that says where they are."""
-    what = _NAMES[table.name]
+    what = _NAMES[batch[0][0].name]
     try:
-        waiting = spool.append(table, rows)
+        waiting = 0
+        for table in dict.fromkeys(table for table, _row in batch):
+            waiting = spool.append(table, [row for owner, row in batch if owner is table])
     except OSError as error:
         return StoreError(
             f"{problem}; nor keep the {what} in {spool.path} ({error.strerror}): they are not stored"
@@ -191,14 +248,14 @@ def open_store(settings: Settings) -> Store:
     return Store(settings)
 
 
-def save_inspections(settings: Settings, results: Sequence[DeviceFacts]) -> None:
-    """Keep what was read from the phones, even when the database cannot be opened: then in the spool.
+def save_inspections(settings: Settings, results: Sequence[Inspection]) -> None:
+    """Keep the inspections, even when the database cannot be opened: then in the spool.
     Raises like Store.save_inspections."""
+    if not results:
+        return
     try:
         database = open_store(settings)
     except StoreError as error:
-        raise _into_spool(
-            Spool(settings.spool_path), str(error), inspections, [inspection_row(facts) for facts in results]
-        ) from None
+        raise _into_spool(Spool(settings.spool_path), str(error), inspection_batch(results)) from None
     with database:
         database.save_inspections(results)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from tenken.facts import (
     Carrier,
-    DeviceFacts,
     Evidence,
     LookupResult,
     Message,
@@ -19,6 +19,9 @@ from tenken.facts import (
     message_from_json,
     msg,
 )
+from tenken.inspection import Inspection, Recorded
+from tenken.store.schema import inspection_lookups, inspections
+from tenken.store.spool import Row
 
 
 def aware(moment: datetime) -> datetime:
@@ -43,7 +46,7 @@ def lookup_row(result: LookupResult) -> dict[str, object]:
         "content_type": evidence.content_type if evidence else None,
         "sha256": evidence.sha256 if evidence else None,
         "body": evidence.body if evidence else None,
-        "record_id": uuid.uuid4().hex,
+        "record_id": result.record_id,
     }
 
 
@@ -78,10 +81,33 @@ def lookup_result(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
         evidence=evidence,
         checked_at=aware(row["checked_at"]),
         from_cache=from_cache,
+        record_id=row["record_id"] or "",
     )
 
 
-def inspection_row(facts: DeviceFacts) -> dict[str, object]:
+def inspection_batch(units: Sequence[Inspection]) -> list[tuple[sa.Table, Row]]:
+    """The rows that keep inspections as units: one per inspection, one per carrier answer it used."""
+    batch: list[tuple[sa.Table, Row]] = []
+    for unit in units:
+        batch.append((inspections, inspection_row(unit)))
+        for result in unit.results():
+            if result.record_id:  # answers stored before record ids existed cannot be linked
+                link = hashlib.sha256(f"{unit.id}:{result.record_id}".encode()).hexdigest()[:32]
+                batch.append(
+                    (
+                        inspection_lookups,
+                        {
+                            "inspection_record_id": unit.id,
+                            "lookup_record_id": result.record_id,
+                            "record_id": link,
+                        },
+                    )
+                )
+    return batch
+
+
+def inspection_row(unit: Inspection) -> Row:
+    facts = unit.facts
     return {
         "platform": facts.ref.platform.value,
         "device_id": facts.ref.device_id,
@@ -90,6 +116,51 @@ def inspection_row(facts: DeviceFacts) -> dict[str, object]:
         "read_at": facts.read_at,
         "imei": facts.imei.value if facts.imei.known else None,
         "imei2": facts.imei2.value if facts.imei2.known else None,
-        "facts_json": json.dumps(facts.to_json(), ensure_ascii=False, default=json_default),
-        "record_id": uuid.uuid4().hex,
+        "facts_json": _json(facts.to_json()),
+        "record_id": unit.id,
+        "serial": facts.serial.value if facts.serial.known else None,
+        "station": unit.station,
+        "tenken_version": unit.tenken_version,
+        "policy_name": unit.policy_name,
+        "policy_sha256": unit.policy_sha256,
+        "stock_no": unit.stock_no or None,
+        "finished_at": unit.finished_at,
+        "verdicts_json": _json({channel: verdict.to_json() for channel, verdict in unit.verdicts.items()}),
+        "inspection_json": _json(unit.to_json()),
     }
+
+
+def recorded_row(fact: Recorded) -> Row:
+    return {
+        "serial": fact.serial or None,
+        "imei": fact.imei or None,
+        "fact": fact.fact,
+        "value_json": json.dumps(fact.value),
+        "what": fact.what,
+        "recorded_by": fact.recorded_by,
+        "recorded_at": fact.recorded_at,
+        "evidence_name": fact.evidence_name or None,
+        "evidence_sha256": fact.evidence_sha256 or None,
+        "evidence": fact.evidence,
+        "record_id": fact.record_id,
+    }
+
+
+def recorded_from_row(row: sa.RowMapping) -> Recorded:
+    return Recorded(
+        fact=row["fact"],
+        value=json.loads(row["value_json"]),
+        what=row["what"],
+        recorded_by=row["recorded_by"],
+        recorded_at=aware(row["recorded_at"]),
+        serial=row["serial"] or "",
+        imei=row["imei"] or "",
+        evidence_name=row["evidence_name"] or "",
+        evidence_sha256=row["evidence_sha256"] or "",
+        evidence=row["evidence"],
+        record_id=row["record_id"] or "",
+    )
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=json_default)

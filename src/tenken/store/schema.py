@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0002"  # record_id on every row
+HEAD = "0003"  # inspections as units, linked to their look-ups; facts recorded by hand
 
 metadata = sa.MetaData()
 
@@ -45,7 +45,50 @@ inspections = sa.Table(
     sa.Column("imei", sa.String(16)),
     sa.Column("imei2", sa.String(16)),
     sa.Column("facts_json", sa.Text, nullable=False),
-    sa.Column("record_id", sa.String(32)),
+    sa.Column("record_id", sa.String(32)),  # from 0003: the inspection id
+    sa.Column("serial", sa.Text),
+    sa.Column("station", sa.Text),
+    sa.Column("tenken_version", sa.String(32)),
+    sa.Column("policy_name", sa.Text),
+    sa.Column("policy_sha256", sa.String(64)),
+    sa.Column("stock_no", sa.Text),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("verdicts_json", sa.Text),
+    sa.Column("inspection_json", sa.Text),  # the inspection as `inspect --json` printed it
     sa.Index("ix_inspections_imei", "imei"),
     sa.Index("ux_inspections_record_id", "record_id", unique=True),
+    sa.Index("ix_inspections_serial", "serial"),
+    sa.Index("ix_inspections_imei2", "imei2"),
+    sa.Index("ix_inspections_read_at", "read_at"),
+)
+
+inspection_lookups = sa.Table(
+    "inspection_lookups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("inspection_record_id", sa.String(32), nullable=False),
+    sa.Column("lookup_record_id", sa.String(32), nullable=False),
+    sa.Column("record_id", sa.String(32)),
+    sa.Index("ix_inspection_lookups_inspection", "inspection_record_id"),
+    sa.Index("ux_inspection_lookups_record_id", "record_id", unique=True),
+)
+
+manual_facts = sa.Table(
+    "manual_facts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("serial", sa.Text),
+    sa.Column("imei", sa.String(16)),
+    sa.Column("fact", sa.String(32), nullable=False),
+    sa.Column("value_json", sa.Text, nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("evidence_name", sa.Text),
+    sa.Column("evidence_sha256", sa.String(64)),
+    sa.Column("evidence", sa.LargeBinary),
+    sa.Column("record_id", sa.String(32)),
+    sa.Index("ix_manual_facts_serial", "serial"),
+    sa.Index("ix_manual_facts_imei", "imei"),
+    sa.Index("ux_manual_facts_record_id", "record_id", unique=True),
 )

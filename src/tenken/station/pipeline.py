@@ -1,0 +1,213 @@
+"""One pipeline for `inspect`, `demo` and `watch`: read the phone, add what a technician recorded, look
+its IMEIs up in a planned order, judge it under the policy, keep it as one inspection.
+
+    read ─► recorded facts, the earlier reading in use ─► plan + look up ─► judge ─► store
+
+Every phone runs its own pass; phones run at once, and share one polite look-up client (one request
+at a time per carrier site) and one store. A store that fails does not lose the inspection: it waits
+in the spool and the error is reported after the results (`Pipeline.store_error`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from tenken import __version__
+from tenken.config import Settings
+from tenken.errors import StoreError
+from tenken.facts import (
+    Carrier,
+    DeviceFacts,
+    DeviceRef,
+    Fact,
+    Message,
+    utcnow,
+)
+from tenken.imei import is_valid_imei
+from tenken.inspection import Asked, Inspection, Level, Recorded
+from tenken.lookups.plan import Query, not_asked, order
+from tenken.lookups.service import LookupService, enabled_carriers
+from tenken.station.readers import inspect_one
+from tenken.store import Store
+from tenken.verdict.judge import findings, judge
+from tenken.verdict.policy import Policy
+
+RECORDABLE_BOOLS = frozenset(
+    {"sim_locked", "owner_lock", "mdm_enrolled", "bootloader_unlocked", "setup_complete"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """What the intake says a phone should be (by IMEI): `--expect IMEI` or `--intake FILE`."""
+
+    imeis: tuple[str, ...]
+    stock_no: str = ""
+
+
+@dataclass(slots=True)
+class Options:
+    policy: Policy
+    look_up: bool = True
+    use_cache: bool = True
+    station: str = field(default_factory=socket.gethostname)
+    expected: Sequence[Expected] = ()  # several: the intake list; the phone must match one of them
+
+
+class Pipeline:
+    """Use as `async with Pipeline(settings, options, store) as pipeline: await pipeline.run(ref)`."""
+
+    def __init__(self, settings: Settings, options: Options, store: Store | None) -> None:
+        self.settings = settings
+        self.options = options
+        self.store = store
+        self.enabled = enabled_carriers(settings)
+        self.lookups = LookupService(settings, store, use_cache=options.use_cache)
+        self.store_error: StoreError | None = None  # set when inspections are not in the database
+
+    async def __aenter__(self) -> Pipeline:
+        await self.lookups.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.lookups.__aexit__(kind, error, trace)
+        self.store_error = self.store_error or self.lookups.store_error
+
+    async def run_all(self, refs: Sequence[DeviceRef]) -> list[Inspection]:
+        """Every phone through the pipeline at once; results in the order given, each stored."""
+        return list(await asyncio.gather(*(self.run(ref) for ref in refs)))
+
+    async def run(self, ref: DeviceRef) -> Inspection:
+        facts = await inspect_one(ref, self.settings)
+        return await self.judge_and_keep(facts)
+
+    async def judge_and_keep(self, facts: DeviceFacts) -> Inspection:
+        inspection = Inspection(
+            facts,
+            station=self.options.station,
+            tenken_version=__version__,
+            looked_up=self.options.look_up,
+            policy_name=self.options.policy.name,
+            policy_sha256=self.options.policy.sha256,
+        )
+        await self._remembered(inspection)
+        self._expected(inspection)
+        await self._look_up(inspection)
+        inspection.verdicts = judge(inspection, self.options.policy)
+        inspection.finished_at = utcnow()
+        await self._keep(inspection)
+        return inspection
+
+    # ---------------------------------------------------------------------------------------- steps
+
+    async def _remembered(self, inspection: Inspection) -> None:
+        """Facts recorded by hand for this phone, and its last reading in use (for an erased phone)."""
+        if self.store is None:
+            return
+        facts = inspection.facts
+        serial = facts.serial.value if facts.serial.known else None
+        try:
+            recorded = await asyncio.to_thread(self.store.recorded_for, serial, facts.imeis())
+            inspection.earlier = await asyncio.to_thread(self.store.earlier_in_use, facts, facts.read_at)
+        except StoreError as error:
+            self.store_error = error  # judged without them: unknowns stay unknown, which holds the phone
+            return
+        apply_recorded(facts, recorded)
+
+    def _expected(self, inspection: Inspection) -> None:
+        expected = self.options.expected
+        if not expected:
+            return
+        read = set(inspection.facts.imeis())
+        match = next((entry for entry in expected if read & set(entry.imeis)), None)
+        if match is not None:
+            inspection.expected_imeis, inspection.stock_no = match.imeis, match.stock_no
+        else:
+            inspection.expected_imeis = tuple(imei for entry in expected for imei in entry.imeis)
+
+    async def _look_up(self, inspection: Inspection) -> None:
+        if not self.options.look_up:
+            return
+        query = plan_for(inspection, self.options.policy, self.enabled)
+        if not query.imeis:
+            return
+        answers = (await self.lookups.ask_planned([query]))[0]
+        outcomes = {pair: result.outcome for pair, result in answers.items()}
+        inspection.asked = [Asked.of(imei, carrier, result) for (imei, carrier), result in answers.items()]
+        inspection.asked += [
+            Asked(imei, carrier, None, why) for imei, carrier, why in not_asked(query, outcomes)
+        ]
+
+    async def _keep(self, inspection: Inspection) -> None:
+        if self.store is None:
+            return
+        await self.lookups.flush()  # the answers it links to go in first
+        try:
+            await asyncio.to_thread(self.store.save_inspections, [inspection])
+        except StoreError as error:
+            self.store_error = error
+
+
+def plan_for(inspection: Inspection, policy: Policy, enabled: list[Carrier]) -> Query:
+    """The look-up plan for a phone: its valid IMEIs, the carriers in order, and whether any answer could
+    change its verdict at all."""
+    facts = inspection.facts
+    imeis = tuple(imei for imei in facts.imeis() if is_valid_imei(imei))
+    seller = facts.sold_for.value if facts.sold_for.known else None
+    model_carrier = seller if isinstance(seller, Carrier) else None
+    return Query(
+        imeis,
+        order(enabled, model_carrier, sim_network(facts)),
+        model_carrier,
+        blocked_everywhere(inspection, policy),
+    )
+
+
+def blocked_everywhere(inspection: Inspection, policy: Policy) -> Message | None:
+    """A condition already established that blocks the phone on every channel: no carrier's answer can
+    change the verdict, so none is asked (the politeness the carriers' sites need)."""
+    for finding in findings(inspection):
+        if all(channel.levels[finding.condition] is Level.BLOCKED for channel in policy.channels.values()):
+            return finding.says
+    return None
+
+
+def sim_network(facts: DeviceFacts) -> Carrier | None:
+    """The network of the SIM inside, when a carrier's: the likeliest seller to ask first (only a hint:
+    an MVNO rides on a carrier's network, and a SIM says nothing of who sold the phone)."""
+    value = str(facts.sim_carrier.value).lower() if facts.sim_carrier.known else ""
+    for carrier in Carrier:
+        if carrier.value in value.replace(" ", ""):
+            return carrier
+    return None
+
+
+def apply_recorded(facts: DeviceFacts, recorded: Sequence[Recorded]) -> None:
+    """Facts a technician recorded override what the phone could not say (newest last, so it wins)."""
+    names = {name for name, _ in facts.facts()}
+    for entry in recorded:
+        if entry.fact in names:
+            setattr(facts, entry.fact, Fact.measured(entry.value, entry.source))
+
+
+def exit_level(inspections: Sequence[Inspection], channel: str) -> Level:
+    """The worst level on `channel` over the inspections."""
+    levels = [
+        inspection.verdicts[channel].level for inspection in inspections if channel in inspection.verdicts
+    ]
+    return max(levels, key=lambda level: level.rank, default=Level.SELLABLE)
+
+
+def not_asked_carriers(inspections: Sequence[Inspection]) -> bool:
+    """True when some carrier could not be asked (down, CAPTCHA, page changed) for some phone."""
+    return any(
+        asked.result is not None and not asked.result.outcome.is_mark
+        for inspection in inspections
+        for asked in inspection.asked
+    )
