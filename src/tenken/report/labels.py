@@ -101,6 +101,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "fact.battery_level_pct": ("Battery level %", "バッテリー残量 %"),
     "part.mdm": ("MDM enrolment", "MDM登録の確認"),
     "part.battery": ("battery health", "バッテリー状態の確認"),
+    "part.values": (
+        "Find My, supervision and storage values",
+        "「iPhoneを探す」・監視・容量の値の確認",
+    ),
     "lock.google": ("Google account (FRP)", "Googleアカウント（FRP）"),
     "lock.samsung": (
         "Samsung account (Reactivation Lock)",
@@ -332,6 +336,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "not readable until the phone trusts this computer",
         "iPhoneがこのコンピュータを「信頼」するまで読めません",
     ),
+    "ios.until_unlocked": (
+        "not readable until the phone is unlocked with its passcode",
+        "パスコードでロックを解除するまで読めません",
+    ),
     "ios.cut_short": ("not answered: the read was cut short", "読み取りが途中で終わったため未取得"),
     "ios.apple_only": ("only Apple devices speak lockdown", "lockdownで応答するのはApple製品だけです"),
     "ios.odd_version": (
@@ -404,6 +412,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ios.answered_nothing": ("the phone answered nothing", "端末から応答がありませんでした"),
     "ios.screen_locked": ("the screen is locked", "画面がロックされています"),
     "ios.service_refused": ("{service} refused: {reason}", "{service} が拒否しました：{reason}"),
+    "ios.mc_protected": (
+        "a configuration profile on the phone forbids it (MCProtected); the organisation that manages "
+        "the phone must lift the restriction",
+        "端末の構成プロファイルで禁止されています（MCProtected）。端末を管理する組織に制限を解除してもらう必要があります",
+    ),
     # ------------------------------------------------------------------ facts: Android
     "android.tool_missing": (
         "`{tool}` is missing on this firmware (exit 127); {manual}",

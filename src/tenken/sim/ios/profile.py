@@ -44,14 +44,19 @@ PURPLEBUDDY = "com.apple.purplebuddy"
 
 Count = Annotated[int, Meta(ge=0)]
 Table = dict[str, Any]  # lockdown values: free-form, but a table
+# lockdownd's two answers for "unlock me first" (pymobiledevice3: PasswordRequiredError, PasscodeRequiredError)
+LockedError = Literal["PasswordProtected", "PasscodeRequired"]
+Service = Literal["com.apple.mobile.MCInstall", "com.apple.mobile.diagnostics_relay"]  # the simulated ones
 
 
 class Behaviour(FrozenSchema, frozen=True):
     paired: bool = True  # usbmuxd already holds a pair record the phone accepts
     trust: Literal["accept", "deny", "never"] = "accept"  # the Trust dialog's answer (never: left on screen)
     trust_after_polls: Count = 0  # Pair answers PairingDialogResponsePending this many times first
-    screen_locked: bool = False  # Pair and StartService answer PasswordProtected
-    before_first_unlock: bool = False  # rebooted, not unlocked since: StartSession answers PasswordProtected
+    screen_locked: bool = False  # Pair and StartService answer `locked_error`
+    before_first_unlock: bool = False  # rebooted, not unlocked since: StartSession answers `locked_error`
+    locked_error: LockedError = "PasswordProtected"  # what a locked phone answers
+    mc_protected: tuple[Service, ...] = ()  # StartService answers MCProtected (a configuration profile)
     latency_ms: Annotated[float, Meta(ge=0, le=YEAR_SECONDS * 1000)] = 0.0  # added to every device round trip
     unplug_after_requests: Count = 0  # detach right after answering this many requests (0: never)
 
