@@ -12,7 +12,7 @@ import pytest
 
 from tenken.config import Settings
 from tenken.devices.ios import reader as ios
-from tests.conftest import run_cli
+from tests.conftest import run_cli, text
 from tests.ios.simulator import SimulatorThread, bundled
 
 
@@ -72,6 +72,79 @@ def test_udid_picks_one_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
     assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]] == [rakuten.udid]
 
 
+def test_udid_in_any_case_and_the_serial_number_pick_a_phone(
+    usbmux: SimulatorThread, env: dict[str, str]
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    rakuten = usbmux.attach(bundled("iphone16-rakuten"))
+    for option, value in (
+        ("--udid", rakuten.udid.lower()),
+        ("-s", "simt16rkt006"),
+        ("--serial", "SIMT16RKT006"),
+    ):
+        result = run_cli(inspect_args(usbmux, option, value, "--json"), env)
+        assert result.exit_code == 0, (option, result.stderr)
+        assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]] == [
+            rakuten.udid
+        ]
+
+
+def test_a_serial_number_is_asked_only_of_phones_that_trust_the_station(
+    usbmux: SimulatorThread, env: dict[str, str]
+) -> None:
+    untrusted = usbmux.attach(bundled("iphone15-trust"))
+    result = run_cli(inspect_args(usbmux, "--serial", "SIMT15TRS007", "--json"), env)
+
+    assert result.exit_code == 4  # not found: its serial is told only in a session
+    assert json.loads(result.stdout)["not_attached"] == ["SIMT15TRS007"]
+    assert untrusted.pair_polls == 0  # and looking for it put no Trust dialog on the phone
+
+
+def test_port_by_location_or_by_its_name_in_the_configuration(
+    usbmux: SimulatorThread, env: dict[str, str], tmp_path: Path
+) -> None:
+    first = usbmux.attach(bundled("iphone13-docomo"))  # 0x01100000
+    second = usbmux.attach(bundled("iphone16-rakuten"))  # 0x01100001
+    config = tmp_path / "config.toml"
+    config.write_text('[ports]\n0x1100001 = "A-02"\n', encoding="utf-8")
+
+    def picked(*arguments: str) -> list[str]:
+        result = run_cli(["--config", str(config), *inspect_args(usbmux, *arguments, "--json")], env)
+        assert result.exit_code == 0, result.stderr
+        return [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]]
+
+    assert picked("--port", "a-02") == [second.udid]
+    assert picked("--port", "0x01100000") == [first.udid]
+    assert picked("--port", "0x01100000", "--udid", second.udid) == [first.udid, second.udid]
+    shown = run_cli(["--config", str(config), *inspect_args(usbmux, "--port", "A-02")], env)
+    assert f"{second.udid}  port A-02 (0x01100001)" in shown.stdout
+
+    empty = run_cli(["--config", str(config), *inspect_args(usbmux, "--port", "0x01100007", "--json")], env)
+    assert empty.exit_code == 4
+    assert json.loads(empty.stdout)["not_attached"] == ["0x01100007"]
+    wrong = run_cli(["--config", str(config), *inspect_args(usbmux, "--port", "A-99")], env)
+    assert wrong.exit_code == 64
+    assert "'A-99': not a port name in the configuration's [ports] table (A-02)" in wrong.stderr
+
+
+def test_nothing_attached_is_exit_4_not_could_not_ask(usbmux: SimulatorThread, env: dict[str, str]) -> None:
+    result = run_cli(inspect_args(usbmux, "--json"), env)
+    assert result.exit_code == 4
+    assert json.loads(result.stdout) == {
+        "schema_version": 3,
+        "phones": [],
+        "problems": {},
+        "not_attached": [],
+    }
+    human = run_cli(inspect_args(usbmux), env)
+    assert human.exit_code == 4
+    assert "No phone found" in human.stdout
+
+    missing = run_cli(inspect_args(usbmux, "--udid", "00008110-00000000DEADBEEF"), env)
+    assert missing.exit_code == 4
+    assert "not attached: 00008110-00000000DEADBEEF" in missing.stdout
+
+
 def test_terminal_report_shows_states_and_escapes_phone_strings(
     usbmux: SimulatorThread, env: dict[str, str]
 ) -> None:
@@ -95,6 +168,15 @@ def test_no_usbmuxd_is_reported_in_one_line(env: dict[str, str]) -> None:
     result = run_cli(["inspect", "--platform", "ios", "--usbmux", "127.0.0.1:9"], env)
     assert result.exit_code == 3
     assert "usbmuxd is not reachable at 127.0.0.1:9" in result.stdout
+
+    as_json = run_cli(["inspect", "--platform", "ios", "--usbmux", "127.0.0.1:9", "--json"], env)
+    assert as_json.exit_code == 3
+    problem = json.loads(as_json.stdout)["problems"]["ios"]
+    assert problem["code"] == "inspect.not_looked_for"
+    assert problem["params"]["platform"] == "ios"
+    assert text(problem).startswith(
+        "iPhone: could not look for phones (usbmuxd is not reachable at 127.0.0.1:9"
+    )
 
 
 # --------------------------------------------------------------------------------------------- tenken sim ios

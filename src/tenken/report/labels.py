@@ -178,6 +178,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "次は tenken sim ios / tenken sim android / tenken sim carriers を起動し、tenken inspect や "
         "tenken lookup を試してください（docs/simulators.md）。",
     ),
+    # ------------------------------------------------------------------ tenken inspect
+    "inspect.not_looked_for": (
+        "{platform}: could not look for phones ({problem})",
+        "{platform}：端末を探せませんでした（{problem}）",
+    ),
+    "inspect.not_attached": ("not attached: {wanted}", "接続されていません：{wanted}"),
+    "inspect.no_phone": (
+        "No phone found. Check the cable (a charge-only cable carries no data), the hub's power, and that "
+        "the phone is unlocked.",
+        "端末が見つかりません。ケーブル（充電専用ケーブルはデータを通しません）、ハブの電源、端末のロックが解除されて"
+        "いるかを確認してください。",
+    ),
     # ------------------------------------------------------------------ what the technician should do
     "action.pairing_off": (
         "The phone does not trust this computer and pairing is off (ios.pair_timeout = 0). Set a pairing "

@@ -112,6 +112,27 @@ async def discover(settings: Settings) -> list[DeviceRef]:
     ]
 
 
+async def serial_number(ref: DeviceRef, settings: Settings) -> str | None:
+    """The phone's own serial number (Settings › General › About, the box), or None when it cannot be
+    told: lockdownd gives it only in a session, to a station the phone trusts. Nothing is paired here,
+    so no Trust dialog appears on a phone that was not asked for."""
+    address = usbmux_address(settings.ios.usbmux)
+    try:
+        folder = records_folder(settings.data_path)
+        async with asyncio.timeout(settings.ios.timeout):
+            listing = await recent_listing(address)
+            phone = next((phone for phone in listing.phones if phone.udid == ref.device_id), None)
+            if phone is None:
+                return None
+            device = MuxDevice(phone.device_id, phone.udid, phone.connection_type)
+            lockdown = await open_lockdown(address, device, listing.buid, folder)
+            await lockdown.close()
+    except (PyMobileDevice3Exception, StationFilesError, asyncio.IncompleteReadError, OSError, TimeoutError):
+        return None
+    serial = lockdown.all_values.get("SerialNumber") if lockdown.paired else None
+    return serial if isinstance(serial, str) else None
+
+
 async def inspect(ref: DeviceRef, settings: Settings) -> DeviceFacts:
     """Read one iPhone. Whatever happens, the result is DeviceFacts with a state and, if needed, an action."""
     return await _Inspection(ref, settings).run()
