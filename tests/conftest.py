@@ -74,6 +74,21 @@ def run_cli(args: list[str], env: Mapping[str, str], stdin: str | None = None) -
     return CliResult(code, stdout, stderr)
 
 
+# Rich markup and raw terminal control a phone or a page may carry (the carrier simulator's `hostile`
+# fault serves tenken.sim.carriers.pages.HOSTILE_TEXT, written the same way).
+MARKUP = "[red]R[/] [link=file:///etc/passwd]L[/link]"
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://example.invalid/\x1b\\x\x1b]8;;\x1b\\\x9b31m"
+CONTROL = ("\x1b", "\x07", "\x9b")
+
+
+def assert_inert(output: str, markup: str) -> None:
+    """Nothing in `output` acts on a terminal: `markup` is shown as written (rich did not take it), and no
+    ESC, BEL or C1 CSI is left (they are shown as `\\x1b`…)."""
+    assert markup in output, output
+    assert not [char for char in CONTROL if char in output]
+    assert "\\x1b]0;pwned\\x07" in output  # the OSC 0 sequence, made visible
+
+
 def text(value: object) -> str:
     """The English words of a Message, or of the JSON object a Message became ({"code", "params", "text"})."""
     from tenken.facts import Message

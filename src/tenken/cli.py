@@ -74,8 +74,11 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 def one_line(message: str) -> str:
-    """A message as one line: what a technician reads, never a wall of text."""
-    return " ".join(message.split())
+    """A message as one line: what a technician reads, never a wall of text, and never a terminal control
+    sequence (errors quote files, profiles and what phones and servers said)."""
+    from tenken.report.terminal import visible
+
+    return visible(" ".join(message.split()))
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

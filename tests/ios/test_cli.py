@@ -12,7 +12,7 @@ import pytest
 
 from tenken.config import Settings
 from tenken.devices.ios import reader as ios
-from tests.conftest import run_cli, text
+from tests.conftest import ESCAPES, MARKUP, assert_inert, run_cli, text
 from tests.ios.simulator import SimulatorThread, bundled
 
 
@@ -148,20 +148,32 @@ def test_nothing_attached_is_exit_4_not_could_not_ask(usbmux: SimulatorThread, e
 def test_terminal_report_shows_states_and_escapes_phone_strings(
     usbmux: SimulatorThread, env: dict[str, str]
 ) -> None:
+    """Strings from the phone (model, part number, carrier, iOS version) carry rich markup and raw terminal
+    control; the simulator sends them in a binary plist, as XML cannot carry ESC."""
     hostile = bundled("iphone13-docomo")
     hostile.values["CarrierBundleInfoArray"] = [
-        {"CFBundleIdentifier": "[bold red]EVIL[/bold red]", "MCC": "999", "MNC": "99"}
+        {"CFBundleIdentifier": f"carrier {MARKUP} {ESCAPES}", "MCC": "999", "MNC": "99"}
     ]
-    hostile.values["ModelNumber"] = "[link=http://x]M1[/link]"
+    hostile.values["ModelNumber"] = f"part {MARKUP} {ESCAPES}"
+    hostile.values["ProductType"] = f"model {MARKUP} {ESCAPES}"
+    hostile.values["ProductVersion"] = f"17 {MARKUP} {ESCAPES}"
     usbmux.attach(hostile)
     usbmux.attach(bundled("iphonese3-screen-locked"))
-    result = run_cli(inspect_args(usbmux), env)
+    result = run_cli(inspect_args(usbmux), {**env, "COLUMNS": "1000"})
 
     assert result.exit_code == 2
-    assert "[bold red]EVIL[/bold red]" in result.stdout
-    assert "[link=http://x]M1[/link]J/A" in result.stdout
+    assert_inert(result.stdout, MARKUP)
+    for shown in (f"carrier {MARKUP}", f"part {MARKUP}", f"model {MARKUP}", f"17 {MARKUP}"):
+        assert shown in result.stdout
     assert "locked: The screen is locked" in result.stdout
     assert "port 0x01100001" in result.stdout
+
+    as_json = run_cli(inspect_args(usbmux, "--json"), env)
+    facts = json.loads(as_json.stdout)["phones"][0]["facts"]
+    assert facts["sim_carrier"]["value"] == f"carrier {MARKUP} {ESCAPES}"
+    assert facts["part_number"]["value"] == f"part {MARKUP} {ESCAPES}J/A"
+    assert facts["model_id"]["value"] == f"model {MARKUP} {ESCAPES}"
+    assert facts["os_version"]["value"] == f"17 {MARKUP} {ESCAPES}"
 
 
 def test_no_usbmuxd_is_reported_in_one_line(env: dict[str, str]) -> None:
@@ -259,6 +271,27 @@ def test_sim_command_copies_profiles_with_their_own_identities(tmp_path: Path) -
         assert len(udids) == 3
     finally:
         simulator.stop()
+
+
+def test_sim_command_shows_what_came_from_a_profile_inert(tmp_path: Path) -> None:
+    sequences = "\x1b[2J\x1b]0;pwned\x07\x9b31m"  # no "/": it is a file name
+    profile = tmp_path / f"shop{sequences}.toml"
+    profile.write_text('base = "iphone13-docomo"\n', encoding="utf-8")
+    simulator = SimProcess("--device", str(profile))
+    try:
+        listed = [simulator.line() for _ in range(3)][2]  # after the export and inspect hints
+        assert listed.endswith("  shop\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m"), listed
+        simulator.send(f"detach {sequences}")
+        refused = simulator.until("error: ")
+        assert refused == "error: no attached phone \\x1b[2J\\x1b]0;pwned\\x07\\x9b31m"
+    finally:
+        simulator.stop()
+
+    bad = tmp_path / f"broken{sequences}.toml"
+    bad.write_text("[behaviour]\npaired = 1\n", encoding="utf-8")
+    result = run_cli(["sim", "ios", "--device", str(bad)], {"TENKEN_CONFIG": ""})
+    assert result.exit_code == 78
+    assert "broken\\x1b[2J" in result.stderr and "\x1b" not in result.stderr
 
 
 def test_sim_command_rejects_an_unknown_profile(env: dict[str, str]) -> None:

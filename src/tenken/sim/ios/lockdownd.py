@@ -7,7 +7,7 @@ import plistlib
 import uuid
 from typing import TYPE_CHECKING, Any, get_args
 
-from tenken.sim.ios.channel import Channel
+from tenken.sim.ios.channel import Channel, plist_bytes
 from tenken.sim.ios.keys import device_public_key_pem, server_context
 from tenken.sim.ios.profile import FMIP, Service
 
@@ -67,7 +67,7 @@ class Lockdownd:
             except LockdownError as error:
                 reply["Error"] = error.name
             await self.phone.round_trip()
-            await self.channel.write_frame(plistlib.dumps(reply))
+            await self.channel.write_frame(plist_bytes(reply))
             self.phone.answered()
             if "Error" in reply:
                 continue
