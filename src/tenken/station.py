@@ -99,9 +99,12 @@ async def select(found: Sequence[DeviceRef], selection: Selection, settings: Set
         if not matches:
             unknown_ids.append(wanted)
     if unknown_ids:
-        serials = await _iphone_serials([ref for ref in found if ref.platform is Platform.IOS], settings)
+        others = [ref for ref in found if ref.platform is Platform.IOS and ref not in chosen]
+        serials = await _iphone_serials(others, settings)
         for wanted in unknown_ids:
-            matches = {ref for ref, serial in serials.items() if serial.casefold() == wanted.casefold()}
+            matches = {
+                ref for ref, serial in serials.items() if serial.casefold() == wanted.strip().casefold()
+            }
             chosen |= matches
             if not matches:
                 missing.append(wanted)
