@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from tenken import config
 from tenken.config import Settings
+from tenken.facts import Carrier
 from tenken.sim.carriers import CarrierSimulator
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -19,6 +20,23 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # Valid test vectors from ../shared/docs/carriers-jp.md, plus synthetic ones built for the simulator's
 # deterministic default (second-to-last digit → seller, third-to-last → mark).
 VALID_IMEIS = ("490154203237518", "354178036859789", "356868000041418", "352099001761481")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_real_carrier_sites() -> Iterator[None]:
+    """Every test, and every process a test starts, asks a dead local port unless the test points tenken
+    at the carrier simulator: a test that forgot can never reach a real carrier's site."""
+    import os
+
+    dead = {f"TENKEN_LOOKUP_{carrier.name}_ORIGIN": "http://127.0.0.1:9" for carrier in Carrier}
+    saved = {name: os.environ.get(name) for name in dead}
+    os.environ.update(dead)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture
@@ -70,6 +88,21 @@ def run_cli(args: list[str], env: Mapping[str, str], stdin: str | None = None) -
         stdout = out.getvalue().decode()
         stderr = err.getvalue().decode() if isinstance(err, io.BytesIO) else ""
     return CliResult(code, stdout, stderr)
+
+
+# Rich markup and raw terminal control a phone or a page may carry (the carrier simulator's `hostile`
+# fault serves tenken.sim.carriers.pages.HOSTILE_TEXT, written the same way).
+MARKUP = "[red]R[/] [link=file:///etc/passwd]L[/link]"
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://example.invalid/\x1b\\x\x1b]8;;\x1b\\\x9b31m"
+CONTROL = ("\x1b", "\x07", "\x9b")
+
+
+def assert_inert(output: str, markup: str) -> None:
+    """Nothing in `output` acts on a terminal: `markup` is shown as written (rich did not take it), and no
+    ESC, BEL or C1 CSI is left (they are shown as `\\x1b`…)."""
+    assert markup in output, output
+    assert not [char for char in CONTROL if char in output]
+    assert "\\x1b]0;pwned\\x07" in output  # the OSC 0 sequence, made visible
 
 
 def text(value: object) -> str:

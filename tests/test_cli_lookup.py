@@ -11,7 +11,8 @@ import pytest
 
 from tenken.facts import Carrier, Outcome
 from tenken.sim.carriers import CarrierSimulator
-from tests.conftest import fast_env, run_cli
+from tenken.sim.carriers.pages import HOSTILE_TEXT
+from tests.conftest import assert_inert, fast_env, run_cli
 
 CLEAN = "490154203237518"
 OTHER = "356868000041418"
@@ -147,12 +148,29 @@ def test_evidence_for_an_unknown_imei_is_one_line(env: dict[str, str]) -> None:
     assert result.stderr.strip() == f"tenken: no stored answer for {OTHER}; run `tenken lookup {OTHER}` first"
 
 
-def test_phone_strings_are_not_rich_markup(carrier_sim: CarrierSimulator, env: dict[str, str]) -> None:
-    """Page text shown in the problems table must be escaped, not interpreted as markup."""
-    carrier_sim.set_fault(Carrier.DOCOMO, "changed")
-    result = run_cli(["lookup", "--carrier", "docomo", CLEAN], env)
+@pytest.mark.parametrize("carrier", [Carrier.DOCOMO, Carrier.AU])
+def test_phone_strings_are_not_rich_markup(
+    carrier_sim: CarrierSimulator, env: dict[str, str], carrier: Carrier
+) -> None:
+    """Page text shown in the problems table is shown as written: rich markup is not taken as markup and
+    terminal control (ESC, OSC 0/8, the C1 CSI) is made visible; the JSON keeps it exactly."""
+    carrier_sim.set_fault(carrier, "hostile")
+    result = run_cli(["lookup", "--carrier", carrier.value, CLEAN], {**env, "COLUMNS": "1000"})
     assert result.exit_code == 3
-    assert "unrecognised" in result.stdout or "no result panel" in result.stdout
+    assert_inert(result.stdout, "[red]赤[/] [link=file:///etc/passwd]link[/link]")
+
+    as_json = run_cli(["lookup", "--json", "--carrier", carrier.value, CLEAN], env)
+    detail = json.loads(as_json.stdout)["imeis"][0]["results"][0]["detail"]
+    assert HOSTILE_TEXT in detail["text"]  # the page's words exactly, inside the English message
+
+
+def test_an_input_files_name_reaches_the_terminal_inert(tmp_path: Path, env: dict[str, str]) -> None:
+    batch = tmp_path / "shelf\x1b]0;pwned\x07.txt"
+    batch.write_text(f"{CLEAN}\n12345\n", encoding="utf-8")
+    result = run_cli(["lookup", "--json", "-f", str(batch)], env)
+    assert "shelf\\x1b]0;pwned\\x07.txt: one IMEI per line" in result.stderr
+    assert "skipped " in result.stderr and "shelf\\x1b]0;pwned\\x07.txt:2" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
 
 
 def test_a_comment_with_a_comma_does_not_make_a_list_a_csv(tmp_path: Path, env: dict[str, str]) -> None:

@@ -35,6 +35,19 @@ def test_file_then_environment(tmp_path: Path) -> None:
     assert settings.android.adb_port == 5999
 
 
+def test_ports_name_hub_ports_however_their_location_is_written(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", '[ports]\n0x1100000 = "A-01"\n"usb:1-4.2" = "B-02"\n')
+    settings = config.load(path, environ={})
+    assert settings.port_name("0x01100000") == "A-01"  # as the iPhone reader shows a LocationID
+    assert settings.port_name("1-4.2") == "B-02"  # as the Android reader shows `adb devices -l`'s usb:
+    assert settings.port_name("1-4.3") is None
+
+    from_environment = config.load(path, environ={"TENKEN_PORTS": "0x01100002 = A-03, 2-1=C-01"})
+    assert from_environment.ports == {"0x01100002": "A-03", "2-1": "C-01"}  # replaces the file's table
+    with pytest.raises(ConfigError, match="environment variable TENKEN_PORTS: expected a table"):
+        config.load(path, environ={"TENKEN_PORTS": "A-03"})
+
+
 def test_every_carrier_origin_has_its_variable() -> None:
     names = config.env_names()
     for carrier in ("DOCOMO", "AU", "SOFTBANK", "RAKUTEN"):
@@ -51,6 +64,8 @@ def test_every_carrier_origin_has_its_variable() -> None:
         ("[android]\nadb_port = true\n", "android.adb_port: expected int >= 1 and <= 65535, got true"),
         ('[lookup.au]\norigin = "my.au.com"\n', "lookup.au.origin: expected an origin"),
         ("[ios]\ntimeout = 0\n", "ios.timeout: expected float > 0 and <= 31536000, got 0"),
+        ('[ports]\n"1-4.x" = "A-01"\n', 'ports."1-4.x": invalid key: expected a USB location: a usbmux'),
+        ('[ports]\n0x01100000 = ""\n', "ports.0x01100000: expected a port name such as A-03, got ''"),
     ],
 )
 def test_corrupt_config_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:

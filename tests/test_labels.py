@@ -42,7 +42,7 @@ LOOKED_UP += (
     "demo.",
     "level.",
 )
-LOOKED_UP += ("guess.",)
+LOOKED_UP += ("guess.", "cond.")
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"sim.mcc_mnc", "android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
@@ -163,3 +163,9 @@ def test_the_language_comes_from_the_option_then_the_locale(
 ) -> None:
     assert language(requested, environ) == expected
     assert expected in LANGS
+
+
+def test_every_condition_has_a_short_name_and_a_reason() -> None:
+    from tenken.verdict.conditions import KEYS
+
+    assert all(f"cond.{key}" in CATALOG and f"reason.{key}" in CATALOG for key in KEYS)

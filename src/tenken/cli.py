@@ -29,6 +29,7 @@ from tenken.errors import (
 if TYPE_CHECKING:
     from tenken.config import Settings
     from tenken.report.labels import Lang
+    from tenken.verdict.policy import Policy
 
 T = TypeVar("T")
 
@@ -44,6 +45,13 @@ class AppContext:
         self.verbose = verbose
         self.lang_option = lang
         self._settings: Settings | None = None
+
+    def policy(self, path: Path | None = None) -> Policy:
+        """The policy in effect: --policy, else the `policy` setting, else the one shipped with tenken."""
+        from tenken.verdict.policy import load_policy
+
+        chosen = path or (Path(self.settings.policy).expanduser() if self.settings.policy else None)
+        return load_policy(chosen)
 
     @property
     def lang(self) -> Lang:
@@ -74,8 +82,11 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 def one_line(message: str) -> str:
-    """A message as one line: what a technician reads, never a wall of text."""
-    return " ".join(message.split())
+    """A message as one line: what a technician reads, never a wall of text, and never a terminal control
+    sequence (errors quote files, profiles and what phones and servers said)."""
+    from tenken.report.terminal import visible
+
+    return visible(" ".join(message.split()))
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

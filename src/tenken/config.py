@@ -9,9 +9,11 @@ naming the file or variable and the key — a typo must not silently fall back t
 from __future__ import annotations
 
 import os
+import re
+import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 
 import msgspec
 import platformdirs
@@ -28,6 +30,15 @@ Origin = Annotated[
     Meta(pattern=r"^https?://[^/?#\s]+/?$", description="an origin: http(s)://host[:port], without a path"),
 ]
 Port = Annotated[int, Meta(ge=1, le=65535)]
+_LOCATION = r"0[xX](?P<hex>[0-9A-Fa-f]{1,8})|(?:usb:)?(?P<path>\d+-\d+(?:\.\d+)*)"
+UsbLocation = Annotated[
+    str,
+    Meta(
+        pattern=f"^(?:{_LOCATION})$",
+        description="a USB location: a usbmux LocationID (0x01100000) or an adb usb path (1-4.2)",
+    ),
+]
+PortName = Annotated[str, Meta(min_length=1, description="a port name such as A-03")]
 
 
 class CarrierSite(Schema):
@@ -64,15 +75,33 @@ class AndroidSettings(Schema):
     workers: Annotated[int, Meta(ge=1, le=4096)] = 128  # threads for adbutils: about 8 per phone at once
 
 
+class StationSettings(Schema):
+    id: str = ""  # this station's name in every inspection it stores; empty = the host name
+
+    @property
+    def name(self) -> str:
+        return self.id or socket.gethostname()
+
+
 class Settings(Schema):
     db: str = ""  # SQLite path or SQLAlchemy URL; empty = tenken.sqlite3 in the data dir
     db_reconnect_seconds: Seconds = 10.0  # a database server that went away is tried again this long
     data_dir: str = ""  # empty = platformdirs user data dir
     lang: Literal["", "en", "ja"] = ""  # what tenken prints in; empty = from the locale (ja_JP… → ja)
     spool: str = ""  # answers the database could not take wait here; empty = spool.jsonl in the data dir
+    policy: str = ""  # a policy file (docs/policy.md); empty = the policy shipped with tenken
+    ports: dict[UsbLocation, PortName] = field(default_factory=dict)  # hub port location → its name
+    station: StationSettings = field(default_factory=StationSettings)
     lookup: LookupSettings = field(default_factory=LookupSettings)
     ios: IosSettings = field(default_factory=IosSettings)
     android: AndroidSettings = field(default_factory=AndroidSettings)
+
+    def port_name(self, location: str | None) -> str | None:
+        """The [ports] name of the hub port at `location` (as a reader reports it), if it has one."""
+        for written, name in self.ports.items():
+            if location is not None and usb_location(written) == location:
+                return name
+        return None
 
     @property
     def data_path(self) -> Path:
@@ -89,6 +118,15 @@ class Settings(Schema):
         if "://" in self.db:
             return self.db
         return f"sqlite:///{Path(self.db).expanduser()}"
+
+
+def usb_location(text: str) -> str | None:
+    """A hub port's location as the readers report it (`0x01100000`, `1-4.2`) from the ways a person may
+    write it (`0x1100000`, `usb:1-4.2`, as `adb devices -l` shows it); None when `text` is not one."""
+    found = re.fullmatch(_LOCATION, text.strip())
+    if found is None:
+        return None
+    return f"0x{int(found['hex'], 16):08x}" if found["hex"] else found["path"]
 
 
 def default_config_path() -> Path:
@@ -152,8 +190,14 @@ def _overlay(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 _WORDS = {"yes": "true", "on": "true", "no": "false", "off": "false"}
 
 
-def _from_env(text: str, kind: Any) -> str:
-    """msgspec reads true/false/1/0 from a string; people also write yes/no/on/off."""
+def _from_env(text: str, kind: Any) -> object:
+    """msgspec reads true/false/1/0 from a string; people also write yes/no/on/off. A table is written
+    KEY=VALUE,KEY=VALUE (TENKEN_PORTS="0x01100000=A-01,1-4.2=A-02")."""
+    if get_origin(kind) is dict:
+        pairs = [pair.partition("=") for pair in text.split(",") if pair.strip()]
+        if all(equals for _, equals, _ in pairs):
+            return {key.strip(): value.strip() for key, _, value in pairs}
+        return text  # not pairs: the check says what was expected
     if kind is not bool:
         return text
     word = text.strip().lower()

@@ -19,6 +19,10 @@ line on stderr and the exit code named here; nothing below it prints.
     │   └── CatalogError                    a data table shipped in tenken/catalog/ (an edited row)
     └── SimulatorError            exit 69   a simulator cannot start or attach a phone
 
+Results that are not errors have the small codes: 0 every phone or IMEI fine, 1 flagged (× △, blocked),
+2 held (a phone needs the technician), 3 could not ask (a transport, a phone's read or a carrier could not
+be done), 4 nothing attached (no phone, or none where --udid/--serial/--port points).
+
 Errors that one module raises and catches itself for control flow stay private to that module.
 """
 
@@ -29,7 +33,8 @@ from typing import ClassVar
 EXIT_OK = 0
 EXIT_FLAGGED = 1  # a phone BLOCKED / PARTS_ONLY, or an IMEI × or △
 EXIT_HOLD = 2  # a phone held back: something needed is not known
-EXIT_NOT_ASKED = 3  # a transport or a carrier could not be asked
+EXIT_NOT_ASKED = 3  # a transport, a phone's read or a carrier could not be done
+EXIT_NO_PHONE = 4  # no phone attached, or none where the command pointed
 EXIT_USAGE = 64
 EXIT_DATA = 65
 EXIT_NO_INPUT = 66

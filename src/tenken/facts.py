@@ -18,7 +18,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2  # of the JSON tenken prints; raised whenever a field changes meaning or shape
+SCHEMA_VERSION = 3  # of the JSON tenken prints; raised whenever a field changes meaning or shape
 
 
 def utcnow() -> datetime:

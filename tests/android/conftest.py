@@ -117,7 +117,15 @@ def inspect_cli(adb_server: AdbServer, tmp_path: Path) -> Any:
             "TENKEN_ANDROID_TIMEOUT": "5",
             **(extra_env or {}),
         }
-        args = ["inspect", "--platform", "android", "--adb-port", str(port or adb_server.port), "--json"]
+        args = [
+            "inspect",
+            "--platform",
+            "android",
+            "--adb-port",
+            str(port or adb_server.port),
+            "--json",
+            "--no-lookup",
+        ]
         for serial in serials:
             args += ["--serial", serial]
         result = CliRunner().invoke(cli, args, env=env)

@@ -69,7 +69,7 @@ def test_reader_starts_and_uses_the_configured_system_adb(
     env = {"TENKEN_ANDROID_ADB_PATH": debian_adb, "HOME": str(debian_server.home)}
     try:
         empty = inspect_cli(extra_env=env, port=port)  # starts the server: no phone yet
-        assert empty.exit_code == 3
+        assert empty.exit_code == 4  # nothing attached (3 is for a transport that cannot be asked)
         host = ThreadedSimHost(port, adb_path=debian_adb)
         try:
             attached = host.attach("pixel7-jp")

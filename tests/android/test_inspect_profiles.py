@@ -118,7 +118,16 @@ def test_terminal_report_shows_the_facts(phones: Phones, adb_server: Any, tmp_pa
     }
     result = CliRunner().invoke(
         cli,
-        ["inspect", "--platform", "android", "--adb-port", str(adb_server.port), "--serial", attached.serial],
+        [
+            "inspect",
+            "--platform",
+            "android",
+            "--adb-port",
+            str(adb_server.port),
+            "--no-lookup",
+            "--serial",
+            attached.serial,
+        ],
         env=env,
     )
     assert result.exit_code == 0, result.output

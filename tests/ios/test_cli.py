@@ -12,7 +12,7 @@ import pytest
 
 from tenken.config import Settings
 from tenken.devices.ios import reader as ios
-from tests.conftest import run_cli
+from tests.conftest import ESCAPES, MARKUP, assert_inert, run_cli, text
 from tests.ios.simulator import SimulatorThread, bundled
 
 
@@ -31,7 +31,7 @@ def env(usbmux: SimulatorThread, tmp_path: Path) -> dict[str, str]:
 
 
 def inspect_args(usbmux: SimulatorThread, *extra: str) -> list[str]:
-    return ["inspect", "--platform", "ios", "--usbmux", usbmux.address, *extra]
+    return ["inspect", "--platform", "ios", "--usbmux", usbmux.address, "--no-lookup", *extra]
 
 
 def test_json_for_every_phone(usbmux: SimulatorThread, env: dict[str, str]) -> None:
@@ -72,29 +72,123 @@ def test_udid_picks_one_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
     assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]] == [rakuten.udid]
 
 
+def test_udid_in_any_case_and_the_serial_number_pick_a_phone(
+    usbmux: SimulatorThread, env: dict[str, str]
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    rakuten = usbmux.attach(bundled("iphone16-rakuten"))
+    for option, value in (
+        ("--udid", rakuten.udid.lower()),
+        ("-s", "simt16rkt006"),
+        ("--serial", "SIMT16RKT006"),
+    ):
+        result = run_cli(inspect_args(usbmux, option, value, "--json"), env)
+        assert result.exit_code == 0, (option, result.stderr)
+        assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]] == [
+            rakuten.udid
+        ]
+
+
+def test_a_serial_number_is_asked_only_of_phones_that_trust_the_station(
+    usbmux: SimulatorThread, env: dict[str, str]
+) -> None:
+    untrusted = usbmux.attach(bundled("iphone15-trust"))
+    result = run_cli(inspect_args(usbmux, "--serial", "SIMT15TRS007", "--json"), env)
+
+    assert result.exit_code == 4  # not found: its serial is told only in a session
+    assert json.loads(result.stdout)["not_attached"] == ["SIMT15TRS007"]
+    assert untrusted.pair_polls == 0  # and looking for it put no Trust dialog on the phone
+
+
+def test_port_by_location_or_by_its_name_in_the_configuration(
+    usbmux: SimulatorThread, env: dict[str, str], tmp_path: Path
+) -> None:
+    first = usbmux.attach(bundled("iphone13-docomo"))  # 0x01100000
+    second = usbmux.attach(bundled("iphone16-rakuten"))  # 0x01100001
+    config = tmp_path / "config.toml"
+    config.write_text('[ports]\n0x1100001 = "A-02"\n', encoding="utf-8")
+
+    def picked(*arguments: str) -> list[str]:
+        result = run_cli(["--config", str(config), *inspect_args(usbmux, *arguments, "--json")], env)
+        assert result.exit_code == 0, result.stderr
+        return [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]]
+
+    assert picked("--port", "a-02") == [second.udid]
+    assert picked("--port", "0x01100000") == [first.udid]
+    assert picked("--port", "0x01100000", "--udid", second.udid) == [first.udid, second.udid]
+    shown = run_cli(["--config", str(config), *inspect_args(usbmux, "--port", "A-02")], env)
+    assert f"{second.udid}  port A-02 (0x01100001)" in shown.stdout
+
+    empty = run_cli(["--config", str(config), *inspect_args(usbmux, "--port", "0x01100007", "--json")], env)
+    assert empty.exit_code == 4
+    assert json.loads(empty.stdout)["not_attached"] == ["0x01100007"]
+    wrong = run_cli(["--config", str(config), *inspect_args(usbmux, "--port", "A-99")], env)
+    assert wrong.exit_code == 64
+    assert "'A-99': not a port name in the configuration's [ports] table (A-02)" in wrong.stderr
+
+
+def test_nothing_attached_is_exit_4_not_could_not_ask(usbmux: SimulatorThread, env: dict[str, str]) -> None:
+    result = run_cli(inspect_args(usbmux, "--json"), env)
+    assert result.exit_code == 4
+    assert json.loads(result.stdout) == {
+        "schema_version": 3,
+        "phones": [],
+        "problems": {},
+        "not_attached": [],
+    }
+    human = run_cli(inspect_args(usbmux), env)
+    assert human.exit_code == 4
+    assert "No phone found" in human.stdout
+
+    missing = run_cli(inspect_args(usbmux, "--udid", "00008110-00000000DEADBEEF"), env)
+    assert missing.exit_code == 4
+    assert "not attached: 00008110-00000000DEADBEEF" in missing.stdout
+
+
 def test_terminal_report_shows_states_and_escapes_phone_strings(
     usbmux: SimulatorThread, env: dict[str, str]
 ) -> None:
+    """Strings from the phone (model, part number, carrier, iOS version) carry rich markup and raw terminal
+    control; the simulator sends them in a binary plist, as XML cannot carry ESC."""
     hostile = bundled("iphone13-docomo")
     hostile.values["CarrierBundleInfoArray"] = [
-        {"CFBundleIdentifier": "[bold red]EVIL[/bold red]", "MCC": "999", "MNC": "99"}
+        {"CFBundleIdentifier": f"carrier {MARKUP} {ESCAPES}", "MCC": "999", "MNC": "99"}
     ]
-    hostile.values["ModelNumber"] = "[link=http://x]M1[/link]"
+    hostile.values["ModelNumber"] = f"part {MARKUP} {ESCAPES}"
+    hostile.values["ProductType"] = f"model {MARKUP} {ESCAPES}"
+    hostile.values["ProductVersion"] = f"17 {MARKUP} {ESCAPES}"
     usbmux.attach(hostile)
     usbmux.attach(bundled("iphonese3-screen-locked"))
-    result = run_cli(inspect_args(usbmux), env)
+    result = run_cli(inspect_args(usbmux), {**env, "COLUMNS": "1000"})
 
     assert result.exit_code == 2
-    assert "[bold red]EVIL[/bold red]" in result.stdout
-    assert "[link=http://x]M1[/link]J/A" in result.stdout
+    assert_inert(result.stdout, MARKUP)
+    for shown in (f"carrier {MARKUP}", f"part {MARKUP}", f"model {MARKUP}", f"17 {MARKUP}"):
+        assert shown in result.stdout
     assert "locked: The screen is locked" in result.stdout
     assert "port 0x01100001" in result.stdout
+
+    as_json = run_cli(inspect_args(usbmux, "--json"), env)
+    facts = json.loads(as_json.stdout)["phones"][0]["facts"]
+    assert facts["sim_carrier"]["value"] == f"carrier {MARKUP} {ESCAPES}"
+    assert facts["part_number"]["value"] == f"part {MARKUP} {ESCAPES}J/A"
+    assert facts["model_id"]["value"] == f"model {MARKUP} {ESCAPES}"
+    assert facts["os_version"]["value"] == f"17 {MARKUP} {ESCAPES}"
 
 
 def test_no_usbmuxd_is_reported_in_one_line(env: dict[str, str]) -> None:
     result = run_cli(["inspect", "--platform", "ios", "--usbmux", "127.0.0.1:9"], env)
     assert result.exit_code == 3
     assert "usbmuxd is not reachable at 127.0.0.1:9" in result.stdout
+
+    as_json = run_cli(["inspect", "--platform", "ios", "--usbmux", "127.0.0.1:9", "--json"], env)
+    assert as_json.exit_code == 3
+    problem = json.loads(as_json.stdout)["problems"]["ios"]
+    assert problem["code"] == "inspect.not_looked_for"
+    assert problem["params"]["platform"] == "ios"
+    assert text(problem).startswith(
+        "iPhone: could not look for phones (usbmuxd is not reachable at 127.0.0.1:9"
+    )
 
 
 # --------------------------------------------------------------------------------------------- tenken sim ios
@@ -177,6 +271,27 @@ def test_sim_command_copies_profiles_with_their_own_identities(tmp_path: Path) -
         assert len(udids) == 3
     finally:
         simulator.stop()
+
+
+def test_sim_command_shows_what_came_from_a_profile_inert(tmp_path: Path) -> None:
+    sequences = "\x1b[2J\x1b]0;pwned\x07\x9b31m"  # no "/": it is a file name
+    profile = tmp_path / f"shop{sequences}.toml"
+    profile.write_text('base = "iphone13-docomo"\n', encoding="utf-8")
+    simulator = SimProcess("--device", str(profile))
+    try:
+        listed = [simulator.line() for _ in range(3)][2]  # after the export and inspect hints
+        assert listed.endswith("  shop\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m"), listed
+        simulator.send(f"detach {sequences}")
+        refused = simulator.until("error: ")
+        assert refused == "error: no attached phone \\x1b[2J\\x1b]0;pwned\\x07\\x9b31m"
+    finally:
+        simulator.stop()
+
+    bad = tmp_path / f"broken{sequences}.toml"
+    bad.write_text("[behaviour]\npaired = 1\n", encoding="utf-8")
+    result = run_cli(["sim", "ios", "--device", str(bad)], {"TENKEN_CONFIG": ""})
+    assert result.exit_code == 78
+    assert "broken\\x1b[2J" in result.stderr and "\x1b" not in result.stderr
 
 
 def test_sim_command_rejects_an_unknown_profile(env: dict[str, str]) -> None:

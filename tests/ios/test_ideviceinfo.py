@@ -82,6 +82,23 @@ def test_simple_mode_gets_only_what_lockdownd_tells_before_trust(
     assert "SerialNumber" not in values
 
 
+@pytest.mark.parametrize("locked_error", ["PasswordProtected", "PasscodeRequired"])
+def test_a_phone_locked_since_its_restart_still_tells_anyone_its_model_and_ios(
+    usbmux: SimulatorThread, tmp_path: Path, locked_error: str
+) -> None:
+    phone = usbmux.attach(bundled("iphone12mini-rebooted", locked_error=locked_error))
+    result = ideviceinfo(usbmux, tmp_path, "-s", "-u", phone.udid)
+    assert result.returncode == 0, result.stderr.decode()
+    values = parse_ideviceinfo_text(result.stdout.decode())
+    assert (values["ProductType"], values["ProductVersion"], values["BuildVersion"]) == (
+        "iPhone13,1",
+        "18.4.1",
+        "22E252",
+    )
+    assert "InternationalMobileEquipmentIdentity" not in values
+    assert "SerialNumber" not in values
+
+
 async def test_self_pairing_then_tenken_uses_usbmuxds_record(
     usbmux: SimulatorThread, settings: Settings, tmp_path: Path
 ) -> None:
@@ -115,6 +132,8 @@ async def test_a_record_paired_by_tenken_serves_ideviceinfo(
         ("iphone15-trust", {"trust": "never"}, "Pairing dialog response pending"),
         ("iphone12mini-rebooted", {}, "Password protected"),
         ("iphonese3-screen-locked", {}, "Password protected"),
+        # libimobiledevice 1.3.0 has no name for PasscodeRequired
+        ("iphone12mini-rebooted", {"locked_error": "PasscodeRequired"}, "Unknown Error"),
     ],
 )
 def test_states_as_libimobiledevice_reports_them(

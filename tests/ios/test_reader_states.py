@@ -175,13 +175,61 @@ async def test_locked_screen_on_a_paired_phone_keeps_what_lockdown_gave(
     assert facts.mdm_enrolled.provenance is Provenance.UNKNOWN
 
 
-async def test_rebooted_phone_is_before_first_unlock(usbmux: SimulatorThread, settings: Settings) -> None:
+async def test_rebooted_phone_is_before_first_unlock_and_shows_what_lockdown_tells_anyone(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
     usbmux.attach(bundled("iphone12mini-rebooted"))
     facts = await inspect_only(settings)
 
     assert facts.state is DeviceState.BEFORE_FIRST_UNLOCK
     assert "passcode" in text(facts.action)
+    # StartSession is refused, but lockdownd answered GetValue before it (as `ideviceinfo -s` shows)
+    assert facts.model_id.value == "iPhone13,1"
+    assert facts.model_name.value == "iPhone 12 mini"
+    assert (facts.os_version.value, facts.os_build.value) == ("18.4.1", "22E252")
     assert facts.imei.provenance is Provenance.UNKNOWN
+    assert text(facts.imei.note) == "not readable until the phone is unlocked with its passcode"
+    assert facts.owner_lock.provenance is Provenance.UNKNOWN
+    assert "unlocked" in text(facts.owner_lock.note)
+
+
+@pytest.mark.parametrize(
+    ("profile", "behaviour", "imei"),
+    [
+        ("iphone12mini-rebooted", {}, None),  # StartSession
+        ("iphonese3-screen-locked", {}, None),  # Pair
+        ("iphone13-docomo", {"screen_locked": True}, "353915111001014"),  # StartService
+    ],
+)
+async def test_passcode_required_is_a_locked_screen_wherever_lockdownd_says_it(
+    usbmux: SimulatorThread, settings: Settings, profile: str, behaviour: dict[str, bool], imei: str | None
+) -> None:
+    """lockdownd answers a locked phone "PasswordProtected" or "PasscodeRequired"; pymobiledevice3 raises
+    PasswordRequiredError for one and PasscodeRequiredError (a LockdownError) for the other."""
+    usbmux.attach(bundled(profile, locked_error="PasscodeRequired", **behaviour))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.LOCKED, text(facts.action)
+    assert "Unlock the phone" in text(facts.action)
+    assert facts.model_id.value == bundled(profile).values["ProductType"]
+    assert facts.imei.value == imei
+    if imei is not None:
+        assert text(facts.battery_health_pct.note) == "the screen is locked"
+
+
+async def test_a_service_a_configuration_profile_forbids_is_named_not_unexpected(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("iphone11-supervised", mc_protected=("com.apple.mobile.diagnostics_relay",)))
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.READY, text(facts.action)
+    assert facts.battery_cycles.provenance is Provenance.UNKNOWN
+    assert text(facts.battery_health_pct.note) == (
+        "diagnostics_relay refused: a configuration profile on the phone forbids it (MCProtected); "
+        "the organisation that manages the phone must lift the restriction"
+    )
+    assert facts.mdm_enrolled.value is True  # MCInstall still answered
 
 
 @pytest.mark.parametrize("after", [1, 3, 5, 9, 13])  # a full read answers 14 requests

@@ -195,7 +195,7 @@ def test_inspect_shows_the_phones_when_they_cannot_be_saved(tmp_path: Path) -> N
     not_a_folder.write_text("")
     with SimulatorThread() as usbmux:
         phone = usbmux.attach(bundled("iphone13-docomo"))
-        args = ["inspect", "--platform", "ios", "--usbmux", usbmux.address, "--json"]
+        args = ["inspect", "--platform", "ios", "--usbmux", usbmux.address, "--json", "--no-lookup"]
 
         lost = run_cli(args, {**env, "TENKEN_SPOOL": str(not_a_folder / "spool.jsonl")})
         assert lost.exit_code == 74

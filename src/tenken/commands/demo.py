@@ -1,8 +1,10 @@
 """`tenken demo`: the whole job on simulated phones and carrier sites, on this machine only.
 
 It starts tenken's simulators on 127.0.0.1 — carrier checkers, an emulated usbmuxd with iPhones,
-emulated Android phones behind a private adb server — inspects every phone, asks the carriers about
-each IMEI read, and shows what a technician would see. Nothing is left behind: the database, pair
+emulated Android phones behind a private adb server — and runs the same pipeline as `tenken inspect`:
+every phone is read, its IMEIs looked up in a planned order, judged per sales channel, and kept. Then
+the shop's second read: two phones inspected in use are erased and inspected again, and the earlier
+measurement of their owner lock makes them sellable. Nothing is left behind: the database, pair
 records and the adb server's keys live in a temporary folder, and the adb server is stopped.
 """
 
@@ -12,37 +14,33 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich import box
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from tenken.cli import AppContext, pass_app
 from tenken.errors import StoreError
-from tenken.facts import (
-    Carrier,
-    DeviceFacts,
-    DeviceState,
-    Fact,
-    ImeiReport,
-    ImeiStatus,
-    Platform,
-    msg,
-)
+from tenken.facts import Platform, msg
+from tenken.inspection import Inspection, Level, Recorded
 from tenken.report.labels import Lang, label, name, render
-from tenken.report.terminal import outside, said
 
 if TYPE_CHECKING:
+    from tenken.config import Settings
     from tenken.sim.android.host import ThreadedSimHost
     from tenken.sim.android.profile import Profile as AndroidProfile
     from tenken.sim.ios.profile import PhoneProfile
     from tenken.sim.ios.simulator import IosSimulator
+    from tenken.station.pipeline import Options
+    from tenken.store import Store
+    from tenken.verdict.policy import Policy
+
+# The shop's second read: inspected in use first, then erased (same serial, same IMEIs).
+ERASED_IPHONE = "iphone13-docomo"
+ERASED_ANDROID = "shg14-au"
 
 
 @click.command()
@@ -53,27 +51,28 @@ if TYPE_CHECKING:
     show_default=True,
     help="Seconds between requests to one simulated carrier site.",
 )
-@click.option("--panels", is_flag=True, help="Show every phone's full fact panel, not just one.")
+@click.option("--details", is_flag=True, help="Show every phone in full, not just the two read twice.")
 @pass_app
-def demo(app: AppContext, spacing: float, panels: bool) -> None:
+def demo(app: AppContext, spacing: float, details: bool) -> None:
     """Run the whole job on simulated iPhones, Android phones and carrier sites (127.0.0.1 only)."""
-    from tenken import config, station
-    from tenken.commands.lookup import perform
-    from tenken.report.terminal import device_panel, lookup_table, problems_table
+    from tenken import config
+    from tenken.report.board import attention, board, inspection_details
     from tenken.sim.android.adb_server import PrivateAdbServer
     from tenken.sim.carriers import CarrierSimulator, Rules
     from tenken.sim.carriers.rules import bundled_rules
-    from tenken.store import save_inspections
+    from tenken.station.pipeline import Options
+    from tenken.store import open_store
 
     lang = app.lang
+    policy = app.policy()
     console = Console()
     console.rule(label("demo.title", lang))
     console.print(label("demo.intro", lang) + "\n")
+    short = {key: channel.title(lang, short=True) for key, channel in policy.channels.items()}
+    full = {key: channel.title(lang) for key, channel in policy.channels.items()}
 
     with tempfile.TemporaryDirectory(prefix="tenken-demo-") as scratch, ExitStack() as stack:
-        rules = Rules.load(bundled_rules())  # what the carriers say about each bundled phone
-        ios_profiles, android_profiles = _profiles()
-        sites = stack.enter_context(CarrierSimulator(rules))
+        sites = stack.enter_context(CarrierSimulator(Rules.load(bundled_rules())))
         settings = config.load(app.config_path, environ={**_own_env(), **sites.env()})
         if app.db:  # the user's database: what it cannot take waits in the user's spool, not in scratch
             settings.spool = str(settings.spool_path)
@@ -81,48 +80,103 @@ def demo(app: AppContext, spacing: float, panels: bool) -> None:
         settings.data_dir = scratch
         settings.lookup.spacing = spacing
         settings.ios.pair_timeout = 10.0  # the demo's "Trust" phone is tapped after 3 s
+        ios_profiles, android_profiles = _profiles()
 
         with console.status(label("demo.starting", lang)):
             ios_sim = stack.enter_context(_ios_simulator(ios_profiles))
             settings.ios.usbmux = ios_sim.address
             adb_server = stack.enter_context(PrivateAdbServer(home=Path(scratch) / "adb-home"))
             settings.android.adb_port = adb_server.port
-            stack.enter_context(_android_phones(settings.android.adb_port, android_profiles))
+            phones = stack.enter_context(_android_phones(settings.android.adb_port, android_profiles))
+        database = stack.enter_context(open_store(settings))
+        options = Options(policy=policy, station=settings.station.name)
 
         with console.status(label("demo.inspecting", lang)):
-            found = asyncio.run(station.discover(settings, list(Platform)))
-            results = asyncio.run(station.inspect_all(found.devices, settings))
-        for platform, problem in found.problems.items():
-            console.print(outside(f"{platform.value}: {problem}", style="yellow"))
-        inspections_error: StoreError | None = None
-        try:
-            save_inspections(settings, results)
-        except StoreError as error:
-            inspections_error = error  # reported at the end, after what was read
-        console.print(_devices_table(results, lang))
-        _print_actions(console, results, lang)
+            first, store_error = asyncio.run(_inspect(settings, options, database))
+        console.print(board(first, short, lang, "retail"))
+        needed = attention(first, lang, "retail")
+        if needed is not None:
+            console.print(needed)
 
-        imeis = [imei for facts in results for imei in facts.imeis()]
-        console.print("\n" + render(msg("demo.asking", count=len(imeis)), lang))
-        reports, store_error = perform(
-            settings, imeis, list(Carrier), use_cache=False, console=Console(stderr=True)
-        )
-        console.print(lookup_table(reports, [carrier.value for carrier in Carrier], lang, console.width))
-        problems = problems_table(reports, lang)
-        if problems is not None:
-            console.print(problems)
+        console.print("\n" + label("demo.second_read", lang))
+        _record_sim_lock(database, ios_profiles, lang, console)
+        with console.status(label("demo.erasing", lang)):
+            erased = _erase(ios_sim, phones, ios_profiles, android_profiles)
+            second, later_error = asyncio.run(_inspect(settings, options, database, only=erased))
+        for inspection in second:
+            console.print(inspection_details(inspection, full, lang))
+        if details:
+            for inspection in first:
+                console.print(inspection_details(inspection, full, lang))
+        store_error = store_error or later_error
 
-        shown = results if panels else [facts for facts in results if facts.state is DeviceState.READY][:1]
-        if shown:
-            console.print("\n" + label("demo.every_fact" if panels else "demo.every_fact_eg", lang))
-            for facts in shown:
-                console.print(device_panel(facts, lang))
-
-    _print_summary(console, results, reports, lang)
-    failure = store_error or inspections_error
-    if failure is not None:
-        raise failure
+    _print_summary(console, [*first, *second], policy, lang)
+    if store_error is not None:
+        raise store_error
     sys.exit(0)
+
+
+async def _inspect(
+    settings: Settings, options: Options, database: Store, *, only: Sequence[str] = ()
+) -> tuple[list[Inspection], StoreError | None]:
+    """Every attached phone (or those in `only`, by UDID or adb serial) through the pipeline."""
+    from tenken import station
+    from tenken.station.pipeline import Pipeline
+
+    found = await station.discover(settings, list(Platform))
+    refs = [ref for ref in found.devices if not only or ref.device_id in only]
+    async with Pipeline(settings, options, database) as pipeline:
+        inspections = await pipeline.run_all(refs)
+    return inspections, pipeline.store_error
+
+
+def _record_sim_lock(
+    database: Store, ios_profiles: Sequence[PhoneProfile], lang: Lang, console: Console
+) -> None:
+    """The technician reads 設定 › 一般 › 情報 › SIMロック on the iPhone before erasing it, and records it."""
+    profile = next(profile for profile in ios_profiles if profile.name == ERASED_IPHONE)
+    recorded = Recorded(
+        fact="sim_locked",
+        value=False,
+        what="設定 › 一般 › 情報 › SIMロック: SIMロックなし",
+        recorded_by="demo",
+        serial=str(profile.values["SerialNumber"]),
+        imei=str(profile.values["InternationalMobileEquipmentIdentity"]),
+    )
+    database.save_recorded(recorded)
+    console.print(render(msg("demo.recorded", what=recorded.what), lang))
+
+
+def _erase(
+    ios_sim: IosSimulator,
+    phones: ThreadedSimHost,
+    ios_profiles: Sequence[PhoneProfile],
+    android_profiles: Sequence[AndroidProfile],
+) -> list[str]:
+    """The shop backs the two phones up, signs out, removes the SIM and initialises them; the device ids
+    they come back under."""
+    from tenken.sim.android.profile import erased as erased_android
+    from tenken.sim.ios.profile import erased as erased_iphone
+
+    iphone = next(profile for profile in ios_profiles if profile.name == ERASED_IPHONE)
+    ios_sim.detach(iphone.udid)
+    ios_sim.attach(erased_iphone(iphone))
+    android = next(profile for profile in android_profiles if profile.origin == ERASED_ANDROID)
+    serial = next(serial for serial, device in phones.host.devices.items() if device.phone.profile is android)
+    phones.detach(serial)
+    return [iphone.udid, phones.attach(erased_android(android)).serial]
+
+
+def _print_summary(console: Console, inspections: Sequence[Inspection], policy: Policy, lang: Lang) -> None:
+    console.rule()
+    for key, channel in policy.channels.items():
+        counts = {level: 0 for level in Level}
+        for inspection in inspections:
+            if key in inspection.verdicts:
+                counts[inspection.verdicts[key].level] += 1
+        shown = ", ".join(f"{name(level, lang)} {count}" for level, count in counts.items() if count)
+        console.print(f"{channel.title(lang)}: {shown}")
+    console.print(label("demo.try", lang))
 
 
 def _profiles() -> tuple[list[PhoneProfile], list[AndroidProfile]]:
@@ -159,82 +213,3 @@ def _own_env() -> dict[str, str]:
     """The user's environment, minus what the demo points at its own simulators."""
     replaced = ("_ORIGIN", "TENKEN_IOS_USBMUX", "TENKEN_ANDROID_ADB_PORT", "TENKEN_DB", "TENKEN_DATA_DIR")
     return {key: value for key, value in os.environ.items() if not key.endswith(replaced)}
-
-
-def _cell(fact: Fact[bool], lang: Lang) -> Text:
-    if not fact.known:
-        return Text(label("value.unknown", lang), style="magenta")
-    text = Text(label("value.yes" if fact.value else "value.no", lang))
-    if fact.provenance.value == "inferred":
-        text.append("*", style="dim")
-    return text
-
-
-def _locks(facts: DeviceFacts, lang: Lang) -> Text:
-    """Owner and management locks in one cell: what stops a sale outright."""
-    found = []
-    if facts.owner_lock.known and facts.owner_lock.value:
-        found.append(label("demo.owner_account", lang))
-    if (facts.mdm_enrolled.known and facts.mdm_enrolled.value) or (
-        facts.supervised.known and facts.supervised.value
-    ):
-        found.append("MDM")
-    if found:
-        return Text(", ".join(found), style="bold red")
-    if not facts.owner_lock.known:
-        return Text(label("value.unknown", lang), style="magenta")
-    return Text(label("value.none", lang))
-
-
-def _devices_table(results: list[DeviceFacts], lang: Lang) -> Table:
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=label("demo.phones", lang),
-        title_justify="left",
-        caption=label("demo.inferred_mark", lang),
-        caption_justify="left",
-    )
-    for heading in ("demo.port", "demo.phone", "demo.state", "fact.imei", "demo.locks", "fact.sim_locked"):
-        table.add_column(label(heading, lang), no_wrap=heading in ("demo.port", "fact.imei"))
-    for facts in results:
-        model = facts.model_name.value or facts.model_id.value or name(facts.ref.platform, lang)
-        table.add_row(
-            outside(facts.ref.usb_location or "tcp"),
-            outside(model),
-            Text(name(facts.state, lang), style="green" if facts.state is DeviceState.READY else "yellow"),
-            outside(facts.imei.value or "")
-            if facts.imei.known
-            else Text(label("value.unknown", lang), style="magenta"),
-            _locks(facts, lang),
-            _cell(facts.sim_locked, lang),
-        )
-    return table
-
-
-def _print_actions(console: Console, results: list[DeviceFacts], lang: Lang) -> None:
-    waiting = [facts for facts in results if facts.state is not DeviceState.READY]
-    if not waiting:
-        return
-    console.print(label("demo.asked_to_do", lang))
-    for facts in waiting:
-        model = facts.model_name.value or facts.ref.device_id
-        console.print(Text.assemble("  ", outside(f"{model}: ", style="bold"), said(facts.action, lang)))
-
-
-def _print_summary(
-    console: Console, results: list[DeviceFacts], reports: list[ImeiReport], lang: Lang
-) -> None:
-    ready = sum(facts.state is DeviceState.READY for facts in results)
-    flagged = sum(report.status in (ImeiStatus.PENDING, ImeiStatus.RESTRICTED) for report in reports)
-    locked = sum(bool(facts.owner_lock.known and facts.owner_lock.value) for facts in results)
-    console.rule()
-    summary = msg(
-        "demo.summary",
-        phones=len(results),
-        ready=ready,
-        waiting=len(results) - ready,
-        locked=locked,
-        flagged=flagged,
-    )
-    console.print(render(summary, lang))
-    console.print(label("demo.try", lang))

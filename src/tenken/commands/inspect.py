@@ -1,20 +1,59 @@
-"""`tenken inspect`: read every attached phone and print its facts."""
+"""`tenken inspect`: every attached phone (or those asked for) from the phone to a verdict per channel."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
-from tenken.errors import EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK, StoreError
-from tenken.facts import DeviceFacts, DeviceState, Platform
+from tenken.errors import (
+    EXIT_FLAGGED,
+    EXIT_HOLD,
+    EXIT_NO_PHONE,
+    EXIT_NOT_ASKED,
+    EXIT_OK,
+    StoreError,
+    UsageError,
+)
+from tenken.facts import DeviceState, Platform, msg
+from tenken.inspection import Inspection, Level
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tenken.report.labels import Lang
+    from tenken.station import Selection
+    from tenken.station.pipeline import Expected
+    from tenken.verdict.policy import Policy
 
 PLATFORM_CHOICES = {"ios": [Platform.IOS], "android": [Platform.ANDROID], "all": list(Platform)}
+READ_FAILED = frozenset({DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED})
 
 
 @click.command()
-@click.option("--udid", "--serial", "device_ids", multiple=True, help="Only this device (repeatable).")
+@click.option(
+    "--udid",
+    "--serial",
+    "-s",
+    "device_ids",
+    multiple=True,
+    metavar="ID",
+    help="Only this phone (repeatable): an iPhone's UDID or serial number, in any case, or an Android "
+    "phone's adb serial. Without --udid or --port, ANDROID_SERIAL picks the Android phone, as in adb.",
+)
+@click.option(
+    "--port",
+    "ports",
+    multiple=True,
+    metavar="NAME|LOCATION",
+    help="Only the phone on this hub port (repeatable): a name from [ports] in the configuration "
+    "(A-03), or the location as shown (0x01100000, 1-4.2).",
+)
 @click.option(
     "--platform",
     type=click.Choice(sorted(PLATFORM_CHOICES)),
@@ -24,82 +63,220 @@ PLATFORM_CHOICES = {"ios": [Platform.IOS], "android": [Platform.ANDROID], "all":
 )
 @click.option("--usbmux", help="usbmuxd address HOST:PORT or socket path (default: the system's).")
 @click.option("--adb-port", type=int, help="adb server port (default 5037).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per phone (a JSON array).")
+@click.option("--no-lookup", is_flag=True, help="Do not ask the carriers (the network check is then HOLD).")
+@click.option("--no-cache", is_flag=True, help="Ask the carriers even when a fresh answer is stored.")
+@click.option(
+    "--channel", default="retail", show_default=True, help="The sales channel the exit code is for."
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file (default: the `policy` setting, else the policy shipped with tenken).",
+)
+@click.option("--expect", "expected", multiple=True, metavar="IMEI", help="The IMEI this phone should have.")
+@click.option(
+    "--intake",
+    "intake",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="CSV of the phones expected (an IMEI column, optional IMEI2 and stock number): a phone matching "
+    "none is flagged, and its stock number is shown.",
+)
+@click.option("--details", is_flag=True, help="Every phone's facts, reasons and carrier answers in full.")
+@click.option("--json", "as_json", is_flag=True, help="The inspections and any problem as one JSON object.")
 @pass_app
 def inspect(
     app: AppContext,
     device_ids: tuple[str, ...],
+    ports: tuple[str, ...],
     platform: str,
     usbmux: str | None,
     adb_port: int | None,
+    no_lookup: bool,
+    no_cache: bool,
+    channel: str,
+    policy_path: Path | None,
+    expected: tuple[str, ...],
+    intake: Path | None,
+    details: bool,
     as_json: bool,
 ) -> None:
-    """Read every attached phone (iPhones over usbmux, Android over adb) and print what it says.
+    """Read every attached phone, ask the carriers about its IMEIs, and say per sales channel whether
+    it can be sold, why (not), and what would change it.
 
-    Exit code: 0 every phone read, 2 a phone needs the technician (trust, unlock, authorise),
-    3 no phone found or a read failed.
+    \b
+    Exit code (for --channel, default retail):
+      0  every phone SELLABLE, or SELLABLE with disclosure
+      1  some phone BLOCKED or PARTS_ONLY
+      3  a transport (usbmuxd, the adb server), a phone's read or a carrier could not be done
+      4  no phone attached, or none where --udid, --port or ANDROID_SERIAL points
+      2  some phone HOLD: something needed is not known (trust, unlock, a check by hand)
+    The first that applies wins, in that order; 64+ are usage and configuration errors, 74 the database.
     """
+    from rich.console import Console
+
     from tenken import station
     from tenken.report.json_output import document
-    from tenken.report.terminal import device_panel, outside
-    from tenken.store import save_inspections
+    from tenken.report.terminal import said
 
     settings = app.settings
     if usbmux:
         settings.ios.usbmux = usbmux
     if adb_port:
         settings.android.adb_port = adb_port
-
-    from rich.console import Console
-    from rich.text import Text
-
+    policy = app.policy(policy_path)
+    if channel not in policy.channels:
+        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    platforms = PLATFORM_CHOICES[platform]
+    selection = station.Selection(
+        ids=device_ids,
+        ports=ports,
+        android_serial=os.environ.get("ANDROID_SERIAL", "") if Platform.ANDROID in platforms else "",
+    )
+    for port in ports:
+        station.port_locations(settings, port)  # a port that is no port: a usage error before any question
+    intake_list = _expected(expected, intake)
     console = Console(stderr=as_json)
 
-    async def run() -> tuple[list[DeviceFacts], dict[Platform, str]]:
-        found = await station.discover(settings, PLATFORM_CHOICES[platform])
-        refs = [ref for ref in found.devices if not device_ids or ref.device_id in device_ids]
-        if not as_json and refs:
-            console.print(f"inspecting {len(refs)} phone(s)…", style="dim")
-        results = await station.inspect_all(refs, settings)
-        return results, found.problems
-
-    results, problems = run_async(run())
-    for platform_name, problem in problems.items():
-        console.print(Text.assemble((f"{platform_name.value}: ", "yellow"), outside(problem)))
-    missing = [device_id for device_id in device_ids if device_id not in {r.ref.device_id for r in results}]
-    for device_id in missing:
-        console.print(Text.assemble(("not attached: ", "red"), outside(device_id)))
-
-    store_error: StoreError | None = None
-    if results:
-        try:
-            save_inspections(settings, results)
-        except StoreError as error:
-            store_error = error  # reported after the facts: they were read, and are shown
-
+    inspections, problems, missing, store_error = run_async(
+        _run(app, selection, platforms, policy, intake_list, not no_lookup, not no_cache, console, as_json)
+    )
+    not_looked_for = {
+        where: msg("inspect.not_looked_for", platform=where, problem=problem)
+        for where, problem in problems.items()
+    }
+    lang = app.lang
+    short = not details and len(inspections) > 1  # the board: short column headings
+    titles = {key: entry.title(lang, short) for key, entry in policy.channels.items()}
     if as_json:
         emit_json(
             document(
-                phones=[facts.to_json() for facts in results],
-                problems={platform.value: problem for platform, problem in problems.items()},
+                policy={"name": policy.name, "sha256": policy.sha256, "source": policy.source},
+                channel=channel,
+                phones=[inspection.to_json() for inspection in inspections],
+                problems={where.value: message for where, message in not_looked_for.items()},
+                not_attached=missing,
             )
         )
     else:
-        for facts in results:
-            console.print(device_panel(facts, app.lang))
-        if not results:
-            console.print(
-                "No phone found. Check the cable, and that the phone is unlocked and trusts this computer."
-            )
+        _print(console, inspections, titles, lang, channel, details)
+        for message in not_looked_for.values():
+            console.print(said(message, lang, style="yellow"))
+        for wanted in missing:
+            console.print(said(msg("inspect.not_attached", wanted=wanted), lang, style="red"))
+        if not inspections and not missing:
+            console.print(said(msg("inspect.no_phone"), lang))
     if store_error is not None:
-        raise store_error
+        raise store_error  # after the results: they were read, judged and shown; the error says where they wait
+    transport_down = bool(problems) and (bool(missing) or not selection.narrows)
+    sys.exit(exit_code(inspections, channel, missing, transport_down))
 
-    if not results or missing:
-        sys.exit(EXIT_NOT_ASKED)
-    if any(
-        facts.state in (DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED) for facts in results
+
+async def _run(
+    app: AppContext,
+    selection: Selection,
+    platforms: list[Platform],
+    policy: Policy,
+    intake: list[Expected],
+    look_up: bool,
+    use_cache: bool,
+    console: Console,
+    as_json: bool,
+) -> tuple[list[Inspection], dict[Platform, str], list[str], StoreError | None]:
+    from tenken import station
+    from tenken.station.pipeline import Options, Pipeline
+    from tenken.store import open_store, save_inspections
+
+    settings = app.settings
+    found = await station.discover(settings, platforms)
+    chosen = await station.select(found.devices, selection, settings)
+    if not as_json and chosen.devices:
+        console.print(f"inspecting {len(chosen.devices)} phone(s)…", style="dim")
+    options = Options(
+        policy=policy,
+        look_up=look_up,
+        use_cache=use_cache,
+        station=settings.station.name,
+        expected=intake,
+    )
+    store_error: StoreError | None = None
+    database = None
+    try:
+        database = open_store(settings) if chosen.devices else None
+    except StoreError as error:
+        store_error = error  # the phones are still read and judged; the spool keeps them
+    try:
+        async with Pipeline(settings, options, database) as pipeline:
+            inspections = await pipeline.run_all(chosen.devices)
+        store_error = store_error or pipeline.store_error
+        if database is None and inspections:
+            try:
+                save_inspections(settings, inspections)
+            except StoreError as error:
+                store_error = error
+    finally:
+        if database is not None:
+            database.close()
+    return inspections, found.problems, chosen.missing, store_error
+
+
+def _expected(expected: tuple[str, ...], intake: Path | None) -> list[Expected]:
+    from tenken.commands.inputs import read_imei_file
+    from tenken.imei import validate_imei
+    from tenken.station.pipeline import Expected
+
+    entries = [Expected((validate_imei(imei),)) for imei in expected]
+    if intake is not None:
+        given = read_imei_file(intake)
+        for bad in given.bad:
+            click.echo(f"skipped {bad.where}: {bad.problem} ({bad.text!r})", err=True)
+        entries += [Expected(tuple(filter(None, (row.imei, row.imei2))), row.stock_no) for row in given.rows]
+    return entries
+
+
+def _print(
+    console: Console,
+    inspections: Sequence[Inspection],
+    titles: dict[str, str],
+    lang: Lang,
+    channel: str,
+    details: bool,
+) -> None:
+    from tenken.report.board import attention, board, inspection_details
+
+    if details or len(inspections) == 1:
+        for inspection in inspections:
+            console.print(inspection_details(inspection, titles, lang))
+        return
+    if inspections:
+        console.print(board(inspections, titles, lang, channel))
+        needed = attention(inspections, lang, channel)
+        if needed is not None:
+            console.print(needed)
+
+
+def exit_code(
+    inspections: Sequence[Inspection], channel: str, missing: list[str], transport_down: bool
+) -> int:
+    """1 blocked or parts, before 3 could not ask or read, before 4 nothing attached, before 2 held."""
+    levels = [
+        inspection.verdicts[channel].level for inspection in inspections if channel in inspection.verdicts
+    ]
+    if any(level in (Level.BLOCKED, Level.PARTS_ONLY) for level in levels):
+        return EXIT_FLAGGED
+    unread_carrier = any(
+        asked.result is not None and not asked.result.outcome.is_mark
+        for inspection in inspections
+        for asked in inspection.asked
+    )
+    if (
+        transport_down
+        or unread_carrier
+        or any(inspection.facts.state in READ_FAILED for inspection in inspections)
     ):
-        sys.exit(EXIT_NOT_ASKED)
-    if any(facts.state is not DeviceState.READY for facts in results):
-        sys.exit(EXIT_HOLD)
-    sys.exit(EXIT_OK)
+        return EXIT_NOT_ASKED
+    if missing or not inspections:
+        return EXIT_NO_PHONE
+    if any(level is Level.HOLD for level in levels):
+        return EXIT_HOLD
+    return EXIT_OK

@@ -103,7 +103,7 @@ def lookup(
     from tenken.lookups.service import enabled_carriers
     from tenken.lookups.summary import order
     from tenken.report.json_output import document
-    from tenken.report.terminal import lookup_table, problems_table
+    from tenken.report.terminal import lookup_table, problems_table, visible
 
     settings = app.settings
     if spacing is not None:
@@ -124,7 +124,8 @@ def lookup(
             click.echo(f"argument {position}: IMEISV {text.strip()} looked up as IMEI {number}", err=True)
     if file_path is not None:
         given = read_imei_file(file_path, allow_imeisv=imeisv)
-        click.echo(f"{'stdin' if str(file_path) == '-' else file_path}: {given.columns}", err=True)
+        source = "stdin" if str(file_path) == "-" else str(file_path)
+        click.echo(visible(f"{source}: {given.columns}"), err=True)  # a file's name and header, inert
         wanted.extend(given.imeis)
         bad.extend(given.bad)
         for taken in given.rows:
@@ -133,7 +134,7 @@ def lookup(
     if not wanted and not bad:
         raise UsageError("give IMEIs as arguments or with --file")
     for row in bad:
-        click.echo(f"skipped {row.where}: {row.problem} ({row.text!r})", err=True)
+        click.echo(visible(f"skipped {row.where}: {row.problem} ({row.text!r})"), err=True)
 
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:

@@ -17,6 +17,7 @@ import click
 import msgspec
 
 from tenken.errors import ProfileError, SimulatorError, UsageError
+from tenken.report.terminal import visible
 from tenken.sim.ios.profile import PhoneProfile, bundled_names, load
 from tenken.sim.ios.usbmuxd import UsbmuxServer
 
@@ -59,7 +60,7 @@ def command(
     """Emulate usbmuxd with simulated iPhones on 127.0.0.1."""
     if list_profiles:
         for name in bundled_names():
-            click.echo(f"{name}\t{load(name).description}")
+            click.echo(f"{name}\t{visible(load(name).description)}")
         return
     profiles = [load(reference) for reference in (devices or tuple(bundled_names()))]
     phones = [
@@ -75,7 +76,8 @@ def _with_latency(profile: PhoneProfile, latency_ms: float | None) -> PhoneProfi
 
 
 def _say(line: str) -> None:
-    click.echo(line)
+    """One line to the operator; what came from a profile (its file name, UDID) cannot act on the terminal."""
+    click.echo(visible(line))
     sys.stdout.flush()
 
 

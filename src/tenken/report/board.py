@@ -66,7 +66,7 @@ def board(inspections: Sequence[Inspection], channels: dict[str, str], lang: Lan
                 level_text(inspection.verdicts[key].level, lang) if key in inspection.verdicts else Text("")
                 for key in channels
             ),
-            said(first.says, lang) if first else Text(""),
+            Text(label(f"cond.{first.condition}", lang)) if first else Text(""),
         )
     return table
 

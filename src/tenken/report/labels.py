@@ -104,6 +104,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "fact.battery_level_pct": ("Battery level %", "バッテリー残量 %"),
     "part.mdm": ("MDM enrolment", "MDM登録の確認"),
     "part.battery": ("battery health", "バッテリー状態の確認"),
+    "part.values": (
+        "Find My, supervision and storage values",
+        "「iPhoneを探す」・監視・容量の値の確認",
+    ),
     "lock.google": ("Google account (FRP)", "Googleアカウント（FRP）"),
     "lock.samsung": (
         "Samsung account (Reactivation Lock)",
@@ -164,6 +168,20 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Every fact says how it was obtained and where from, e.g.:",
         "どの項目も、どう取得したか・どこから取得したかを示します（例）：",
     ),
+    "demo.second_read": (
+        "Two reads make a sale: an erased phone cannot show its owner lock, so the shop reads it in use "
+        "first, then erases it and inspects it again.",
+        "販売には2回の点検が必要です。初期化した端末は所有者ロックを示せないため、使用中に一度点検し、初期化してから"
+        "もう一度点検します。",
+    ),
+    "demo.recorded": (
+        "recorded by the technician before the erase: {what}",
+        "初期化前に作業者が記録：{what}",
+    ),
+    "demo.erasing": (
+        "the shop backs up, signs out, removes the SIM and initialises two phones; inspecting them again…",
+        "2台をバックアップ・サインアウト・SIM取り外し・初期化して、もう一度点検しています…",
+    ),
     "demo.phones": ("phones", "端末"),
     "demo.inferred_mark": ("* inferred", "* 推定"),
     "demo.port": ("port", "ポート"),
@@ -190,6 +208,31 @@ CATALOG: dict[str, tuple[str, str]] = {
     "level.HOLD": ("HOLD", "保留"),
     "level.PARTS_ONLY": ("PARTS ONLY", "部品取りのみ"),
     "level.BLOCKED": ("BLOCKED", "販売不可"),
+    "cond.not_ready": ("phone not ready", "端末の準備待ち"),
+    "cond.imei_unknown": ("IMEI not read", "IMEI未取得"),
+    "cond.imei_invalid": ("IMEI fails its check digit", "IMEI不正"),
+    "cond.imei_mismatch": ("not the IMEI expected", "IMEIが予定と不一致"),
+    "cond.imei2_only_registered": ("only IMEI2 registered", "IMEI2のみ登録"),
+    "cond.owner_lock_on": ("owner account lock", "所有者ロックあり"),
+    "cond.owner_lock_unknown": ("owner lock not known", "所有者ロック不明"),
+    "cond.owner_lock_off_earlier": ("owner lock off (earlier read)", "所有者ロックなし（前回点検）"),
+    "cond.mdm_enrolled": ("MDM / supervised", "MDM管理下"),
+    "cond.mdm_unknown": ("MDM not known", "MDM不明"),
+    "cond.restricted": ("× 赤ロム", "× 赤ロム"),
+    "cond.pending": ("△ instalments", "△ 分割支払中"),
+    "cond.not_checked": ("carriers not asked", "キャリア未確認"),
+    "cond.carrier_unanswered": ("carrier did not answer", "キャリア回答なし"),
+    "cond.not_registered_carrier_model": ("− everywhere for a carrier model", "キャリア機種なのに登録なし"),
+    "cond.in_use": ("in use: initialise", "使用中（要初期化）"),
+    "cond.setup_unknown": ("setup state not known", "初期化状態不明"),
+    "cond.sim_inserted": ("SIM card inside", "SIMカードあり"),
+    "cond.sim_presence_unknown": ("SIM tray not known", "SIM有無不明"),
+    "cond.bootloader_unlocked": ("bootloader unlocked", "ブートローダー解除"),
+    "cond.bootloader_unknown": ("bootloader not known", "ブートローダー不明"),
+    "cond.sim_locked": ("SIM-locked", "SIMロックあり"),
+    "cond.sim_lock_unconfirmed": ("SIM lock not confirmed", "SIMロック未確認"),
+    "cond.battery_worn": ("battery below 80 %", "バッテリー80%未満"),
+    "cond.battery_unknown": ("battery not measured", "バッテリー未測定"),
     "guess.True": ("possibly SIM-locked", "SIMロックありの可能性"),
     "guess.False": ("probably not SIM-locked", "SIMロックなしの見込み"),
     "reason.not_ready": ("the phone is not ready: {state}", "端末の準備ができていません：{state}"),
@@ -385,6 +428,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "not asked: IMEI1 was not asked here either",
         "未問い合わせ：IMEI1もここには問い合わせていないため",
     ),
+    # ------------------------------------------------------------------ tenken inspect
+    "inspect.not_looked_for": (
+        "{platform}: could not look for phones ({problem})",
+        "{platform}：端末を探せませんでした（{problem}）",
+    ),
+    "inspect.not_attached": ("not attached: {wanted}", "接続されていません：{wanted}"),
+    "inspect.no_phone": (
+        "No phone found. Check the cable (a charge-only cable carries no data), the hub's power, and that "
+        "the phone is unlocked.",
+        "端末が見つかりません。ケーブル（充電専用ケーブルはデータを通しません）、ハブの電源、端末のロックが解除されて"
+        "いるかを確認してください。",
+    ),
     # ------------------------------------------------------------------ what the technician should do
     "action.pairing_off": (
         "The phone does not trust this computer and pairing is off (ios.pair_timeout = 0). Set a pairing "
@@ -543,6 +598,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "not readable until the phone trusts this computer",
         "iPhoneがこのコンピュータを「信頼」するまで読めません",
     ),
+    "ios.until_unlocked": (
+        "not readable until the phone is unlocked with its passcode",
+        "パスコードでロックを解除するまで読めません",
+    ),
     "ios.cut_short": ("not answered: the read was cut short", "読み取りが途中で終わったため未取得"),
     "ios.apple_only": ("only Apple devices speak lockdown", "lockdownで応答するのはApple製品だけです"),
     "ios.odd_version": (
@@ -615,6 +674,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ios.answered_nothing": ("the phone answered nothing", "端末から応答がありませんでした"),
     "ios.screen_locked": ("the screen is locked", "画面がロックされています"),
     "ios.service_refused": ("{service} refused: {reason}", "{service} が拒否しました：{reason}"),
+    "ios.mc_protected": (
+        "a configuration profile on the phone forbids it (MCProtected); the organisation that manages "
+        "the phone must lift the restriction",
+        "端末の構成プロファイルで禁止されています（MCProtected）。端末を管理する組織に制限を解除してもらう必要があります",
+    ),
     # ------------------------------------------------------------------ facts: Android
     "android.tool_missing": (
         "`{tool}` is missing on this firmware (exit 127); {manual}",

@@ -85,17 +85,19 @@ def format_value(field: str, fact: Fact[Any], lang: Lang) -> str:
     return str(value)
 
 
-def device_title(facts: DeviceFacts, lang: Lang) -> Text:
+def device_title(facts: DeviceFacts, lang: Lang, port: str | None = None) -> Text:
+    """Platform, id and hub port: its [ports] name when it has one, then its location."""
     ref = facts.ref
+    where = f"{port} ({ref.usb_location})" if port else ref.usb_location
     return Text.assemble(
         (name(ref.platform, lang), "bold"),
         " ",
         outside(ref.device_id),
-        outside(f"  port {ref.usb_location}" if ref.usb_location else ""),
+        outside(f"  port {where}" if where else ""),
     )
 
 
-def device_panel(facts: DeviceFacts, lang: Lang) -> Panel:
+def device_panel(facts: DeviceFacts, lang: Lang, port: str | None = None) -> Panel:
     """One phone: its state, the action to take, then every fact with how it was obtained."""
     parts: list[RenderableType] = []
     if facts.state is not DeviceState.READY:
@@ -117,7 +119,9 @@ def device_panel(facts: DeviceFacts, lang: Lang) -> Panel:
         )
     parts.append(table)
     border = "green" if facts.state is DeviceState.READY else "yellow"
-    return Panel(Group(*parts), title=device_title(facts, lang), title_align="left", border_style=border)
+    return Panel(
+        Group(*parts), title=device_title(facts, lang, port), title_align="left", border_style=border
+    )
 
 
 def mark_cell(result: LookupResult, lang: Lang) -> Text:

@@ -1,5 +1,23 @@
 """The station: the pipeline every command runs (pipeline.py) over the platforms' readers (readers.py)."""
 
-from tenken.station.readers import Discovery, discover, inspect_all, inspect_one
+from tenken.station.readers import (
+    Discovery,
+    Selected,
+    Selection,
+    discover,
+    inspect_all,
+    inspect_one,
+    port_locations,
+    select,
+)
 
-__all__ = ["Discovery", "discover", "inspect_all", "inspect_one"]
+__all__ = [
+    "Discovery",
+    "Selected",
+    "Selection",
+    "discover",
+    "inspect_all",
+    "inspect_one",
+    "port_locations",
+    "select",
+]

@@ -24,6 +24,8 @@ from tenken.verdict.conditions import BY_KEY, KEYS
 class Title(Schema):
     en: str
     ja: str
+    short_en: str = ""  # a column heading on the board; empty: the channel's key
+    short_ja: str = ""
 
 
 class ChannelFile(Schema):
@@ -42,7 +44,14 @@ class Channel:
     key: str
     title_en: str
     title_ja: str
+    short_en: str
+    short_ja: str
     levels: dict[str, Level]
+
+    def title(self, lang: str, short: bool = False) -> str:
+        if short:
+            return (self.short_ja if lang == "ja" else self.short_en) or self.key
+        return self.title_ja if lang == "ja" else self.title_en
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +115,10 @@ def _resolve(key: str, channels: dict[str, ChannelFile], where: str, seen: tuple
         raise PolicyError(where, f"no level for {', '.join(missing)}", f"channels.{key}.levels")
     for condition in KEYS:
         _check_unknown(key, condition, levels, where)
-    return Channel(key, entry.title.en, entry.title.ja, levels)
+    title = entry.title
+    return Channel(
+        key, title.en, title.ja, title.short_en or key, title.short_ja or title.short_en or key, levels
+    )
 
 
 def _check_unknown(channel: str, condition: str, levels: dict[str, Level], where: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
+from pymobiledevice3.exceptions import PasscodeRequiredError, PasswordRequiredError
 from pymobiledevice3.lockdown import IRECV_DEVICES, SERVICE_PORT, PlistUsbmuxLockdownClient
 from pymobiledevice3.osu.os_utils import get_os_utils
 from pymobiledevice3.service_connection import ServiceConnection, create_ssl_context
@@ -41,12 +42,31 @@ ASSUMED_VERSION = "99.0"  # an unreadable ProductVersion is taken as a current i
 
 
 class StationLockdownClient(PlistUsbmuxLockdownClient):
-    """pymobiledevice3's lockdown client, robust to an odd ProductVersion.
+    """pymobiledevice3's lockdown client, robust to an odd ProductVersion and to a locked phone.
 
     pymobiledevice3 parses ProductVersion with packaging's Version to choose protocol details (TLS for
     iOS < 7, the session for iOS < 5); a value that is not a version (a broken or spoofed phone) raised
     InvalidVersion and lost the whole read. The facts still show the odd value as read (facts.py).
+
+    A phone that refuses the session because it wants its passcode (StartSession answers PasswordProtected
+    after a restart, or PasscodeRequired) made create() raise, and the values lockdownd had already given
+    (model, iOS version) went with the client. Now the client stays, unpaired, with `session_refused`
+    naming lockdownd's answer.
     """
+
+    session_refused: str | None = None
+
+    async def validate_pairing(self) -> bool:
+        self.session_refused = None
+        try:
+            paired: bool = await super().validate_pairing()
+        except PasswordRequiredError:
+            self.session_refused = "PasswordProtected"
+            return False
+        except PasscodeRequiredError:
+            self.session_refused = "PasscodeRequired"
+            return False
+        return paired
 
     @property
     def product_version(self) -> str:

@@ -37,6 +37,7 @@ SIM_STATES = {  # lockdown's SIMStatus → the state codes both platforms report
     "kCTSIMSupportSIMStatusPUKLocked": "PUK_REQUIRED",
 }
 BEFORE_TRUST = msg("ios.before_trust")
+UNTIL_UNLOCKED = msg("ios.until_unlocked")
 CUT_SHORT = msg("ios.cut_short")
 NOT_REPORTED = msg("fact.not_reported")
 
@@ -52,6 +53,7 @@ class Unread:
 class Reading:
     values: dict[str, Any]  # GetValue() of the default domain: complete in a session, a subset before
     in_session: bool
+    no_session: Message = BEFORE_TRUST  # out of a session: why the rest is not readable
     queries: dict[str, Any] = field(default_factory=dict)  # QUERIES → value or Unread
     cloud_configuration: Any = None  # None: no answer (yet); see `absent`
     profile_list: Any = None
@@ -60,7 +62,7 @@ class Reading:
     @property
     def absent(self) -> Unread:
         """Why an answer is missing: no trust yet, or the read ended before it came."""
-        return Unread(CUT_SHORT if self.in_session else BEFORE_TRUST)
+        return Unread(CUT_SHORT if self.in_session else self.no_session)
 
     def answer(self, query: str) -> Any:
         return self.queries.get(query, self.absent)
@@ -72,7 +74,7 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
         if getattr(reading, name) is None:
             setattr(reading, name, reading.absent)
     values = reading.values
-    missing = NOT_REPORTED if reading.in_session else BEFORE_TRUST
+    missing = NOT_REPORTED if reading.in_session else reading.no_session
 
     def value(key: str) -> Fact[Any]:
         found = values.get(key)
@@ -203,7 +205,7 @@ def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
         note = msg("ios.find_my_on", flags=[name for name, flag in flags.items() if flag])
         return Fact.measured(True, source, note), Fact.measured(["Apple ID (Find My)"], accounts_source)
     if not reading.in_session:
-        return Fact.unknown(source, BEFORE_TRUST), Fact.unknown(accounts_source, BEFORE_TRUST)
+        return Fact.unknown(source, reading.no_session), Fact.unknown(accounts_source, reading.no_session)
     activation = reading.values.get("ActivationState")
     setup_done = reading.answer(SETUP_DONE)
     if activation != "Activated" or setup_done is not True:

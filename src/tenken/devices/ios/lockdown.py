@@ -28,14 +28,15 @@ LABEL = "tenken"
 _service_contexts: dict[bytes, ssl.SSLContext] = {}
 
 
-async def open_lockdown(address: str, device: MuxDevice, buid: str, folder: Path) -> LockdownClient:
+async def open_lockdown(address: str, device: MuxDevice, buid: str, folder: Path) -> StationLockdownClient:
     """A lockdown client, in session if a pair record the phone accepts is found (usbmuxd's first,
-    then /var/lib/lockdown, then tenken's folder), else unpaired with the values lockdownd gives anyone."""
+    then /var/lib/lockdown, then tenken's folder), else unpaired with the values lockdownd gives anyone
+    (and `session_refused` set when a record was found but the locked phone refused the session)."""
     service = await ServiceConnection.from_socket(
         await connect(address, device, SERVICE_PORT), mux_device=device
     )
     try:
-        lockdown: LockdownClient = await StationLockdownClient.create(
+        lockdown: StationLockdownClient = await StationLockdownClient.create(
             service,
             identifier=device.serial,
             system_buid=buid,

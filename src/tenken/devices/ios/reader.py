@@ -22,8 +22,10 @@ from pymobiledevice3.exceptions import (
     ConnectionTerminatedError,
     DeviceNotFoundError,
     LockdownError,
+    MCProtectedError,
     MuxException,
     NoDeviceConnectedError,
+    PasscodeRequiredError,
     PasswordRequiredError,
     PyMobileDevice3Exception,
 )
@@ -35,7 +37,8 @@ from pymobiledevice3.usbmux import MuxDevice
 
 from tenken.config import Settings
 from tenken.devices.ios import facts as ios_facts
-from tenken.devices.ios.facts import QUERIES, Reading, Unread
+from tenken.devices.ios.compat import StationLockdownClient
+from tenken.devices.ios.facts import BEFORE_TRUST, QUERIES, UNTIL_UNLOCKED, Reading, Unread
 from tenken.devices.ios.lockdown import open_lockdown, open_service
 from tenken.devices.ios.pairing import (
     PairingRefused,
@@ -66,6 +69,12 @@ CONNECTION_LOST = (
     asyncio.IncompleteReadError,
     OSError,
 )
+
+# lockdownd's two answers for "unlock me first", as pymobiledevice3 raises them (PasswordProtected is a
+# PairingError there, PasscodeRequired a LockdownError) and as the Pair reply names them.
+LOCKED = (PasswordRequiredError, PasscodeRequiredError)
+LOCKED_ANSWERS = frozenset({"PasswordProtected", "PasscodeRequired"})
+SCREEN_LOCKED = msg("ios.screen_locked")
 
 ACTIONS = {
     DeviceState.NOT_PAIRED: "action.pairing_off",
@@ -103,6 +112,27 @@ async def discover(settings: Settings) -> list[DeviceRef]:
     ]
 
 
+async def serial_number(ref: DeviceRef, settings: Settings) -> str | None:
+    """The phone's own serial number (Settings › General › About, the box), or None when it cannot be
+    told: lockdownd gives it only in a session, to a station the phone trusts. Nothing is paired here,
+    so no Trust dialog appears on a phone that was not asked for."""
+    address = usbmux_address(settings.ios.usbmux)
+    try:
+        folder = records_folder(settings.data_path)
+        async with asyncio.timeout(settings.ios.timeout):
+            listing = await recent_listing(address)
+            phone = next((phone for phone in listing.phones if phone.udid == ref.device_id), None)
+            if phone is None:
+                return None
+            device = MuxDevice(phone.device_id, phone.udid, phone.connection_type)
+            lockdown = await open_lockdown(address, device, listing.buid, folder)
+            await lockdown.close()
+    except (PyMobileDevice3Exception, StationFilesError, asyncio.IncompleteReadError, OSError, TimeoutError):
+        return None
+    serial = lockdown.all_values.get("SerialNumber") if lockdown.paired else None
+    return serial if isinstance(serial, str) else None
+
+
 async def inspect(ref: DeviceRef, settings: Settings) -> DeviceFacts:
     """Read one iPhone. Whatever happens, the result is DeviceFacts with a state and, if needed, an action."""
     return await _Inspection(ref, settings).run()
@@ -122,7 +152,6 @@ class _Inspection:
         self.facts = DeviceFacts(ref)
         self.lockdown: LockdownClient | None = None
         self.device: MuxDevice | None = None
-        self.phase = "connect"
 
     def _state(self, state: DeviceState, **params: Any) -> DeviceFacts:
         self.facts.state = state
@@ -137,9 +166,7 @@ class _Inspection:
     async def run(self) -> DeviceFacts:
         try:
             return await self._run()
-        except PasswordRequiredError:
-            if self.phase == "connect":
-                return self._state(DeviceState.BEFORE_FIRST_UNLOCK)
+        except LOCKED:
             return self._state(DeviceState.LOCKED)
         except TimeoutError:
             return await self._lost("no answer within the timeout", timed_out=True)
@@ -183,19 +210,23 @@ class _Inspection:
             buid = (await recent_listing(self.address)).buid
             self.lockdown = lockdown = await open_lockdown(self.address, self.device, buid, folder)
         if not lockdown.paired:
-            ios_facts.fill(self.facts, Reading(dict(lockdown.all_values), in_session=False))
+            refused = lockdown.session_refused  # paired before, but locked: what it told before is kept
+            why = BEFORE_TRUST if refused is None else UNTIL_UNLOCKED
+            ios_facts.fill(self.facts, Reading(dict(lockdown.all_values), in_session=False, no_session=why))
+            if refused == "PasswordProtected":
+                return self._state(DeviceState.BEFORE_FIRST_UNLOCK)  # sealed since the restart
+            if refused is not None:
+                return self._state(DeviceState.LOCKED)
             refusal = await self._pair(lockdown, folder)
             if refusal is not None:
                 return refusal
-        self.phase = "read"
         return await self._read(lockdown)
 
-    async def _pair(self, lockdown: LockdownClient, folder: Path) -> DeviceFacts | None:
+    async def _pair(self, lockdown: StationLockdownClient, folder: Path) -> DeviceFacts | None:
         """Pair and open the session; a DeviceFacts with the state when the phone does not pair."""
         pair_timeout = self.settings.ios.pair_timeout
         if pair_timeout <= 0:
             return self._state(DeviceState.NOT_PAIRED)
-        self.phase = "pair"
         identity = await asyncio.to_thread(station_identity, folder)
         try:
             check_udid(self.ref.device_id)  # before the phone trusts a station that could not keep the record
@@ -216,6 +247,8 @@ class _Inspection:
         lockdown.pair_record = record
         async with asyncio.timeout(self.timeout):
             if not await lockdown.validate_pairing():
+                if lockdown.session_refused is not None:
+                    return self._state(DeviceState.LOCKED)  # locked again right after "Trust"
                 return self._error(msg("action.session_refused"), DeviceState.NOT_PAIRED)
         return None
 
@@ -224,7 +257,7 @@ class _Inspection:
             return self._state(DeviceState.WAITING_FOR_TRUST, seconds=pair_timeout)
         if error == "UserDeniedPairing":
             return self._state(DeviceState.TRUST_DENIED)
-        if error == "PasswordProtected":
+        if error in LOCKED_ANSWERS:
             return self._state(DeviceState.LOCKED)
         return self._error(msg("action.pairing_failed", error=error), DeviceState.NOT_PAIRED)
 
@@ -235,7 +268,7 @@ class _Inspection:
         # where it leaks sockets. Each part ends by itself (every call has a timeout) and a lost phone
         # fails them all quickly.
         outcomes = await asyncio.gather(
-            self._queries(lockdown, reading),
+            self._queries(lockdown, reading, locked),
             self._mcinstall(lockdown, reading, locked),
             self._diagnostics(lockdown, reading, locked),
             return_exceptions=True,
@@ -252,11 +285,17 @@ class _Inspection:
         async with asyncio.timeout(self.timeout):
             return await awaitable
 
-    async def _queries(self, lockdown: LockdownClient, reading: Reading) -> None:
+    async def _queries(self, lockdown: LockdownClient, reading: Reading, locked: list[str]) -> None:
         for query in QUERIES:
             domain, _, key = query.partition("/")
             try:
                 reading.queries[query] = await self._call(lockdown.get_value(domain, key or None))
+            except LOCKED:
+                reading.queries[query] = Unread(SCREEN_LOCKED)
+                if "values" not in locked:
+                    locked.append("values")
+            except MCProtectedError:
+                reading.queries[query] = Unread(msg("ios.mc_protected"))
             except LockdownError as error:
                 reading.queries[query] = Unread(msg("ios.answered", error=error.error or _reason(error)))
             if reading.queries[query] is None:
@@ -275,27 +314,26 @@ class _Inspection:
             async with MobileConfigService(lockdown, service=connection) as service:
                 reading.cloud_configuration = await self._call(service.get_cloud_configuration()) or {}
                 reading.profile_list = await self._call(service.get_profile_list())
-        except PasswordRequiredError:
-            locked.append("mdm")
-            reading.cloud_configuration = reading.profile_list = Unread(msg("ios.screen_locked"))
         except PyMobileDevice3Exception as error:
-            if isinstance(error, CONNECTION_LOST):
-                raise
-            reading.cloud_configuration = reading.profile_list = Unread(
-                msg("ios.service_refused", service="MCInstall", reason=_reason(error))
-            )
+            unread = _refusal(error, "MCInstall", "mdm", locked)
+            reading.cloud_configuration = reading.profile_list = unread
 
     async def _diagnostics(self, lockdown: LockdownClient, reading: Reading, locked: list[str]) -> None:
         try:
             connection = await self._service(lockdown, DiagnosticsService.SERVICE_NAME)
             async with DiagnosticsService(lockdown, service=connection) as service:
                 reading.battery = await self._call(service.get_battery())
-        except PasswordRequiredError:
-            locked.append("battery")
-            reading.battery = Unread(msg("ios.screen_locked"))
         except PyMobileDevice3Exception as error:
-            if isinstance(error, CONNECTION_LOST):
-                raise
-            reading.battery = Unread(
-                msg("ios.service_refused", service="diagnostics_relay", reason=_reason(error))
-            )
+            reading.battery = _refusal(error, "diagnostics_relay", "battery", locked)
+
+
+def _refusal(error: PyMobileDevice3Exception, service: str, part: str, locked: list[str]) -> Unread:
+    """Why a service gave nothing: the screen is locked (`part` joins `locked`), a configuration profile
+    forbids the service, or another answer. A lost connection is no answer: it is raised on."""
+    if isinstance(error, CONNECTION_LOST):
+        raise error
+    if isinstance(error, LOCKED):
+        locked.append(part)
+        return Unread(SCREEN_LOCKED)
+    reason = msg("ios.mc_protected") if isinstance(error, MCProtectedError) else _reason(error)
+    return Unread(msg("ios.service_refused", service=service, reason=reason))

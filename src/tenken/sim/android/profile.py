@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -256,3 +256,29 @@ def _default_packages(props: dict[str, str]) -> list[str]:
     if props.get("ro.product.manufacturer", "").lower() == "samsung":
         packages.append("com.osp.app.signin")
     return sorted(packages)
+
+
+def erased(profile: Profile) -> Profile:
+    """The same phone after the shop's factory reset: accounts gone, setup not done, the SIM taken out;
+    same serial number and IMEIs."""
+    props = dict(profile.props)
+    slots = max(1, len(props.get("gsm.sim.state", "").split(",")))
+    props["gsm.sim.state"] = ",".join(["ABSENT"] * slots)
+    for key in (
+        "gsm.sim.operator.numeric",
+        "gsm.sim.operator.alpha",
+        "gsm.operator.numeric",
+        "gsm.operator.alpha",
+    ):
+        props.pop(key, None)
+    settings = {namespace: dict(table) for namespace, table in profile.settings.items()}
+    settings.setdefault("secure", {})["user_setup_complete"] = "0"
+    settings.setdefault("global", {})["device_provisioned"] = "0"
+    return replace(
+        profile,
+        name=f"{profile.name} (erased)",
+        props=props,
+        raw_getprop=None,
+        accounts=(),
+        settings=settings,
+    )

@@ -41,6 +41,16 @@ JS_ONLY = page(
 )
 
 
+# Rich markup and raw terminal control in a page's text: a red word, a link to a local file, a clear
+# screen, a window title (OSC 0), a hyperlink (OSC 8) and a CSI as the single C1 character. A station must
+# show them as text and keep them as they were in its evidence.
+HOSTILE_TEXT = (
+    "[red]赤[/] [link=file:///etc/passwd]link[/link] "
+    "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://example.invalid/\x1b\\here\x1b]8;;\x1b\\ \x9b31m"
+)
+HOSTILE = page("ネットワーク利用制限", f"<p>{html.escape(HOSTILE_TEXT)}</p>")
+
+
 def docomo_top(captcha: bool) -> str:
     captcha_input = (
         '<p><img src="/gifcat/call.php" alt="画像認証"><input type="text" name="attestationkey"></p>'

@@ -16,7 +16,7 @@ from tenken.imei import validate_imei
 from tenken.lookups.marks import normalise_mark
 from tenken.schema import Schema, Seconds, convert, parse_toml
 
-Fault = Literal["maintenance", "503", "429", "slow", "captcha", "changed", "js-only", "form-loop"]
+Fault = Literal["maintenance", "503", "429", "slow", "captcha", "changed", "js-only", "form-loop", "hostile"]
 FAULTS: tuple[str, ...] = get_args(Fault)
 
 # Deterministic default: the IMEI's second-to-last digit picks the seller, the third-to-last the mark.

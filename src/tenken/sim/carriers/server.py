@@ -21,6 +21,7 @@ from tenken.facts import Carrier, Outcome
 from tenken.imei import is_valid_imei
 from tenken.sim.carriers.pages import (
     CAPTCHA_FAILED,
+    HOSTILE,
     JS_ONLY,
     MAINTENANCE,
     RAKUTEN_STATUS,
@@ -135,6 +136,8 @@ class CarrierSimulator:
             return _html(JS_ONLY)
         if fault == "captcha" and method == "POST":
             return _html(CAPTCHA_FAILED)
+        if fault == "hostile" and (method == "POST" or carrier is Carrier.RAKUTEN):
+            return _html(HOSTILE)  # where the answer is due; UTF-8 even for docomo: Shift_JIS has no C1
         if carrier is Carrier.DOCOMO:
             return self._docomo(method, path, cookies, form, fault)
         if carrier is Carrier.AU:

@@ -8,8 +8,19 @@ after its close_notify are plaintext again.
 from __future__ import annotations
 
 import asyncio
+import plistlib
 import ssl
 import struct
+from typing import Any
+
+
+def plist_bytes(message: dict[str, Any]) -> bytes:
+    """A reply as XML, as lockdownd sends it; binary when a string holds a control character XML cannot
+    carry (a raw dump may), which pymobiledevice3 and libimobiledevice both read."""
+    try:
+        return plistlib.dumps(message)
+    except ValueError:
+        return plistlib.dumps(message, fmt=plistlib.FMT_BINARY)
 
 
 class ChannelClosed(Exception):

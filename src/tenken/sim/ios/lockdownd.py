@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import plistlib
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
-from tenken.sim.ios.channel import Channel
+from tenken.sim.ios.channel import Channel, plist_bytes
 from tenken.sim.ios.keys import device_public_key_pem, server_context
-from tenken.sim.ios.profile import FMIP
+from tenken.sim.ios.profile import FMIP, Service
 
 if TYPE_CHECKING:
     from tenken.sim.ios.phone import EmulatedPhone
 
 LOCKDOWN_PORT = 62078
-SERVICES = frozenset({"com.apple.mobile.MCInstall", "com.apple.mobile.diagnostics_relay"})
+SERVICES = frozenset(get_args(Service))
 
 # What lockdownd tells a host it has no session with (seen on iOS 13; no IMEI, serial or SIM data).
 PRE_SESSION_KEYS = (
@@ -67,7 +67,7 @@ class Lockdownd:
             except LockdownError as error:
                 reply["Error"] = error.name
             await self.phone.round_trip()
-            await self.channel.write_frame(plistlib.dumps(reply))
+            await self.channel.write_frame(plist_bytes(reply))
             self.phone.answered()
             if "Error" in reply:
                 continue
@@ -145,7 +145,7 @@ class Lockdownd:
         host_id = str(record["HostID"])
         if host_id not in self.phone.trusted_hosts:
             if behaviour.screen_locked or behaviour.before_first_unlock:
-                raise LockdownError("PasswordProtected")
+                raise LockdownError(behaviour.locked_error)
             if behaviour.trust == "never" or self.phone.pair_polls < behaviour.trust_after_polls:
                 self.phone.pair_polls += 1
                 raise LockdownError("PairingDialogResponsePending")
@@ -171,9 +171,10 @@ class Lockdownd:
             raise LockdownError("SessionActive")
         if request.get("HostID") not in self.phone.trusted_hosts:
             raise LockdownError("InvalidHostID")
-        if self.phone.profile.behaviour.before_first_unlock:
+        behaviour = self.phone.profile.behaviour
+        if behaviour.before_first_unlock:
             # The pairing data is sealed until the passcode is entered once after a restart.
-            raise LockdownError("PasswordProtected")
+            raise LockdownError(behaviour.locked_error)
         self.session_id = str(uuid.uuid4()).upper()
         return {"SessionID": self.session_id, "EnableSessionSSL": True}
 
@@ -189,8 +190,11 @@ class Lockdownd:
         service = str(request.get("Service", ""))
         if service not in SERVICES:
             raise LockdownError("InvalidService")
-        if self.phone.profile.behaviour.screen_locked:
-            raise LockdownError("PasswordProtected")
+        behaviour = self.phone.profile.behaviour
+        if service in behaviour.mc_protected:
+            raise LockdownError("MCProtected")
+        if behaviour.screen_locked:
+            raise LockdownError(behaviour.locked_error)
         return {"Service": service, "Port": self.phone.open_service(service), "EnableServiceSSL": True}
 
     def goodbye(self, request: dict[str, Any]) -> dict[str, Any]:

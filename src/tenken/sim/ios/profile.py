@@ -44,14 +44,19 @@ PURPLEBUDDY = "com.apple.purplebuddy"
 
 Count = Annotated[int, Meta(ge=0)]
 Table = dict[str, Any]  # lockdown values: free-form, but a table
+# lockdownd's two answers for "unlock me first" (pymobiledevice3: PasswordRequiredError, PasscodeRequiredError)
+LockedError = Literal["PasswordProtected", "PasscodeRequired"]
+Service = Literal["com.apple.mobile.MCInstall", "com.apple.mobile.diagnostics_relay"]  # the simulated ones
 
 
 class Behaviour(FrozenSchema, frozen=True):
     paired: bool = True  # usbmuxd already holds a pair record the phone accepts
     trust: Literal["accept", "deny", "never"] = "accept"  # the Trust dialog's answer (never: left on screen)
     trust_after_polls: Count = 0  # Pair answers PairingDialogResponsePending this many times first
-    screen_locked: bool = False  # Pair and StartService answer PasswordProtected
-    before_first_unlock: bool = False  # rebooted, not unlocked since: StartSession answers PasswordProtected
+    screen_locked: bool = False  # Pair and StartService answer `locked_error`
+    before_first_unlock: bool = False  # rebooted, not unlocked since: StartSession answers `locked_error`
+    locked_error: LockedError = "PasswordProtected"  # what a locked phone answers
+    mc_protected: tuple[Service, ...] = ()  # StartService answers MCProtected (a configuration profile)
     latency_ms: Annotated[float, Meta(ge=0, le=YEAR_SECONDS * 1000)] = 0.0  # added to every device round trip
     unplug_after_requests: Count = 0  # detach right after answering this many requests (0: never)
 
@@ -410,3 +415,16 @@ def _vary_imei(imei: str, index: int) -> str:
     # Steps of 1000 keep a copy's IMEI clear of the original's IMEI2 (usually the next serial).
     body = imei[:8] + f"{(int(imei[8:14]) + index * 1000) % 1_000_000:06d}"
     return body + str(luhn.calc_check_digit(body))
+
+
+def erased(profile: PhoneProfile) -> PhoneProfile:
+    """The same iPhone after the shop erased it (設定 › 一般 › リセット): at the Setup Assistant, not
+    activated, the SIM taken out; same UDID, serial number and IMEIs."""
+    values = copy.deepcopy(profile.values)
+    for key in ("MobileSubscriberCountryCode", "MobileSubscriberNetworkCode"):
+        values.pop(key, None)
+    phone = Switches(activated=False, setup_assistant=True, sim="none")
+    blank = replace(
+        profile, name=f"{profile.name} (erased)", values=values, domains=copy.deepcopy(profile.domains)
+    )
+    return _apply_shortcuts(blank, phone)

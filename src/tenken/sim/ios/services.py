@@ -10,7 +10,7 @@ from __future__ import annotations
 import plistlib
 from typing import TYPE_CHECKING, Any
 
-from tenken.sim.ios.channel import Channel
+from tenken.sim.ios.channel import Channel, plist_bytes
 from tenken.sim.ios.keys import server_context
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ async def serve_service(phone: EmulatedPhone, name: str, channel: Channel) -> No
         request = plistlib.loads(await channel.read_frame())
         reply, done = answer(phone, request)
         await phone.round_trip()
-        await channel.write_frame(plistlib.dumps(reply))
+        await channel.write_frame(plist_bytes(reply))
         phone.answered()
         if done:
             return
