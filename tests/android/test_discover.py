@@ -71,3 +71,15 @@ def test_a_wedged_phone_gives_its_worker_back(phones: Phones, adb_server: AdbSer
     read = inspect(healthy.serial)
     assert read.state is DeviceState.READY, text(read.action)
     assert read.model_id.value == "SO-51C"
+
+
+def test_inspect_finds_the_server_adb_itself_would_use(
+    phones: Phones, inspect_cli: Any, tmp_path: Path
+) -> None:
+    # `export ANDROID_ADB_SERVER_PORT=…` and no --adb-port: the phone is on that server. A missing adb
+    # binary makes a wrong port fail at once instead of starting a second server on 5037.
+    attached = phones.attach("so51c-docomo")
+    inspection = inspect_cli(
+        attached.serial, port_option=False, extra_env={"TENKEN_ANDROID_ADB_PATH": str(tmp_path / "no-adb")}
+    )
+    assert inspection.value(attached.serial, "model_id") == "SO-51C", inspection.output

@@ -49,6 +49,14 @@ class _Process:
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
 
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
 
 def _states(server: AdbServer) -> dict[str, str]:
     lines = server.adb("devices").stdout.splitlines()[1:]
@@ -108,12 +116,23 @@ def test_attach_detach_while_running(adb_server: AdbServer, tmp_path: Path) -> N
         sim.expect("stopped")
         assert sim.process.wait(10) == 0
     finally:
-        if sim.process.poll() is None:
-            sim.process.kill()
-            sim.process.wait(5)
-        for stream in (sim.process.stdin, sim.process.stdout):
-            if stream is not None:
-                stream.close()
+        sim.close()
+
+
+def test_registers_with_the_server_adb_itself_would_use(adb_server: AdbServer, tmp_path: Path) -> None:
+    # No --adb-port: ANDROID_ADB_SERVER_PORT names the server, as for adb. A missing adb binary makes a
+    # wrong port fail at once instead of starting a second server on 5037.
+    env = {**adb_server.env, "PYTHONUNBUFFERED": "1", "ADBUTILS_ADB_PATH": str(tmp_path / "no-adb")}
+    tenken = str(Path(sys.executable).with_name("tenken"))
+    sim = _Process([tenken, "sim", "android", "--device", "so51c-docomo", "--port", "0"], env)
+    try:
+        serial = sim.expect("127.0.0.1:").split("\t")[0]
+        sim.expect(f"ready: 1 phone(s) on adb server port {adb_server.port};")
+        assert _states(adb_server).get(serial) == "device"
+        sim.send("quit")
+        sim.expect("stopped")
+    finally:
+        sim.close()
 
 
 def test_rejects_emulator_ports_and_unknown_profiles() -> None:

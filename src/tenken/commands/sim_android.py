@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import click
 
+from tenken.cli import AppContext, pass_app
 from tenken.errors import TenkenError
 from tenken.sim.android import profile as android_profile
 from tenken.sim.android.host import Attached, SimHost
@@ -126,16 +127,24 @@ async def _command(host: SimHost, words: list[str], say: Say) -> bool:
     help="First TCP port for the simulated phones (0 = any free port).",
 )
 @click.option(
-    "--adb-port", type=int, default=5037, show_default=True, help="The adb server to register with."
+    "--adb-port",
+    type=click.IntRange(1, 65535),
+    help="The adb server to register with (default: android.adb_port, else $ANDROID_ADB_SERVER_PORT, else 5037).",
 )
 @click.option(
     "--adb-path",
-    default="",
-    help="adb binary that starts the server when none runs (default: the adb bundled with adbutils).",
+    help="adb binary that starts the server when none runs (default: android.adb_path, else the adb "
+    "bundled with adbutils).",
 )
 @click.option("--list-profiles", is_flag=True, help="Print the bundled profile names and exit.")
+@pass_app
 def command(
-    devices: tuple[str, ...], base_port: int, adb_port: int, adb_path: str, list_profiles: bool
+    app: AppContext,
+    devices: tuple[str, ...],
+    base_port: int,
+    adb_port: int | None,
+    adb_path: str | None,
+    list_profiles: bool,
 ) -> None:
     """Emulate adbd phones on 127.0.0.1 and register them with the adb server (`adb connect`).
 
@@ -151,5 +160,10 @@ def command(
             "use a port outside 5555-5585 (the adb server treats those as emulators)", param_hint="--port"
         )
     profiles = [android_profile.load(spec) for spec in devices]  # a broken profile stops before adb starts
-    host = SimHost(adb_port=adb_port, adb_path=adb_path, base_port=base_port)
+    android = app.settings.android  # the server `tenken inspect` asks, unless told otherwise
+    host = SimHost(
+        adb_port=adb_port or android.adb_port,
+        adb_path=android.adb_path if adb_path is None else adb_path,
+        base_port=base_port,
+    )
     asyncio.run(_serve(host, profiles, _say))
