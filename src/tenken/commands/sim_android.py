@@ -50,6 +50,9 @@ async def _serve(host: SimHost, profiles: list[Profile], say: Say) -> None:
     await host.start()
     for profile in profiles:
         say(_describe(await host.attach(profile)))
+    say(f"adb server on port {host.adb_port}; point adb and tenken at it:")
+    say(f"  export ANDROID_ADB_SERVER_PORT={host.adb_port}")
+    say(f"  tenken inspect --platform android --adb-port {host.adb_port}")
     say(f"ready: {len(host.devices)} phone(s) on adb server port {host.adb_port}; {HELP}")
 
     loop = asyncio.get_running_loop()
@@ -116,7 +119,8 @@ async def _command(host: SimHost, words: list[str], say: Say) -> bool:
     "devices",
     multiple=True,
     metavar="PROFILE",
-    help="A phone to attach: bundled name or profile file (TOML, JSON, raw getprop dump). Repeatable.",
+    help="A phone to attach: bundled name or profile file (TOML, JSON, raw getprop dump). Repeatable. "
+    "Default: every bundled profile.",
 )
 @click.option(
     "--port",
@@ -148,8 +152,9 @@ def command(
 ) -> None:
     """Emulate adbd phones on 127.0.0.1 and register them with the adb server (`adb connect`).
 
-    Prints one line per phone (adb serial, model, profile) and keeps running; attach and detach
-    phones with lines on standard input (attach PROFILE, detach SERIAL, unplug SERIAL, list, quit).
+    Prints one line per phone (adb serial, model, profile), then how to point adb and tenken at the
+    server, and keeps running; attach and detach phones with lines on standard input (attach PROFILE,
+    detach SERIAL, unplug SERIAL, list, quit).
     """
     if list_profiles:
         for name in android_profile.bundled_names():
@@ -159,7 +164,8 @@ def command(
         raise click.BadParameter(
             "use a port outside 5555-5585 (the adb server treats those as emulators)", param_hint="--port"
         )
-    profiles = [android_profile.load(spec) for spec in devices]  # a broken profile stops before adb starts
+    specs = devices or tuple(android_profile.bundled_names())
+    profiles = [android_profile.load(spec) for spec in specs]  # a broken profile stops before adb starts
     android = app.settings.android  # the server `tenken inspect` asks, unless told otherwise
     host = SimHost(
         adb_port=adb_port or android.adb_port,
