@@ -35,6 +35,9 @@ class Phone:
         for name in profile.behaviour.missing_commands:
             tools.pop(name, None)
         self.tools = tools
+        self.outputs = {
+            line: Output(stdout.encode(), status=status) for line, (stdout, status) in profile.outputs.items()
+        }
 
     @property
     def sdk(self) -> int:
@@ -64,7 +67,7 @@ class Phone:
         return "device::" + ";".join(fields)
 
     def shell(self, on_command: Callable[[str], None] | None = None) -> Shell:
-        return Shell(self.tools, on_command=on_command)
+        return Shell(self.tools, on_command=on_command, outputs=self.outputs)
 
     # ----------------------------------------------------------------------------------------- tools
 
