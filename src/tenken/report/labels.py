@@ -463,6 +463,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Samsung's capacity estimate; health {health:battery_health}",
         "Samsungの容量推定値。状態：{health:battery_health}",
     ),
+    "android.battery_samsung_unsupported": (
+        "Samsung's capacity estimate is not available on this model ({printed}); Android reports only a "
+        "health category ({health:battery_health}); capacity needs the maker's diagnostics",
+        "このモデルではSamsungの容量推定値がありません（{printed}）。ADBでは状態の分類"
+        "（{health:battery_health}）しか分かりません。容量はメーカーの診断ツールで確認してください",
+    ),
+    "android.battery_samsung_odd": (
+        "Samsung's capacity estimate printed '{printed}', not a percentage; health category "
+        "{health:battery_health}; capacity needs the maker's diagnostics",
+        "Samsungの容量推定値が「{printed}」で、割合として読めません。状態：{health:battery_health}。"
+        "容量はメーカーの診断ツールで確認してください",
+    ),
     "android.battery_category_only": (
         "Android reports only a health category over ADB ({health:battery_health}); capacity needs the "
         "maker's diagnostics",
