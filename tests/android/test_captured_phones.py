@@ -3,6 +3,7 @@ server → the simulator: what real firmware prints that a reader must not misre
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,24 @@ def test_a_capacity_that_is_no_percentage_stays_unknown(
     health = inspect_cli(attached.serial).facts(attached.serial)["battery_health_pct"]
     assert (health["value"], health["provenance"]) == (None, "unknown")
     assert f"printed '{printed}', not a percentage" in text(health["note"])
+
+
+ICCID = "89811000223344556677"  # what the capture's code 1 answers
+
+
+def test_an_iccid_reply_is_never_taken_nor_shown_in_full(phones: Phones, inspect_cli: Any) -> None:
+    attached = phones.attach(CAPTURES / "iccid-at-code-1.toml")
+    device = inspect_cli(attached.serial).devices[attached.serial]
+    imei = device["facts"]["imei"]
+    assert (imei["value"], imei["provenance"]) == ("004401510000017", "measured")  # from code 4
+    assert "the first code answered an ICCID (the SIM card's number, 898110…77)" in text(imei["note"])
+    assert ICCID not in json.dumps(device, ensure_ascii=False)
+
+
+def test_when_only_an_iccid_comes_back_the_imei_is_unknown(phones: Phones, inspect_cli: Any) -> None:
+    attached = phones.attach(CAPTURES / "iccid-at-code-1.toml", profile={"imei": ["", ""]})
+    device = inspect_cli(attached.serial).devices[attached.serial]
+    imei = device["facts"]["imei"]
+    assert (imei["value"], imei["provenance"]) == (None, "unknown")
+    assert "code 1 answered an ICCID (the SIM card's number, 898110…77), not an IMEI" in text(imei["note"])
+    assert ICCID not in json.dumps(device, ensure_ascii=False)

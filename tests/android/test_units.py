@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
 from tenken.devices.android.carrier import sim_locked, sold_for
 from tenken.devices.android.commands import command
-from tenken.devices.android.parcel import ReplyKind, decode_reply
+from tenken.devices.android.imei import imei_in
+from tenken.devices.android.parcel import ParcelReply, ReplyKind, decode_reply
 from tenken.devices.android.props import parse_getprop
 from tenken.sim.android.binder import ParcelWriter, build_arguments, format_parcel
 from tenken.sim.android.phone import Phone
@@ -37,6 +38,22 @@ def test_decodes_the_printed_layouts() -> None:
     assert decode_reply("Result: Parcel(NULL)\n").kind is ReplyKind.EMPTY
     assert decode_reply("service: Service iphonesubinfo does not exist\n").kind is ReplyKind.UNREADABLE
     assert decode_reply('Result: Parcel(Error: 0xffffffb6 "Not a data message")').kind is ReplyKind.EMPTY
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "356868-00-004141-8",
+        "３５６８６８００００４１４１８",
+        "3568680000414180",
+        "356868000041419",
+        "0" * 15,
+    ],
+)
+def test_only_fifteen_ascii_digits_with_their_check_digit_are_an_imei(value: str) -> None:
+    # tenken.imei.parse forgives what people type (dashes, full-width digits); a phone's reply is not typed
+    assert imei_in(ParcelReply(ReplyKind.OK, value="356868000041418")) == "356868000041418"
+    assert imei_in(ParcelReply(ReplyKind.OK, value=value)) is None
 
 
 def test_exception_message_is_kept() -> None:
