@@ -77,3 +77,79 @@ def test_when_only_an_iccid_comes_back_the_imei_is_unknown(phones: Phones, inspe
     assert (imei["value"], imei["provenance"]) == (None, "unknown")
     assert "code 1 answered an ICCID (the SIM card's number, 898110…77), not an IMEI" in text(imei["note"])
     assert ICCID not in json.dumps(device, ensure_ascii=False)
+
+
+# AOSP prints "Profile Owner (User N): " with a space before the line end.
+WORK_PROFILE = (
+    "Current Device Policy Manager state:\n  Immutable state:\n    mHasFeature=true\n"
+    "  Profile Owner (User 10): \n"
+    "    admin=ComponentInfo{com.google.android.apps.work.clouddpc/"
+    "com.google.android.apps.work.clouddpc.receivers.CloudDeviceAdminReceiver}\n"
+    "    name=Android Device Policy\n    package=com.google.android.apps.work.clouddpc\n"
+    "    isOrganizationOwnedDevice=false\n"
+)
+SECURE_FOLDER = (
+    "\n  Profile Owner (User 150): \n    name=Secure Folder\n    package=com.samsung.knox.securefolder\n"
+)
+
+
+def _mdm(phones: Phones, inspect_cli: Any, profile: str | Path, **overlay: Any) -> tuple[Any, str, Any]:
+    attached = phones.attach(profile, **overlay)
+    facts = inspect_cli(attached.serial).facts(attached.serial)
+    mdm = facts["mdm_enrolled"]
+    return (mdm["value"], mdm["provenance"]), text(mdm["note"]), facts["supervised"]["provenance"]
+
+
+def test_secure_folder_alone_is_not_management(phones: Phones, inspect_cli: Any) -> None:
+    found, note, supervised = _mdm(phones, inspect_cli, CAPTURES / "galaxy-secure-folder.toml")
+    assert found == (False, "measured")
+    assert note == (
+        "no device owner and no work profile; Samsung Secure Folder (user 150) is the owner's own space, "
+        "not management"
+    )
+    assert supervised == "unknown"  # an iPhone notion: Android has none
+
+
+def test_a_device_owner_is_management(phones: Phones, inspect_cli: Any) -> None:
+    found, note, _ = _mdm(phones, inspect_cli, CAPTURES / "aquos-device-owner.toml")
+    assert found == (True, "measured")
+    assert "managed by an organisation: device owner com.hmdm.launcher;" in note
+
+
+def test_a_work_profile_is_management_even_beside_a_secure_folder(phones: Phones, inspect_cli: Any) -> None:
+    found, note, _ = _mdm(
+        phones, inspect_cli, "so51c-docomo", outputs={"dumpsys device_policy": WORK_PROFILE}
+    )
+    assert found == (True, "measured")
+    assert "profile owner com.google.android.apps.work.clouddpc (user 10: a work profile)" in note
+    both = WORK_PROFILE + SECURE_FOLDER
+    found, note, _ = _mdm(phones, inspect_cli, "sc51d-docomo", outputs={"dumpsys device_policy": both})
+    assert found == (True, "measured") and "Secure Folder" not in note
+
+
+def test_a_phone_nobody_manages(phones: Phones, inspect_cli: Any) -> None:
+    found, note, _ = _mdm(phones, inspect_cli, "so51c-docomo")
+    assert (found, note) == ((False, "measured"), "no device owner and no work profile")
+
+
+@pytest.mark.parametrize(
+    ("output", "status", "said"),
+    [
+        (
+            "Permission Denial: can't dump device_policy from pid=4242, uid=2000\n",
+            0,
+            "no device policy state",
+        ),
+        ("", 255, "exit 255"),
+    ],
+)
+def test_a_missing_or_refused_dump_is_unknown(
+    phones: Phones, inspect_cli: Any, output: str, status: int, said: str
+) -> None:
+    overlay = {
+        "outputs": {"dumpsys device_policy": output},
+        "outputs_status": {"dumpsys device_policy": status},
+    }
+    found, note, _ = _mdm(phones, inspect_cli, "so51c-docomo", **overlay)
+    assert found == (None, "unknown")
+    assert said in note and "Device admin apps" in note

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
 from tenken.devices.android.carrier import sim_locked, sold_for
 from tenken.devices.android.commands import command
+from tenken.devices.android.identity import serial
 from tenken.devices.android.imei import imei_in
 from tenken.devices.android.parcel import ParcelReply, ReplyKind, decode_reply
 from tenken.devices.android.props import parse_getprop
@@ -191,3 +192,17 @@ def test_a_getprop_dump_can_be_a_base(tmp_path: Path) -> None:
         (None, None),
         5.0,
     )
+
+
+@pytest.mark.parametrize(
+    ("adb_serial", "known"),
+    [
+        ("R5CW30ABCDE", True),
+        ("127.0.0.1:16001", False),
+        ("adb-R5CW30ABCDE-a1B2c3._adb-tls-connect._tcp", False),
+    ],
+)
+def test_only_a_usb_serial_stands_for_the_phones_own(adb_serial: str, known: bool) -> None:
+    fact = serial({}, adb_serial)  # a build that hides ro.serialno from the shell
+    assert fact.known is known
+    assert fact.value == (adb_serial if known else None)
