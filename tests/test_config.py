@@ -111,6 +111,44 @@ def test_environment_numbers_are_read_from_strings() -> None:
     assert (settings.lookup.spacing, settings.android.adb_port) == (0.0, 5999)
 
 
+NO_FILE = {"XDG_CONFIG_HOME": "/nonexistent"}
+
+
+def test_adb_server_variables_count_when_tenken_leaves_the_keys_unset(tmp_path: Path) -> None:
+    adb = {"ANDROID_ADB_SERVER_PORT": "5999", "ANDROID_ADB_SERVER_ADDRESS": "localhost"}
+    settings, sources = config.load_with_sources(environ={**NO_FILE, **adb})
+    assert (settings.android.adb_host, settings.android.adb_port) == ("localhost", 5999)
+    assert sources == {
+        "android.adb_host": "ANDROID_ADB_SERVER_ADDRESS",
+        "android.adb_port": "ANDROID_ADB_SERVER_PORT",
+    }
+
+    # tenken's own key wins, even when it says what the default says
+    explicit = config.load(environ={**NO_FILE, **adb, "TENKEN_ANDROID_ADB_PORT": "6001"})
+    assert explicit.android.adb_port == 6001
+    path = write(tmp_path / "c.toml", "[android]\nadb_port = 5037\n")
+    from_file, sources = config.load_with_sources(path, environ=adb)
+    assert from_file.android.adb_port == 5037
+    assert sources["android.adb_port"] == config.FROM_FILE
+
+    assert config.load(environ={**NO_FILE, "ANDROID_ADB_SERVER_PORT": ""}).android.adb_port == 5037  # as adb
+    assert config.load_with_sources(environ=NO_FILE)[1] == {}
+
+
+def test_a_bad_adb_server_variable_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="environment variable ANDROID_ADB_SERVER_PORT: expected int >= 1"):
+        config.load(environ={**NO_FILE, "ANDROID_ADB_SERVER_PORT": "70000"})
+
+
+def test_config_command_shows_where_the_adb_server_setting_came_from(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "TENKEN_CONFIG": "", "ANDROID_ADB_SERVER_PORT": "5999"}
+    result = run_cli(["config"], env=env)
+    assert "adb server:   127.0.0.1:5999  (host: default, port: ANDROID_ADB_SERVER_PORT)\n" in result.stdout
+    shown = json.loads(run_cli(["config", "--json"], env=env).stdout)
+    assert shown["settings"]["android"]["adb_port"] == 5999
+    assert shown["sources"] == {"android.adb_port": "ANDROID_ADB_SERVER_PORT"}
+
+
 def _float_keys(table: dict[str, object], prefix: str = "TENKEN") -> list[str]:
     names = []
     for key, value in table.items():

@@ -1,7 +1,10 @@
 """Configuration: one TOML file, every key overridable by a TENKEN_… environment variable.
 
 The file is `--config`, else $TENKEN_CONFIG, else the platformdirs config dir's `config.toml`. A key
-`lookup.docomo.origin` is overridden by `TENKEN_LOOKUP_DOCOMO_ORIGIN`. The Structs below are the schema
+`lookup.docomo.origin` is overridden by `TENKEN_LOOKUP_DOCOMO_ORIGIN`. Where the adb server is follows
+adb's own convention too: ANDROID_ADB_SERVER_ADDRESS / _PORT count when the file and TENKEN_… leave
+android.adb_host / adb_port unset (a shop that exports them for `adb` must not get a second server
+from tenken). The Structs below are the schema
 (docs/configuration.md): an unknown key, a wrong type or a value out of bounds stops tenken with one line
 naming the file or variable and the key — a typo must not silently fall back to a default.
 """
@@ -24,6 +27,12 @@ from tenken.schema import Hours, PositiveSeconds, Schema, Seconds, convert, pars
 
 APP_NAME = "tenken"
 CONFIG_VARIABLE = "TENKEN_CONFIG"
+FROM_FILE = "config file"
+# Variables adb (and adbutils) read for where its server is: they count below tenken's own keys.
+ADB_VARIABLES = {
+    ("android", "adb_host"): "ANDROID_ADB_SERVER_ADDRESS",
+    ("android", "adb_port"): "ANDROID_ADB_SERVER_PORT",
+}
 
 Origin = Annotated[
     str,
@@ -68,8 +77,8 @@ class IosSettings(Schema):
 
 
 class AndroidSettings(Schema):
-    adb_host: Annotated[str, Meta(min_length=1)] = "127.0.0.1"
-    adb_port: Port = 5037
+    adb_host: Annotated[str, Meta(min_length=1)] = "127.0.0.1"  # unset: ANDROID_ADB_SERVER_ADDRESS
+    adb_port: Port = 5037  # unset: ANDROID_ADB_SERVER_PORT
     adb_path: str = ""  # empty = ADBUTILS_ADB_PATH, else the adb bundled with adbutils
     timeout: PositiveSeconds = 10.0  # seconds per shell command
     workers: Annotated[int, Meta(ge=1, le=4096)] = 128  # threads for adbutils: about 8 per phone at once
@@ -145,7 +154,15 @@ def config_file(path: Path | None = None, environ: Mapping[str, str] | None = No
 
 
 def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from defaults, then the TOML file (if present), then TENKEN_… variables."""
+    """Settings from defaults, then the TOML file (if present), then TENKEN_… variables; adb's own
+    variables for the adb server's keys that neither sets."""
+    return load_with_sources(path, environ)[0]
+
+
+def load_with_sources(
+    path: Path | None = None, environ: Mapping[str, str] | None = None
+) -> tuple[Settings, dict[str, str]]:
+    """The settings, and where each key not at its default came from (FROM_FILE or a variable's name)."""
     environ = os.environ if environ is None else environ
     config_path, named = config_file(path, environ)
     where = f"config file {config_path}"
@@ -161,20 +178,40 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
             raise ConfigError(where, f"cannot be read: {error.strerror}") from None
     # Over the defaults, so that a table such as [lookup.au] may set only some of its keys.
     settings = convert(_overlay(msgspec.to_builtins(Settings()), data), Settings, ConfigError, where)
+    sources = dict.fromkeys(_keys(data), FROM_FILE)
+    kinds: dict[tuple[str, ...], Any] = {}
     for name, steps, kind in _variables(Settings):
+        kinds[steps] = kind
         if name in environ:
-            value = convert(
-                _from_env(environ[name], kind),
-                kind,
-                ConfigError,
-                f"environment variable {name}",
-                strict=False,
-            )
-            holder: Any = settings
-            for step in steps[:-1]:
-                holder = getattr(holder, step)
-            setattr(holder, steps[-1], value)
-    return settings
+            _set(settings, steps, _from_variable(environ, name, kind))
+            sources[".".join(steps)] = name
+    for steps, name in ADB_VARIABLES.items():
+        if ".".join(steps) not in sources and environ.get(name):  # adb ignores an empty one too
+            _set(settings, steps, _from_variable(environ, name, kinds[steps]))
+            sources[".".join(steps)] = name
+    return settings, sources
+
+
+def _from_variable(environ: Mapping[str, str], name: str, kind: Any) -> Any:
+    return convert(
+        _from_env(environ[name], kind), kind, ConfigError, f"environment variable {name}", strict=False
+    )
+
+
+def _set(settings: Settings, steps: tuple[str, ...], value: Any) -> None:
+    holder: Any = settings
+    for step in steps[:-1]:
+        holder = getattr(holder, step)
+    setattr(holder, steps[-1], value)
+
+
+def _keys(table: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+    """The dotted keys a file sets (`[lookup.au]` with `enabled` → lookup.au.enabled)."""
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            yield from _keys(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}"
 
 
 def _overlay(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:

@@ -108,7 +108,12 @@ class Inspection:
 def inspect_cli(adb_server: AdbServer, tmp_path: Path) -> Any:
     """Run `tenken inspect --platform android --json` through click; returns the parsed phones."""
 
-    def run(*serials: str, extra_env: dict[str, str] | None = None, port: int | None = None) -> Inspection:
+    def run(
+        *serials: str,
+        extra_env: dict[str, str] | None = None,
+        port: int | None = None,
+        port_option: bool = True,
+    ) -> Inspection:
         env = {
             "HOME": str(adb_server.home),
             "ANDROID_ADB_SERVER_PORT": str(port or adb_server.port),
@@ -117,15 +122,9 @@ def inspect_cli(adb_server: AdbServer, tmp_path: Path) -> Any:
             "TENKEN_ANDROID_TIMEOUT": "5",
             **(extra_env or {}),
         }
-        args = [
-            "inspect",
-            "--platform",
-            "android",
-            "--adb-port",
-            str(port or adb_server.port),
-            "--json",
-            "--no-lookup",
-        ]
+        args = ["inspect", "--platform", "android", "--json", "--no-lookup"]
+        if port_option:
+            args += ["--adb-port", str(port or adb_server.port)]
         for serial in serials:
             args += ["--serial", serial]
         result = CliRunner().invoke(cli, args, env=env)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +73,54 @@ def test_a_wedged_phone_gives_its_worker_back(phones: Phones, adb_server: AdbSer
     read = inspect(healthy.serial)
     assert read.state is DeviceState.READY, text(read.action)
     assert read.model_id.value == "SO-51C"
+
+
+def test_inspect_finds_the_server_adb_itself_would_use(
+    phones: Phones, inspect_cli: Any, tmp_path: Path
+) -> None:
+    # `export ANDROID_ADB_SERVER_PORT=…` and no --adb-port: the phone is on that server. A missing adb
+    # binary makes a wrong port fail at once instead of starting a second server on 5037.
+    attached = phones.attach("so51c-docomo")
+    inspection = inspect_cli(
+        attached.serial, port_option=False, extra_env={"TENKEN_ANDROID_ADB_PATH": str(tmp_path / "no-adb")}
+    )
+    assert inspection.value(attached.serial, "model_id") == "SO-51C", inspection.output
+
+
+# What an adb server answers to host:devices-l with a USB phone and a wireless-debugging one (TLS,
+# found over mDNS): the model with `_` for `-`, no usb: path for the wireless one. The `adb:` warnings
+# `adb devices -l` prints come from the adb client, never over this protocol.
+DEVICES_L = (
+    "R58R30XYZAB            device usb:1-1.2 product:a24xx model:SM_A245F device:a24 transport_id:3\n"
+    "adb-R5CW30ABCDE-a1B2c3._adb-tls-connect._tcp device product:e3qxxx model:SM_S928B device:e3q "
+    "transport_id:4\n"
+)
+
+
+def _fake_adb_server(listener: socket.socket) -> None:
+    """Answers host:devices-l as the adb server does: OKAY, then a hex length and the list."""
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            length = connection.recv(4)
+            if not length:
+                continue
+            request = connection.recv(int(length, 16)).decode()
+            if request == "host:devices-l":
+                body = DEVICES_L.encode()
+                connection.sendall(b"OKAY" + f"{len(body):04x}".encode() + body)
+
+
+def test_discovery_copes_with_wireless_phones_and_sanitised_models() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        threading.Thread(target=_fake_adb_server, args=(listener,), daemon=True).start()
+        refs = asyncio.run(android.discover(_settings(listener.getsockname()[1])))
+    assert [(ref.device_id, ref.usb_location, ref.transport_state) for ref in refs] == [
+        ("R58R30XYZAB", "1-1.2", "device"),
+        ("adb-R5CW30ABCDE-a1B2c3._adb-tls-connect._tcp", None, "device"),  # a wireless phone has no USB port
+    ]

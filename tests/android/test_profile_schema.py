@@ -44,6 +44,20 @@ BASE = '[profile]\nbase = "so51c-docomo"\n'
             "settings.secure.user_setup_complete: expected a string",
         ),
         ('[props]\n"ro.build.version.sdk" = 34\n', 'props."ro.product.model": the model is required'),
+        (BASE + '[outputs]\n"dumpsys battery" = 3\n', 'outputs."dumpsys battery": expected str, got 3'),
+        (
+            BASE + "[outputs]\n\"dumpsys 'battery'\" = ''\n",
+            "outputs.\"dumpsys 'battery'\": write the command as it is run: 'dumpsys battery'",
+        ),
+        (BASE + '[outputs]\n"service call \'x" = ""\n', 'outputs."service call \'x": not a command line'),
+        (
+            BASE + '[outputs_status]\n"dumpsys battery" = 1\n',
+            'outputs_status."dumpsys battery": no such command in [outputs]',
+        ),
+        (
+            BASE + '[outputs]\n"dumpsys battery" = ""\n[outputs_status]\n"dumpsys battery" = 256\n',
+            'outputs_status."dumpsys battery": expected int >= 0 and <= 255, got 256',
+        ),
     ],
 )
 def test_a_profile_mistake_is_one_line_naming_file_and_key(tmp_path: Path, text: str, message: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import queue
+import shlex
 import subprocess
 import sys
 import threading
@@ -13,6 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tenken.cli import cli
+from tenken.sim.android.profile import bundled_names
 from tenken.sim.ports import free_port
 from tests.android.conftest import AdbServer
 from tests.conftest import run_cli
@@ -48,6 +51,14 @@ class _Process:
         assert self.process.stdin is not None
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
 
 
 def _states(server: AdbServer) -> dict[str, str]:
@@ -108,12 +119,46 @@ def test_attach_detach_while_running(adb_server: AdbServer, tmp_path: Path) -> N
         sim.expect("stopped")
         assert sim.process.wait(10) == 0
     finally:
-        if sim.process.poll() is None:
-            sim.process.kill()
-            sim.process.wait(5)
-        for stream in (sim.process.stdin, sim.process.stdout):
-            if stream is not None:
-                stream.close()
+        sim.close()
+
+
+def test_registers_with_the_server_adb_itself_would_use(adb_server: AdbServer, tmp_path: Path) -> None:
+    # No --adb-port: ANDROID_ADB_SERVER_PORT names the server, as for adb. A missing adb binary makes a
+    # wrong port fail at once instead of starting a second server on 5037.
+    env = {**adb_server.env, "PYTHONUNBUFFERED": "1", "ADBUTILS_ADB_PATH": str(tmp_path / "no-adb")}
+    tenken = str(Path(sys.executable).with_name("tenken"))
+    sim = _Process([tenken, "sim", "android", "--device", "so51c-docomo", "--port", "0"], env)
+    try:
+        serial = sim.expect("127.0.0.1:").split("\t")[0]
+        sim.expect(f"ready: 1 phone(s) on adb server port {adb_server.port};")
+        assert _states(adb_server).get(serial) == "device"
+        sim.send("quit")
+        sim.expect("stopped")
+    finally:
+        sim.close()
+
+
+def test_without_devices_every_bundled_phone_and_how_to_reach_it(
+    adb_server: AdbServer, tmp_path: Path
+) -> None:
+    env = {**adb_server.env, "PYTHONUNBUFFERED": "1"}
+    tenken = str(Path(sys.executable).with_name("tenken"))
+    sim = _Process([tenken, "sim", "android", "--port", "0", "--adb-port", str(adb_server.port)], env)
+    try:
+        serials = [sim.expect("127.0.0.1:").split("\t")[0] for _ in bundled_names()]
+        assert sim.expect("  export ") == f"  export ANDROID_ADB_SERVER_PORT={adb_server.port}"
+        command = sim.expect("  tenken inspect ")
+        sim.expect(f"ready: {len(bundled_names())} phone(s)")
+
+        # the printed line, run as printed, reads every phone
+        inspect_env = {**env, "TENKEN_DATA_DIR": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path)}
+        result = run_cli([*shlex.split(command)[1:], "--json"], inspect_env)
+        read = {phone["device"]["device_id"]: phone["state"] for phone in json.loads(result.stdout)["phones"]}
+        assert {serial: read.get(serial) for serial in serials} == dict.fromkeys(serials, "ready")
+        sim.send("quit")
+        sim.expect("stopped")
+    finally:
+        sim.close()
 
 
 def test_rejects_emulator_ports_and_unknown_profiles() -> None:

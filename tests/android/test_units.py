@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
 from tenken.devices.android.carrier import sim_locked, sold_for
 from tenken.devices.android.commands import command
-from tenken.devices.android.parcel import ReplyKind, decode_reply
+from tenken.devices.android.identity import serial
+from tenken.devices.android.imei import imei_in
+from tenken.devices.android.parcel import ParcelReply, ReplyKind, decode_reply
 from tenken.devices.android.props import parse_getprop
 from tenken.sim.android.binder import ParcelWriter, build_arguments, format_parcel
 from tenken.sim.android.phone import Phone
@@ -37,6 +39,22 @@ def test_decodes_the_printed_layouts() -> None:
     assert decode_reply("Result: Parcel(NULL)\n").kind is ReplyKind.EMPTY
     assert decode_reply("service: Service iphonesubinfo does not exist\n").kind is ReplyKind.UNREADABLE
     assert decode_reply('Result: Parcel(Error: 0xffffffb6 "Not a data message")').kind is ReplyKind.EMPTY
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "356868-00-004141-8",
+        "３５６８６８００００４１４１８",
+        "3568680000414180",
+        "356868000041419",
+        "0" * 15,
+    ],
+)
+def test_only_fifteen_ascii_digits_with_their_check_digit_are_an_imei(value: str) -> None:
+    # tenken.imei.parse forgives what people type (dashes, full-width digits); a phone's reply is not typed
+    assert imei_in(ParcelReply(ReplyKind.OK, value="356868000041418")) == "356868000041418"
+    assert imei_in(ParcelReply(ReplyKind.OK, value=value)) is None
 
 
 def test_exception_message_is_kept() -> None:
@@ -174,3 +192,17 @@ def test_a_getprop_dump_can_be_a_base(tmp_path: Path) -> None:
         (None, None),
         5.0,
     )
+
+
+@pytest.mark.parametrize(
+    ("adb_serial", "known"),
+    [
+        ("R5CW30ABCDE", True),
+        ("127.0.0.1:16001", False),
+        ("adb-R5CW30ABCDE-a1B2c3._adb-tls-connect._tcp", False),
+    ],
+)
+def test_only_a_usb_serial_stands_for_the_phones_own(adb_serial: str, known: bool) -> None:
+    fact = serial({}, adb_serial)  # a build that hides ro.serialno from the shell
+    assert fact.known is known
+    assert fact.value == (adb_serial if known else None)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import click
 
+from tenken.cli import AppContext, pass_app
 from tenken.errors import TenkenError
 from tenken.sim.android import profile as android_profile
 from tenken.sim.android.host import Attached, SimHost
@@ -49,6 +50,9 @@ async def _serve(host: SimHost, profiles: list[Profile], say: Say) -> None:
     await host.start()
     for profile in profiles:
         say(_describe(await host.attach(profile)))
+    say(f"adb server on port {host.adb_port}; point adb and tenken at it:")
+    say(f"  export ANDROID_ADB_SERVER_PORT={host.adb_port}")
+    say(f"  tenken inspect --platform android --adb-port {host.adb_port}")
     say(f"ready: {len(host.devices)} phone(s) on adb server port {host.adb_port}; {HELP}")
 
     loop = asyncio.get_running_loop()
@@ -115,7 +119,8 @@ async def _command(host: SimHost, words: list[str], say: Say) -> bool:
     "devices",
     multiple=True,
     metavar="PROFILE",
-    help="A phone to attach: bundled name or profile file (TOML, JSON, raw getprop dump). Repeatable.",
+    help="A phone to attach: bundled name or profile file (TOML, JSON, raw getprop dump). Repeatable. "
+    "Default: every bundled profile.",
 )
 @click.option(
     "--port",
@@ -126,21 +131,30 @@ async def _command(host: SimHost, words: list[str], say: Say) -> bool:
     help="First TCP port for the simulated phones (0 = any free port).",
 )
 @click.option(
-    "--adb-port", type=int, default=5037, show_default=True, help="The adb server to register with."
+    "--adb-port",
+    type=click.IntRange(1, 65535),
+    help="The adb server to register with (default: android.adb_port, else $ANDROID_ADB_SERVER_PORT, else 5037).",
 )
 @click.option(
     "--adb-path",
-    default="",
-    help="adb binary that starts the server when none runs (default: the adb bundled with adbutils).",
+    help="adb binary that starts the server when none runs (default: android.adb_path, else the adb "
+    "bundled with adbutils).",
 )
 @click.option("--list-profiles", is_flag=True, help="Print the bundled profile names and exit.")
+@pass_app
 def command(
-    devices: tuple[str, ...], base_port: int, adb_port: int, adb_path: str, list_profiles: bool
+    app: AppContext,
+    devices: tuple[str, ...],
+    base_port: int,
+    adb_port: int | None,
+    adb_path: str | None,
+    list_profiles: bool,
 ) -> None:
     """Emulate adbd phones on 127.0.0.1 and register them with the adb server (`adb connect`).
 
-    Prints one line per phone (adb serial, model, profile) and keeps running; attach and detach
-    phones with lines on standard input (attach PROFILE, detach SERIAL, unplug SERIAL, list, quit).
+    Prints one line per phone (adb serial, model, profile), then how to point adb and tenken at the
+    server, and keeps running; attach and detach phones with lines on standard input (attach PROFILE,
+    detach SERIAL, unplug SERIAL, list, quit).
     """
     if list_profiles:
         for name in android_profile.bundled_names():
@@ -150,6 +164,12 @@ def command(
         raise click.BadParameter(
             "use a port outside 5555-5585 (the adb server treats those as emulators)", param_hint="--port"
         )
-    profiles = [android_profile.load(spec) for spec in devices]  # a broken profile stops before adb starts
-    host = SimHost(adb_port=adb_port, adb_path=adb_path, base_port=base_port)
+    specs = devices or tuple(android_profile.bundled_names())
+    profiles = [android_profile.load(spec) for spec in specs]  # a broken profile stops before adb starts
+    android = app.settings.android  # the server `tenken inspect` asks, unless told otherwise
+    host = SimHost(
+        adb_port=adb_port or android.adb_port,
+        adb_path=android.adb_path if adb_path is None else adb_path,
+        base_port=base_port,
+    )
     asyncio.run(_serve(host, profiles, _say))

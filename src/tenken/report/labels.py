@@ -559,6 +559,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "look at the phone: is it past the setup wizard?",
         "端末の画面で初期設定が終わっているか確認してください",
     ),
+    "manual.mdm": (
+        "check Settings › Security › Device admin apps, and Settings › Accounts for a work profile",
+        "設定 › セキュリティ › デバイス管理アプリ と 設定 › アカウント（仕事用プロファイル）で確認してください",
+    ),
     "manual.battery": ("read the battery in Settings › Battery", "設定 › バッテリー で確認してください"),
     "manual.storage": (
         "read the capacity in Settings › Storage",
@@ -730,6 +734,27 @@ CATALOG: dict[str, tuple[str, str]] = {
         "no account that arms an owner lock[; {others}]",
         "所有者ロック（FRP等）の対象アカウントなし[。{others}]",
     ),
+    "android.mdm_managed": (
+        "managed by an organisation: {owners}; the organisation must release the phone before sale",
+        "組織の管理下にあります（{owners}）。販売前に管理元による解除が必要です",
+    ),
+    "android.mdm_device_owner": ("device owner {package}", "デバイスオーナー {package}"),
+    "android.mdm_profile_owner": (
+        "profile owner {package} (user {user}: a work profile)",
+        "プロファイルオーナー {package}（ユーザー{user}：仕事用プロファイル）",
+    ),
+    "android.mdm_none": (
+        "no device owner and no work profile[; {consumer}]",
+        "デバイスオーナー・仕事用プロファイルなし[。{consumer}]",
+    ),
+    "android.mdm_secure_folder": (
+        "Samsung Secure Folder (user {user}) is the owner's own space, not management",
+        "Samsungのセキュリティフォルダ（ユーザー{user}）は所有者個人の領域で、MDM管理ではありません",
+    ),
+    "android.mdm_no_state": (
+        "no device policy state in the dump; {manual}",
+        "出力にデバイスポリシーの状態がありません。{manual}",
+    ),
     "android.provisioned": ("device provisioned", "デバイスはプロビジョニング済み"),
     "android.not_provisioned": ("device not provisioned", "デバイスは未プロビジョニング"),
     "android.odd_answer": ("answered {answer}; {manual}", "応答「{answer}」。{manual}"),
@@ -737,6 +762,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "android.battery_samsung": (
         "Samsung's capacity estimate; health {health:battery_health}",
         "Samsungの容量推定値。状態：{health:battery_health}",
+    ),
+    "android.battery_samsung_unsupported": (
+        "Samsung's capacity estimate is not available on this model ({printed}); Android reports only a "
+        "health category ({health:battery_health}); capacity needs the maker's diagnostics",
+        "このモデルではSamsungの容量推定値がありません（{printed}）。ADBでは状態の分類"
+        "（{health:battery_health}）しか分かりません。容量はメーカーの診断ツールで確認してください",
+    ),
+    "android.battery_samsung_odd": (
+        "Samsung's capacity estimate printed '{printed}', not a percentage; health category "
+        "{health:battery_health}; capacity needs the maker's diagnostics",
+        "Samsungの容量推定値が「{printed}」で、割合として読めません。状態：{health:battery_health}。"
+        "容量はメーカーの診断ツールで確認してください",
     ),
     "android.battery_category_only": (
         "Android reports only a health category over ADB ({health:battery_health}); capacity needs the "

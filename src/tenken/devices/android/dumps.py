@@ -17,6 +17,13 @@ OWNER_LOCK_TYPES = {  # account type → the lock's code (report/labels.py names
 _ACCOUNT = re.compile(r"Account \{name=(?P<name>.*?), type=(?P<type>[^,}]+)\}")
 _DECLARED = re.compile(r"^\s*Accounts: (\d+)\s*$", re.MULTILINE)  # one per user
 
+# Samsung's own capacity estimate (% of design capacity); Android 16 builds print it as `[99]`, models
+# without the estimate print -1. AOSP's own lines are no percentage: `Charging state` and `Charging
+# policy` (Android 14+) are states, and `Capacity level` (health HAL) is a charge bucket (-1 unsupported
+# … 5 full), so none of them is read as health.
+SAMSUNG_CAPACITY = "mSavedBatteryAsoc"
+_PERCENT = re.compile(r"^\[?\s*(-?\d+)\s*\]?$")
+
 BATTERY_HEALTH = {  # BatteryManager.BATTERY_HEALTH_* → code
     1: "unknown",
     2: "good",
@@ -106,16 +113,24 @@ def battery(result: CommandResult) -> tuple[Fact[int], Fact[float]]:
     except (KeyError, ValueError):
         level = Fact.unknown(result.command, msg("android.battery_no_level", manual=manual))
     category = BATTERY_HEALTH.get(_int(fields.get("health")) or 0, "not_reported")
-    asoc = fields.get("mSavedBatteryAsoc")
-    if asoc is not None and _int(asoc) is not None:
-        health: Fact[float] = Fact.measured(
-            float(asoc),
-            f"{result.command} (mSavedBatteryAsoc)",
-            msg("android.battery_samsung", health=category),
+    return level, _capacity(fields, result.command, category)
+
+
+def _capacity(fields: dict[str, str], command: str, category: str) -> Fact[float]:
+    """Samsung's capacity estimate when it is a percentage; anything else says what was printed."""
+    printed = fields.get(SAMSUNG_CAPACITY)
+    if printed is None:
+        return Fact.unknown(command, msg("android.battery_category_only", health=category))
+    found = _PERCENT.match(printed)
+    value = int(found.group(1)) if found else None
+    source = f"{command} ({SAMSUNG_CAPACITY})"
+    if value is not None and 0 < value <= 100:
+        return Fact.measured(float(value), source, msg("android.battery_samsung", health=category))
+    if value is not None and value < 0:
+        return Fact.unknown(
+            source, msg("android.battery_samsung_unsupported", printed=printed, health=category)
         )
-    else:
-        health = Fact.unknown(result.command, msg("android.battery_category_only", health=category))
-    return level, health
+    return Fact.unknown(source, msg("android.battery_samsung_odd", printed=printed[:40], health=category))
 
 
 def _int(value: str | None) -> int | None:

@@ -26,7 +26,9 @@ def serial(props: Mapping[str, str], adb_serial: str) -> Fact[str]:
     found = first(props, "ro.serialno", "ro.boot.serialno")
     if found is not None:
         return Fact.measured(found[1], found[0])
-    if ":" not in adb_serial:  # a USB serial is the phone's own; host:port is not
+    # A USB serial is the phone's own; host:port is not, nor a wireless-debugging mDNS name
+    # (adb-SERIAL-xxxxxx._adb-tls-connect._tcp), which holds more than the serial.
+    if ":" not in adb_serial and not adb_serial.rstrip(".").endswith("._tcp"):
         return Fact.measured(adb_serial, "adb serial")
     return Fact.unknown("ro.serialno", msg("android.serial_hidden"))
 

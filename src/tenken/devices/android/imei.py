@@ -1,8 +1,9 @@
 """IMEIs through `service call iphonesubinfo`, with the transaction codes of the phone's API level.
 
-Every answer is decoded from the Parcel words (OK / null / exception) and validated (15 digits, Luhn,
-not all zeros): firmware that shifted the codes answers something else at the expected code, so the
-neighbouring codes are tried with the same arguments. Vendor properties are the last resort.
+Every answer is decoded from the Parcel words (OK / null / exception) and validated (15 ASCII digits,
+Luhn, not all zeros): firmware that shifted the codes answers something else at the expected code (the
+SIM's ICCID, a phone number), so the neighbouring codes are tried with the same arguments. What came
+back instead is said in the notes, masked. Vendor properties are the last resort.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class _Attempts:
     seen: list[tuple[Call, ParcelReply]] = field(default_factory=list)
 
     def summary(self) -> str:
-        return "; ".join(f"code {call.code} {reply.describe()}" for call, reply in self.seen[:4])
+        return "; ".join(f"code {call.code} {describe(reply)}" for call, reply in self.seen[:4])
 
 
 class _CommandFailed(Exception):
@@ -87,15 +88,38 @@ def scan_calls(sdk: int, slot: int, tried: list[Call]) -> list[Call]:
     return calls
 
 
+def imei_in(reply: ParcelReply) -> str | None:
+    """The IMEI a reply gives: 15 ASCII digits with a valid Luhn digit, nothing else (no separators)."""
+    value = (reply.value or "").strip() if reply.kind is ReplyKind.OK else ""
+    return (
+        value if len(value) == 15 and value.isascii() and value.isdigit() and is_valid_imei(value) else None
+    )
+
+
+def mask(identifier: str) -> str:
+    """First 6 and last 2 characters, as receipts print card numbers: recognisable, not reusable."""
+    return f"{identifier[:6]}…{identifier[-2:]}" if len(identifier) > 8 else "*" * len(identifier)
+
+
+def describe(reply: ParcelReply) -> str:
+    """What a reply said, for a note: anything but an IMEI is named and masked, never shown in full."""
+    if reply.kind is not ReplyKind.OK or reply.value is None or imei_in(reply) is not None:
+        return reply.describe()
+    value = reply.value.strip()
+    if value.isascii() and value.isdigit() and len(value) in (19, 20) and value.startswith("89"):
+        return f"answered an ICCID (the SIM card's number, {mask(value)}), not an IMEI"
+    if value.isascii() and value.isdigit():
+        return f"answered a {len(value)}-digit number ({mask(value)}), not an IMEI"
+    return f"answered {len(value)} characters ({mask(value)}), not an IMEI" if value else "answered ''"
+
+
 async def _ask(run: Runner, call: Call, attempts: _Attempts) -> str | None:
     result = await run(call.line())
     if not result.ok:
         raise _CommandFailed(result)
     reply = decode_reply(result.stdout)
     attempts.seen.append((call, reply))
-    if reply.kind is ReplyKind.OK and reply.value is not None and is_valid_imei(reply.value.strip()):
-        return reply.value.strip()
-    return None
+    return imei_in(reply)
 
 
 async def read_slot(run: Runner, sdk: int, slot: int, exclude: str | None = None) -> Fact[str]:
@@ -105,7 +129,7 @@ async def read_slot(run: Runner, sdk: int, slot: int, exclude: str | None = None
         for index, call in enumerate(calls):
             value = await _ask(run, call, attempts)
             if value is not None and value != exclude:
-                first = attempts.seen[0][1].describe() if index else ""
+                first = describe(attempts.seen[0][1]) if index else ""
                 return Fact.measured(
                     value, call.line(), msg("imei.service_code", sdk=sdk, code=call.code, first=first)
                 )
@@ -118,7 +142,7 @@ async def read_slot(run: Runner, sdk: int, slot: int, exclude: str | None = None
                     msg(
                         "imei.codes_shifted",
                         expected=calls[0].code,
-                        first=attempts.seen[0][1].describe(),
+                        first=describe(attempts.seen[0][1]),
                         found=call.code,
                     ),
                 )

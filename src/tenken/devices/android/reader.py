@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from tenken.config import AndroidSettings, Settings
 from tenken.devices.android import carrier as android_carrier
-from tenken.devices.android import compat
+from tenken.devices.android import compat, management
 from tenken.devices.android import dumps as android_dumps
 from tenken.devices.android import identity as android_identity
 from tenken.devices.android.commands import CommandResult, DeviceGone, command
@@ -229,16 +229,18 @@ async def _read(session: _Session, facts: DeviceFacts) -> None:
     props = parse_getprop(getprop.stdout)
     _from_props(facts, props, session.ref.device_id)
     sdk = sdk_level(props) or 30
-    results = await asyncio.gather(
+    # More than six awaitables: typeshed's gather no longer types each result, so they are checked below.
+    results: list[Any] = await asyncio.gather(
         read_imeis(session.run, sdk, slot_count(props), props),
         session.run(command("dumpsys", "account")),
         session.run(command("settings", "get", "secure", "user_setup_complete")),
         session.run(command("settings", "get", "global", "device_provisioned")),
         session.run(command("dumpsys", "battery")),
         session.run(command("df", "/data")),
+        session.run(command("dumpsys", "device_policy")),
         return_exceptions=True,
     )
-    imeis, accounts, setup, provisioned, battery, storage = results
+    imeis, accounts, setup, provisioned, battery, storage, policy = results
     if not isinstance(imeis, BaseException):
         facts.imei, facts.imei2 = imeis
     if isinstance(accounts, CommandResult):
@@ -249,6 +251,8 @@ async def _read(session: _Session, facts: DeviceFacts) -> None:
         facts.battery_level_pct, facts.battery_health_pct = android_dumps.battery(battery)
     if isinstance(storage, CommandResult):
         facts.storage_bytes = android_dumps.storage(storage)
+    if isinstance(policy, CommandResult):
+        facts.mdm_enrolled = management.mdm_enrolled(policy)
     for outcome in results:
         if isinstance(outcome, BaseException):
             raise outcome

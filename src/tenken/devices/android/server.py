@@ -29,8 +29,13 @@ def adb_binary(configured: str) -> str:
 
 
 def server_environment(environ: dict[str, str], port: int) -> dict[str, str]:
-    """The environment an adb server tenken starts runs with: on `port`, and no network discovery."""
-    return {**environ, "ANDROID_ADB_SERVER_PORT": str(port)}
+    """The environment an adb server tenken starts runs with: on `port`, listening on loopback only.
+
+    adb's mDNS discovery (for wireless debugging) binds UDP 5353 on every interface (adb 36 does;
+    adb 29 asks a system mDNS daemon instead). The server reads ADB_MDNS once, when it starts, and
+    "0" skips discovery (AOSP packages/modules/adb: client/main.cpp → mdns::is_enabled()).
+    """
+    return {**environ, "ANDROID_ADB_SERVER_PORT": str(port), "ADB_MDNS": "0"}
 
 
 def server_reachable(host: str, port: int, timeout: float = 0.5) -> bool:

@@ -12,6 +12,25 @@ from tenken.sim.android.shell import Output, Shell, Tool
 
 FEATURES_V2 = ("shell_v2", "cmd")  # what this adbd implements; no sync, no abb
 
+# `dumpsys device_policy` of a phone with no device owner and no work profile, in AOSP's layout; Find My
+# Device is a device admin, which is not management.
+NO_OWNER_POLICY = """Current Device Policy Manager state:
+  Immutable state:
+    mHasFeature=true
+    mIsWatch=false
+    mIsAutomotive=false
+    mHasTelephonyFeature=true
+    mSafetyChecker=null
+
+  Enabled Device Admins (User 0, provisioningState: 3):
+    com.google.android.gms/com.google.android.gms.mdm.receivers.MdmDeviceAdminReceiver:
+      uid=10132
+      testOnlyAdmin=false
+      policies:
+        wipe-data
+        force-lock
+"""
+
 
 class Phone:
     """The profile's answers to every tool; `shell()` gives a fresh shell for one command line."""
@@ -35,6 +54,9 @@ class Phone:
         for name in profile.behaviour.missing_commands:
             tools.pop(name, None)
         self.tools = tools
+        self.outputs = {
+            line: Output(stdout.encode(), status=status) for line, (stdout, status) in profile.outputs.items()
+        }
 
     @property
     def sdk(self) -> int:
@@ -64,7 +86,7 @@ class Phone:
         return "device::" + ";".join(fields)
 
     def shell(self, on_command: Callable[[str], None] | None = None) -> Shell:
-        return Shell(self.tools, on_command=on_command)
+        return Shell(self.tools, on_command=on_command, outputs=self.outputs)
 
     # ----------------------------------------------------------------------------------------- tools
 
@@ -111,6 +133,8 @@ class Phone:
             return Output(self._battery().encode())
         if name == "account":
             return Output(self._accounts().encode())
+        if name == "device_policy":
+            return Output(NO_OWNER_POLICY.encode())  # a phone nobody manages; captures give the others
         if name == "iphonesubinfo":
             if self.sdk > 19:
                 return Output()  # the dump lost the IMEI with Android 5

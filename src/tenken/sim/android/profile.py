@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -20,11 +21,12 @@ from msgspec import Meta
 
 from tenken.devices.android.props import parse_getprop, slot_count
 from tenken.errors import ProfileError
-from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert
+from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert, dotted
 
 # A property or setting: numbers are taken as the text they are written as.
 Text = Annotated[str | int | float, Meta(description="a string (or a number)")]
 Count = Annotated[int, Meta(ge=0)]
+ExitStatus = Annotated[int, Meta(ge=0, le=255)]
 
 
 class Account(FrozenSchema, frozen=True):
@@ -84,6 +86,9 @@ class Document(Schema):
     battery: Battery = msgspec.field(default_factory=Battery)
     storage: Storage = msgspec.field(default_factory=Storage)
     behaviour: Behaviour = msgspec.field(default_factory=Behaviour)
+    # A captured phone's answers: command line as the reader runs it → its stdout, byte for byte.
+    outputs: dict[str, str] = msgspec.field(default_factory=dict)
+    outputs_status: dict[str, ExitStatus] = msgspec.field(default_factory=dict)  # default 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,7 @@ class Profile:
     storage: Storage = field(default_factory=Storage)
     packages: tuple[str, ...] = ()
     behaviour: Behaviour = field(default_factory=Behaviour)
+    outputs: dict[str, tuple[str, int]] = field(default_factory=dict)  # command line → (stdout, status)
 
     @property
     def sdk(self) -> int:
@@ -229,6 +235,7 @@ def _build(document: Document, origin: str) -> Profile:
     settings.setdefault("global", {}).setdefault("device_provisioned", "1")
     about = document.profile
     imeis = about.imei if about.imei is not None else [""] * slot_count(props)
+    _check_outputs(document, origin)
     return Profile(
         name=about.name or origin,
         origin=origin,
@@ -242,7 +249,26 @@ def _build(document: Document, origin: str) -> Profile:
         storage=document.storage,
         packages=tuple(about.packages or _default_packages(props)),
         behaviour=document.behaviour,
+        outputs={
+            line: (stdout, document.outputs_status.get(line, 0)) for line, stdout in document.outputs.items()
+        },
     )
+
+
+def _check_outputs(document: Document, origin: str) -> None:
+    """A key must be the line as the reader runs it (words quoted as shlex.join quotes them): a line
+    that is never run would leave the simulator answering from the profile without a word."""
+    for line in document.outputs:
+        try:
+            canonical = shlex.join(shlex.split(line))
+        except ValueError as error:
+            raise ProfileError(origin, f"not a command line ({error})", dotted(["outputs", line])) from None
+        if canonical != line or not line:
+            problem = f"write the command as it is run: {canonical!r}" if line else "an empty command"
+            raise ProfileError(origin, problem, dotted(["outputs", line]))
+    for line in document.outputs_status:
+        if line not in document.outputs:
+            raise ProfileError(origin, "no such command in [outputs]", dotted(["outputs_status", line]))
 
 
 def _default_packages(props: dict[str, str]) -> list[str]:

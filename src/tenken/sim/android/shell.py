@@ -8,7 +8,8 @@ cut … | tr …` idioms. Anything else is a syntax error (exit 2), an unknown c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 SHELL = "/system/bin/sh"
@@ -187,6 +188,7 @@ class Shell:
     tools: dict[str, Tool]
     status: int = 0
     on_command: Callable[[str], None] | None = None  # sees every tool name run
+    outputs: Mapping[str, Output] = field(default_factory=dict)  # whole command lines answered as given
 
     def run(self, line: str) -> Output:
         try:
@@ -230,6 +232,9 @@ class Shell:
         name = argv[0]
         if self.on_command is not None:
             self.on_command(name)
+        captured = self.outputs.get(shlex.join(argv))
+        if captured is not None:
+            return captured
         tool = self.tools.get(name.rsplit("/", 1)[-1] if name.startswith("/system/") else name)
         if tool is None:
             return not_found(name)
