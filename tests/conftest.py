@@ -29,6 +29,7 @@ def no_real_carrier_sites() -> Iterator[None]:
     import os
 
     dead = {f"TENKEN_LOOKUP_{carrier.name}_ORIGIN": "http://127.0.0.1:9" for carrier in Carrier}
+    dead["TENKEN_LOOKUP_RETRIES"] = "0"  # and it learns so at once
     saved = {name: os.environ.get(name) for name in dead}
     os.environ.update(dead)
     yield

@@ -24,4 +24,4 @@ def test_32_phones_in_one_run(phones: Phones, inspect_cli: Any) -> None:
         assert device["state"] == "ready", (serial, text(device["action"]))
         assert device["facts"]["model_id"]["value"] == item.profile.model
         assert device["facts"]["imei"]["value"] == item.profile.imeis[0]
-    assert inspection.exit_code == 0, inspection.output
+    assert inspection.exit_code == 1, inspection.output  # the Galaxy S23 with its owner's Google account

@@ -39,7 +39,7 @@ def test_json_for_every_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
     find_my = usbmux.attach(bundled("iphone12-findmy"))
     result = run_cli(inspect_args(usbmux, "--json"), env)
 
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # Find My on: BLOCKED
     phones = {entry["device"]["device_id"]: entry for entry in json.loads(result.stdout)["phones"]}
     assert set(phones) == {docomo.udid, find_my.udid}
     assert phones[docomo.udid]["state"] == "ready"
@@ -68,7 +68,7 @@ def test_udid_picks_one_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
     rakuten = usbmux.attach(bundled("iphone16-rakuten"))
     result = run_cli(inspect_args(usbmux, "--udid", rakuten.udid, "--json"), env)
 
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 2, result.stderr  # held: in use, the carriers not asked
     assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]] == [rakuten.udid]
 
 
@@ -83,7 +83,7 @@ def test_udid_in_any_case_and_the_serial_number_pick_a_phone(
         ("--serial", "SIMT16RKT006"),
     ):
         result = run_cli(inspect_args(usbmux, option, value, "--json"), env)
-        assert result.exit_code == 0, (option, result.stderr)
+        assert result.exit_code == 2, (option, result.stderr)
         assert [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]] == [
             rakuten.udid
         ]
@@ -110,7 +110,7 @@ def test_port_by_location_or_by_its_name_in_the_configuration(
 
     def picked(*arguments: str) -> list[str]:
         result = run_cli(["--config", str(config), *inspect_args(usbmux, *arguments, "--json")], env)
-        assert result.exit_code == 0, result.stderr
+        assert result.exit_code == 2, result.stderr
         return [entry["device"]["device_id"] for entry in json.loads(result.stdout)["phones"]]
 
     assert picked("--port", "a-02") == [second.udid]
@@ -130,12 +130,14 @@ def test_port_by_location_or_by_its_name_in_the_configuration(
 def test_nothing_attached_is_exit_4_not_could_not_ask(usbmux: SimulatorThread, env: dict[str, str]) -> None:
     result = run_cli(inspect_args(usbmux, "--json"), env)
     assert result.exit_code == 4
-    assert json.loads(result.stdout) == {
+    payload = json.loads(result.stdout)
+    assert {key: payload[key] for key in ("schema_version", "phones", "problems", "not_attached")} == {
         "schema_version": 3,
         "phones": [],
         "problems": {},
         "not_attached": [],
     }
+    assert payload["channel"] == "retail" and payload["policy"]["name"] == "tenken default"
     human = run_cli(inspect_args(usbmux), env)
     assert human.exit_code == 4
     assert "No phone found" in human.stdout
@@ -159,7 +161,7 @@ def test_terminal_report_shows_states_and_escapes_phone_strings(
     hostile.values["ProductVersion"] = f"17 {MARKUP} {ESCAPES}"
     usbmux.attach(hostile)
     usbmux.attach(bundled("iphonese3-screen-locked"))
-    result = run_cli(inspect_args(usbmux), {**env, "COLUMNS": "1000"})
+    result = run_cli(inspect_args(usbmux, "--details"), {**env, "COLUMNS": "1000"})
 
     assert result.exit_code == 2
     assert_inert(result.stdout, MARKUP)

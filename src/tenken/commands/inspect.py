@@ -26,6 +26,7 @@ from tenken.inspection import Inspection, Level
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from tenken.report.board import PortNames
     from tenken.report.labels import Lang
     from tenken.station import Selection
     from tenken.station.pipeline import Expected
@@ -159,13 +160,13 @@ def inspect(
             )
         )
     else:
-        _print(console, inspections, titles, lang, channel, details)
-        for message in not_looked_for.values():
-            console.print(said(message, lang, style="yellow"))
-        for wanted in missing:
-            console.print(said(msg("inspect.not_attached", wanted=wanted), lang, style="red"))
+        _print(console, inspections, titles, lang, channel, details, settings.port_name)
         if not inspections and not missing:
             console.print(said(msg("inspect.no_phone"), lang))
+    for message in not_looked_for.values():  # on stderr with --json: a script reads them in the JSON too
+        console.print(said(message, lang, style="yellow"))
+    for wanted in missing:
+        console.print(said(msg("inspect.not_attached", wanted=wanted), lang, style="red"))
     if store_error is not None:
         raise store_error  # after the results: they were read, judged and shown; the error says where they wait
     transport_down = bool(problems) and (bool(missing) or not selection.narrows)
@@ -241,15 +242,16 @@ def _print(
     lang: Lang,
     channel: str,
     details: bool,
+    ports: PortNames,
 ) -> None:
     from tenken.report.board import attention, board, inspection_details
 
     if details or len(inspections) == 1:
         for inspection in inspections:
-            console.print(inspection_details(inspection, titles, lang))
+            console.print(inspection_details(inspection, titles, lang, ports))
         return
     if inspections:
-        console.print(board(inspections, titles, lang, channel))
+        console.print(board(inspections, titles, lang, channel, ports))
         needed = attention(inspections, lang, channel)
         if needed is not None:
             console.print(needed)

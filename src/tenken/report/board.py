@@ -4,7 +4,7 @@ what would change it, and every carrier's answer with its time and evidence hash
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -16,6 +16,8 @@ from tenken.facts import Carrier
 from tenken.inspection import Inspection, Level
 from tenken.report.labels import Lang, jst, label, name, render
 from tenken.report.terminal import OUTCOME_STYLE, device_panel, outside, said
+
+PortNames = Callable[[str | None], str | None]  # a USB location → the name on the tray label (config [ports])
 
 LEVEL_STYLE = {
     Level.SELLABLE: "bold green",
@@ -36,7 +38,19 @@ def phone_name(inspection: Inspection, lang: Lang) -> str:
     return str(model) if model else name(facts.ref.platform, lang)
 
 
-def board(inspections: Sequence[Inspection], channels: dict[str, str], lang: Lang, focus: str) -> Table:
+def _port(inspection: Inspection, ports: PortNames | None) -> str:
+    location = inspection.facts.ref.usb_location
+    named = ports(location) if ports is not None else None
+    return named or location or "tcp"
+
+
+def board(
+    inspections: Sequence[Inspection],
+    channels: dict[str, str],
+    lang: Lang,
+    focus: str,
+    ports: PortNames | None = None,
+) -> Table:
     """One line per phone: where it is plugged, what it is, its IMEI, a level per channel, and the first
     reason on the channel in `focus`. `channels` maps a channel key to its title in `lang`."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
@@ -55,7 +69,7 @@ def board(inspections: Sequence[Inspection], channels: dict[str, str], lang: Lan
             else None
         )
         table.add_row(
-            outside(facts.ref.usb_location or "tcp"),
+            outside(_port(inspection, ports)),
             outside(
                 phone_name(inspection, lang) + (f" [{inspection.stock_no}]" if inspection.stock_no else "")
             ),
@@ -146,10 +160,13 @@ def answers_table(inspection: Inspection, lang: Lang) -> Table | None:
     return table
 
 
-def inspection_details(inspection: Inspection, channels: dict[str, str], lang: Lang) -> Group:
+def inspection_details(
+    inspection: Inspection, channels: dict[str, str], lang: Lang, ports: PortNames | None = None
+) -> Group:
     """One phone in full: its facts, its verdict per channel, the carriers' answers."""
+    port = ports(inspection.facts.ref.usb_location) if ports is not None else None
     parts: list[RenderableType] = [
-        device_panel(inspection.facts, lang),
+        device_panel(inspection.facts, lang, port),
         verdict_panel(inspection, channels, lang),
     ]
     answers = answers_table(inspection, lang)
