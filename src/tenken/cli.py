@@ -124,9 +124,12 @@ LAZY_HELP = {
     "android": "Emulate adbd phones and register them with the adb server.",
     "demo": "Run the whole job on simulated phones and carrier sites.",
     "evidence": "List stored carrier answers for an IMEI and save the raw pages.",
-    "inspect": "Read every attached phone (iPhone and Android) and print its facts.",
+    "inspect": "Read every attached phone, ask the carriers, and say per sales channel whether it can be sold.",
     "lookup": "Ask the carriers' checkers about IMEIs (○ △ × −), with evidence.",
     "config": "Show the configuration file, data paths and environment variables.",
+    "policy": "Show the sales policy in effect, or check a policy file.",
+    "record": "Record a fact read by hand off a phone or its box (SIM lock, battery, a carrier's mark).",
+    "report": "Judge saved inspections (their JSON) again, under another policy, without the phone.",
     "sim": "Simulators: carrier sites, iPhones, Android phones.",
 }
 
@@ -139,6 +142,9 @@ LAZY_HELP = {
         "inspect": ("tenken.commands.inspect", "inspect"),
         "demo": ("tenken.commands.demo", "demo"),
         "config": ("tenken.commands.config", "config_command"),
+        "policy": ("tenken.commands.policy", "policy_group"),
+        "record": ("tenken.commands.record", "record"),
+        "report": ("tenken.commands.report", "report"),
         "sim": ("tenken.cli", "sim"),
     },
     context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": None},

@@ -139,6 +139,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ui.carrier": ("carrier", "キャリア"),
     "ui.why": ("why", "理由"),
     "ui.first_reason": ("first reason", "主な理由"),
+    "ui.condition": ("condition", "条件"),
     "ui.needs_attention": ("Needs the technician:", "作業が必要な端末："),
     "ui.verdict": ("verdict", "判定"),
     "ui.carrier_answers": ("carriers' answers", "キャリアの判定結果"),
@@ -958,6 +959,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "試験的なJSONエンドポイントから想定外のstatus {status}。ブラウザで確認してください",
     ),
     "lookup.stored_text": ("{text}", "{text}"),
+    "lookup.recorded": ("checked by hand by {by}: {what}", "{by}が手動で確認：{what}"),
     # ------------------------------------------------------------------ what an IMEI's answers add up to
     "imei.restricted_at": (
         "× restricted at {carriers} (赤ロム): that network will not serve it; other carriers only if "

@@ -1,0 +1,82 @@
+"""`tenken policy show` and `tenken policy check FILE`: the sales policy as data a shop can read and edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tenken.cli import AppContext, emit_json, pass_app
+
+
+@click.group(name="policy")
+def policy_group() -> None:
+    """The sales policy: which level each condition gets on each channel (docs/policy.md)."""
+
+
+@policy_group.command(name="show")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A policy file (default: the `policy` setting, else the one shipped with tenken).",
+)
+@click.option("--toml", "as_toml", is_flag=True, help="Print the file itself (to copy and edit).")
+@click.option("--json", "as_json", is_flag=True, help="The effective levels as JSON.")
+@pass_app
+def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool) -> None:
+    """Print the policy in effect: its name, where it comes from, its sha256, and per channel the level
+    of every condition."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from tenken.report.board import level_text
+    from tenken.report.labels import label
+    from tenken.verdict.conditions import KEYS
+
+    policy = app.policy(policy_path)
+    if as_toml:
+        click.echo(policy.text, nl=False)
+        return
+    if as_json:
+        emit_json(
+            {
+                "name": policy.name,
+                "source": policy.source,
+                "sha256": policy.sha256,
+                "channels": {
+                    key: {
+                        "title": {"en": channel.title_en, "ja": channel.title_ja},
+                        "levels": {condition: level.value for condition, level in channel.levels.items()},
+                    }
+                    for key, channel in policy.channels.items()
+                },
+            }
+        )
+        return
+    lang = app.lang
+    console = Console()
+    console.print(f"{policy.name}  ({policy.source})  sha256 {policy.sha256}")
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column(label("ui.condition", lang))
+    for channel in policy.channels.values():
+        table.add_column(channel.title(lang, short=True), no_wrap=True)
+    for condition in KEYS:
+        table.add_row(
+            label(f"cond.{condition}", lang),
+            *(level_text(channel.levels[condition], lang) for channel in policy.channels.values()),
+        )
+    console.print(table)
+
+
+@policy_group.command(name="check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def check(path: Path) -> None:
+    """Validate a policy file: every condition given a level on every channel, levels spelled right, no
+    unknown made better than the rule allows. One line naming file, key and problem when it is not."""
+    from tenken.verdict.policy import load_policy
+
+    policy = load_policy(path)
+    channels = ", ".join(policy.channels)
+    click.echo(f"{path}: ok — {policy.name!r}, channels {channels}, sha256 {policy.sha256}")

@@ -1,0 +1,226 @@
+"""The verdict's commands through the CLI: `inspect` on the pipeline, `policy show|check`, `record` and
+`report --from`, against the simulated usbmuxd and the carrier simulator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tenken.facts import Carrier, Outcome
+from tenken.sim.carriers import CarrierSimulator
+from tenken.verdict.policy import default_policy_path
+from tests.conftest import fast_env, run_cli
+from tests.ios.simulator import SimulatorThread, bundled
+
+IPHONE_13_SERIAL = "SIMT13DOC001"  # iphone13-docomo: docomo SIM inside, in use, Find My off
+
+
+@pytest.fixture
+def env(usbmux: SimulatorThread, carrier_sim: CarrierSimulator, tmp_path: Path) -> dict[str, str]:
+    return {
+        **fast_env(carrier_sim, tmp_path),
+        "TENKEN_IOS_USBMUX": usbmux.address,
+        "TENKEN_IOS_PAIR_TIMEOUT": "2",
+    }
+
+
+def inspect_json(env: dict[str, str], *extra: str) -> tuple[int, dict[str, object]]:
+    result = run_cli(["inspect", "--platform", "ios", "--json", *extra], env)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def verdict(payload: dict[str, object], channel: str = "retail") -> dict[str, object]:
+    phones = payload["phones"]
+    assert isinstance(phones, list) and len(phones) == 1
+    found: dict[str, object] = phones[0]["verdicts"][channel]
+    return found
+
+
+def codes(found: dict[str, object]) -> list[str]:
+    reasons = found["reasons"]
+    assert isinstance(reasons, list)
+    return [reason["code"] for reason in reasons]
+
+
+def test_inspect_joins_the_phone_and_the_carriers_and_judges_each_channel(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    for imei in ("353915111001014", "353915111001022"):
+        carrier_sim.rules.set_mark(imei, None, Outcome.NOT_FOUND)  # registered nowhere: − (an Apple-like model)
+    code, payload = inspect_json(env)
+    phone = payload["phones"][0]  # type: ignore[index]
+    assert payload["schema_version"] >= 3 and payload["policy"]["name"] == "tenken default"  # type: ignore[index]
+    assert phone["policy"]["sha256"] == payload["policy"]["sha256"]  # type: ignore[index]
+    answers = phone["lookups"]["answers"]
+    assert {
+        (entry["carrier"], entry["asked"]) for entry in answers if entry["imei"] == "353915111001014"
+    } == {
+        ("docomo", True),
+        ("au", True),
+        ("softbank", True),
+        ("rakuten", True),
+    }
+    assert all(entry["evidence_sha256"] for entry in answers if entry["asked"])
+    retail = verdict(payload)
+    assert retail["level"] == "HOLD"
+    assert {"in_use", "sim_inserted", "sim_lock_unconfirmed"} <= set(codes(retail))
+    assert code == 2
+
+
+def test_no_lookup_holds_the_network_part(usbmux: SimulatorThread, env: dict[str, str]) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    code, payload = inspect_json(env, "--no-lookup")
+    assert "not_checked" in codes(verdict(payload)) and code == 2
+    assert payload["phones"][0]["lookups"] == {"asked": False, "answers": []}  # type: ignore[index]
+
+
+def test_a_phone_blocked_everywhere_is_not_looked_up(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    usbmux.attach(bundled("iphone12-findmy"))
+    code, payload = inspect_json(env)
+    assert code == 1 and verdict(payload)["level"] == "BLOCKED"
+    assert sum(carrier_sim.hits.values()) == 0  # no answer could change the verdict: none asked
+    answers = payload["phones"][0]["lookups"]["answers"]  # type: ignore[index]
+    assert answers and {entry["why_not"]["code"] for entry in answers} == {"plan.blocked"}
+
+
+def test_record_a_sim_lock_read_in_settings(
+    usbmux: SimulatorThread, env: dict[str, str], tmp_path: Path
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    shot = tmp_path / "settings.png"
+    shot.write_bytes(b"\x89PNG fake screenshot")
+    recorded = run_cli(
+        [
+            "record",
+            "sim-lock",
+            "unlocked",
+            "--serial",
+            IPHONE_13_SERIAL,
+            "--by",
+            "sato",
+            "--evidence",
+            str(shot),
+        ],
+        env,
+    )
+    assert recorded.exit_code == 0, recorded.stderr
+    _, payload = inspect_json(env, "--no-lookup")
+    fact = payload["phones"][0]["facts"]["sim_locked"]  # type: ignore[index]
+    assert fact["value"] is False and fact["provenance"] == "measured"
+    assert fact["source"].startswith("manual: 設定 › 一般 › 情報 › SIMロック: unlocked (sato, ")
+    assert "sim_lock_unconfirmed" not in codes(verdict(payload))
+
+
+def test_record_a_mark_checked_by_hand_is_used_as_the_carriers_answer(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    carrier_sim.set_fault(Carrier.DOCOMO, "captcha")
+    usbmux.attach(bundled("iphone13-docomo"))
+    _, before = inspect_json(env)
+    assert "carrier_unanswered" in codes(verdict(before))
+    marked = run_cli(["record", "mark", "docomo", "○", "--imei", "353915111001014", "--by", "sato"], env)
+    assert marked.exit_code == 0, marked.stderr
+    _, after = inspect_json(env)
+    answers = after["phones"][0]["lookups"]["answers"]  # type: ignore[index]
+    docomo = next(
+        entry for entry in answers if entry["carrier"] == "docomo" and entry["imei"] == "353915111001014"
+    )
+    assert (
+        docomo["mark"] == "○"
+        and docomo["from_cache"]
+        and "checked by hand by sato" in docomo["detail"]["text"]
+    )
+    assert "carrier_unanswered" not in codes(verdict(after))
+
+
+def test_report_judges_saved_inspections_again_under_another_policy(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str], tmp_path: Path
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    carrier_sim.rules.set_mark("353915111001014", Carrier.DOCOMO, Outcome.PENDING)
+    saved = tmp_path / "saved.json"
+    first = run_cli(["inspect", "--platform", "ios", "--json"], env)
+    saved.write_text(first.stdout, encoding="utf-8")
+    assert "pending" in codes(verdict(json.loads(first.stdout)))
+
+    strict = tmp_path / "strict.toml"
+    strict.write_text(
+        default_policy_path()
+        .read_text(encoding="utf-8")
+        .replace('name = "tenken default"', 'name = "strict"')
+        .replace('pending = "SELLABLE_WITH_DISCLOSURE"        # △', 'pending = "BLOCKED"        # △', 1),
+        encoding="utf-8",
+    )
+    again = run_cli(["report", "--from", str(saved), "--policy", str(strict), "--json"], env)
+    assert again.exit_code == 1, again.stderr  # the stricter policy blocks the △ phone at retail
+    payload = json.loads(again.stdout)
+    assert payload["policy"]["name"] == "strict" and verdict(payload)["level"] == "BLOCKED"
+    phone = payload["phones"][0]
+    original = json.loads(first.stdout)["phones"][0]
+    assert phone["facts"] == original["facts"] and phone["lookups"] == original["lookups"]
+    assert phone["inspection_id"] == original["inspection_id"]
+
+    same = run_cli(["report", "--from", str(saved), "--json"], env)
+    assert json.loads(same.stdout)["phones"][0]["verdicts"] == original["verdicts"]
+
+
+def test_report_from_a_file_that_is_not_an_inspection_is_one_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"phones": [{"device": {}}]}', encoding="utf-8")
+    result = run_cli(["report", "--from", str(junk)], env)
+    assert result.exit_code == 66 and result.stderr.count("\n") == 1 and "inspection 1" in result.stderr
+
+
+def test_policy_show_and_check(env: dict[str, str], tmp_path: Path) -> None:
+    shown = run_cli(["policy", "show", "--json"], env)
+    payload = json.loads(shown.stdout)
+    assert set(payload["channels"]) == {"retail", "flea_market", "parts"}
+    assert payload["channels"]["flea_market"]["levels"]["pending"] == "BLOCKED"
+    copy = tmp_path / "shop.toml"
+    copy.write_text(run_cli(["policy", "show", "--toml"], env).stdout, encoding="utf-8")
+    checked = run_cli(["policy", "check", str(copy)], env)
+    assert checked.exit_code == 0 and "ok" in checked.stdout and payload["sha256"] in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "problem"),
+    [
+        (
+            ('owner_lock_unknown = "HOLD"', 'owner_lock_unknown = "SELLABLE"'),
+            "channels.retail.levels.owner_lock_unknown",
+            "never be SELLABLE",
+        ),
+        (
+            ('mdm_unknown = "HOLD"', 'mdm_unknown = "SELLABLE_WITH_DISCLOSURE"'),
+            "channels.retail.levels.mdm_unknown",
+            "must be HOLD or worse",
+        ),
+        (
+            ('pending = "SELLABLE_WITH_DISCLOSURE"', 'pending = "SELLABLE_WITH_DISKLOSURE"'),
+            "channels.retail.levels.pending",
+            "SELLABLE_WITH_DISCLOSURE",
+        ),
+        (
+            ('battery_unknown = "SELLABLE_WITH_DISCLOSURE"\n', 'batery_unknown = "SELLABLE"\n'),
+            "channels.retail.levels.batery_unknown",
+            "unknown condition",
+        ),
+    ],
+)
+def test_a_malformed_policy_is_refused_naming_file_key_and_problem(
+    env: dict[str, str], tmp_path: Path, change: tuple[str, str], key: str, problem: str
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(default_policy_path().read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
+    for args in (["policy", "check", str(bad)], ["inspect", "--policy", str(bad), "--platform", "ios"]):
+        result = run_cli(args, env)
+        assert result.exit_code == 78, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and str(bad) in result.stderr
+        assert key in result.stderr and problem in result.stderr
