@@ -84,6 +84,19 @@ class AndroidSettings(Schema):
     workers: Annotated[int, Meta(ge=1, le=4096)] = 128  # threads for adbutils: about 8 per phone at once
 
 
+class WebhookSettings(Schema):
+    url: str = ""  # where every finished inspection is POSTed (JSON, signed); empty = no webhook
+    secret: str = ""  # the HMAC-SHA256 key of the X-Tenken-Signature header
+    timeout: PositiveSeconds = 10.0
+
+
+class WatchSettings(Schema):
+    poll_seconds: PositiveSeconds = 2.0  # how often attached phones are listed again besides the events
+    retry_seconds: PositiveSeconds = 5.0  # a phone waiting for Trust, an unlock or USB debugging: asked again
+    ios_concurrency: Annotated[int, Meta(ge=1, le=256)] = 16  # iPhones read at once
+    android_concurrency: Annotated[int, Meta(ge=1, le=256)] = 16  # Android phones read at once
+
+
 class StationSettings(Schema):
     id: str = ""  # this station's name in every inspection it stores; empty = the host name
 
@@ -101,6 +114,8 @@ class Settings(Schema):
     policy: str = ""  # a policy file (docs/policy.md); empty = the policy shipped with tenken
     ports: dict[UsbLocation, PortName] = field(default_factory=dict)  # hub port location → its name
     station: StationSettings = field(default_factory=StationSettings)
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
     lookup: LookupSettings = field(default_factory=LookupSettings)
     ios: IosSettings = field(default_factory=IosSettings)
     android: AndroidSettings = field(default_factory=AndroidSettings)

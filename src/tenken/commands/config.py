@@ -21,6 +21,7 @@ def config_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         payload = as_dict(settings)
         payload["db"] = masked(payload["db"])
+        payload["webhook"]["secret"] = "***" if settings.webhook.secret else ""  # a key, never printed
         emit_json(
             {
                 "config_file": str(path),
@@ -39,6 +40,10 @@ def config_command(app: AppContext, as_json: bool) -> None:
         f"spool:        {settings.spool_path}  (answers wait here while the database cannot take them)"
     )
     click.echo(f"adb server:   {android.adb_host}:{android.adb_port}  ({_adb_sources(sources)})")
+    click.echo(f"station:      {settings.station.name}")
+    if settings.webhook.url:
+        signed = "signed" if settings.webhook.secret else "NOT signed: set webhook.secret"
+        click.echo(f"webhook:      {masked(settings.webhook.url)}  ({signed})")
     click.echo("\nEnvironment variables (TENKEN_CONFIG names the file; each other one overrides a key):")
     for name in env_names():
         click.echo(f"  {name}")

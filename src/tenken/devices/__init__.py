@@ -1,7 +1,7 @@
 """The device layer: one reader per platform, behind one protocol.
 
-A reader finds the phones its transport sees (`discover`) and reads one phone into DeviceFacts
-(`inspect`); device states (trust pending, locked, unplugged…) are results, never exceptions, and a
+A reader finds the phones its transport sees (`discover`), reads one phone into DeviceFacts
+(`inspect`), and follows the transport's attach/detach events (`follow`); device states (trust pending, locked, unplugged…) are results, never exceptions, and a
 transport that cannot be asked raises TransportUnavailable. Readers are imported on first use:
 pymobiledevice3 alone takes about a second to import.
 """
@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Protocol
 from tenken.facts import Platform
 
 if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Callable
+
     from tenken.config import Settings
     from tenken.facts import DeviceFacts, DeviceRef
 
@@ -26,6 +29,13 @@ class Reader(Protocol):
 
     async def inspect(self, ref: DeviceRef, settings: Settings) -> DeviceFacts:
         """Read one phone; whatever happens, a DeviceFacts with a state."""
+        ...
+
+    async def follow(
+        self, settings: Settings, nudge: Callable[[str | None, bool], None], stop: asyncio.Event
+    ) -> None:
+        """Until `stop`: call `nudge(device id or None, detached)` whenever the transport reports a
+        change; `detached` only when the transport is sure the phone left (not a state change)."""
         ...
 
 

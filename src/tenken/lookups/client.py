@@ -53,6 +53,7 @@ class _SiteState:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.last_request_end = float("-inf")
+        self.queued = 0
 
 
 class PoliteClient:
@@ -111,8 +112,19 @@ class PoliteClient:
     async def site(self, site: str) -> AsyncIterator[SiteSession]:
         """Hold `site` for one look-up flow (form GET, then POST) so flows never interleave."""
         state = self._state(site)
-        async with state.lock:
+        state.queued += 1
+        try:
+            await state.lock.acquire()
+        finally:
+            state.queued -= 1
+        try:
             yield SiteSession(self, site, state)
+        finally:
+            state.lock.release()
+
+    def queued(self) -> dict[str, int]:
+        """Look-up flows waiting for their turn, per carrier site (the station's board shows them)."""
+        return {site: state.queued + int(state.lock.locked()) for site, state in self._sites.items()}
 
     async def _send(self, site: str, state: _SiteState, method: str, url: str, **kwargs: Any) -> Fetched:
         attempts = self.settings.retries + 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -36,9 +36,7 @@ from tenken.store import Store
 from tenken.verdict.judge import findings, judge
 from tenken.verdict.policy import Policy
 
-RECORDABLE_BOOLS = frozenset(
-    {"sim_locked", "owner_lock", "mdm_enrolled", "bootloader_unlocked", "setup_complete"}
-)
+StageHook = Callable[[str], None]  # hears "reading", "looking_up", "judging"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +81,19 @@ class Pipeline:
         """Every phone through the pipeline at once; results in the order given, each stored."""
         return list(await asyncio.gather(*(self.run(ref) for ref in refs)))
 
-    async def run(self, ref: DeviceRef) -> Inspection:
+    async def run(
+        self, ref: DeviceRef, *, keep: bool = True, on_stage: StageHook | None = None
+    ) -> Inspection:
+        """One phone from the cable to a verdict; kept in the store unless `keep` is false (the station
+        keeps only the last inspection of each plug). `on_stage` hears "reading", "looking_up", "judging"."""
+        if on_stage is not None:
+            on_stage("reading")
         facts = await inspect_one(ref, self.settings)
-        return await self.judge_and_keep(facts)
+        return await self.judge_and_keep(facts, keep=keep, on_stage=on_stage)
 
-    async def judge_and_keep(self, facts: DeviceFacts) -> Inspection:
+    async def judge_and_keep(
+        self, facts: DeviceFacts, *, keep: bool = True, on_stage: StageHook | None = None
+    ) -> Inspection:
         inspection = Inspection(
             facts,
             station=self.options.station,
@@ -98,10 +104,15 @@ class Pipeline:
         )
         await self._remembered(inspection)
         self._expected(inspection)
+        if on_stage is not None:
+            on_stage("looking_up")
         await self._look_up(inspection)
+        if on_stage is not None:
+            on_stage("judging")
         inspection.verdicts = judge(inspection, self.options.policy)
         inspection.finished_at = utcnow()
-        await self._keep(inspection)
+        if keep:
+            await self.keep(inspection)
         return inspection
 
     # ---------------------------------------------------------------------------------------- steps
@@ -144,7 +155,8 @@ class Pipeline:
             Asked(imei, carrier, None, why) for imei, carrier, why in not_asked(query, outcomes)
         ]
 
-    async def _keep(self, inspection: Inspection) -> None:
+    async def keep(self, inspection: Inspection) -> None:
+        """Store the inspection as one unit (its answers first); a store failure is kept in store_error."""
         if self.store is None:
             return
         await self.lookups.flush()  # the answers it links to go in first

@@ -27,14 +27,17 @@ from tenken.inspection import Earlier, Inspection, Recorded
 from tenken.store import engine as engines
 from tenken.store.migrate import ensure_schema
 from tenken.store.rows import (
+    Outgoing,
     aware,
     inspection_batch,
     lookup_result,
     lookup_row,
+    outgoing_from_row,
+    outgoing_row,
     recorded_from_row,
     recorded_row,
 )
-from tenken.store.schema import inspections, lookups, manual_facts
+from tenken.store.schema import inspections, lookups, manual_facts, site_turns, webhook_outbox
 from tenken.store.spool import Batch, Spool
 from tenken.store.urls import masked
 
@@ -180,6 +183,69 @@ class Store:
         rows = self._read(partial(_all, query))
         return [lookup_result(row, from_cache=False) for row in rows]
 
+    # ------------------------------------------------------------------------------------- webhooks
+
+    def enqueue_webhook(self, message: Outgoing) -> None:
+        """Owe a receiver this message: kept until it is taken (a second enqueue of the key is a no-op)."""
+        self._keep([(webhook_outbox, outgoing_row(message))])
+
+    def due_webhooks(self, station: str, now: datetime, limit: int = 50) -> list[Outgoing]:
+        """This station's messages not yet taken whose next attempt is due, oldest first."""
+        query = (
+            sa.select(webhook_outbox)
+            .where(
+                webhook_outbox.c.station == station,
+                webhook_outbox.c.sent_at.is_(None),
+                webhook_outbox.c.next_attempt_at <= now,
+            )
+            .order_by(webhook_outbox.c.id)
+            .limit(limit)
+        )
+        return [outgoing_from_row(row) for row in self._read(partial(_all, query))]
+
+    def webhook_done(
+        self, key: str, *, sent_at: datetime | None, attempts: int, next_at: datetime, error: str
+    ) -> None:
+        """After one attempt: taken (`sent_at`), or tried again at `next_at`."""
+        change = (
+            sa.update(webhook_outbox)
+            .where(webhook_outbox.c.record_id == key)
+            .values(sent_at=sent_at, attempts=attempts, next_attempt_at=next_at, last_error=error or None)
+        )
+        try:
+            engines.transact(
+                self.engine, lambda connection: connection.execute(change), write=True, patience=self.patience
+            )
+        except engines.DatabaseFailed as error:
+            raise StoreError(f"cannot write to the database {self.where}: {error}") from None
+
+    # ------------------------------------------------------------------------------------- politeness
+
+    def take_turn(self, site: str, spacing: float, now: float) -> float:
+        """Reserve the next request slot at a carrier's site for this process, shared by every process
+        and station on this database; returns how long to wait for it (seconds)."""
+
+        def reserve(connection: sa.Connection) -> float:
+            query = sa.select(site_turns.c.next_at).where(site_turns.c.site == site)
+            if connection.dialect.name == "postgresql":
+                insert = "INSERT INTO site_turns (site, next_at) VALUES (:site, 0) ON CONFLICT DO NOTHING"
+                connection.execute(sa.text(insert), {"site": site})
+                query = query.with_for_update()
+            else:
+                insert = "INSERT OR IGNORE INTO site_turns (site, next_at) VALUES (:site, 0)"
+                connection.execute(sa.text(insert), {"site": site})
+            booked = float(connection.scalar(query) or 0.0)
+            slot = max(now, booked)
+            connection.execute(
+                sa.update(site_turns).where(site_turns.c.site == site).values(next_at=slot + spacing)
+            )
+            return slot - now
+
+        try:
+            return engines.transact(self.engine, reserve, write=True, patience=self.patience)
+        except engines.DatabaseFailed as error:
+            raise StoreError(f"cannot write to the database {self.where}: {error}") from None
+
     def _keep(self, batch: Batch) -> None:
         try:
             self._insert(batch)
@@ -224,6 +290,7 @@ _NAMES = {
     "inspections": "phone inspections",
     "inspection_lookups": "phone inspections",
     "manual_facts": "recorded facts",
+    "webhook_outbox": "webhook messages",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -164,3 +165,42 @@ def recorded_from_row(row: sa.RowMapping) -> Recorded:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=json_default)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A webhook message a station owes its receiver (the outbox row)."""
+
+    key: str  # the idempotency key: an inspection id, or an inspection id and what changed
+    station: str
+    event: str  # "inspection.finished", "inspection.changed"
+    body: str  # exactly the bytes signed and sent (UTF-8 JSON)
+    created_at: datetime
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+
+
+def outgoing_row(message: Outgoing) -> Row:
+    return {
+        "record_id": message.key,
+        "station": message.station,
+        "event": message.event,
+        "body": message.body,
+        "created_at": message.created_at,
+        "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at or message.created_at,
+        "sent_at": None,
+        "last_error": None,
+    }
+
+
+def outgoing_from_row(row: sa.RowMapping) -> Outgoing:
+    return Outgoing(
+        key=row["record_id"],
+        station=row["station"],
+        event=row["event"],
+        body=row["body"],
+        created_at=aware(row["created_at"]),
+        attempts=row["attempts"] or 0,
+        next_attempt_at=aware(row["next_attempt_at"]),
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0003"  # inspections as units, linked to their look-ups; facts recorded by hand
+HEAD = "0004"  # the webhook outbox; carrier-site turns shared by every station
 
 metadata = sa.MetaData()
 
@@ -91,4 +91,28 @@ manual_facts = sa.Table(
     sa.Index("ix_manual_facts_serial", "serial"),
     sa.Index("ix_manual_facts_imei", "imei"),
     sa.Index("ux_manual_facts_record_id", "record_id", unique=True),
+)
+
+webhook_outbox = sa.Table(
+    "webhook_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.String(64), nullable=False),
+    sa.Column("station", sa.Text, nullable=False),
+    sa.Column("event", sa.String(32), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Index("ux_webhook_outbox_record_id", "record_id", unique=True),
+    sa.Index("ix_webhook_outbox_due", "sent_at", "next_attempt_at"),
+)
+
+site_turns = sa.Table(
+    "site_turns",
+    metadata,
+    sa.Column("site", sa.String(32), primary_key=True),
+    sa.Column("next_at", sa.Float, nullable=False),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -284,3 +285,32 @@ def _from_props(facts: DeviceFacts, props: dict[str, str], adb_serial: str) -> N
     facts.sim_state = android_carrier.sim_state(props)
     facts.sim_carrier = android_carrier.sim_carrier(props)
     facts.sim_locked = android_carrier.sim_locked(props, sold)
+
+
+async def follow(settings: Settings, nudge: Callable[[str | None, bool], None], stop: asyncio.Event) -> None:
+    """Call `nudge(serial)` whenever the adb server reports a phone appearing, leaving or changing state
+    (`track-devices`), until `stop`. adbutils reports a state change as absent then present, and adb 29
+    sends nothing when a TCP phone dies: the station lists the phones again anyway (watch.poll_seconds).
+    The blocking stream runs in a thread; its socket times out every android.timeout so that it ends."""
+    loop = asyncio.get_running_loop()
+    finished = threading.Event()
+
+    def track() -> None:
+        config = settings.android
+        while not finished.is_set():
+            try:
+                for event in _client(config).track_devices():
+                    loop.call_soon_threadsafe(nudge, str(event.serial), False)
+                    if finished.is_set():
+                        return
+            except _adb_errors() as error:
+                if not _is_timeout(error) and not isinstance(error, TimeoutError):
+                    loop.call_soon_threadsafe(nudge, None, False)
+                    finished.wait(1.0)
+
+    thread = threading.Thread(target=track, name="tenken-adb-track", daemon=True)
+    thread.start()
+    try:
+        await stop.wait()
+    finally:
+        finished.set()

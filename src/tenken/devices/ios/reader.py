@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ from tenken.devices.ios.pairing import (
 )
 from tenken.devices.ios.usbmux import (
     AttachedPhone,
+    listen,
     recent_listing,
     save_pair_record,
     usbmux_address,
@@ -337,3 +339,31 @@ def _refusal(error: PyMobileDevice3Exception, service: str, part: str, locked: l
         return Unread(SCREEN_LOCKED)
     reason = msg("ios.mc_protected") if isinstance(error, MCProtectedError) else _reason(error)
     return Unread(msg("ios.service_refused", service=service, reason=reason))
+
+
+async def follow(settings: Settings, nudge: Callable[[str | None, bool], None], stop: asyncio.Event) -> None:
+    """Call `nudge(udid)` whenever usbmuxd says a phone was attached, detached or paired, until `stop`;
+    a dropped or restarted usbmuxd is connected to again (with a growing pause), and each reconnect
+    nudges too, since events may have been missed meanwhile."""
+    address = usbmux_address(settings.ios.usbmux)
+    udids: dict[int, str] = {}  # usbmuxd's DeviceID → UDID: Detached and Paired name only the DeviceID
+    pause = 0.5
+    while not stop.is_set():
+        try:
+            async for event in listen(address):
+                pause = 0.5
+                properties = event.get("Properties") or {}
+                device_id = event.get("DeviceID", properties.get("DeviceID"))
+                if event.get("MessageType") == "Attached" and isinstance(device_id, int):
+                    udids[device_id] = str(properties.get("SerialNumber", ""))
+                udid = udids.get(device_id) if isinstance(device_id, int) else None
+                nudge(udid, event.get("MessageType") == "Detached")
+                if stop.is_set():
+                    return
+        except (MuxException, OSError) as error:
+            log.info("usbmuxd at %s: %s; listening again in %.1f s", address, _reason(error), pause)
+        nudge(None, False)
+        try:
+            await asyncio.wait_for(stop.wait(), pause)
+        except TimeoutError:
+            pause = min(pause * 2, 10.0)

@@ -13,6 +13,7 @@ import os
 import plistlib
 import socket
 import struct
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,3 +147,32 @@ async def connect(address: str, device: MuxDevice, port: int) -> socket.socket:
         raw.close()
         raise
     return piped
+
+
+async def listen(address: str) -> AsyncIterator[dict[str, Any]]:
+    """usbmuxd's Listen events (Attached, Detached, Paired) as they come, until the connection ends."""
+    sock = await MuxConnection.create_usbmux_socket(address)
+    reader, writer = await asyncio.open_connection(sock=sock)
+    try:
+        request = {
+            "ClientVersionString": "tenken",
+            "ProgName": "tenken",
+            "kLibUSBMuxVersion": 3,
+            "MessageType": "Listen",
+        }
+        writer.write(
+            build_usbmuxd_request(UsbmuxdVersion.PLIST, UsbmuxdMessageType.PLIST, 1, plistlib.dumps(request))
+        )
+        await writer.drain()
+        while True:
+            try:
+                length = await reader.readexactly(4)
+                body = await reader.readexactly(struct.unpack("<I", length)[0] - 4)
+            except (asyncio.IncompleteReadError, OSError):
+                return
+            reply = parse_usbmuxd_response(length + body).data
+            if isinstance(reply, bytes):
+                message: dict[str, Any] = plistlib.loads(reply)
+                yield message
+    finally:
+        writer.close()

@@ -1,0 +1,236 @@
+"""The bulk station: phones plugged and unplugged all day, each inspected once per plug.
+
+The transports' events (usbmuxd `Listen`, adb `track-devices`; devices/*/reader.follow) wake the
+station; it then lists the attached phones again (the events alone miss things: adbutils reports a
+state change as absent-then-present, adb 29 says nothing when a TCP phone dies) and compares with what
+it knew. A new phone, a phone plugged again, or a phone whose state changed (trusted, authorised) is
+inspected; a phone waiting for the technician (Trust, unlock, USB debugging) is asked again every
+watch.retry_seconds. A phone is never inspected twice at once, and each plug ends in the store exactly
+once: when its read completes, or — read incomplete — when it is unplugged or the station stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tenken.config import Settings
+from tenken.devices import reader_for
+from tenken.errors import StoreError
+from tenken.facts import DeviceRef, DeviceState, Platform
+from tenken.inspection import Inspection
+from tenken.station.pipeline import Pipeline
+from tenken.station.readers import discover
+from tenken.station.webhooks import finished
+from tenken.store import Store
+
+Finished = Callable[[Inspection], None]
+
+
+class Stage(StrEnum):
+    QUEUED = "queued"
+    READING = "reading"
+    LOOKING_UP = "looking_up"
+    JUDGING = "judging"
+    WAITING = "waiting"  # for the technician: Trust, unlock, USB debugging
+    DONE = "done"
+    UNPLUGGED = "unplugged"
+
+
+WAITING = frozenset(
+    {
+        DeviceState.NOT_PAIRED,
+        DeviceState.WAITING_FOR_TRUST,
+        DeviceState.TRUST_DENIED,
+        DeviceState.LOCKED,
+        DeviceState.BEFORE_FIRST_UNLOCK,
+        DeviceState.UNAUTHORIZED,
+        DeviceState.OFFLINE,
+        DeviceState.TIMEOUT,
+    }
+)
+
+
+@dataclass(slots=True)
+class Plug:
+    """One phone on one port, from the moment it is seen until it is unplugged."""
+
+    ref: DeviceRef
+    plugged_at: float = field(default_factory=time.monotonic)
+    stage: Stage = Stage.QUEUED
+    inspection: Inspection | None = None  # the latest, kept or not
+    kept: bool = False
+    attached: bool = True
+    next_try: float = 0.0
+    task: asyncio.Task[None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+
+class Station:
+    """Follows the transports and runs the pipeline; `plugs` is what the board shows."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pipeline: Pipeline,
+        store: Store | None,
+        platforms: Sequence[Platform],
+        *,
+        on_finished: Finished | None = None,
+        webhooks: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.store = store
+        self.platforms = list(platforms)
+        self.on_finished = on_finished
+        self.webhooks = webhooks
+        self.plugs: dict[str, Plug] = {}  # device id → its current plug
+        self.history: deque[Plug] = deque(maxlen=500)  # plugs that ended (unplugged), newest last
+        self.problems: dict[Platform, str] = {}
+        self.kept = 0
+        self.store_error: StoreError | None = None
+        self._wake = asyncio.Event()
+        self._urgent: set[str] = set()  # device ids an event named: retry at once
+        self._detached: set[str] = set()  # device ids an event said left
+        self._limits = {
+            Platform.IOS: asyncio.Semaphore(settings.watch.ios_concurrency),
+            Platform.ANDROID: asyncio.Semaphore(settings.watch.android_concurrency),
+        }
+
+    # ---------------------------------------------------------------------------------------- running
+
+    def nudge(self, device_id: str | None, detached: bool = False) -> None:
+        """A transport said something changed (for this device, when it says which); `detached`: the
+        phone left, so its plug ends even if it is back before the next listing."""
+        if device_id:
+            (self._detached if detached else self._urgent).add(device_id)
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
+        """Until `stop` (or, `once`, until every phone attached now has been inspected once)."""
+        followers = [
+            asyncio.create_task(
+                reader_for(platform).follow(self.settings, self.nudge, stop), name=f"follow-{platform.value}"
+            )
+            for platform in ([] if once else self.platforms)
+        ]
+        try:
+            await self.reconcile()
+            while not stop.is_set():
+                if once and not any(plug.busy for plug in self.plugs.values()):
+                    break
+                self._retry_waiting()
+                await self._sleep(stop, 0.5 if once else self.settings.watch.poll_seconds)
+                if not once:
+                    await self.reconcile()
+        finally:
+            await self._finish(followers, stop)
+
+    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
+        self._wake.clear()
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _finish(self, followers: list[asyncio.Task[None]], stop: asyncio.Event) -> None:
+        stop.set()
+        running = [
+            plug.task for plug in self.plugs.values() if plug.task is not None and not plug.task.done()
+        ]
+        await asyncio.gather(*running, return_exceptions=True)
+        for plug in list(self.plugs.values()):
+            await self._keep(plug)  # the station stops: every plug's last inspection is kept
+        for follower in followers:
+            follower.cancel()  # a follower may be blocked reading its transport
+        await asyncio.gather(*followers, return_exceptions=True)
+
+    # ---------------------------------------------------------------------------------------- plugs
+
+    async def reconcile(self) -> None:
+        """List the attached phones and act on what changed since the last listing."""
+        found = await discover(self.settings, self.platforms)
+        self.problems = found.problems
+        seen = {ref.device_id: ref for ref in found.devices}
+        detached, self._detached = self._detached, set()
+        for device_id, gone in list(self.plugs.items()):
+            if device_id not in detached and (device_id in seen or gone.ref.platform in found.problems):
+                continue  # still here, or its transport could not be asked: nothing is known of it
+            await self._unplugged(gone)
+        for device_id, ref in seen.items():
+            plug = self.plugs.get(device_id)
+            if plug is None:
+                self.plugs[device_id] = Plug(ref)
+                self._start(self.plugs[device_id])
+            elif ref.transport_state != plug.ref.transport_state or ref.usb_location != plug.ref.usb_location:
+                plug.ref = ref  # authorised, came online, or moved: read it again
+                if not plug.busy and not plug.kept:
+                    plug.next_try = 0.0
+        self._retry_waiting()
+
+    async def _unplugged(self, plug: Plug) -> None:
+        plug.attached = False
+        if plug.busy or not plug.kept:
+            plug.stage = Stage.UNPLUGGED
+        del self.plugs[plug.ref.device_id]
+        self.history.append(plug)
+        if not plug.busy:
+            await self._keep(plug)  # a busy read keeps itself when it ends
+
+    def _retry_waiting(self) -> None:
+        now = time.monotonic()
+        for device_id, plug in self.plugs.items():
+            if plug.busy or plug.kept or plug.inspection is None:
+                continue
+            if device_id in self._urgent or now >= plug.next_try:
+                self._start(plug)
+        self._urgent.clear()
+
+    def _start(self, plug: Plug) -> None:
+        plug.stage = Stage.QUEUED
+        plug.task = asyncio.create_task(self._inspect(plug), name=f"inspect-{plug.ref.device_id}")
+
+    async def _inspect(self, plug: Plug) -> None:
+        def stage(name: str) -> None:
+            if plug.attached:
+                plug.stage = Stage(name)
+
+        async with self._limits[plug.ref.platform]:
+            inspection = await self.pipeline.run(plug.ref, keep=False, on_stage=stage)
+        plug.inspection = inspection
+        state = inspection.facts.state
+        if state is DeviceState.UNPLUGGED or not plug.attached:
+            plug.stage = Stage.UNPLUGGED
+            await self._keep(plug)
+        elif state in WAITING:
+            plug.stage = Stage.WAITING
+            plug.next_try = time.monotonic() + self.settings.watch.retry_seconds
+        else:
+            plug.stage = Stage.DONE
+            await self._keep(plug)
+
+    async def _keep(self, plug: Plug) -> None:
+        """The plug's last inspection, into the store and the webhook outbox, once."""
+        if plug.kept or plug.inspection is None:
+            return
+        plug.kept = True
+        inspection = plug.inspection
+        await self.pipeline.keep(inspection)
+        if self.webhooks and self.store is not None:
+            try:
+                await asyncio.to_thread(self.store.enqueue_webhook, finished(inspection))
+            except StoreError as error:
+                self.store_error = error
+        self.kept += 1
+        if self.on_finished is not None:
+            self.on_finished(inspection)

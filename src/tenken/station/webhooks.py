@@ -1,0 +1,150 @@
+"""Webhooks that lose nothing: every finished inspection (and every change a re-check finds) goes into
+the store's outbox first, then a sender POSTs what is due, signed, with an idempotency key, and marks it
+taken only when the receiver said 2xx. A receiver that is down, or a station that restarts, only delays
+a message; a receiver that honours `Idempotency-Key` never sees one twice.
+
+    POST <webhook.url>
+    Content-Type: application/json
+    X-Tenken-Event: inspection.finished | inspection.changed
+    X-Tenken-Signature: sha256=<hex HMAC-SHA256 of the body with webhook.secret>
+    Idempotency-Key: <inspection id> (a change: <inspection id>:<what changed>)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+from datetime import timedelta
+
+import httpx
+
+from tenken import __version__
+from tenken.config import WebhookSettings
+from tenken.errors import StoreError
+from tenken.facts import utcnow
+from tenken.inspection import Inspection
+from tenken.report.json_output import dumps
+from tenken.store import Store
+from tenken.store.rows import Outgoing
+
+log = logging.getLogger(__name__)
+
+FINISHED = "inspection.finished"
+CHANGED = "inspection.changed"
+BACKOFF_MAX = timedelta(minutes=5)
+
+
+def signature(body: bytes, secret: str) -> str:
+    """The X-Tenken-Signature value: `sha256=` and the hex HMAC-SHA256 of the exact body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def finished(inspection: Inspection) -> Outgoing:
+    """The message for a finished inspection; its key is the inspection id."""
+    from tenken.facts import SCHEMA_VERSION
+
+    body = dumps({"schema_version": SCHEMA_VERSION, "event": FINISHED, "inspection": inspection.to_json()})
+    return Outgoing(inspection.id, inspection.station, FINISHED, body, utcnow())
+
+
+def changed(inspection: Inspection, before: dict[str, str], what: str) -> Outgoing:
+    """The message for a verdict a re-check changed (`before`: the levels per channel it had)."""
+    from tenken.facts import SCHEMA_VERSION
+
+    body = dumps(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "event": CHANGED,
+            "before": before,
+            "inspection": inspection.to_json(),
+        }
+    )
+    return Outgoing(f"{inspection.id}:{what}", inspection.station, CHANGED, body, utcnow())
+
+
+class Sender:
+    """Sends what the outbox holds for this station, until stopped."""
+
+    def __init__(
+        self,
+        settings: WebhookSettings,
+        store: Store,
+        station: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.station = station
+        self._http = httpx.AsyncClient(
+            timeout=settings.timeout,
+            transport=transport,
+            headers={"User-Agent": f"tenken/{__version__} (webhook)"},
+        )
+        self.sent = 0
+        self.last_error = ""
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        """Send what is due every `interval` seconds until `stop` is set; then once more."""
+        while True:
+            await self.send_due()
+            try:
+                await asyncio.wait_for(stop.wait(), interval)
+            except TimeoutError:
+                continue
+            await self.send_due()
+            return
+
+    async def send_due(self) -> int:
+        """One pass over the due messages; the number the receiver took."""
+        if not self.settings.url:
+            return 0
+        try:
+            due = await asyncio.to_thread(self.store.due_webhooks, self.station, utcnow())
+        except StoreError as error:
+            self.last_error = str(error)
+            return 0
+        taken = 0
+        for message in due:
+            taken += await self._send(message)
+        return taken
+
+    async def _send(self, message: Outgoing) -> int:
+        body = message.body.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Tenken-Event": message.event,
+            "Idempotency-Key": message.key,
+        }
+        if self.settings.secret:
+            headers["X-Tenken-Signature"] = signature(body, self.settings.secret)
+        attempts = message.attempts + 1
+        try:
+            reply = await self._http.post(self.settings.url, content=body, headers=headers)
+            problem = "" if reply.is_success else f"HTTP {reply.status_code}"
+        except httpx.HTTPError as error:
+            problem = f"{type(error).__name__}: {error}".strip()
+        now = utcnow()
+        delay = min(timedelta(seconds=2 ** min(attempts, 9)), BACKOFF_MAX)
+        try:
+            await asyncio.to_thread(
+                self.store.webhook_done,
+                message.key,
+                sent_at=None if problem else now,
+                attempts=attempts,
+                next_at=now + delay,
+                error=problem,
+            )
+        except StoreError as error:
+            self.last_error = str(error)  # sent, perhaps, but not marked: a resend carries the same key
+        if problem:
+            self.last_error = problem
+            log.info("webhook %s: %s; again in %s", message.key, problem, delay)
+            return 0
+        self.sent += 1
+        return 1
