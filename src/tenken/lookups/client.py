@@ -1,6 +1,7 @@
 """The one HTTP client every carrier provider shares: polite, patient, and keeping evidence.
 
-Politeness is per carrier site: one flow at a time (`site()`), requests spaced by `spacing` seconds,
+Politeness is per carrier site: one flow at a time (`site()`), requests spaced by `spacing` seconds
+(across processes and stations too, when they share a database: `turns`),
 exponential backoff on timeouts, 429 and 5xx, and an honest User-Agent. Every response comes back with
 its Evidence (URL, status, time, body) so the answer can be proven later.
 """
@@ -30,6 +31,10 @@ DEFAULT_USER_AGENT = (
     f"tenken/{__version__} (used-phone inspection; network-restriction check, one request at a time)"
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# Books the next request slot at a site with every other process sharing the database; how long to
+# wait for it (seconds). (site, spacing) → seconds.
+Turns = Callable[[str, float], Awaitable[float]]
 
 
 class SiteUnavailable(Exception):
@@ -64,8 +69,10 @@ class PoliteClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        turns: Turns | None = None,
     ) -> None:
         self.settings = settings
+        self._turns = turns
         self._sleep = sleep
         self._clock = clock
         self._sites: dict[str, _SiteState] = {}
@@ -134,6 +141,10 @@ class PoliteClient:
             wait = state.last_request_end + self.settings.spacing - self._clock()
             if wait > 0:
                 await self._sleep(wait)
+            if self._turns is not None and self.settings.spacing > 0:
+                shared_wait = await self._turns(site, self.settings.spacing)
+                if shared_wait > 0:
+                    await self._sleep(shared_wait)
             retry_after: float | None = None
             try:
                 self.requests_sent += 1

@@ -12,6 +12,8 @@ requests. The store keeps what it cannot write in its spool; `store_error` says 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -33,6 +35,8 @@ from tenken.lookups.summary import combine
 from tenken.store import Store
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 WRITE_WINDOW = 0.1  # seconds the writer gathers answers before one transaction
 WRITE_BATCH = 500
@@ -61,7 +65,8 @@ class LookupService:
         self.settings = settings
         self.store = store
         self.use_cache = use_cache and store is not None
-        self.client = PoliteClient(settings.lookup, transport=transport)
+        turns = self._shared_turn if store is not None else None
+        self.client = PoliteClient(settings.lookup, transport=transport, turns=turns)
         self.providers = {
             carrier: provider(getattr(settings.lookup, carrier.value).origin)
             for carrier, provider in PROVIDERS.items()
@@ -99,6 +104,16 @@ class LookupService:
         if self._writer.done():
             joined.cancel()
             self._writer.result()  # raises what stopped the writer (a bug: store failures do not)
+
+    async def _shared_turn(self, site: str, spacing: float) -> float:
+        """The wait for this request's slot at `site`, booked in the database every tenken process on it
+        shares; a database that cannot book falls back to this process's own spacing."""
+        assert self.store is not None
+        try:
+            return await self._in_store(self.store.take_turn, site, spacing, time.time())
+        except StoreError as error:
+            log.info("carrier politeness is per process for now: %s", error)
+            return 0.0
 
     async def _in_store(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._store_thread, call, *args)

@@ -33,6 +33,7 @@ from tenken.lookups.plan import Query, not_asked, order
 from tenken.lookups.service import LookupService, enabled_carriers
 from tenken.station.readers import inspect_one
 from tenken.store import Store
+from tenken.store.rows import Outgoing
 from tenken.verdict.judge import findings, judge
 from tenken.verdict.policy import Policy
 
@@ -155,13 +156,14 @@ class Pipeline:
             Asked(imei, carrier, None, why) for imei, carrier, why in not_asked(query, outcomes)
         ]
 
-    async def keep(self, inspection: Inspection) -> None:
-        """Store the inspection as one unit (its answers first); a store failure is kept in store_error."""
+    async def keep(self, inspection: Inspection, messages: Sequence[Outgoing] = ()) -> None:
+        """Store the inspection as one unit (its answers first), with the webhook messages it owes; a
+        store failure is kept in store_error (what the database did not take waits in the spool)."""
         if self.store is None:
             return
         await self.lookups.flush()  # the answers it links to go in first
         try:
-            await asyncio.to_thread(self.store.save_inspections, [inspection])
+            await asyncio.to_thread(self.store.save_inspections, [inspection], messages)
         except StoreError as error:
             self.store_error = error
 

@@ -20,7 +20,6 @@ from enum import StrEnum
 
 from tenken.config import Settings
 from tenken.devices import reader_for
-from tenken.errors import StoreError
 from tenken.facts import DeviceRef, DeviceState, Platform
 from tenken.inspection import Inspection
 from tenken.station.pipeline import Pipeline
@@ -96,7 +95,6 @@ class Station:
         self.history: deque[Plug] = deque(maxlen=500)  # plugs that ended (unplugged), newest last
         self.problems: dict[Platform, str] = {}
         self.kept = 0
-        self.store_error: StoreError | None = None
         self._wake = asyncio.Event()
         self._urgent: set[str] = set()  # device ids an event named: retry at once
         self._detached: set[str] = set()  # device ids an event said left
@@ -225,12 +223,7 @@ class Station:
             return
         plug.kept = True
         inspection = plug.inspection
-        await self.pipeline.keep(inspection)
-        if self.webhooks and self.store is not None:
-            try:
-                await asyncio.to_thread(self.store.enqueue_webhook, finished(inspection))
-            except StoreError as error:
-                self.store_error = error
+        await self.pipeline.keep(inspection, [finished(inspection)] if self.webhooks else [])
         self.kept += 1
         if self.on_finished is not None:
             self.on_finished(inspection)

@@ -87,11 +87,18 @@ class Store:
         if rows:
             self._keep([(lookups, row) for row in rows])
 
-    def save_inspections(self, results: Sequence[Inspection]) -> None:
+    def save_inspections(self, results: Sequence[Inspection], messages: Sequence[Outgoing] = ()) -> None:
         """Keep each inspection as one unit (what was read, the verdicts, links to the carrier answers
-        it used), all in one transaction; raises like save_lookups."""
-        if results:
-            self._keep(inspection_batch(results))
+        it used), with the webhook messages it owes, all in one transaction; raises like save_lookups."""
+        if results or messages:
+            self._keep([*inspection_batch(results), *((webhook_outbox, outgoing_row(m)) for m in messages)])
+
+    def drain(self) -> None:
+        """Write what waits in the spool now (a long-running station calls it; a failure is logged)."""
+        try:
+            self._insert([])
+        except engines.DatabaseFailed as error:
+            log.info("the spool %s stays: cannot write it to the database: %s", self.spool.path, error)
 
     def earlier_in_use(self, facts: DeviceFacts, before: datetime) -> Earlier | None:
         """The newest earlier inspection of this phone (same serial and IMEIs) that read it in use, with

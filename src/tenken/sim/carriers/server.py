@@ -64,6 +64,7 @@ class CarrierSimulator:
         self._lock = threading.Lock()
         self._sessions: dict[tuple[Carrier, str], str] = {}  # (site, cookie value) → form token
         self.hits: Counter[str] = Counter()  # carrier → requests served
+        self.arrivals: dict[str, list[float]] = {}  # carrier → time.monotonic() of each request
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -119,6 +120,7 @@ class CarrierSimulator:
             )
         with self._lock:
             self.hits[carrier.value] += 1
+            self.arrivals.setdefault(carrier.value, []).append(time.monotonic())
             fault = self.rules.faults.get(carrier)
         if fault == "slow":
             time.sleep(self.rules.slow_seconds)
