@@ -42,7 +42,7 @@ LOOKED_UP += (
     "demo.",
     "level.",
 )
-LOOKED_UP += ("guess.", "cond.")
+LOOKED_UP += ("guess.", "cond.", "stage.")  # stage.<the station's Stage value>
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"sim.mcc_mnc", "android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
@@ -55,7 +55,7 @@ def codes_in_source() -> dict[str, Path]:
         if path.name == "labels.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("msg", "Message"):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("msg", "Message", "label"):
                 first = node.args[0] if node.args else None
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     found[first.value] = path

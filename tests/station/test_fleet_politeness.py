@@ -3,6 +3,7 @@ together space their requests to a site as one would (before, they hit docomo 0.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def _lookups_at_once(env: dict[str, str], imeis: tuple[str, ...]) -> None:
 
 def _gaps(arrivals: list[float]) -> list[float]:
     ordered = sorted(arrivals)
-    return [later - earlier for earlier, later in zip(ordered, ordered[1:], strict=False)]
+    return [later - earlier for earlier, later in itertools.pairwise(ordered)]
 
 
 def test_two_processes_share_a_sites_spacing(carrier_sim: CarrierSimulator, tmp_path: Path) -> None:

@@ -65,11 +65,17 @@ class Plug:
     kept: bool = False
     attached: bool = True
     next_try: float = 0.0
+    ended_at: float | None = None  # done, or unplugged
     task: asyncio.Task[None] | None = None
 
     @property
     def busy(self) -> bool:
         return self.task is not None and not self.task.done()
+
+    @property
+    def seconds(self) -> float:
+        """Since it was plugged in, until it was done or unplugged."""
+        return (self.ended_at or time.monotonic()) - self.plugged_at
 
 
 class Station:
@@ -113,7 +119,8 @@ class Station:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
-        """Until `stop` (or, `once`, until every phone attached now has been inspected once)."""
+        """Until `stop`; or, `once`, until every phone attached now has its inspection (a phone waiting
+        for the technician is asked again until then, or until `stop`)."""
         followers = [
             asyncio.create_task(
                 reader_for(platform).follow(self.settings, self.nudge, stop), name=f"follow-{platform.value}"
@@ -123,7 +130,7 @@ class Station:
         try:
             await self.reconcile()
             while not stop.is_set():
-                if once and not any(plug.busy for plug in self.plugs.values()):
+                if once and all(plug.kept and not plug.busy for plug in self.plugs.values()):
                     break
                 self._retry_waiting()
                 await self._sleep(stop, 0.5 if once else self.settings.watch.poll_seconds)
@@ -180,6 +187,7 @@ class Station:
         plug.attached = False
         if plug.busy or not plug.kept:
             plug.stage = Stage.UNPLUGGED
+            plug.ended_at = time.monotonic()
         del self.plugs[plug.ref.device_id]
         self.history.append(plug)
         if not plug.busy:
@@ -209,12 +217,14 @@ class Station:
         state = inspection.facts.state
         if state is DeviceState.UNPLUGGED or not plug.attached:
             plug.stage = Stage.UNPLUGGED
+            plug.ended_at = plug.ended_at or time.monotonic()
             await self._keep(plug)
         elif state in WAITING:
             plug.stage = Stage.WAITING
             plug.next_try = time.monotonic() + self.settings.watch.retry_seconds
         else:
             plug.stage = Stage.DONE
+            plug.ended_at = time.monotonic()
             await self._keep(plug)
 
     async def _keep(self, plug: Plug) -> None:

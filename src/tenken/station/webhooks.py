@@ -148,4 +148,5 @@ class Sender:
             log.info("webhook %s: %s; again in %s", message.key, problem, delay)
             return 0
         self.sent += 1
+        self.last_error = ""
         return 1
