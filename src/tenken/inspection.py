@@ -177,6 +177,9 @@ class Inspection:
     policy_name: str = ""
     policy_sha256: str = ""
     verdicts: dict[str, ChannelVerdict] = field(default_factory=dict)
+    rechecks: str = (
+        ""  # a re-check (`tenken recheck`): the id of the inspection it asked the carriers again for
+    )
 
     def results(self) -> list[LookupResult]:
         return [asked.result for asked in self.asked if asked.result is not None]
@@ -207,6 +210,7 @@ class Inspection:
             ),
             "policy": {"name": self.policy_name, "sha256": self.policy_sha256},
             "verdicts": {channel: verdict.to_json() for channel, verdict in self.verdicts.items()},
+            "rechecks": self.rechecks or None,
         }
 
 
@@ -241,6 +245,7 @@ def inspection_from_json(data: dict[str, Any]) -> Inspection:
         earlier=earlier,
         policy_name=policy.get("name") or "",
         policy_sha256=policy.get("sha256") or "",
+        rechecks=data.get("rechecks") or "",
     )
 
 

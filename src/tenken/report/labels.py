@@ -208,6 +208,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "watch.summary": ("{kept} inspections stored", "{kept} 件の点検結果を保存しました"),
     "watch.transport": ("{platform}: {problem}", "{platform}：{problem}"),
+    "recheck.asking": (
+        "asking the carriers again about {count} phone(s)…",
+        "{count} 台についてキャリアに再照会しています…",
+    ),
+    "recheck.nothing_due": ("nothing is due for a re-check", "再照会が必要な端末はありません"),
+    "recheck.would_ask": ("{count} phone(s) are due for a re-check:", "再照会の対象：{count} 台"),
+    "recheck.answers": ("carriers' answers", "キャリアの判定"),
+    "recheck.verdicts": ("verdicts", "販売判定"),
+    "recheck.summary": (
+        "re-checked {count} phone(s); {changed} changed",
+        "{count} 台を再照会し、{changed} 台で変化がありました",
+    ),
     "demo.port": ("port", "ポート"),
     "demo.phone": ("phone", "端末"),
     "demo.state": ("state", "状態"),

@@ -107,7 +107,7 @@ class Pipeline:
         self._expected(inspection)
         if on_stage is not None:
             on_stage("looking_up")
-        await self._look_up(inspection)
+        await self.look_up(inspection)
         if on_stage is not None:
             on_stage("judging")
         inspection.verdicts = judge(inspection, self.options.policy)
@@ -143,7 +143,8 @@ class Pipeline:
         else:
             inspection.expected_imeis = tuple(imei for entry in expected for imei in entry.imeis)
 
-    async def _look_up(self, inspection: Inspection) -> None:
+    async def look_up(self, inspection: Inspection) -> None:
+        """Ask the carriers what the phone's plan calls for (plan.py), into `inspection.asked`."""
         if not self.options.look_up:
             return
         query = plan_for(inspection, self.options.policy, self.enabled)

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from tenken.config import Settings
 from tenken.errors import Spooled, StoreError
 from tenken.facts import Carrier, DeviceFacts, LookupResult, Outcome, Provenance, device_facts_from_json
-from tenken.inspection import Earlier, Inspection, Recorded
+from tenken.inspection import Earlier, Inspection, Recorded, inspection_from_json
 from tenken.store import engine as engines
 from tenken.store.migrate import ensure_schema
 from tenken.store.rows import (
@@ -140,6 +140,32 @@ class Store:
             .order_by(manual_facts.c.recorded_at, manual_facts.c.id)
         )
         return [recorded_from_row(row) for row in self._read(partial(_all, query))]
+
+    def latest_inspections(self, since: datetime) -> list[Inspection]:
+        """The newest inspection of each phone (by serial, else IMEI, else device id) finished since
+        `since`, newest first: what a re-check looks at."""
+        query = (
+            sa.select(
+                inspections.c.serial,
+                inspections.c.imei,
+                inspections.c.device_id,
+                inspections.c.inspection_json,
+            )
+            .where(inspections.c.finished_at >= since, inspections.c.inspection_json.is_not(None))
+            .order_by(inspections.c.finished_at.desc(), inspections.c.id.desc())
+        )
+        seen: set[str] = set()
+        latest: list[Inspection] = []
+        for row in self._read(partial(_all, query)):
+            phone = row["serial"] or row["imei"] or row["device_id"]
+            if phone in seen:
+                continue
+            seen.add(phone)
+            try:
+                latest.append(inspection_from_json(json.loads(row["inspection_json"])))
+            except (ValueError, KeyError, TypeError) as error:
+                log.warning("skipped a stored inspection of %s that cannot be read back: %s", phone, error)
+        return latest
 
     def cached_lookups(
         self,

@@ -1,0 +1,270 @@
+"""`tenken recheck`: ask the carriers again about stored phones whose answers were △ or unknown."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tenken.cli import AppContext, emit_json, pass_app, run_async
+from tenken.errors import EXIT_FLAGGED, EXIT_NOT_ASKED, EXIT_OK, UsageError
+from tenken.facts import msg, utcnow
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tenken.config import Settings
+    from tenken.inspection import Inspection
+    from tenken.report.labels import Lang
+    from tenken.station.recheck import Recheck
+    from tenken.verdict.policy import Policy
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def duration(text: str, option: str) -> timedelta:
+    """`90s`, `30m`, `12h`, `1d`, `2w` (a bare number: seconds)."""
+    found = _DURATION.match(text)
+    if found is None:
+        raise UsageError(f"{option} {text!r}: a duration such as 30m, 12h, 1d or 2w")
+    return timedelta(seconds=float(found.group(1)) * _UNIT_SECONDS[found.group(2)])
+
+
+@click.command()
+@click.option(
+    "--older-than",
+    default="1d",
+    show_default=True,
+    help="Ask again only answers read longer ago than this (30m, 12h, 1d, 2w; 0 for all).",
+)
+@click.option(
+    "--since",
+    default="30d",
+    show_default=True,
+    help="Only phones whose last inspection finished within this time.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    default="pending,unknown",
+    show_default=True,
+    help="Which answers to ask again, comma-separated: pending (△), unknown (could not be read, or the "
+    "carriers were not asked), ok (○), restricted (×).",
+)
+@click.option(
+    "--channel", default="retail", show_default=True, help="The sales channel the exit code is for."
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file (default: the `policy` setting, else the policy shipped with tenken).",
+)
+@click.option("--dry-run", is_flag=True, help="List the phones that are due; ask nobody.")
+@click.option("--json", "as_json", is_flag=True, help="Every re-check and what changed, as one JSON object.")
+@pass_app
+def recheck(
+    app: AppContext,
+    older_than: str,
+    since: str,
+    statuses: str,
+    channel: str,
+    policy_path: Path | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Ask the carriers again about stored phones whose answers were △ or could not be read (a △ can
+    turn × before the phone sells), judge them again, and report every change (△→×, ○→×, unknown→○).
+    Each re-check is stored as a new inspection naming the one it re-checked, with the carriers' pages
+    as evidence, and changes are sent to the webhook. Made for cron or a systemd timer (docs/station.md).
+
+    \b
+    Exit code (for --channel, default retail):
+      0  nothing turned BLOCKED or PARTS_ONLY (or nothing was due)
+      1  some phone turned BLOCKED or PARTS_ONLY
+      3  some carrier could not be read
+    """
+    from rich.console import Console
+
+    from tenken.station.recheck import STATUSES
+
+    wanted = [status.strip() for status in statuses.split(",") if status.strip()]
+    unknown = [status for status in wanted if status not in STATUSES]
+    if unknown or not wanted:
+        raise UsageError(f"--status {statuses!r}: choose from {', '.join(STATUSES)}")
+    policy = app.policy(policy_path)
+    if channel not in policy.channels:
+        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    now = utcnow()
+    checked_before = now - duration(older_than, "--older-than")
+    window_start = now - duration(since, "--since")
+    console = Console(stderr=as_json)
+    lang = app.lang
+
+    due, results, store_error = run_async(
+        _run(app.settings, policy, wanted, checked_before, window_start, dry_run, console, lang)
+    )
+    if as_json:
+        emit_json(_document(due, results, policy, channel, dry_run))
+    else:
+        _print(console, due, results, policy, lang, dry_run)
+    if store_error is not None:
+        raise store_error
+    sys.exit(_exit_code(results, channel))
+
+
+async def _run(
+    settings: Settings,
+    policy: Policy,
+    statuses: list[str],
+    checked_before: datetime,
+    window_start: datetime,
+    dry_run: bool,
+    console: Console,
+    lang: Lang,
+) -> tuple[list[Inspection], list[Recheck], Exception | None]:
+    import asyncio
+
+    from tenken.report.labels import render
+    from tenken.station.pipeline import Options, Pipeline
+    from tenken.station.recheck import needs_recheck, recheck
+    from tenken.station.webhooks import Sender, changed
+    from tenken.store import open_store
+
+    with open_store(settings) as database:
+        latest = await asyncio.to_thread(database.latest_inspections, window_start)
+        due = [inspection for inspection in latest if needs_recheck(inspection, statuses, checked_before)]
+        if dry_run or not due:
+            return due, [], None
+        options = Options(policy=policy, use_cache=False, station=settings.station.name)
+        with console.status(render(msg("recheck.asking", count=len(due)), lang)):
+            async with Pipeline(settings, options, database) as pipeline:
+                results = list(
+                    await asyncio.gather(
+                        *(recheck(pipeline, inspection, statuses, checked_before) for inspection in due)
+                    )
+                )
+                for result in results:
+                    messages = []
+                    if result.changed and settings.webhook.url:
+                        before = {channel: level.value for channel, (level, _after) in result.levels.items()}
+                        messages.append(changed(result.after, before, "changed"))
+                    await pipeline.keep(result.after, messages)
+            if settings.webhook.url:
+                sender = Sender(settings.webhook, database, settings.station.name)
+                try:
+                    await sender.send_due()  # what a receiver does not take now, `tenken watch` sends later
+                finally:
+                    await sender.aclose()
+        return due, results, pipeline.store_error
+
+
+def _document(
+    due: list[Inspection], results: list[Recheck], policy: Policy, channel: str, dry_run: bool
+) -> dict[str, object]:
+    from tenken.report.json_output import document
+
+    return document(
+        policy={"name": policy.name, "sha256": policy.sha256, "source": policy.source},
+        channel=channel,
+        dry_run=dry_run,
+        due=[inspection.id for inspection in due],
+        rechecks=[
+            {
+                "rechecked": result.before.id,
+                "changed": result.changed,
+                "answers": [
+                    {
+                        "imei": change.imei,
+                        "carrier": change.carrier.value,
+                        "before": change.before.value if change.before else None,
+                        "after": change.after.value,
+                    }
+                    for change in result.answers
+                ],
+                "levels": {
+                    channel_key: {"before": before.value, "after": after.value}
+                    for channel_key, (before, after) in result.levels.items()
+                },
+                "inspection": result.after.to_json(),
+            }
+            for result in results
+        ],
+    )
+
+
+def _print(
+    console: Console,
+    due: list[Inspection],
+    results: list[Recheck],
+    policy: Policy,
+    lang: Lang,
+    dry_run: bool,
+) -> None:
+    from rich.table import Table
+
+    from tenken.report.board import level_text, phone_name
+    from tenken.report.labels import label, name, render
+    from tenken.report.terminal import outside
+
+    if not due:
+        console.print(render(msg("recheck.nothing_due"), lang))
+        return
+    if dry_run:
+        console.print(render(msg("recheck.would_ask", count=len(due)), lang))
+        for inspection in due:
+            imei = inspection.facts.imei.value if inspection.facts.imei.known else ""
+            console.print(outside(f"  {phone_name(inspection, lang)} {imei} {inspection.stock_no}".rstrip()))
+        return
+    changes = [result for result in results if result.changed]
+    if changes:
+        table = Table(box=None, pad_edge=False)
+        for heading in ("demo.phone", "recheck.answers", "recheck.verdicts"):
+            table.add_column(label(heading, lang))
+        for result in changes:
+            facts = result.after.facts
+            phone = phone_name(result.after, lang) + (f" {facts.imei.value}" if facts.imei.known else "")
+            answers = ", ".join(
+                f"{name(change.carrier, lang)} "
+                f"{change.before.symbol if change.before else '?'}→{change.after.symbol}"
+                + ("" if facts.imei.known and change.imei == facts.imei.value else f" ({change.imei})")
+                for change in result.answers
+            )
+            verdicts = outside("")
+            for channel, (before, after) in result.levels.items():
+                title = (
+                    policy.channels[channel].title(lang, short=True)
+                    if channel in policy.channels
+                    else channel
+                )
+                verdicts.append(f"{title}: ")
+                verdicts.append(level_text(before, lang))
+                verdicts.append(" → ")
+                verdicts.append(level_text(after, lang))
+                verdicts.append("  ")
+            table.add_row(
+                outside(phone + (f" [{result.after.stock_no}]" if result.after.stock_no else "")),
+                outside(answers),
+                verdicts,
+            )
+        console.print(table)
+    console.print(render(msg("recheck.summary", count=len(results), changed=len(changes)), lang))
+
+
+def _exit_code(results: list[Recheck], channel: str) -> int:
+    from tenken.station.recheck import worse
+
+    if any(worse(result, channel) for result in results):
+        return EXIT_FLAGGED
+    if any(
+        asked.result is not None and not asked.result.outcome.is_mark
+        for result in results
+        for asked in result.after.asked
+    ):
+        return EXIT_NOT_ASKED
+    return EXIT_OK

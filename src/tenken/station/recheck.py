@@ -1,0 +1,121 @@
+"""Re-checks before listing: a △ can turn × before the phone sells, and an answer that could not be read
+is no answer. The carriers are asked again (never from the cache) for the look-ups of stored inspections
+that are due, and the verdict is judged again; the result is a new inspection that names the one it
+re-checked, stored with its answers, and every change is reported (and sent to the webhook)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tenken import __version__
+from tenken.facts import Carrier, Outcome, utcnow
+from tenken.inspection import Asked, Inspection, Level
+from tenken.station.pipeline import Pipeline
+from tenken.verdict.judge import judge
+
+# --status: what a look-up said, in the words a shop uses
+STATUSES: dict[str, frozenset[Outcome]] = {
+    "pending": frozenset({Outcome.PENDING}),
+    "unknown": frozenset(outcome for outcome in Outcome if not outcome.is_mark),
+    "ok": frozenset({Outcome.OK}),
+    "restricted": frozenset({Outcome.RESTRICTED}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    imei: str
+    carrier: Carrier
+    before: Outcome | None  # None: not asked before (the inspection had no look-ups)
+    after: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    before: Inspection
+    after: Inspection
+    answers: list[AnswerChange] = field(default_factory=list)  # only those that changed
+    levels: dict[str, tuple[Level, Level]] = field(default_factory=dict)  # channel → (before, after), changed
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.answers or self.levels)
+
+
+def due(inspection: Inspection, statuses: Collection[str], checked_before: datetime) -> list[Asked]:
+    """The look-ups of `inspection` to ask again: their outcome is one of `statuses` and they were read
+    before `checked_before`."""
+    wanted = frozenset().union(*(STATUSES[status] for status in statuses))
+    return [
+        asked
+        for asked in inspection.asked
+        if asked.result is not None
+        and asked.result.outcome in wanted
+        and asked.result.checked_at < checked_before
+    ]
+
+
+def needs_recheck(inspection: Inspection, statuses: Collection[str], checked_before: datetime) -> bool:
+    never_asked = not inspection.looked_up and "unknown" in statuses
+    finished = inspection.finished_at or inspection.started_at
+    return bool(due(inspection, statuses, checked_before)) or (never_asked and finished < checked_before)
+
+
+async def recheck(
+    pipeline: Pipeline, before: Inspection, statuses: Collection[str], checked_before: datetime
+) -> Recheck:
+    """Ask again what is due, judge again (under the pipeline's policy), keep nothing yet."""
+    options = pipeline.options
+    after = Inspection(
+        before.facts,
+        station=options.station,
+        tenken_version=__version__,
+        looked_up=True,
+        expected_imeis=before.expected_imeis,
+        stock_no=before.stock_no,
+        earlier=before.earlier,
+        policy_name=options.policy.name,
+        policy_sha256=options.policy.sha256,
+        rechecks=before.id,
+    )
+    if not before.looked_up:
+        await pipeline.look_up(after)  # never asked: the whole plan, as `tenken inspect` would
+    else:
+        again = due(before, statuses, checked_before)
+        fresh = await asyncio.gather(*(pipeline.lookups.ask(asked.imei, asked.carrier) for asked in again))
+        by_pair = {
+            (asked.imei, asked.carrier): Asked.of(asked.imei, asked.carrier, result)
+            for asked, result in zip(again, fresh, strict=True)
+        }
+        after.asked = [by_pair.get((asked.imei, asked.carrier), asked) for asked in before.asked]
+    after.verdicts = judge(after, options.policy)
+    after.finished_at = utcnow()
+    # Before, judged under the same policy: a change then comes from the answers, not from a new policy.
+    before.verdicts = judge(before, options.policy)
+    return _compare(before, after)
+
+
+def _compare(before: Inspection, after: Inspection) -> Recheck:
+    earlier = {(asked.imei, asked.carrier): asked.outcome for asked in before.asked}
+    answers = [
+        AnswerChange(
+            asked.imei, asked.carrier, earlier.get((asked.imei, asked.carrier)), asked.result.outcome
+        )
+        for asked in after.asked
+        if asked.result is not None and earlier.get((asked.imei, asked.carrier)) is not asked.result.outcome
+    ]
+    levels = {
+        channel: (before.verdicts[channel].level, verdict.level)
+        for channel, verdict in after.verdicts.items()
+        if channel in before.verdicts and before.verdicts[channel].level is not verdict.level
+    }
+    return Recheck(before, after, answers, levels)
+
+
+def worse(change: Recheck, channel: str) -> bool:
+    """The re-check turned the phone BLOCKED or PARTS_ONLY on `channel`."""
+    levels = change.levels.get(channel)
+    return levels is not None and levels[1] in (Level.BLOCKED, Level.PARTS_ONLY)
