@@ -224,8 +224,9 @@ def _print(
     changes = [result for result in results if result.changed]
     if changes:
         table = Table(box=None, pad_edge=False)
-        for heading in ("demo.phone", "recheck.answers", "recheck.verdicts"):
-            table.add_column(label(heading, lang))
+        table.add_column(label("demo.phone", lang))
+        table.add_column(label("recheck.answers", lang))
+        table.add_column(label("recheck.verdicts", lang))
         for result in changes:
             facts = result.after.facts
             phone = phone_name(result.after, lang) + (f" {facts.imei.value}" if facts.imei.known else "")
