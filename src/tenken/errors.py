@@ -42,6 +42,7 @@ EXIT_UNAVAILABLE = 69
 EXIT_INTERNAL = 70
 EXIT_CANNOT_CREATE = 73
 EXIT_STORE = 74
+EXIT_NO_PERMISSION = 77
 EXIT_CONFIG = 78
 EXIT_INTERRUPTED = 130
 
@@ -89,6 +90,12 @@ class OutputError(TenkenError):
     """A file or folder tenken was asked to write cannot be written."""
 
     exit_code = EXIT_CANNOT_CREATE
+
+
+class PermissionNeeded(TenkenError):
+    """The command needs rights this user does not have (root, for `tenken udev install`)."""
+
+    exit_code = EXIT_NO_PERMISSION
 
 
 class StoreError(TenkenError):

@@ -27,6 +27,11 @@ def ensure_schema(engine: Engine, *, patience: float) -> None:
         transact(engine, _migrate, write=True, patience=patience)
 
 
+def revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None: no tables yet); it changes nothing."""
+    return transact(engine, _revision, write=False, patience=0.0)
+
+
 def _revision(connection: sa.Connection) -> str | None:
     if not sa.inspect(connection).has_table("alembic_version"):
         return None
