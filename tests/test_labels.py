@@ -39,7 +39,6 @@ LOOKED_UP += (
     "part.",
     "value.",
     "ui.",
-    "demo.",
     "level.",
 )
 LOOKED_UP += ("guess.", "cond.", "stage.")  # stage.<the station's Stage value>

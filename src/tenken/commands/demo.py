@@ -1,11 +1,13 @@
-"""`tenken demo`: the whole job on simulated phones and carrier sites, on this machine only.
+"""`tenken demo`: the station on simulated phones and carrier sites, on this machine only.
 
-It starts tenken's simulators on 127.0.0.1 — carrier checkers, an emulated usbmuxd with iPhones,
-emulated Android phones behind a private adb server — and runs the same pipeline as `tenken inspect`:
-every phone is read, its IMEIs looked up in a planned order, judged per sales channel, and kept. Then
-the shop's second read: two phones inspected in use are erased and inspected again, and the earlier
-measurement of their owner lock makes them sellable. Nothing is left behind: the database, pair
-records and the adb server's keys live in a temporary folder, and the adb server is stopped.
+It starts tenken's simulators on 127.0.0.1 — carrier checkers, an emulated usbmuxd, an adb server with
+emulated Android phones — and runs the station (`tenken watch`) on them while phones are plugged in and
+out on a schedule: clean, △, ×, SIM-locked, Find My on, an account on an Android phone, one waiting for
+"Trust", one locked, one unplugged mid-read, and the shop's second read (two phones inspected in use,
+then erased and plugged in again, so the earlier reading of their owner lock makes them sellable). The
+live board shows every port; then the summary. It ends by itself and leaves nothing behind: the
+database, pair records and the adb server's keys live in a temporary folder, and the adb server is
+stopped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,12 +37,26 @@ if TYPE_CHECKING:
     from tenken.sim.ios.profile import PhoneProfile
     from tenken.sim.ios.simulator import IosSimulator
     from tenken.station.pipeline import Options
+    from tenken.station.watch import Station
     from tenken.store import Store
     from tenken.verdict.policy import Policy
 
 # The shop's second read: inspected in use first, then erased (same serial, same IMEIs).
 ERASED_IPHONE = "iphone13-docomo"
 ERASED_ANDROID = "shg14-au"
+UNPLUGGED_MID_READ = "iphone14-hello"  # a second one of these, its cable pulled while it is read
+# Plugged in a few at a time, as a technician fills a hub.
+IPHONE_BATCHES = (
+    ("iphone13-docomo", "iphone8-softbank-simlocked", "iphone12-findmy"),
+    ("iphone15-trust", "iphonese3-screen-locked", "iphone11-supervised"),
+    ("iphone14-hello", "iphone16-rakuten", "iphone12mini-rebooted"),
+)
+ANDROID_BATCHES = (
+    ("shg14-au", "so51c-docomo"),
+    ("sc51d-docomo", "sov33-au"),
+    ("pixel7-jp", "a002so-softbank"),
+)
+BATCH_SECONDS = 1.0
 
 
 @click.command()
@@ -54,9 +70,9 @@ ERASED_ANDROID = "shg14-au"
 @click.option("--details", is_flag=True, help="Show every phone in full, not just the two read twice.")
 @pass_app
 def demo(app: AppContext, spacing: float, details: bool) -> None:
-    """Run the whole job on simulated iPhones, Android phones and carrier sites (127.0.0.1 only)."""
+    """Run the station on simulated iPhones, Android phones and carrier sites (127.0.0.1 only)."""
     from tenken import config
-    from tenken.report.board import attention, board, inspection_details
+    from tenken.report.board import attention, inspection_details
     from tenken.sim.android.adb_server import PrivateAdbServer
     from tenken.sim.carriers import CarrierSimulator, Rules
     from tenken.sim.carriers.rules import bundled_rules
@@ -68,7 +84,6 @@ def demo(app: AppContext, spacing: float, details: bool) -> None:
     console = Console()
     console.rule(label("demo.title", lang))
     console.print(label("demo.intro", lang) + "\n")
-    short = {key: channel.title(lang, short=True) for key, channel in policy.channels.items()}
     full = {key: channel.title(lang) for key, channel in policy.channels.items()}
 
     with tempfile.TemporaryDirectory(prefix="tenken-demo-") as scratch, ExitStack() as stack:
@@ -80,91 +95,205 @@ def demo(app: AppContext, spacing: float, details: bool) -> None:
         settings.data_dir = scratch
         settings.lookup.spacing = spacing
         settings.ios.pair_timeout = 10.0  # the demo's "Trust" phone is tapped after 3 s
+        settings.watch.poll_seconds = 1.0
+        settings.watch.retry_seconds = 2.0
+        settings.webhook.url = ""  # the user's receiver does not hear about simulated phones
         ios_profiles, android_profiles = _profiles()
 
         with console.status(label("demo.starting", lang)):
-            ios_sim = stack.enter_context(_ios_simulator(ios_profiles))
+            ios_sim = stack.enter_context(_ios_simulator())
             settings.ios.usbmux = ios_sim.address
             adb_server = stack.enter_context(PrivateAdbServer(home=Path(scratch) / "adb-home"))
             settings.android.adb_port = adb_server.port
-            phones = stack.enter_context(_android_phones(settings.android.adb_port, android_profiles))
+            phones = stack.enter_context(_android_phones(settings.android.adb_port))
         database = stack.enter_context(open_store(settings))
         options = Options(policy=policy, station=settings.station.name)
+        story = _Story(ios_sim, phones, ios_profiles, android_profiles, database, console, lang)
+        kept, store_error = asyncio.run(
+            _run_station(settings, options, database, story, console, lang, policy)
+        )
 
-        with console.status(label("demo.inspecting", lang)):
-            first, store_error = asyncio.run(_inspect(settings, options, database))
-        console.print(board(first, short, lang, "retail"))
-        needed = attention(first, lang, "retail")
-        if needed is not None:
-            console.print(needed)
-
-        console.print("\n" + label("demo.second_read", lang))
-        _record_sim_lock(database, ios_profiles, lang, console)
-        with console.status(label("demo.erasing", lang)):
-            erased = _erase(ios_sim, phones, ios_profiles, android_profiles)
-            second, later_error = asyncio.run(_inspect(settings, options, database, only=erased))
-        for inspection in second:
-            console.print(inspection_details(inspection, full, lang))
-        if details:
-            for inspection in first:
-                console.print(inspection_details(inspection, full, lang))
-        store_error = store_error or later_error
-
-    _print_summary(console, [*first, *second], policy, lang)
+    last = _last_per_phone(kept)
+    console.print("\n" + label("demo.second_read", lang))
+    for inspection in story.second_reads(last):
+        console.print(inspection_details(inspection, full, lang, settings.port_name))
+    if details:
+        for inspection in last:
+            console.print(inspection_details(inspection, full, lang, settings.port_name))
+    needed = attention(last, lang, "retail")
+    if needed is not None:
+        console.print(needed)
+    _print_summary(console, last, policy, lang)
     if store_error is not None:
         raise store_error
     sys.exit(0)
 
 
-async def _inspect(
-    settings: Settings, options: Options, database: Store, *, only: Sequence[str] = ()
+async def _run_station(
+    settings: Settings,
+    options: Options,
+    database: Store,
+    story: _Story,
+    console: Console,
+    lang: Lang,
+    policy: Policy,
 ) -> tuple[list[Inspection], StoreError | None]:
-    """Every attached phone (or those in `only`, by UDID or adb serial) through the pipeline."""
-    from tenken import station
+    """The station on the simulators while the story plugs phones in and out; until both are done."""
+    from rich.live import Live
+
+    from tenken.commands.watch import board_drawer
     from tenken.station.pipeline import Pipeline
+    from tenken.station.watch import Station
 
-    found = await station.discover(settings, list(Platform))
-    refs = [ref for ref in found.devices if not only or ref.device_id in only]
+    kept: list[Inspection] = []
+    stop = asyncio.Event()
     async with Pipeline(settings, options, database) as pipeline:
-        inspections = await pipeline.run_all(refs)
-    return inspections, pipeline.store_error
+        station = Station(settings, pipeline, database, list(Platform), on_finished=kept.append)
+        running = asyncio.create_task(station.run(stop))
+        plugging = asyncio.create_task(story.tell(station))
+        draw = board_drawer(
+            lang, policy, "retail", settings, station, pipeline, None, title=label("demo.board", lang)
+        )
+        with Live(draw(), console=console, refresh_per_second=4) as live:
+            while not (plugging.done() and _settled(station)):
+                await asyncio.wait({plugging, running}, timeout=0.25)
+                if running.done():
+                    break  # a bug: say so below rather than wait forever
+                live.update(draw())
+            stop.set()
+            await running
+            live.update(draw())
+        console.print()
+        plugging.result()
+    return kept, pipeline.store_error
 
 
-def _record_sim_lock(
-    database: Store, ios_profiles: Sequence[PhoneProfile], lang: Lang, console: Console
-) -> None:
-    """The technician reads 設定 › 一般 › 情報 › SIMロック on the iPhone before erasing it, and records it."""
-    profile = next(profile for profile in ios_profiles if profile.name == ERASED_IPHONE)
-    recorded = Recorded(
-        fact="sim_locked",
-        value=False,
-        what="設定 › 一般 › 情報 › SIMロック: SIMロックなし",
-        recorded_by="demo",
-        serial=str(profile.values["SerialNumber"]),
-        imei=str(profile.values["InternationalMobileEquipmentIdentity"]),
+def _settled(station: Station) -> bool:
+    """Every phone on the hub has its result, or waits for a technician the demo does not have."""
+    from tenken.station.watch import Stage
+
+    return all(
+        not plug.busy and (plug.kept or plug.stage is Stage.WAITING) for plug in station.plugs.values()
     )
-    database.save_recorded(recorded)
-    console.print(render(msg("demo.recorded", what=recorded.what), lang))
 
 
-def _erase(
-    ios_sim: IosSimulator,
-    phones: ThreadedSimHost,
-    ios_profiles: Sequence[PhoneProfile],
-    android_profiles: Sequence[AndroidProfile],
-) -> list[str]:
-    """The shop backs the two phones up, signs out, removes the SIM and initialises them; the device ids
-    they come back under."""
-    from tenken.sim.android.profile import erased as erased_android
-    from tenken.sim.ios.profile import erased as erased_iphone
+class _Story:
+    """Who plugs what in, and when."""
 
-    iphone = next(profile for profile in ios_profiles if profile.name == ERASED_IPHONE)
-    ios_sim.detach(iphone.udid)
-    ios_sim.attach(erased_iphone(iphone))
-    android = next(profile for profile in android_profiles if profile.origin == ERASED_ANDROID)
-    serial = next(serial for serial, device in phones.host.devices.items() if device.phone.profile is android)
-    phones.detach(serial)
-    return [iphone.udid, phones.attach(erased_android(android)).serial]
+    def __init__(
+        self,
+        ios_sim: IosSimulator,
+        phones: ThreadedSimHost,
+        ios_profiles: Sequence[PhoneProfile],
+        android_profiles: Sequence[AndroidProfile],
+        database: Store,
+        console: Console,
+        lang: Lang,
+    ) -> None:
+        self.ios_sim = ios_sim
+        self.phones = phones
+        self.ios = {profile.name: profile for profile in ios_profiles}
+        self.android = {profile.origin: profile for profile in android_profiles}
+        self.database = database
+        self.console = console
+        self.lang = lang
+        self.erased_ids: list[str] = []
+
+    async def tell(self, station: Station) -> None:
+        for number, (iphones, androids) in enumerate(zip(IPHONE_BATCHES, ANDROID_BATCHES, strict=True)):
+            if number:
+                await asyncio.sleep(BATCH_SECONDS)
+            await asyncio.gather(
+                *(asyncio.to_thread(self.ios_sim.attach, self.ios[name]) for name in iphones),
+                asyncio.to_thread(self.phones.attach_many, [self.android[name] for name in androids]),
+            )
+        await asyncio.to_thread(self.ios_sim.attach, _pulled_mid_read(self.ios[UNPLUGGED_MID_READ]))
+        await self._second_read_iphone(station)
+        await self._second_read_android(station)
+
+    async def _second_read_iphone(self, station: Station) -> None:
+        """Read in use (Find My measured off), SIM lock read off the screen, erased, plugged in again."""
+        from tenken.sim.ios.profile import erased
+
+        profile = self.ios[ERASED_IPHONE]
+        await _until(lambda: _done(station, profile.udid))
+        self._record_sim_lock(profile)
+        await asyncio.to_thread(self.ios_sim.detach, profile.udid)
+        self._say(msg("demo.erasing_one", phone="iPhone 13"))
+        await asyncio.sleep(BATCH_SECONDS)
+        await asyncio.to_thread(self.ios_sim.attach, erased(profile))
+        self.erased_ids.append(profile.udid)
+
+    async def _second_read_android(self, station: Station) -> None:
+        from tenken.sim.android.profile import erased
+
+        profile = self.android[ERASED_ANDROID]
+        serial = next(
+            serial for serial, device in self.phones.host.devices.items() if device.phone.profile is profile
+        )
+        await _until(lambda: _done(station, serial))
+        await asyncio.to_thread(self.phones.detach, serial)
+        self._say(msg("demo.erasing_one", phone="AQUOS sense9"))
+        await asyncio.sleep(BATCH_SECONDS)
+        again = await asyncio.to_thread(self.phones.attach, erased(profile))
+        self.erased_ids.append(again.serial)
+
+    def _record_sim_lock(self, profile: PhoneProfile) -> None:
+        """The technician reads 設定 › 一般 › 情報 › SIMロック on the iPhone before erasing it, and records it."""
+        recorded = Recorded(
+            fact="sim_locked",
+            value=False,
+            what="設定 › 一般 › 情報 › SIMロック: SIMロックなし",
+            recorded_by="demo",
+            serial=str(profile.values["SerialNumber"]),
+            imei=str(profile.values["InternationalMobileEquipmentIdentity"]),
+        )
+        self.database.save_recorded(recorded)
+        self._say(msg("demo.recorded", what=recorded.what))
+
+    def _say(self, message: object) -> None:
+        from tenken.facts import Message
+
+        assert isinstance(message, Message)
+        self.console.print(render(message, self.lang))
+
+    def second_reads(self, inspections: Sequence[Inspection]) -> list[Inspection]:
+        return [inspection for inspection in inspections if inspection.facts.ref.device_id in self.erased_ids]
+
+
+def _done(station: Station, device_id: str) -> bool:
+    plug = station.plugs.get(device_id)
+    return plug is not None and plug.kept and not plug.busy
+
+
+async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
+    waited = 0.0
+    while not condition():
+        if waited > limit:
+            raise TimeoutError("the demo's phone did not finish")
+        await asyncio.sleep(0.1)
+        waited += 0.1
+
+
+def _pulled_mid_read(profile: PhoneProfile) -> PhoneProfile:
+    """Another phone like `profile`, whose cable is pulled while tenken reads it."""
+    from dataclasses import replace
+
+    import msgspec
+
+    other = profile.clone(1)
+    return replace(other, behaviour=msgspec.structs.replace(other.behaviour, unplug_after_requests=6))
+
+
+def _last_per_phone(kept: Sequence[Inspection]) -> list[Inspection]:
+    """The last inspection of each phone (its serial, else its device id): how it leaves the station."""
+    last: dict[str, Inspection] = {}
+    for inspection in kept:
+        facts = inspection.facts
+        key = str(facts.serial.value) if facts.serial.known else facts.ref.device_id
+        last.pop(key, None)
+        last[key] = inspection
+    return list(last.values())
 
 
 def _print_summary(console: Console, inspections: Sequence[Inspection], policy: Policy, lang: Lang) -> None:
@@ -190,20 +319,19 @@ def _profiles() -> tuple[list[PhoneProfile], list[AndroidProfile]]:
 
 
 @contextmanager
-def _ios_simulator(profiles: list[PhoneProfile]) -> Iterator[IosSimulator]:
+def _ios_simulator() -> Iterator[IosSimulator]:
     from tenken.sim.ios.simulator import IosSimulator
 
-    with IosSimulator(profiles) as simulator:
+    with IosSimulator() as simulator:
         yield simulator
 
 
 @contextmanager
-def _android_phones(adb_port: int, profiles: list[AndroidProfile]) -> Iterator[ThreadedSimHost]:
+def _android_phones(adb_port: int) -> Iterator[ThreadedSimHost]:
     from tenken.sim.android.host import ThreadedSimHost
 
     host = ThreadedSimHost(adb_port)
     try:
-        host.attach_many(list(profiles))
         yield host
     finally:
         host.close()

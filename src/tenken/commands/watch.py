@@ -228,7 +228,7 @@ class _Run:
             return
         from rich.live import Live
 
-        draw = _board_drawer(
+        draw = board_drawer(
             self.app.lang, self.policy, self.channel, self.settings, station, pipeline, sender
         )
         with Live(draw(), console=self.console, refresh_per_second=4, transient=False) as live:
@@ -237,7 +237,7 @@ class _Run:
                 live.update(draw())
 
 
-def _board_drawer(
+def board_drawer(
     lang: Lang,
     policy: Policy,
     channel: str,
@@ -245,7 +245,9 @@ def _board_drawer(
     station: Station,
     pipeline: Pipeline,
     sender: Sender | None,
+    title: str = "",
 ) -> Callable[[], RenderableType]:
+    """What the live board shows now (called a few times a second)."""
     from rich.console import Group
     from rich.text import Text
 
@@ -271,7 +273,7 @@ def _board_drawer(
             webhooks_sent=sender.sent if sender is not None else 0,
         )
         return Group(
-            Text(label("watch.title", lang), style="bold"),
+            Text(title or label("watch.title", lang), style="bold"),
             live_board(port_rows(station, settings), titles, lang, channel, footer),
         )
 
@@ -293,11 +295,13 @@ def port_rows(station: Station, settings: Settings) -> list[PortRow]:
     return [latest[port] for port in sorted(latest, key=_natural)]
 
 
-def _natural(text: str) -> list[object]:
-    """A-2 before A-10."""
+def _natural(text: str) -> tuple[int, list[object]]:
+    """Names as people count (A-2 before A-10), usbmuxd's hex LocationIDs as written."""
     import re
 
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+    if text.startswith("0x"):
+        return (0, [text])
+    return (1, [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)])
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

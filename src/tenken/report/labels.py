@@ -156,18 +156,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "starting the simulated iPhones, the adb server and the Android phones…",
         "模擬iPhone・adbサーバー・模擬Android端末を起動しています…",
     ),
-    "demo.inspecting": ("inspecting every phone…", "全端末を点検しています…"),
-    "demo.asking": (
-        "Asking docomo, au, SoftBank and Rakuten about {count} IMEIs…",
-        "ドコモ・au・ソフトバンク・楽天モバイルに {count} 件のIMEIを問い合わせています…",
+    "demo.board": (
+        "tenken demo: the station, with phones plugged in and out on a schedule",
+        "tenken デモ：端末を順に抜き差しするステーション",
     ),
-    "demo.every_fact": (
-        "Every fact says how it was obtained and where from",
-        "どの項目も、どう取得したか・どこから取得したかを示します",
-    ),
-    "demo.every_fact_eg": (
-        "Every fact says how it was obtained and where from, e.g.:",
-        "どの項目も、どう取得したか・どこから取得したかを示します（例）：",
+    "demo.erasing_one": (
+        "{phone}: backed up, signed out, SIM removed, initialised; plugged in again",
+        "{phone}：バックアップ・サインアウト・SIM取り外し・初期化を行い、再接続しました",
     ),
     "demo.second_read": (
         "Two reads make a sale: an erased phone cannot show its owner lock, so the shop reads it in use "
@@ -179,12 +174,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "recorded by the technician before the erase: {what}",
         "初期化前に作業者が記録：{what}",
     ),
-    "demo.erasing": (
-        "the shop backs up, signs out, removes the SIM and initialises two phones; inspecting them again…",
-        "2台をバックアップ・サインアウト・SIM取り外し・初期化して、もう一度点検しています…",
-    ),
-    "demo.phones": ("phones", "端末"),
-    "demo.inferred_mark": ("* inferred", "* 推定"),
     "stage.queued": ("queued", "順番待ち"),
     "stage.reading": ("reading", "読取中"),
     "stage.looking_up": ("asking carriers", "キャリア照会中"),
@@ -222,16 +211,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "demo.port": ("port", "ポート"),
     "demo.phone": ("phone", "端末"),
-    "demo.state": ("state", "状態"),
-    "demo.locks": ("locks", "ロック"),
-    "demo.owner_account": ("owner account", "所有者アカウント"),
-    "demo.asked_to_do": ("What the technician is asked to do:", "作業者へのお願い："),
-    "demo.summary": (
-        "{phones} phones: {ready} read completely, {waiting} waiting for the technician; {locked} still tied "
-        "to an owner account; {flagged} IMEIs restricted or pending at a carrier.",
-        "{phones}台：{ready}台は読取完了、{waiting}台は作業待ち。所有者アカウントが残る端末 {locked}台、"
-        "キャリアで×または△のIMEI {flagged}件。",
-    ),
     "demo.try": (
         "Try: tenken sim ios / tenken sim android / tenken sim carriers, then tenken inspect and tenken "
         "lookup against them (see docs/simulators.md).",

@@ -300,11 +300,16 @@ async def follow(settings: Settings, nudge: Callable[[str | None, bool], None], 
         while not finished.is_set():
             try:
                 for event in _client(config).track_devices():
-                    loop.call_soon_threadsafe(nudge, str(event.serial), False)
                     if finished.is_set():
+                        return
+                    try:
+                        loop.call_soon_threadsafe(nudge, str(event.serial), False)
+                    except RuntimeError:  # the loop closed while this thread waited on adb
                         return
             except _adb_errors() as error:
                 if not _is_timeout(error) and not isinstance(error, TimeoutError):
+                    if finished.is_set() or loop.is_closed():
+                        return
                     loop.call_soon_threadsafe(nudge, None, False)
                     finished.wait(1.0)
 
