@@ -188,7 +188,9 @@ class _Run:
                 )
                 tasks = [asyncio.create_task(station.run(stop, once=once))]
                 if sender is not None:
-                    tasks.append(asyncio.create_task(sender.run(stop)))
+                    tasks.append(asyncio.create_task(sender.run(stop)))  # it drains the spool too
+                else:
+                    tasks.append(asyncio.create_task(_drain_spool(database, stop)))
                 if once:
                     tasks.append(asyncio.create_task(_stop_after(stop, give_up_after)))
                 try:
@@ -309,6 +311,15 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
     for number in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(number, stop.set)
+
+
+async def _drain_spool(database: Store, stop: asyncio.Event, every: float = 1.0) -> None:
+    """What waits in the spool (the database was away) is written once it is back, not at the next
+    phone: a quiet station must not sit on results."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+        await asyncio.to_thread(database.drain)
 
 
 async def _stop_after(stop: asyncio.Event, seconds: float) -> None:
