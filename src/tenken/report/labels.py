@@ -629,17 +629,34 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Appleのカラーコード（色名は報告されません）",
     ),
     "ios.find_my_on": (
-        "Find My is on ({flags}): the owner must turn it off and sign out of their Apple ID",
-        "「iPhoneを探す」がオンです（{flags}）。所有者がオフにしてApple IDからサインアウトする必要があります",
+        "Find My is on ({flags})[, Apple ID {account}]: the owner must turn it off and sign out of their "
+        "Apple ID",
+        "「iPhoneを探す」がオンです（{flags}）[、Apple ID {account}]。所有者がオフにしてApple IDからサインアウトする"
+        "必要があります",
     ),
     "ios.find_my_setup_assistant": (
-        "both flags read false at the Setup Assistant ({where}[: {reason}]), even on an activation-locked "
-        "phone: go through setup to the activation screen to see whether it asks for an Apple ID",
-        "初期設定画面（{where}[：{reason}]）では、アクティベーションロック中の端末でも両方の値が「オフ」と読めます。"
+        "at the Setup Assistant ({where}[: {reason}]) only fm-activation-locked YES tells: false or NO there "
+        "is read even on an activation-locked phone[ (Apple ID {account})]; go through setup to the "
+        "activation screen to see whether it asks for an Apple ID",
+        "初期設定画面（{where}[：{reason}]）で意味があるのは fm-activation-locked の YES だけです。"
+        "アクティベーションロック中の端末でも「オフ」「NO」と読めます[（Apple ID {account}）]。"
         "アクティベーション画面まで進めてApple IDを求められるか確認してください",
     ),
-    "ios.find_my_no_flag": ("neither flag was readable", "どちらの値も読めませんでした"),
-    "ios.find_my_flags_false": ("{flags} false", "{flags} がオフ"),
+    "ios.find_my_off_nvram": (
+        "off: NVRAM fm-activation-locked NO on an activated, set-up phone[ (Apple ID {account} still shown)]",
+        "オフ：アクティベート済み・初期設定済みの端末でNVRAMの fm-activation-locked が NO"
+        "[（Apple ID {account} の表示あり）]",
+    ),
+    "ios.find_my_associated_only": (
+        "IsAssociated false alone proves nothing (it reads false on some phones with Find My on) and NVRAM "
+        "has no fm-activation-locked[ (Apple ID {account})]: look at Settings › [your name] › Find My",
+        "IsAssociated が false というだけでは判断できません（「探す」がオンでも false と読める端末があります）。"
+        "NVRAMに fm-activation-locked がありません[（Apple ID {account}）]。設定 › ［ユーザ名］› 探す を確認してください",
+    ),
+    "ios.find_my_no_flag": (
+        "neither flag was readable[ ({reason})][ (Apple ID {account})]",
+        "どちらの値も読めませんでした[（{reason}）][（Apple ID {account}）]",
+    ),
     "ios.mdm_dep": (
         "enrolled by {organisation} through Apple's device enrolment (DEP/ADE)",
         "{organisation}によりAppleのデバイス登録（DEP/ADE）でMDMに登録されています",

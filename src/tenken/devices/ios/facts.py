@@ -6,6 +6,8 @@ SIM lock, battery health) say in the fact's note what they rested on.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,30 +182,49 @@ def _colour(values: dict[str, Any], missing: Message) -> Fact[str]:
 
 
 def _flag(raw: Any) -> bool | None:
+    """fm-activation-locked as YES/NO: bytes or text, or their base64 as some tools show it (WUVT = YES)."""
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, bytes):
         raw = raw.decode("ascii", "replace")
-    if isinstance(raw, str) and raw.strip().upper() in ("YES", "NO"):
-        return raw.strip().upper() == "YES"
-    return None
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().upper()
+    if text not in ("YES", "NO"):
+        try:
+            text = base64.b64decode(raw.strip(), validate=True).decode("ascii").strip().upper()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return {"YES": True, "NO": False}.get(text)
+
+
+def _masked_account(nvram: Any) -> str | None:
+    """fm-account-masked: the owner's Apple ID as the phone masks it (evidence that one is tied to Find My)."""
+    raw = nvram.get("fm-account-masked") if isinstance(nvram, dict) else None
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    return (raw.strip() or None) if isinstance(raw, str) else None
 
 
 def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
+    """Find My from lockdown, trusting each flag only as far as it goes (ios-usbmux-lockdown.md):
+    IsAssociated true or fm-activation-locked YES is on; off is measured only from fm-activation-locked
+    NO on a phone that is activated and set up. IsAssociated false alone proves nothing (it reads false
+    on phones with Find My on), and at the Setup Assistant NO is not established either."""
     source = "lockdown com.apple.fmip/IsAssociated + NonVolatileRAM fm-activation-locked"
-    flags: dict[str, bool] = {}
-    associated = reading.answer(FMIP_ASSOCIATED)
-    if isinstance(associated, bool):
-        flags["IsAssociated"] = associated
-    nvram = reading.values.get("NonVolatileRAM")
-    if isinstance(nvram, dict):
-        locked = _flag(nvram.get("fm-activation-locked"))
-        if locked is not None:
-            flags["fm-activation-locked"] = locked
     accounts_source = "Find My (Apple ID)"
-    if any(flags.values()):
-        note = msg("ios.find_my_on", flags=[name for name, flag in flags.items() if flag])
-        return Fact.measured(True, source, note), Fact.measured(["Apple ID (Find My)"], accounts_source)
+    associated = reading.answer(FMIP_ASSOCIATED)
+    nvram = reading.values.get("NonVolatileRAM")
+    locked = _flag(nvram.get("fm-activation-locked")) if isinstance(nvram, dict) else None
+    account = _masked_account(nvram)
+    on = [
+        name
+        for name, flag in (("IsAssociated", associated), ("fm-activation-locked", locked))
+        if flag is True
+    ]
+    if on:
+        note = msg("ios.find_my_on", flags=on, account=account)
+        return Fact.measured(True, source, note), Fact.measured(["Apple ID (Find My)"], accounts_source, note)
     if not reading.in_session:
         return Fact.unknown(source, reading.no_session), Fact.unknown(accounts_source, reading.no_session)
     activation = reading.values.get("ActivationState")
@@ -216,13 +237,19 @@ def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
         else:
             where = "SetupDone false" if setup_done is False else f"SetupDone {setup_done!r}"
         reason = setup_done.reason if isinstance(setup_done, Unread) else None
-        note = msg("ios.find_my_setup_assistant", where=where, reason=reason)
+        note = msg("ios.find_my_setup_assistant", where=where, reason=reason, account=account)
         return Fact.unknown(source, note), Fact.unknown(accounts_source, note)
-    if not flags:
-        reason = associated.reason if isinstance(associated, Unread) else msg("ios.find_my_no_flag")
-        return Fact.unknown(source, reason), Fact.unknown(accounts_source, reason)
-    read = msg("ios.find_my_flags_false", flags=list(flags))
-    return Fact.measured(False, source, read), Fact.measured([], accounts_source, read)
+    if locked is False:
+        nvram_source = "lockdown NonVolatileRAM fm-activation-locked"
+        note = msg("ios.find_my_off_nvram", account=account)
+        return Fact.measured(False, nvram_source, note), Fact.measured([], accounts_source, note)
+    if associated is False:
+        note = msg("ios.find_my_associated_only", account=account)
+    elif isinstance(associated, Unread):
+        note = msg("ios.find_my_no_flag", reason=associated.reason, account=account)
+    else:
+        note = msg("ios.unexpected_answer", answer=repr(associated))
+    return Fact.unknown(source, note), Fact.unknown(accounts_source, note)
 
 
 def _supervised(reading: Reading) -> Fact[bool]:
