@@ -961,10 +961,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "site.odd_mark": ("unrecognised mark: {text}", "判定記号を読み取れません：{text}"),
     "site.legend": ("the site says: 「{text}」", "サイトの表示：「{text}」"),
     "site.many_marks": ("{count} result marks on one page: {marks}", "1ページに判定記号が{count}個：{marks}"),
-    "rakuten.404": (
-        "experimental endpoint: HTTP 404 read as not registered at Rakuten",
-        "試験的なエンドポイント：HTTP 404 を楽天モバイルに登録なしと解釈",
-    ),
     "rakuten.experimental": ("experimental JSON endpoint", "試験的なJSONエンドポイント"),
     "rakuten.odd_reply": (
         "the experimental JSON endpoint gave HTTP {status} {body}; check in a browser",
