@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
 from tenken.devices.ios.compat import marketing_name
-from tenken.facts import DeviceFacts, Fact, Message, msg
+from tenken.facts import Carrier, DeviceFacts, Fact, LookupResult, Message, msg
 from tenken.imei import is_valid_imei
 
 FMIP_ASSOCIATED = "com.apple.fmip/IsAssociated"
@@ -30,6 +31,8 @@ OPERATOR_LOCKED = "kCTSIMSupportSIMStatusOperatorLocked"
 READY = "kCTSIMSupportSIMStatusReady"
 NOT_INSERTED = "kCTSIMSupportSIMStatusNotInserted"
 JAPANESE_MCC = frozenset({"440", "441"})
+BY_DATES = "RegionInfo + model release date + carrier SIM-lock policy dates"
+_REGION = re.compile(r"[A-Z]{1,2}/A$")  # the RegionInfo that ends a part number (MLNC3J/A)
 _VERSION = re.compile(r"\d+(\.\d+){0,3}")
 SIM_STATES = {  # lockdown's SIMStatus → the state codes both platforms report (Android's own names)
     READY: "READY",
@@ -292,7 +295,7 @@ def _carrier_name(mcc: Any, mnc: Any, bundle_id: Any) -> str:
     if mcc and mnc:
         info = carrier_for_mcc_mnc(f"{mcc}{mnc}")
         if info is not None:
-            return info.name
+            return info.network
     if bundle_id:
         return str(bundle_id)
     return f"MCC {mcc} MNC {mnc}"
@@ -342,29 +345,50 @@ def _sim_lock(values: dict[str, Any], model: AppleModel | None, missing: Message
         carrier = _sim_carrier(values, missing).value or "?"
         return Fact.inferred(True, "lockdown SIMStatus", msg("ios.sim_refused", carrier=carrier))
     region = values.get("RegionInfo")
-    source = "RegionInfo + model release date + carrier SIM-lock policy dates"
     if not region:
-        return Fact.unknown(source, missing)
+        return Fact.unknown(BY_DATES, missing)
     if region == JAPAN_REGION and values.get("SIMStatus") == READY:
         # A Japanese carrier's lock admits only that carrier's SIMs: one from abroad, or two carriers' SIMs
         # working side by side, show there is none.
         codes = _sim_codes(values)
         abroad = [f"{mcc}-{mnc}" for mcc, mnc in codes if mcc not in JAPANESE_MCC]
-        carriers = {info.name for mcc, mnc in codes if (info := carrier_for_mcc_mnc(mcc + mnc)) is not None}
+        carriers = {
+            info.network for mcc, mnc in codes if (info := carrier_for_mcc_mnc(mcc + mnc)) is not None
+        }
         if abroad:
             note = msg("sim.foreign_sim_works", codes=abroad)
             return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
         if len(carriers) > 1:
             note = msg("sim.two_carriers_work", carriers=sorted(carriers))
             return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
-    guess = infer_sim_lock(None, model.released if model else None, japan_model=region == JAPAN_REGION)
+    return _by_dates(model, str(region), None)
+
+
+def _by_dates(model: AppleModel | None, region: str, seller: Carrier | None) -> Fact[bool]:
+    """The SIM lock the history allows for this model and region, sold by `seller` (None: not known)."""
+    japan = region == JAPAN_REGION
+    guess = infer_sim_lock(seller, model.released if model else None, japan_model=japan, iphone=japan)
     era = (
         msg("ios.model_era", model=model.name, released=model.released.isoformat())
         if model
         else msg("ios.model_era_unknown")
     )
-    fact = guess.as_fact(source)
-    return fact.with_note(msg("ios.sim_lock_rule", rule=guess.rule, region=str(region), era=era))
+    fact = guess.as_fact(BY_DATES)
+    return fact.with_note(msg("ios.sim_lock_rule", rule=guess.rule, region=region, era=era))
+
+
+def use_lookups(facts: DeviceFacts, results: Sequence[LookupResult]) -> None:
+    """After the carrier look-ups: ○ △ × at one carrier mean that carrier sold the iPhone (a register holds
+    only the IMEIs its carrier sold), which lockdown cannot say. It becomes `sold_for`, and the SIM-lock
+    inference from dates uses it; a lock read from a SIM, or recorded by hand, is kept."""
+    sellers = {result.carrier for result in results if result.outcome.registers}
+    if len(sellers) != 1 or facts.sold_for.known:
+        return  # none, or two registers (unusual): the seller stays unknown
+    seller = sellers.pop()
+    facts.sold_for = Fact.inferred(seller, "carrier look-ups", msg("ios.sold_by_lookup", carrier=seller))
+    region = _REGION.search(str(facts.part_number.value)) if facts.part_number.known else None
+    if facts.sim_locked.source == BY_DATES and region is not None:
+        facts.sim_locked = _by_dates(apple_model(str(facts.model_id.value)), region.group(), seller)
 
 
 def _battery(battery: Any) -> tuple[Fact[int], Fact[float]]:
