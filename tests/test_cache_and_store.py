@@ -17,12 +17,15 @@ from tenken.sim.carriers import CarrierSimulator
 from tenken.store import Store, open_store
 
 IMEI = "490154203237518"
+# Rakuten's "not registered" has no known shape: its answer for an IMEI it did not sell is no mark, and only
+# marks are served from the cache. The cache tests ask the three carriers whose − is known.
+MARKED = [Carrier.DOCOMO, Carrier.AU, Carrier.SOFTBANK]
 
 
 def lookup(settings: Settings, imeis: list[str], *, use_cache: bool = True) -> tuple[list[ImeiReport], int]:
     async def run(database: Store) -> tuple[list[ImeiReport], int]:
         async with LookupService(settings, database, use_cache=use_cache) as service:
-            reports = await service.lookup_many(imeis, list(Carrier))
+            reports = await service.lookup_many(imeis, MARKED)
             return reports, service.client.requests_sent
 
     with open_store(settings) as database:
@@ -33,7 +36,7 @@ def test_second_lookup_is_served_from_the_cache_without_a_request(
     carrier_sim: CarrierSimulator, sim_settings: Settings
 ) -> None:
     first, sent = lookup(sim_settings, [IMEI])
-    assert sent == 7  # docomo, au, SoftBank: form + answer; Rakuten: one JSON call
+    assert sent == 6  # docomo, au, SoftBank: form + answer
     hits_before = sum(carrier_sim.hits.values())
     second, sent_again = lookup(sim_settings, [IMEI])
     assert sent_again == 0
@@ -45,7 +48,7 @@ def test_second_lookup_is_served_from_the_cache_without_a_request(
 def test_no_cache_asks_again(carrier_sim: CarrierSimulator, sim_settings: Settings) -> None:
     lookup(sim_settings, [IMEI])
     _reports, sent = lookup(sim_settings, [IMEI], use_cache=False)
-    assert sent == 7
+    assert sent == 6
 
 
 def test_errors_are_not_cached(carrier_sim: CarrierSimulator, sim_settings: Settings) -> None:
@@ -62,7 +65,7 @@ def test_duplicate_imeis_in_a_batch_are_asked_once(
     carrier_sim: CarrierSimulator, sim_settings: Settings
 ) -> None:
     reports, sent = lookup(sim_settings, [IMEI, IMEI, IMEI])
-    assert sent == 7
+    assert sent == 6
     assert len(reports) == 3
 
 

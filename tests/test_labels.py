@@ -44,7 +44,7 @@ LOOKED_UP += (
 LOOKED_UP += ("guess.", "cond.", "stage.")  # stage.<the station's Stage value>
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
-SAME_IN_BOTH |= {"sim.mcc_mnc", "android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
+SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
 SAME_IN_BOTH |= {"ios.region_code", "site.http_status", "lookup.stored_text", "imei.invalid"}
 
 

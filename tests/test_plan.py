@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from tenken.facts import Carrier, Outcome, msg
+from tenken.facts import Carrier, DeviceFacts, DeviceRef, Fact, Outcome, Platform, msg
+from tenken.inspection import Inspection
 from tenken.lookups.plan import Query, next_ask, not_asked, order
+from tenken.station.pipeline import plan_for, sim_network
+from tenken.verdict.policy import load_policy
 
 IMEI, IMEI2 = "490154203237518", "354178036859789"
 ALL = list(Carrier)
@@ -74,3 +77,15 @@ def test_disabled_carriers_are_never_asked() -> None:
     assert {why.code for _, carrier, why in not_asked(query, {}) if carrier is Carrier.RAKUTEN} == {
         "plan.disabled"
     }
+
+
+def test_the_sims_network_is_a_hint_of_whom_to_ask_first_and_nothing_more() -> None:
+    """An MVNO SIM on au's network (440-78 included) in a docomo phone: au is asked second, not instead."""
+    facts = DeviceFacts(DeviceRef(Platform.ANDROID, "phone"))
+    facts.imei = Fact.measured(IMEI, "t")
+    facts.sold_for = Fact.inferred(Carrier.DOCOMO, "model-number table")
+    facts.sim_carrier = Fact.measured("au network", "gsm.sim.operator.numeric")
+    assert sim_network(facts) is Carrier.AU
+    query = plan_for(Inspection(facts), load_policy(), ALL)
+    assert query.carriers[:2] == (Carrier.DOCOMO, Carrier.AU) and query.model_carrier is Carrier.DOCOMO
+    assert facts.sold_for.value is Carrier.DOCOMO  # the SIM never names the seller

@@ -17,6 +17,7 @@ from tenken.devices.android.identity import serial
 from tenken.devices.android.imei import imei_in
 from tenken.devices.android.parcel import ParcelReply, ReplyKind, decode_reply
 from tenken.devices.android.props import parse_getprop
+from tenken.facts import Carrier, Provenance
 from tenken.sim.android.binder import ParcelWriter, build_arguments, format_parcel
 from tenken.sim.android.phone import Phone
 from tenken.sim.android.profile import ProfileError, load
@@ -147,11 +148,22 @@ def test_sim_of_the_same_carrier_proves_nothing() -> None:
     assert (fact.value, fact.provenance.value) == (True, "inferred")
 
 
-def test_overseas_model_has_no_japanese_lock_rule() -> None:
+def test_a_csc_not_in_the_table_is_unknown_not_overseas() -> None:
+    """A Samsung CSC tenken has no row for names no seller: unknown, never "overseas" for want of a row."""
     props = _props("SM-S9210", **{"ro.csc.sales_code": "CHC", "ro.csc.countryiso_code": "CN"})
     sold = sold_for(props)
-    assert sold.japan_model is False
+    assert sold.japan_model is None
+    assert sold.sold_for.provenance is Provenance.UNKNOWN
+    assert "Samsung CSC CHC is not in tenken's table" in text(sold.sold_for.note)
+    assert (sold.sales_region.value, sold.sales_region.provenance) == ("CN", Provenance.MEASURED)
     assert sim_locked(props, sold).value is None
+
+
+def test_an_unknown_csc_falls_back_to_the_model_number() -> None:
+    """A docomo model number with a CSC tenken does not know is still a docomo model."""
+    sold = sold_for(_props("SC-53E", **{"ro.csc.sales_code": "DCX"}))
+    assert (sold.sold_for.value, sold.sold_for.provenance) == (Carrier.DOCOMO, Provenance.INFERRED)
+    assert sold.japan_model is True
 
 
 def test_json_profile_and_unknown_keys(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ async def test_ready_phone_gives_every_fact_with_its_source(
         "os_build": "21F90",
         "activation_state": "Activated",
         "storage_bytes": 128_000_000_000,
-        "sim_carrier": "NTT docomo",
+        "sim_carrier": "docomo network",
         "sim_state": "READY",
         "battery_cycles": 214,
         "battery_level_pct": 87,
@@ -313,6 +313,72 @@ async def test_find_my_is_unknown_when_setup_done_cannot_be_read(
     assert "SetupDone unknown: the phone answered MissingValue" in text(facts.owner_lock.note)
 
 
+async def test_is_associated_false_alone_is_not_find_my_off(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    profile = bundled("iphone13-docomo")
+    profile.values["NonVolatileRAM"] = {"boot-args": ""}  # no fm-activation-locked; IsAssociated false
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.setup_complete.value is True and facts.activation_state.value == "Activated"
+    assert facts.owner_lock.provenance is Provenance.UNKNOWN
+    assert facts.owner_accounts.provenance is Provenance.UNKNOWN
+    assert "IsAssociated false alone proves nothing" in text(facts.owner_lock.note)
+
+
+async def test_find_my_off_is_measured_from_nvram_on_a_set_up_phone(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))  # [phone] find_my = false: fm-activation-locked NO
+    facts = await inspect_only(settings)
+
+    assert facts.owner_lock.value is False
+    assert facts.owner_lock.provenance is Provenance.MEASURED
+    assert facts.owner_lock.source == "lockdown NonVolatileRAM fm-activation-locked"
+    assert "fm-activation-locked NO" in text(facts.owner_lock.note)
+
+
+@pytest.mark.parametrize("flag", [b"YES", "YES", "WUVT", b"WUVT", " yes "])
+async def test_fm_activation_locked_yes_is_on_in_every_spelling(
+    usbmux: SimulatorThread, settings: Settings, flag: bytes | str
+) -> None:
+    profile = bundled("iphone13-docomo")
+    profile.values["NonVolatileRAM"] = {"fm-activation-locked": flag, "fm-account-masked": "j•••@icloud.com"}
+    usbmux.attach(profile)  # IsAssociated stays false: the NVRAM flag alone says on
+    facts = await inspect_only(settings)
+
+    assert (facts.owner_lock.value, facts.owner_lock.provenance) == (True, Provenance.MEASURED)
+    assert "fm-activation-locked" in text(facts.owner_lock.note)
+    assert "Apple ID j•••@icloud.com" in text(facts.owner_lock.note)
+
+
+async def test_is_associated_true_is_on_even_with_nvram_no(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    profile = bundled("iphone13-docomo")
+    profile.domains["com.apple.fmip"] = {"IsAssociated": True}
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.owner_lock.value is True
+    assert "IsAssociated" in text(facts.owner_lock.note)
+
+
+@pytest.mark.parametrize(("flag", "on"), [(b"YES", True), (b"NO", None)])
+async def test_at_the_setup_assistant_only_yes_counts(
+    usbmux: SimulatorThread, settings: Settings, flag: bytes, on: bool | None
+) -> None:
+    profile = bundled("iphone14-hello")
+    profile.values["NonVolatileRAM"] = {"fm-activation-locked": flag, "fm-account-masked": "t•••@example.jp"}
+    usbmux.attach(profile)
+    facts = await inspect_only(settings)
+
+    assert facts.owner_lock.value is on
+    assert facts.owner_lock.provenance is (Provenance.UNKNOWN if on is None else Provenance.MEASURED)
+    assert "t•••@example.jp" in text(facts.owner_lock.note)  # the masked Apple ID is evidence either way
+
+
 async def test_supervised_and_enrolled_in_mdm(usbmux: SimulatorThread, settings: Settings) -> None:
     usbmux.attach(bundled("iphone11-supervised"))
     facts = await inspect_only(settings)
@@ -321,7 +387,7 @@ async def test_supervised_and_enrolled_in_mdm(usbmux: SimulatorThread, settings:
     assert facts.supervised.source == "lockdown com.apple.mobile.chaperone/DeviceIsChaperoned"
     assert facts.mdm_enrolled.value is True
     assert "Example Trading K.K." in text(facts.mdm_enrolled.note)
-    assert facts.sim_carrier.value == "KDDI au"
+    assert facts.sim_carrier.value == "au network"
 
 
 async def test_installed_profiles_without_enrolment_leave_mdm_unknown(
@@ -359,15 +425,16 @@ async def test_a_refused_sim_means_sim_locked(usbmux: SimulatorThread, settings:
     assert facts.sim_state.value == "NETWORK_LOCKED"
     assert facts.sim_locked.value is True
     assert facts.sim_locked.provenance is Provenance.INFERRED  # no lockdown key states a SIM lock
-    assert "NTT docomo" in text(facts.sim_locked.note)
+    assert "docomo network" in text(facts.sim_locked.note)
 
 
 @pytest.mark.parametrize(
     ("profile", "locked", "evidence"),
     [
         ("iphone16-rakuten", False, "iPhone 16 released 2024-09-20"),
-        ("iphone15-trust", False, "after every carrier stopped SIM locks"),
-        ("iphone13-docomo", None, "predates the end of SIM locks"),
+        ("iphone15-trust", False, "from the iPhone 13 (2021-09-24) every carrier sold iPhones unlocked"),
+        ("iphone13-docomo", False, "J/A iPhone released 2021-09-24: from the iPhone 13"),  # before au's date
+        ("iphone12-findmy", None, "possibly locked if a carrier sold it"),  # the look-ups may name one
     ],
 )
 async def test_sim_lock_is_inferred_from_region_and_model_era(
@@ -445,7 +512,7 @@ async def test_an_unknown_udid_is_unplugged_not_an_exception(
         ),
         (
             [{"MCC": "440", "MNC": "10", "Slot": "kOne"}, {"MCC": "440", "MNC": "51", "Slot": "kTwo"}],
-            "KDDI au, NTT docomo work side by side",
+            "au network, docomo network work side by side",
         ),
     ],
 )

@@ -113,5 +113,5 @@ async def test_foreign_carrier_of_a_text_dump(
     facts = await ios.inspect((await ios.discover(settings))[0], settings)
 
     assert facts.sim_carrier.value == "com.apple.ChinaTelecom_USIM_cn"
-    assert text(facts.sim_carrier.note) == "MCC-MNC 460-11"
+    assert text(facts.sim_carrier.note).startswith("MCC-MNC 460-11: the network the SIM uses")
     assert facts.sales_region.value == "mainland China"

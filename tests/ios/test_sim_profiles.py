@@ -89,6 +89,15 @@ UniqueDeviceID = "00008110-0000000000ABC01E"
     assert profile.battery["CycleCount"] == 214  # from the base
 
 
+def test_an_overlay_can_leave_the_find_my_nvram_keys_out(tmp_path: Path) -> None:
+    """A phone whose NVRAM carries no fm-activation-locked: a `values` table replaces the base's whole."""
+    path = tmp_path / "no-nvram-flag.toml"
+    path.write_text('base = "iphone13-docomo"\n[values.NonVolatileRAM]\nboot-args = ""\n', encoding="utf-8")
+    profile = load(str(path))
+    assert profile.values["NonVolatileRAM"] == {"boot-args": ""}
+    assert profile.domains["com.apple.fmip"] == {"IsAssociated": False}  # the base's [phone] find_my = false
+
+
 def test_a_json_profile_with_data_values(tmp_path: Path) -> None:
     path = tmp_path / "phone.json"
     path.write_text(

@@ -53,14 +53,17 @@ def lookup_twice(
 ) -> None:
     """A batch against a database that refuses writes, then the same batch against it writable."""
     spool = Path(env["TENKEN_DATA_DIR"]) / "spool.jsonl"
+    # Rakuten's "not registered" has no known shape (a 404 is never read as −): with Rakuten asked, an IMEI
+    # it did not sell stays unknown there. These tests are not about Rakuten.
+    env = {**env, "TENKEN_LOOKUP_RAKUTEN_ENABLED": "false"}
     refused = run_cli(["lookup", "--json", CLEAN, OTHER], {**env, "TENKEN_DB": refusing_db})
 
     assert refused.exit_code == 74
     assert_one_spool_line(refused.stderr, spool, reason)
     payload = json.loads(refused.stdout)["imeis"]  # every answer fetched is shown
     assert [item["imei"] for item in payload] == [CLEAN, OTHER]
-    assert all(len(item["results"]) == 4 and not item["results"][0]["from_cache"] for item in payload)
-    assert spooled_rows(spool) == 8 and count(url) == 0
+    assert all(len(item["results"]) == 3 and not item["results"][0]["from_cache"] for item in payload)
+    assert spooled_rows(spool) == 6 and count(url) == 0
     assert stat.S_IMODE(spool.stat().st_mode) == 0o600
     hits = sum(carrier_sim.hits.values())
 
@@ -70,9 +73,9 @@ def lookup_twice(
     assert all(
         result["from_cache"] for item in json.loads(again.stdout)["imeis"] for result in item["results"]
     )
-    assert spooled_rows(spool) == 0 and count(url) == 8
+    assert spooled_rows(spool) == 0 and count(url) == 6
     open_store(Settings(db=env["TENKEN_DB"], data_dir=env["TENKEN_DATA_DIR"])).close()
-    assert count(url) == 8  # written once
+    assert count(url) == 6  # written once
 
 
 def test_a_read_only_sqlite_database_loses_no_answer(carrier_sim: CarrierSimulator, tmp_path: Path) -> None:
@@ -85,7 +88,7 @@ def test_a_read_only_sqlite_database_loses_no_answer(carrier_sim: CarrierSimulat
 
 def test_the_table_is_printed_before_the_store_error(carrier_sim: CarrierSimulator, tmp_path: Path) -> None:
     carrier_sim.rules.set_mark(CLEAN, Carrier.DOCOMO, Outcome.OK)
-    env = fast_env(carrier_sim, tmp_path)
+    env = {**fast_env(carrier_sim, tmp_path), "TENKEN_LOOKUP_RAKUTEN_ENABLED": "false"}  # see lookup_twice
     path = Path(env["TENKEN_DB"])
     open_store(Settings(db=str(path), data_dir=env["TENKEN_DATA_DIR"])).close()
     refused = run_cli(["lookup", CLEAN], {**env, "TENKEN_DB": f"sqlite:///file:{path}?mode=ro&uri=true"})

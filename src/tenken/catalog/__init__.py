@@ -31,13 +31,24 @@ def read_table(text: str, where: str, kind: type[T]) -> T:
 
 class CarrierRow(FrozenSchema, frozen=True):
     name: str
-    simlock_free_from: date  # models released on or after this date carry no SIM lock
     mcc_mnc: tuple[Annotated[str, Meta(pattern=r"^\d{5,6}$")], ...]  # the SIM networks it owns
+    simlock_free_from: date | None = (
+        None  # models released from this date were sold unlocked; None: never locked
+    )
+
+
+class SimLockHistory(FrozenSchema, frozen=True):
+    """[simlock] of carriers.toml: the dates that hold for every carrier."""
+
+    unlockable_from: date  # models released from then on must be unlockable on request
+    no_locked_sales_from: date  # no model released from then on was sold locked
+    iphone_unlocked_from: date  # J/A iPhones released from then on were sold unlocked by every carrier
 
 
 class CarriersTable(FrozenSchema, frozen=True):
     """carriers.toml"""
 
+    simlock: SimLockHistory
     carriers: dict[Carrier, CarrierRow]
 
 
@@ -45,7 +56,12 @@ class CarriersTable(FrozenSchema, frozen=True):
 class CarrierInfo:
     key: str  # "docomo", "au", "softbank", "rakuten" (tenken.facts.Carrier values)
     name: str
-    simlock_free_from: date  # models released on or after this date carry no SIM lock
+    simlock_free_from: date | None  # models released from this date were sold unlocked; None: never locked
+
+    @property
+    def network(self) -> str:
+        """What a SIM's MCC-MNC names: the network, not who sold the phone or holds the contract."""
+        return f"{self.key} network"
 
 
 @cache
@@ -59,6 +75,10 @@ def carriers() -> dict[str, CarrierInfo]:
         key.value: CarrierInfo(key=key.value, name=row.name, simlock_free_from=row.simlock_free_from)
         for key, row in table.items()
     }
+
+
+def simlock_history() -> SimLockHistory:
+    return _table().simlock
 
 
 def carrier_for_mcc_mnc(code: str) -> CarrierInfo | None:

@@ -25,7 +25,8 @@ class ModelRow(FrozenSchema, frozen=True):
     carrier: SoldBy
     name: str
     maker: str
-    released: date
+    verified: bool  # name and launch date checked against the carrier's or maker's own page
+    released: date | None = None  # None: not known; the model-number era bounds it
 
 
 class CscRow(FrozenSchema, frozen=True):
@@ -36,6 +37,7 @@ class CscRow(FrozenSchema, frozen=True):
 class SkuRow(FrozenSchema, frozen=True):
     model: str
     released: date
+    verified: bool  # launch date checked against Google's own page
 
 
 class PatternRow(FrozenSchema, frozen=True):
@@ -73,7 +75,8 @@ class ModelInfo:
     carrier: str  # carrier key or "sim-free"
     name: str
     maker: str
-    released: date
+    released: date | None
+    verified: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ def _table() -> ModelsTable:
 def _models() -> dict[str, ModelInfo]:
     rows = _table().models
     return {
-        normalise_model(model): ModelInfo(model, row.carrier, row.name, row.maker, row.released)
+        normalise_model(model): ModelInfo(model, row.carrier, row.name, row.maker, row.released, row.verified)
         for model, row in rows.items()
     }
 

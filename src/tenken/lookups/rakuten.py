@@ -2,8 +2,9 @@
 
 The public page is a JavaScript app. One client (2025) used its JSON endpoint
 GET /restriction/eir/v1/rest-api/public/imei/{IMEI} → {"status": 0|1|2} for ○/△/×. Whether it answers
-outside a browser is unverified, so anything but that exact shape is NEEDS_BROWSER. HTTP 404 with a JSON
-body is read as "not registered" (the resource for this IMEI does not exist) and says so in its detail.
+outside a browser is unverified, so anything but that exact shape (HTTP 200, status 0, 1 or 2) is
+NEEDS_BROWSER. What an unregistered IMEI looks like there is not known: a 404 (or any other answer) is never
+read as −, or a moved endpoint would turn every phone "clean" at Rakuten (carriers-jp.md).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ STATUSES = {0: Outcome.OK, 1: Outcome.PENDING, 2: Outcome.RESTRICTED}
 
 def parse_result(status_code: int, body: bytes) -> Answer:
     payload = _json(body)
-    if status_code == 404 and payload is not None:
-        return Answer(Outcome.NOT_FOUND, raw_mark="HTTP 404", detail=msg("rakuten.404"))
     if status_code != 200 or not isinstance(payload, dict):
         shown = excerpt(body.decode("utf-8", "replace"), 80)
         return Answer(Outcome.NEEDS_BROWSER, detail=msg("rakuten.odd_reply", status=status_code, body=shown))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from tenken.facts import SCHEMA_VERSION, Message
@@ -12,6 +13,8 @@ from tenken.report.labels import render
 def _encode(value: Any) -> Any:
     if isinstance(value, Message):
         return {"code": value.code, "params": value.params, "text": render(value, "en")}
+    if isinstance(value, datetime):  # a message's parameter (when an earlier inspection was read): ISO 8601
+        return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

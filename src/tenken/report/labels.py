@@ -96,7 +96,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "fact.mdm_enrolled": ("MDM enrolled", "MDM登録"),
     "fact.bootloader_unlocked": ("Bootloader unlocked", "ブートローダーアンロック"),
     "fact.sold_for": ("Sold for (carrier)", "販売キャリア"),
-    "fact.sim_carrier": ("SIM carrier", "挿入SIMの事業者"),
+    "fact.sim_carrier": ("SIM network", "挿入SIMのネットワーク"),
     "fact.sim_state": ("SIM state", "SIM状態"),
     "fact.sim_locked": ("SIM-locked", "SIMロック"),
     "fact.battery_health_pct": ("Battery health %", "バッテリー最大容量 %"),
@@ -591,7 +591,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "正しいIMEIではありません。*#06# やSIMトレイの表示と照合してください",
     ),
     "sim.none": ("no SIM inserted", "SIMなし"),
-    "sim.mcc_mnc": ("MCC-MNC {codes}", "MCC-MNC {codes}"),
+    "sim.mcc_mnc": (
+        "MCC-MNC {codes}: the network the SIM uses (an MVNO rides on it), not who sold the phone",
+        "MCC-MNC {codes}：SIMが使うネットワーク（MVNOも同じ）であり、端末の販売元ではありません",
+    ),
     "sim.overseas_sim_accepted": (
         "slot {slot}: an overseas SIM ({sim}) is accepted",
         "スロット{slot}：海外のSIM（{sim}）が使えています",
@@ -627,6 +630,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "ProductVersion {value} is not a version number: reported as read",
         "ProductVersion「{value}」はバージョン番号の形式ではありません（読み取ったまま表示）",
     ),
+    "ios.sold_by_lookup": (
+        "{carrier}'s register holds the IMEI (○ △ ×): {carrier} sold it",
+        "{carrier}の判定結果に登録あり（○△×）：{carrier}が販売した端末です",
+    ),
     "ios.sold_for_unreadable": (
         "no lockdown key tells which carrier an iPhone was sold by; the carriers' registers tell",
         "iPhoneの販売キャリアを示すlockdownの値はありません。キャリアの判定結果で分かります",
@@ -644,17 +651,34 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Appleのカラーコード（色名は報告されません）",
     ),
     "ios.find_my_on": (
-        "Find My is on ({flags}): the owner must turn it off and sign out of their Apple ID",
-        "「iPhoneを探す」がオンです（{flags}）。所有者がオフにしてApple IDからサインアウトする必要があります",
+        "Find My is on ({flags})[, Apple ID {account}]: the owner must turn it off and sign out of their "
+        "Apple ID",
+        "「iPhoneを探す」がオンです（{flags}）[、Apple ID {account}]。所有者がオフにしてApple IDからサインアウトする"
+        "必要があります",
     ),
     "ios.find_my_setup_assistant": (
-        "both flags read false at the Setup Assistant ({where}[: {reason}]), even on an activation-locked "
-        "phone: go through setup to the activation screen to see whether it asks for an Apple ID",
-        "初期設定画面（{where}[：{reason}]）では、アクティベーションロック中の端末でも両方の値が「オフ」と読めます。"
+        "at the Setup Assistant ({where}[: {reason}]) only fm-activation-locked YES tells: false or NO there "
+        "is read even on an activation-locked phone[ (Apple ID {account})]; go through setup to the "
+        "activation screen to see whether it asks for an Apple ID",
+        "初期設定画面（{where}[：{reason}]）で意味があるのは fm-activation-locked の YES だけです。"
+        "アクティベーションロック中の端末でも「オフ」「NO」と読めます[（Apple ID {account}）]。"
         "アクティベーション画面まで進めてApple IDを求められるか確認してください",
     ),
-    "ios.find_my_no_flag": ("neither flag was readable", "どちらの値も読めませんでした"),
-    "ios.find_my_flags_false": ("{flags} false", "{flags} がオフ"),
+    "ios.find_my_off_nvram": (
+        "off: NVRAM fm-activation-locked NO on an activated, set-up phone[ (Apple ID {account} still shown)]",
+        "オフ：アクティベート済み・初期設定済みの端末でNVRAMの fm-activation-locked が NO"
+        "[（Apple ID {account} の表示あり）]",
+    ),
+    "ios.find_my_associated_only": (
+        "IsAssociated false alone proves nothing (it reads false on some phones with Find My on) and NVRAM "
+        "has no fm-activation-locked[ (Apple ID {account})]: look at Settings › [your name] › Find My",
+        "IsAssociated が false というだけでは判断できません（「探す」がオンでも false と読める端末があります）。"
+        "NVRAMに fm-activation-locked がありません[（Apple ID {account}）]。設定 › ［ユーザ名］› 探す を確認してください",
+    ),
+    "ios.find_my_no_flag": (
+        "neither flag was readable[ ({reason})][ (Apple ID {account})]",
+        "どちらの値も読めませんでした[（{reason}）][（Apple ID {account}）]",
+    ),
     "ios.mdm_dep": (
         "enrolled by {organisation} through Apple's device enrolment (DEP/ADE)",
         "{organisation}によりAppleのデバイス登録（DEP/ADE）でMDMに登録されています",
@@ -806,18 +830,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "android.no_marketing_name": ("no marketing name: the model number", "製品名がないため型番を表示"),
     "android.model_table": (
-        "{model} = {maker} {name}, launched {released}[; but {disagreement}]",
-        "{model} = {maker} {name}（{released}発売）[。ただし{disagreement}]",
+        "{model} = {maker} {name}[, launched {released}][ ({unverified})][; but {disagreement}]",
+        "{model} = {maker} {name}[（{released}発売）][（{unverified}）][。ただし{disagreement}]",
     ),
+    "catalog.unverified": ("table row not verified", "表の内容は未確認"),
     "android.csc_disagrees": ("{prop} = {code} says {seller}", "{prop} = {code} は{seller}を示しています"),
     "android.japanese_model": ("{model} is a Japanese model", "{model} は日本向けモデルです"),
     "android.csc_build": ("{code} = {seller} build", "{code} = {seller}向けビルド"),
     "android.csc": ("Samsung CSC {code}", "Samsung CSC {code}"),
-    "android.csc_abroad": ("CSC code of a market outside Japan", "日本以外の市場のCSCコード"),
-    "android.csc_overseas": (
-        "Samsung CSC {code} is not a Japanese carrier build: an overseas model",
-        "Samsung CSC {code} は日本のキャリア向けビルドではありません（海外モデル）",
-    ),
     "android.pixel_japan_sku": (
         "Japan SKU {sku} ({model}): sold by Google Store, au or SoftBank; the SKU does not say which",
         "日本向けSKU {sku}（{model}）：Googleストア・au・ソフトバンクのどれで販売されたかはSKUでは分かりません",
@@ -828,9 +848,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{model} は{rule}に当てはまります（表には未登録）",
     ),
     "android.model_unknown": (
-        "{model} is not in the Japanese model table and fits no Japanese numbering (an overseas or "
+        "{model} is not in the Japanese model table and fits no Japanese numbering[; {csc}] (an overseas or "
         "SIM-free global model?)",
-        "{model} は日本の型番表になく、日本の型番体系にも当てはまりません（海外版かSIMフリーのグローバル版？）",
+        "{model} は日本の型番表になく、日本の型番体系にも当てはまりません[。{csc}]（海外版かSIMフリーのグローバル版？）",
+    ),
+    "android.csc_unknown": (
+        "Samsung CSC {code} is not in tenken's table, so it names no seller",
+        "Samsung CSC {code} はtenkenの表にないため、販売元は分かりません",
     ),
     "android.sim_state_unset": (
         "SIM state not reported (no radio, or the phone has not finished booting)",
@@ -887,28 +911,52 @@ CATALOG: dict[str, tuple[str, str]] = {
         "日本向けモデルではないため、日本のキャリアのSIMロック方針の日付は当てはまりません",
     ),
     "simlock.sold_sim_free": ("sold SIM-free (not by a carrier)", "SIMフリーで販売（キャリア販売ではない）"),
+    "simlock.iphone_unlocked": (
+        "J/A iPhone released {released}: from the iPhone 13 ({policy}) every carrier sold iPhones unlocked",
+        "{released}発売の日本版iPhone：iPhone 13（{policy}）以降はどのキャリアもSIMロックなしで販売しました",
+    ),
     "simlock.after_every_carrier": (
-        "model released {released}, after every carrier stopped SIM locks ({policy})",
-        "{released}発売のモデルで、全キャリアがSIMロックを廃止した後（{policy}）です",
+        "model released {released}, after every carrier stopped selling locked phones ({policy})",
+        "{released}発売のモデルで、全キャリアがSIMロック付き販売をやめた後（{policy}）です",
     ),
     "simlock.seller_unknown": (
-        "carrier that sold the phone is not known, and the model predates the end of SIM locks",
-        "販売キャリアが不明で、SIMロック廃止前のモデルです",
+        "who sold the phone is not known and the model predates the end of SIM locks: possibly locked if a "
+        "carrier sold it[; {unlock}]",
+        "販売元が不明で、SIMロック廃止前のモデルです。キャリアが販売した端末ならSIMロックの可能性があります[。{unlock}]",
     ),
-    "simlock.no_policy": ("no SIM-lock policy known for {carrier}", "{carrier}のSIMロック方針は不明です"),
+    "simlock.never_locked": (
+        "{carrier} never sold SIM-locked phones",
+        "{carrier}はSIMロック付きで販売していません",
+    ),
     "simlock.release_unknown": (
         "sold for {carrier}, but the model's release date is not known",
         "{carrier}向けですが、発売日が不明です",
     ),
     "simlock.after_carrier": (
-        "{carrier} model released {released}, on or after {carrier} stopped SIM locks ({policy})",
-        "{carrier}が SIMロックを廃止した日（{policy}）以降の{released}発売モデルです",
+        "{carrier} model released {released}, on or after {carrier} stopped selling locked phones ({policy})",
+        "{carrier}がSIMロック付き販売をやめた日（{policy}）以降の{released}発売モデルです",
     ),
-    "simlock.before_carrier": (
-        "{carrier} model released {released}, before {policy}: sold SIM-locked; unlocked only if the owner "
-        "asked (a SIM of another carrier tells for sure)",
-        "{policy}より前の{released}発売の{carrier}モデルのため、SIMロック付きで販売されました。所有者が解除手続きを"
-        "していれば解除済みです（他社SIMを挿せば確実に分かります）",
+    "simlock.possibly_locked": (
+        "possibly SIM-locked: {carrier} model released {released}, before {carrier} stopped selling locked "
+        "phones ({policy})[; {at_sale}]; unlocked if its owner asked[; {unlock}]",
+        "SIMロックの可能性あり：{carrier}がSIMロック付き販売をやめた日（{policy}）より前の{released}発売モデルです"
+        "[。{at_sale}]。所有者が解除手続きをしていれば解除済みです[。{unlock}]",
+    ),
+    "simlock.docomo_lump_sum": (
+        "from 2020-08 docomo unlocked lump-sum and credit-card purchases at sale",
+        "ドコモは2020年8月から一括・クレジットカード払いの購入をSIMロックなしで販売しました",
+    ),
+    "simlock.softbank_every_sale": (
+        "SoftBank / Y!mobile handed every phone over unlocked from {since}, whatever the model",
+        "ソフトバンク・ワイモバイルは{since}以降、機種を問わずSIMロックなしで引き渡しています",
+    ),
+    "simlock.unlock_on_request": (
+        "a model from {since} on: the carrier unlocks it free on request, for a second-hand owner too",
+        "{since}以降のモデルのため、中古で入手した人でもキャリアで無料でSIMロック解除できます",
+    ),
+    "simlock.before_unlock_rule": (
+        "released before {since}: the carrier need not unlock it",
+        "{since}より前の発売のため、キャリアにSIMロック解除の義務はありません",
     ),
     "simlock.era_spans_policy": (
         "the model-number era {era} spans {carrier}'s end of SIM locks ({policy}); a SIM of another "
@@ -959,10 +1007,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "site.odd_mark": ("unrecognised mark: {text}", "判定記号を読み取れません：{text}"),
     "site.legend": ("the site says: 「{text}」", "サイトの表示：「{text}」"),
     "site.many_marks": ("{count} result marks on one page: {marks}", "1ページに判定記号が{count}個：{marks}"),
-    "rakuten.404": (
-        "experimental endpoint: HTTP 404 read as not registered at Rakuten",
-        "試験的なエンドポイント：HTTP 404 を楽天モバイルに登録なしと解釈",
-    ),
     "rakuten.experimental": ("experimental JSON endpoint", "試験的なJSONエンドポイント"),
     "rakuten.odd_reply": (
         "the experimental JSON endpoint gave HTTP {status} {body}; check in a browser",

@@ -1,7 +1,8 @@
 """One pipeline for `inspect`, `demo` and `watch`: read the phone, add what a technician recorded, look
 its IMEIs up in a planned order, judge it under the policy, keep it as one inspection.
 
-    read ─► recorded facts, the earlier reading in use ─► plan + look up ─► judge ─► store
+    read ─► recorded facts, the earlier reading in use ─► plan + look up ─► the seller the look-ups name
+         ─► judge ─► store
 
 Every phone runs its own pass; phones run at once, and share one polite look-up client (one request
 at a time per carrier site) and one store. A store that fails does not lose the inspection: it waits
@@ -18,6 +19,7 @@ from types import TracebackType
 
 from tenken import __version__
 from tenken.config import Settings
+from tenken.devices.ios.facts import use_lookups
 from tenken.errors import StoreError
 from tenken.facts import (
     Carrier,
@@ -25,6 +27,7 @@ from tenken.facts import (
     DeviceRef,
     Fact,
     Message,
+    Platform,
     utcnow,
 )
 from tenken.imei import is_valid_imei
@@ -108,6 +111,7 @@ class Pipeline:
         if on_stage is not None:
             on_stage("looking_up")
         await self.look_up(inspection)
+        seller_from_lookups(inspection)
         if on_stage is not None:
             on_stage("judging")
         inspection.verdicts = judge(inspection, self.options.policy)
@@ -184,6 +188,13 @@ def plan_for(inspection: Inspection, policy: Policy, enabled: list[Carrier]) -> 
     )
 
 
+def seller_from_lookups(inspection: Inspection) -> None:
+    """What the look-ups tell about the phone itself: for an iPhone (whose seller no lockdown key gives),
+    the carrier whose register holds the IMEI, and the SIM-lock inference that follows from it."""
+    if inspection.facts.ref.platform is Platform.IOS:
+        use_lookups(inspection.facts, inspection.results())
+
+
 def blocked_everywhere(inspection: Inspection, policy: Policy) -> Message | None:
     """A condition already established that blocks the phone on every channel: no carrier's answer can
     change the verdict, so none is asked (the politeness the carriers' sites need)."""
@@ -194,8 +205,9 @@ def blocked_everywhere(inspection: Inspection, policy: Policy) -> Message | None
 
 
 def sim_network(facts: DeviceFacts) -> Carrier | None:
-    """The network of the SIM inside, when a carrier's: the likeliest seller to ask first (only a hint:
-    an MVNO rides on a carrier's network, and a SIM says nothing of who sold the phone)."""
+    """The network of the SIM inside ("docomo network"), when a carrier's: only a hint of whom to ask
+    first. An MVNO rides on a carrier's network and a SIM says nothing of who sold the phone, so nothing
+    else may take it for the seller; the order of asking changes no verdict."""
     value = str(facts.sim_carrier.value).lower() if facts.sim_carrier.known else ""
     for carrier in Carrier:
         if carrier.value in value.replace(" ", ""):

@@ -13,7 +13,7 @@ from datetime import datetime
 from tenken import __version__
 from tenken.facts import Carrier, Outcome, utcnow
 from tenken.inspection import Asked, Inspection, Level
-from tenken.station.pipeline import Pipeline
+from tenken.station.pipeline import Pipeline, seller_from_lookups
 from tenken.verdict.judge import judge
 
 # --status: what a look-up said, in the words a shop uses
@@ -91,6 +91,7 @@ async def recheck(
             for asked, result in zip(again, fresh, strict=True)
         }
         after.asked = [by_pair.get((asked.imei, asked.carrier), asked) for asked in before.asked]
+    seller_from_lookups(after)  # an iPhone's seller (and SIM-lock inference) may follow from a new answer
     after.verdicts = judge(after, options.policy)
     after.finished_at = utcnow()
     # Before, judged under the same policy: a change then comes from the answers, not from a new policy.

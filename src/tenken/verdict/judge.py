@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tenken.catalog.apple import JAPAN_REGION, region_name
 from tenken.facts import (
     SIM_FREE,
     Carrier,
@@ -30,8 +31,9 @@ from tenken.verdict.policy import Policy
 SIM_PRESENT = {"READY", "LOADED", "PRESENT", "PIN_REQUIRED", "PUK_REQUIRED", "NETWORK_LOCKED"}
 SIM_PRESENT |= {"PERSO_LOCKED", "CARD_RESTRICTED", "CARD_IO_ERROR", "PERM_DISABLED"}
 SIM_ABSENT = {"ABSENT", ""}
-WORN_BELOW = 80.0
-MANUAL = "manual:"  # the source of a fact a technician recorded (tenken record)  # battery health %: below it the buyer must be told
+WORN_BELOW = 80.0  # battery health %: below it the buyer must be told
+JAPAN = frozenset({"JP", region_name(JAPAN_REGION)})  # sales_region as the readers give it (Android, iPhone)
+MANUAL = "manual:"  # the source of a fact a technician recorded (tenken record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +219,15 @@ def _management(inspection: Inspection) -> list[Finding]:
 
 
 def could_have_sold(facts: DeviceFacts) -> list[Carrier]:
-    """The carriers whose register may hold the phone: the one its model number names, else all four."""
+    """The carriers whose register may hold the phone: the one its model number names; none for a model the
+    phone itself says was made for another country (Japanese carriers sell Japanese models only); else all
+    four."""
     seller = facts.sold_for.value if facts.sold_for.known else None
     if isinstance(seller, Carrier) and facts.sold_for.provenance is not Provenance.UNKNOWN:
         return [seller]
+    region = facts.sales_region
+    if region.provenance is Provenance.MEASURED and region.known and region.value not in JAPAN:
+        return []
     return list(Carrier)
 
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from tenken.catalog import carrier_for_mcc_mnc, carriers
+from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
-from tenken.catalog.simlock import infer_sim_lock
+from tenken.catalog.simlock import infer_sim_lock, unlocked_models_from
 from tenken.devices.android.props import first, slots
 from tenken.facts import SIM_FREE, Carrier, Fact, SoldFor, msg
 
@@ -61,45 +61,32 @@ def sold_for(props: Mapping[str, str]) -> ModelMarket:
             model=info.model,
             maker=info.maker,
             name=info.name,
-            released=info.released.isoformat(),
+            released=info.released.isoformat() if info.released else None,
+            unverified=None if info.verified else msg("catalog.unverified"),
             disagreement=disagreement,
         )
+        era = match_pattern(model) if info.released is None else None  # no date: the number's era bounds it
         return ModelMarket(
             sold_for=Fact.inferred(seller(info.carrier), table, note),
             sales_region=Fact.inferred("JP", table, msg("android.japanese_model", model=info.model)),
             model_name=Fact.inferred(info.name, table),
             japan_model=True,
-            earliest=info.released,
-            latest=info.released,
+            earliest=era.earliest if era else info.released,
+            latest=era.latest if era else info.released,
         )
-    if csc is not None:
+    if csc is not None and csc_build is not None and csc_build.carrier is not None:
         key, code = csc
-        if csc_build is not None and csc_build.carrier is not None:
-            build_seller = seller(csc_build.carrier)
-            return ModelMarket(
-                sold_for=Fact.inferred(
-                    build_seller,
-                    f"Samsung CSC {key}",
-                    msg("android.csc_build", code=code, seller=build_seller),
-                ),
-                sales_region=Fact.inferred(
-                    csc_build.market, f"Samsung CSC {key}", msg("android.csc", code=code)
-                ),
-                model_name=None,
-                japan_model=True,
-            )
-        country = first(props, "ro.csc.countryiso_code", "ro.csc.country_code")
-        region = (
-            Fact.measured(country[1], country[0], msg("android.csc", code=code))
-            if country
-            else Fact.inferred(code, f"Samsung CSC {key}", msg("android.csc_abroad"))
-        )
+        build_seller = seller(csc_build.carrier)
         return ModelMarket(
-            sold_for=Fact.unknown(key, msg("android.csc_overseas", code=code)),
-            sales_region=region,
+            sold_for=Fact.inferred(
+                build_seller, f"Samsung CSC {key}", msg("android.csc_build", code=code, seller=build_seller)
+            ),
+            sales_region=Fact.inferred(csc_build.market, f"Samsung CSC {key}", msg("android.csc", code=code)),
             model_name=None,
-            japan_model=False,
+            japan_model=True,
         )
+    # A CSC not in the table names no seller (it may be a Japanese build we have not catalogued): the model
+    # number decides, and without it the market stays unknown — never "overseas" for want of a table row.
     sku = first(props, *SKU_PROPS)
     pixel = pixel_japan_sku(sku[1]) if sku else None
     if sku is not None and pixel is not None:
@@ -128,13 +115,23 @@ def sold_for(props: Mapping[str, str]) -> ModelMarket:
             earliest=pattern.earliest,
             latest=pattern.latest,
         )
-    why = msg("android.model_unknown", model=model)
+    why = msg(
+        "android.model_unknown", model=model, csc=msg("android.csc_unknown", code=csc[1]) if csc else None
+    )
     return ModelMarket(
         sold_for=Fact.unknown("ro.product.model", why),
-        sales_region=Fact.unknown("ro.product.model", why),
+        sales_region=_csc_country(props, csc) or Fact.unknown("ro.product.model", why),
         model_name=None,
         japan_model=None,
     )
+
+
+def _csc_country(props: Mapping[str, str], csc: tuple[str, str] | None) -> Fact[str] | None:
+    """The country a Samsung build says it is for (a property, as the firmware was built), if it says."""
+    country = first(props, "ro.csc.countryiso_code") if csc else None
+    if country is None or csc is None:
+        return None
+    return Fact.measured(country[1], country[0], msg("android.csc", code=csc[1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +151,10 @@ class SimSlot:
         return self.numeric.startswith(("440", "441"))
 
     def describe(self) -> str:
-        key = self.carrier_key
-        if key:
-            return key
+        """The SIM's network ("docomo network"): an MVNO rides on it, so it names no contract or seller."""
+        info = carrier_for_mcc_mnc(self.numeric) if self.numeric else None
+        if info is not None:
+            return info.network
         if self.numeric:
             return f"{self.alpha} ({self.numeric})" if self.alpha else self.numeric
         return "?"
@@ -231,15 +229,17 @@ def _inferred_lock(market: ModelMarket) -> Fact[bool]:
     released = market.earliest if market.earliest == market.latest else None
     era = None
     if market.earliest != market.latest and isinstance(key, Carrier):
-        policy = carriers()[key.value].simlock_free_from
+        since = unlocked_models_from(key)
         earliest, latest = market.earliest or date.min, market.latest or date.max
         era = _span(market.earliest, market.latest)
-        if latest < policy:
+        if since is None:
+            released = earliest  # never locked: any date gives the same answer
+        elif latest < since:
             released = latest
-        elif earliest >= policy:
+        elif earliest >= since:
             released = earliest
         else:
-            note = msg("simlock.era_spans_policy", era=era, carrier=key, policy=policy.isoformat())
+            note = msg("simlock.era_spans_policy", era=era, carrier=key, policy=since.isoformat())
             return Fact.unknown("carrier SIM-lock policy dates", note)
     guess = infer_sim_lock(key, released, japan_model=market.japan_model is not False)
     fact = guess.as_fact()

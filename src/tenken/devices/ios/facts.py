@@ -6,7 +6,10 @@ SIM lock, battery health) say in the fact's note what they rested on.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +17,7 @@ from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
 from tenken.devices.ios.compat import marketing_name
-from tenken.facts import DeviceFacts, Fact, Message, msg
+from tenken.facts import Carrier, DeviceFacts, Fact, LookupResult, Message, msg
 from tenken.imei import is_valid_imei
 
 FMIP_ASSOCIATED = "com.apple.fmip/IsAssociated"
@@ -28,6 +31,8 @@ OPERATOR_LOCKED = "kCTSIMSupportSIMStatusOperatorLocked"
 READY = "kCTSIMSupportSIMStatusReady"
 NOT_INSERTED = "kCTSIMSupportSIMStatusNotInserted"
 JAPANESE_MCC = frozenset({"440", "441"})
+BY_DATES = "RegionInfo + model release date + carrier SIM-lock policy dates"
+_REGION = re.compile(r"[A-Z]{1,2}/A$")  # the RegionInfo that ends a part number (MLNC3J/A)
 _VERSION = re.compile(r"\d+(\.\d+){0,3}")
 SIM_STATES = {  # lockdown's SIMStatus → the state codes both platforms report (Android's own names)
     READY: "READY",
@@ -180,30 +185,49 @@ def _colour(values: dict[str, Any], missing: Message) -> Fact[str]:
 
 
 def _flag(raw: Any) -> bool | None:
+    """fm-activation-locked as YES/NO: bytes or text, or their base64 as some tools show it (WUVT = YES)."""
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, bytes):
         raw = raw.decode("ascii", "replace")
-    if isinstance(raw, str) and raw.strip().upper() in ("YES", "NO"):
-        return raw.strip().upper() == "YES"
-    return None
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().upper()
+    if text not in ("YES", "NO"):
+        try:
+            text = base64.b64decode(raw.strip(), validate=True).decode("ascii").strip().upper()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return {"YES": True, "NO": False}.get(text)
+
+
+def _masked_account(nvram: Any) -> str | None:
+    """fm-account-masked: the owner's Apple ID as the phone masks it (evidence that one is tied to Find My)."""
+    raw = nvram.get("fm-account-masked") if isinstance(nvram, dict) else None
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    return (raw.strip() or None) if isinstance(raw, str) else None
 
 
 def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
+    """Find My from lockdown, trusting each flag only as far as it goes (ios-usbmux-lockdown.md):
+    IsAssociated true or fm-activation-locked YES is on; off is measured only from fm-activation-locked
+    NO on a phone that is activated and set up. IsAssociated false alone proves nothing (it reads false
+    on phones with Find My on), and at the Setup Assistant NO is not established either."""
     source = "lockdown com.apple.fmip/IsAssociated + NonVolatileRAM fm-activation-locked"
-    flags: dict[str, bool] = {}
-    associated = reading.answer(FMIP_ASSOCIATED)
-    if isinstance(associated, bool):
-        flags["IsAssociated"] = associated
-    nvram = reading.values.get("NonVolatileRAM")
-    if isinstance(nvram, dict):
-        locked = _flag(nvram.get("fm-activation-locked"))
-        if locked is not None:
-            flags["fm-activation-locked"] = locked
     accounts_source = "Find My (Apple ID)"
-    if any(flags.values()):
-        note = msg("ios.find_my_on", flags=[name for name, flag in flags.items() if flag])
-        return Fact.measured(True, source, note), Fact.measured(["Apple ID (Find My)"], accounts_source)
+    associated = reading.answer(FMIP_ASSOCIATED)
+    nvram = reading.values.get("NonVolatileRAM")
+    locked = _flag(nvram.get("fm-activation-locked")) if isinstance(nvram, dict) else None
+    account = _masked_account(nvram)
+    on = [
+        name
+        for name, flag in (("IsAssociated", associated), ("fm-activation-locked", locked))
+        if flag is True
+    ]
+    if on:
+        note = msg("ios.find_my_on", flags=on, account=account)
+        return Fact.measured(True, source, note), Fact.measured(["Apple ID (Find My)"], accounts_source, note)
     if not reading.in_session:
         return Fact.unknown(source, reading.no_session), Fact.unknown(accounts_source, reading.no_session)
     activation = reading.values.get("ActivationState")
@@ -216,13 +240,19 @@ def _find_my(reading: Reading) -> tuple[Fact[bool], Fact[list[str]]]:
         else:
             where = "SetupDone false" if setup_done is False else f"SetupDone {setup_done!r}"
         reason = setup_done.reason if isinstance(setup_done, Unread) else None
-        note = msg("ios.find_my_setup_assistant", where=where, reason=reason)
+        note = msg("ios.find_my_setup_assistant", where=where, reason=reason, account=account)
         return Fact.unknown(source, note), Fact.unknown(accounts_source, note)
-    if not flags:
-        reason = associated.reason if isinstance(associated, Unread) else msg("ios.find_my_no_flag")
-        return Fact.unknown(source, reason), Fact.unknown(accounts_source, reason)
-    read = msg("ios.find_my_flags_false", flags=list(flags))
-    return Fact.measured(False, source, read), Fact.measured([], accounts_source, read)
+    if locked is False:
+        nvram_source = "lockdown NonVolatileRAM fm-activation-locked"
+        note = msg("ios.find_my_off_nvram", account=account)
+        return Fact.measured(False, nvram_source, note), Fact.measured([], accounts_source, note)
+    if associated is False:
+        note = msg("ios.find_my_associated_only", account=account)
+    elif isinstance(associated, Unread):
+        note = msg("ios.find_my_no_flag", reason=associated.reason, account=account)
+    else:
+        note = msg("ios.unexpected_answer", answer=repr(associated))
+    return Fact.unknown(source, note), Fact.unknown(accounts_source, note)
 
 
 def _supervised(reading: Reading) -> Fact[bool]:
@@ -265,7 +295,7 @@ def _carrier_name(mcc: Any, mnc: Any, bundle_id: Any) -> str:
     if mcc and mnc:
         info = carrier_for_mcc_mnc(f"{mcc}{mnc}")
         if info is not None:
-            return info.name
+            return info.network
     if bundle_id:
         return str(bundle_id)
     return f"MCC {mcc} MNC {mnc}"
@@ -315,29 +345,50 @@ def _sim_lock(values: dict[str, Any], model: AppleModel | None, missing: Message
         carrier = _sim_carrier(values, missing).value or "?"
         return Fact.inferred(True, "lockdown SIMStatus", msg("ios.sim_refused", carrier=carrier))
     region = values.get("RegionInfo")
-    source = "RegionInfo + model release date + carrier SIM-lock policy dates"
     if not region:
-        return Fact.unknown(source, missing)
+        return Fact.unknown(BY_DATES, missing)
     if region == JAPAN_REGION and values.get("SIMStatus") == READY:
         # A Japanese carrier's lock admits only that carrier's SIMs: one from abroad, or two carriers' SIMs
         # working side by side, show there is none.
         codes = _sim_codes(values)
         abroad = [f"{mcc}-{mnc}" for mcc, mnc in codes if mcc not in JAPANESE_MCC]
-        carriers = {info.name for mcc, mnc in codes if (info := carrier_for_mcc_mnc(mcc + mnc)) is not None}
+        carriers = {
+            info.network for mcc, mnc in codes if (info := carrier_for_mcc_mnc(mcc + mnc)) is not None
+        }
         if abroad:
             note = msg("sim.foreign_sim_works", codes=abroad)
             return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
         if len(carriers) > 1:
             note = msg("sim.two_carriers_work", carriers=sorted(carriers))
             return Fact.inferred(False, "lockdown SIMStatus + CarrierBundleInfoArray", note)
-    guess = infer_sim_lock(None, model.released if model else None, japan_model=region == JAPAN_REGION)
+    return _by_dates(model, str(region), None)
+
+
+def _by_dates(model: AppleModel | None, region: str, seller: Carrier | None) -> Fact[bool]:
+    """The SIM lock the history allows for this model and region, sold by `seller` (None: not known)."""
+    japan = region == JAPAN_REGION
+    guess = infer_sim_lock(seller, model.released if model else None, japan_model=japan, iphone=japan)
     era = (
         msg("ios.model_era", model=model.name, released=model.released.isoformat())
         if model
         else msg("ios.model_era_unknown")
     )
-    fact = guess.as_fact(source)
-    return fact.with_note(msg("ios.sim_lock_rule", rule=guess.rule, region=str(region), era=era))
+    fact = guess.as_fact(BY_DATES)
+    return fact.with_note(msg("ios.sim_lock_rule", rule=guess.rule, region=region, era=era))
+
+
+def use_lookups(facts: DeviceFacts, results: Sequence[LookupResult]) -> None:
+    """After the carrier look-ups: ○ △ × at one carrier mean that carrier sold the iPhone (a register holds
+    only the IMEIs its carrier sold), which lockdown cannot say. It becomes `sold_for`, and the SIM-lock
+    inference from dates uses it; a lock read from a SIM, or recorded by hand, is kept."""
+    sellers = {result.carrier for result in results if result.outcome.registers}
+    if len(sellers) != 1 or facts.sold_for.known:
+        return  # none, or two registers (unusual): the seller stays unknown
+    seller = sellers.pop()
+    facts.sold_for = Fact.inferred(seller, "carrier look-ups", msg("ios.sold_by_lookup", carrier=seller))
+    region = _REGION.search(str(facts.part_number.value)) if facts.part_number.known else None
+    if facts.sim_locked.source == BY_DATES and region is not None:
+        facts.sim_locked = _by_dates(apple_model(str(facts.model_id.value)), region.group(), seller)
 
 
 def _battery(battery: Any) -> tuple[Fact[int], Fact[float]]:
