@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0003"  # inspections as units, linked to their look-ups; facts recorded by hand
+HEAD = "0004"  # certificates issued
 
 metadata = sa.MetaData()
 
@@ -91,4 +91,18 @@ manual_facts = sa.Table(
     sa.Index("ix_manual_facts_serial", "serial"),
     sa.Index("ix_manual_facts_imei", "imei"),
     sa.Index("ux_manual_facts_record_id", "record_id", unique=True),
+)
+
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("inspection_record_id", sa.String(32), nullable=False),
+    sa.Column("record_sha256", sa.String(64), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("station", sa.Text),
+    sa.Column("record_id", sa.String(32)),
+    sa.Index("ix_certificates_inspection", "inspection_record_id"),
+    sa.Index("ux_certificates_record_id", "record_id", unique=True),
 )
