@@ -49,7 +49,9 @@ def test_inspect_joins_the_phone_and_the_carriers_and_judges_each_channel(
 ) -> None:
     usbmux.attach(bundled("iphone13-docomo"))
     for imei in ("353915111001014", "353915111001022"):
-        carrier_sim.rules.set_mark(imei, None, Outcome.NOT_FOUND)  # registered nowhere: − (an Apple-like model)
+        carrier_sim.rules.set_mark(
+            imei, None, Outcome.NOT_FOUND
+        )  # registered nowhere: − (an Apple-like model)
     code, payload = inspect_json(env)
     phone = payload["phones"][0]  # type: ignore[index]
     assert payload["schema_version"] >= 3 and payload["policy"]["name"] == "tenken default"  # type: ignore[index]
