@@ -119,6 +119,7 @@ class LazyGroup(click.Group):
 
 
 LAZY_HELP = {
+    "schema": "The JSON Schema of what --json and export print.",
     "carriers": "Serve the four carriers' checkers on 127.0.0.1 (for tests, demos, training).",
     "ios": "Emulate usbmuxd with simulated iPhones on 127.0.0.1.",
     "android": "Emulate adbd phones and register them with the adb server.",
@@ -144,6 +145,7 @@ LAZY_HELP = {
         "config": ("tenken.commands.config", "config_command"),
         "policy": ("tenken.commands.policy", "policy_group"),
         "record": ("tenken.commands.record", "record"),
+        "schema": ("tenken.commands.schema", "schema_command"),
         "report": ("tenken.commands.report", "report"),
         "sim": ("tenken.cli", "sim"),
     },
