@@ -119,6 +119,8 @@ class LazyGroup(click.Group):
 
 
 LAZY_HELP = {
+    "certificate": "Write a phone's inspection certificate (点検証明書) as HTML, and PDF on request.",
+    "verify": "Check a certificate against the stored inspection and its evidence pages.",
     "schema": "The JSON Schema of what --json and export print.",
     "carriers": "Serve the four carriers' checkers on 127.0.0.1 (for tests, demos, training).",
     "ios": "Emulate usbmuxd with simulated iPhones on 127.0.0.1.",
@@ -145,6 +147,8 @@ LAZY_HELP = {
         "config": ("tenken.commands.config", "config_command"),
         "policy": ("tenken.commands.policy", "policy_group"),
         "record": ("tenken.commands.record", "record"),
+        "certificate": ("tenken.commands.certificate", "certificate"),
+        "verify": ("tenken.commands.certificate", "verify"),
         "schema": ("tenken.commands.schema", "schema_command"),
         "report": ("tenken.commands.report", "report"),
         "sim": ("tenken.cli", "sim"),
