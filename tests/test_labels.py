@@ -42,7 +42,7 @@ LOOKED_UP += (
     "demo.",
     "level.",
 )
-LOOKED_UP += ("guess.", "cond.", "cert.")
+LOOKED_UP += ("guess.", "cond.", "cert.", "history.")
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"sim.mcc_mnc", "android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}

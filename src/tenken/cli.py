@@ -121,6 +121,7 @@ class LazyGroup(click.Group):
 LAZY_HELP = {
     "certificate": "Write a phone's inspection certificate (点検証明書) as HTML, and PDF on request.",
     "verify": "Check a certificate against the stored inspection and its evidence pages.",
+    "history": "A phone's past inspections and carrier answers, with what changed between them.",
     "schema": "The JSON Schema of what --json and export print.",
     "carriers": "Serve the four carriers' checkers on 127.0.0.1 (for tests, demos, training).",
     "ios": "Emulate usbmuxd with simulated iPhones on 127.0.0.1.",
@@ -149,6 +150,7 @@ LAZY_HELP = {
         "record": ("tenken.commands.record", "record"),
         "certificate": ("tenken.commands.certificate", "certificate"),
         "verify": ("tenken.commands.certificate", "verify"),
+        "history": ("tenken.commands.history", "history"),
         "schema": ("tenken.commands.schema", "schema_command"),
         "report": ("tenken.commands.report", "report"),
         "sim": ("tenken.cli", "sim"),

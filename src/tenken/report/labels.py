@@ -182,6 +182,25 @@ CATALOG: dict[str, tuple[str, str]] = {
         "To check this certificate against the station's records:",
         "この証明書が記録と一致するかの確認：",
     ),
+    # ------------------------------------------------------------------ tenken history: what changed
+    "change.mark": ("{carrier} {imei}: {before} → {after}", "{carrier} {imei}：{before} → {after}"),
+    "change.lock_on": ("{lock:fact}: now on", "{lock:fact}：ありに変化"),
+    "change.lock_off": ("{lock:fact}: now off", "{lock:fact}：なしに変化"),
+    "change.lock_unknown": ("{lock:fact}: no longer known", "{lock:fact}：不明に変化"),
+    "change.level": (
+        "{channel}: {before:level} → {after:level}",
+        "{channel}：{before:level} → {after:level}",
+    ),
+    "change.battery": (
+        "battery health {before} % → {after} %",
+        "バッテリー最大容量 {before} % → {after} %",
+    ),
+    "history.inspection": ("inspection", "点検"),
+    "history.lookup": ("carrier answer", "キャリア回答"),
+    "history.when": ("when (JST)", "日時（JST）"),
+    "history.what": ("what", "内容"),
+    "history.changed": ("changed", "変化"),
+    "history.nothing": ("nothing stored since {since}", "{since}以降の記録はありません"),
     # ------------------------------------------------------------------ tenken demo
     "demo.title": ("tenken demo", "tenken デモ"),
     "demo.intro": (
