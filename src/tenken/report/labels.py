@@ -201,6 +201,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "history.what": ("what", "内容"),
     "history.changed": ("changed", "変化"),
     "history.nothing": ("nothing stored since {since}", "{since}以降の記録はありません"),
+    # ------------------------------------------------------------------ tenken export
+    "export.cp932_replaced": (
+        "{count} characters cp932 cannot hold were written as 〓 (first: {first}); use --encoding utf-8-sig to keep them",
+        "cp932で表せない{count}文字を〓に置き換えました（最初：{first}）。すべて残すには --encoding utf-8-sig を使ってください",
+    ),
+    "export.written": ("{count} inspections written to {path}", "{count}件の点検を {path} に書き出しました"),
     # ------------------------------------------------------------------ tenken demo
     "demo.title": ("tenken demo", "tenken デモ"),
     "demo.intro": (
