@@ -90,10 +90,15 @@ def test_the_certificate_says_what_was_found_and_how(station: Station) -> None:
     assert found["answer.0.utc"].endswith(" UTC") and found["answer.0.imei"] == "**********1014"
     assert "IMEIを登録するのは販売したキャリアだけ" in found["answer.1.why_not.ja"]
     # locks, SIM lock entered by hand, battery and how it was measured
-    assert found["fact.owner_lock"] == "なし / no" and found["fact.owner_lock.how"] == "measured"
-    assert found["fact.sim_locked"] == "なし / no" and found["fact.sim_locked.how"] == "manual"
+    assert found["fact.owner_lock"] == "なし / no" and found["fact.owner_lock.how"] == "実測 measured"
+    assert (
+        found["fact.sim_locked"] == "なし / no" and found["fact.sim_locked.how"] == "手入力 entered by hand"
+    )
     assert found["manual.sim_locked"].startswith("設定 › 一般 › 情報 › SIMロック: unlocked (sato, ")
-    assert found["fact.battery_health_pct"] == "92.0 %" and found["fact.battery_health_pct.how"] == "inferred"
+    assert (
+        found["fact.battery_health_pct"] == "92.0 %"
+        and found["fact.battery_health_pct.how"] == "推定 inferred"
+    )
     assert "DesignCapacity" in found["fact.battery_health_pct.source"]
     # the record: inspection, station, versions, the policy and the record hash, also in the QR code
     record = record_hash_from_the_database(station, str(phone["inspection_id"]))
@@ -121,7 +126,8 @@ def test_full_imei_by_imei_and_by_inspection_id(station: Station) -> None:
 
 def test_phone_strings_are_escaped(station: Station) -> None:
     """A phone whose model, part number, carrier and iOS version carry HTML, rich markup and terminal
-    control: the certificate shows them as text (the browser test checks the DOM holds no element)."""
+    control, and a carrier page with markup and terminal control: the certificate shows them as text
+    (the browser test checks the DOM holds no element)."""
     hostile = copy.deepcopy(bundled("iphone13-docomo"))
     hostile.values["ProductType"] = f"model {HOSTILE} {MARKUP} {ESCAPES}"
     hostile.values["ModelNumber"] = f"part {HOSTILE}"
@@ -130,6 +136,7 @@ def test_phone_strings_are_escaped(station: Station) -> None:
         {"CFBundleIdentifier": f"carrier {HOSTILE}", "MCC": "999", "MNC": "99"}
     ]
     station.usbmux.attach(hostile)
+    station.carriers.set_fault(Carrier.DOCOMO, "hostile")  # the page holds markup and terminal control
     station.inspect()
     page = certify(station, IPHONE_13).read_text(encoding="utf-8")
     assert (
@@ -138,6 +145,8 @@ def test_phone_strings_are_escaped(station: Station) -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "\x1b" not in page and "\\x1b]0;pwned\\x07" in page  # control characters shown, not kept
     found = claims(page).values
+    docomo = [value for key, value in found.items() if key.startswith("answer.0.detail")]
+    assert docomo and all("\\x1b]0;pwned\\x07" in value for value in docomo)
     assert (
         found["fact.model_id"].startswith('model <script>alert("x")</script>')
         and MARKUP in found["fact.model_id"]

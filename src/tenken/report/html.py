@@ -272,11 +272,10 @@ def _value(page: _Page, field_name: str, fact: Fact[Any]) -> str:
 
 def _how(page: _Page, field_name: str, fact: Fact[Any]) -> str:
     """How the value is known: measured, inferred, unknown, or entered by hand; its source and note."""
-    manual = fact.source.startswith(MANUAL)
-    badge = (
-        f'<span class="badge manual">{page.both("cert.manual")}</span>'
-        if manual
-        else f'<span class="badge {fact.provenance.value}">{page.both(f"provenance.{fact.provenance.value}")}</span>'
+    code = "cert.manual" if fact.source.startswith(MANUAL) else f"provenance.{fact.provenance.value}"
+    css = "manual" if fact.source.startswith(MANUAL) else fact.provenance.value
+    badge = page.claim(
+        f"fact.{field_name}.how", f"{label(code, 'ja')} {label(code, 'en')}", css=f"badge {css}"
     )
     source = (
         page.claim(f"fact.{field_name}.source", page.shown(fact.source), css="source") if fact.source else ""
@@ -286,8 +285,7 @@ def _how(page: _Page, field_name: str, fact: Fact[Any]) -> str:
         if fact.note is not None and fact.note.code != "fact.not_read"
         else ""
     )
-    how = page.claim(f"fact.{field_name}.how", "manual" if manual else fact.provenance.value, css="hidden")
-    return f"{badge}{how} {source}{note}"
+    return f"{badge} {source}{note}"
 
 
 def _answers(page: _Page) -> str:
@@ -484,7 +482,6 @@ h2 .en, th .en {{ font-weight: normal; }}
 .small {{ font-size: 8pt; color: #444; }}
 .tiny {{ font-size: 6.5pt; }}
 .mono {{ font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", Menlo, Consolas, monospace; word-break: break-all; }}
-.hidden {{ display: none; }}
 .qr-box {{ margin: 0; width: 40mm; text-align: center; }}
 .qr-box svg {{ width: 32mm; height: 32mm; }}
 .qr-box figcaption {{ word-break: break-all; line-height: 1.1; color: #666; font-size: 5.5pt; }}
@@ -515,7 +512,6 @@ tr.not-asked td {{ color: #555; font-size: 8pt; }}
 .badge.inferred {{ border-color: #8a5a00; color: #8a5a00; }}
 .badge.unknown {{ border-color: #a11212; color: #a11212; }}
 .badge.manual {{ border-color: #1d3f99; color: #fff; background: #1d3f99; }}
-.badge .en {{ color: inherit; }}
 .source {{ font-size: 7.5pt; color: #555; word-break: break-all; }}
 section {{ break-inside: avoid; }}
 code {{ font-size: 8pt; }}
