@@ -76,8 +76,10 @@ class CliResult:
 
 
 def run_cli(args: list[str], env: Mapping[str, str], stdin: str | None = None) -> CliResult:
-    """Run `tenken ARGS` in-process through the real entry point (error handling included)."""
+    """Run `tenken ARGS` in-process through the real entry point (error handling included). A JSON
+    document it prints is checked against its schema and type (tests/schemas.py)."""
     from tenken.cli import main
+    from tests.schemas import check_output
 
     runner = CliRunner()
     code = 0
@@ -88,6 +90,7 @@ def run_cli(args: list[str], env: Mapping[str, str], stdin: str | None = None) -
             code = stop.code if isinstance(stop.code, int) else 1
         stdout = out.getvalue().decode()
         stderr = err.getvalue().decode() if isinstance(err, io.BytesIO) else ""
+    check_output(args, code, stdout)
     return CliResult(code, stdout, stderr)
 
 

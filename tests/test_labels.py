@@ -41,7 +41,7 @@ LOOKED_UP += (
     "ui.",
     "level.",
 )
-LOOKED_UP += ("guess.", "cond.", "stage.")  # stage.<the station's Stage value>
+LOOKED_UP += ("guess.", "cond.", "stage.", "cert.", "history.")  # stage.<the station's Stage value>
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}

@@ -119,6 +119,11 @@ class LazyGroup(click.Group):
 
 
 LAZY_HELP = {
+    "certificate": "Write a phone's inspection certificate (点検証明書) as HTML, and PDF on request.",
+    "verify": "Check a certificate against the stored inspection and its evidence pages.",
+    "history": "A phone's past inspections and carrier answers, with what changed between them.",
+    "export": "Every inspection as a row: CSV for Excel (UTF-8 with BOM or cp932), JSON, JSON Lines.",
+    "schema": "The JSON Schema of what --json and export print.",
     "carriers": "Serve the four carriers' checkers on 127.0.0.1 (for tests, demos, training).",
     "ios": "Emulate usbmuxd with simulated iPhones on 127.0.0.1.",
     "android": "Emulate adbd phones and register them with the adb server.",
@@ -152,6 +157,11 @@ LAZY_HELP = {
         "config": ("tenken.commands.config", "config_command"),
         "policy": ("tenken.commands.policy", "policy_group"),
         "record": ("tenken.commands.record", "record"),
+        "certificate": ("tenken.commands.certificate", "certificate"),
+        "verify": ("tenken.commands.certificate", "verify"),
+        "history": ("tenken.commands.history", "history"),
+        "export": ("tenken.commands.export", "export"),
+        "schema": ("tenken.commands.schema", "schema_command"),
         "report": ("tenken.commands.report", "report"),
         "sim": ("tenken.cli", "sim"),
     },

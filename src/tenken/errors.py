@@ -7,6 +7,7 @@ line on stderr and the exit code named here; nothing below it prints.
     │   ├── InvalidIdentifier               not an IMEI (imei.py)
     │   └── InputFileError        exit 66   an input file cannot be read, decoded or understood
     ├── NotFound                  exit 66   nothing stored matches (no evidence, no inspection)
+    ├── Mismatch                  exit 1    a certificate or a stored page is not what the store recorded
     ├── OutputError               exit 73   a file tenken was asked to write cannot be written
     ├── StoreError                exit 74   the database cannot be opened, read or written
     │   └── Spooled                         … and what was to be written waits in the local spool
@@ -84,6 +85,13 @@ class NotFound(TenkenError):
     """Nothing stored matches what was asked for."""
 
     exit_code = EXIT_NO_INPUT
+
+
+class Mismatch(TenkenError):
+    """A certificate does not say what the stored inspection says, or a stored evidence page no longer
+    has the sha256 written with it (`tenken verify`). The message names the first difference."""
+
+    exit_code = EXIT_FLAGGED
 
 
 class OutputError(TenkenError):

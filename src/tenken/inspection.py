@@ -139,6 +139,9 @@ class Earlier:
     facts: DeviceFacts
 
 
+MANUAL = "manual:"  # how the source of a fact a technician entered begins (Recorded.source)
+
+
 @dataclass(frozen=True, slots=True)
 class Recorded:
     """A fact a technician read off the phone's screen or box and entered (tenken record): measured,
@@ -158,7 +161,7 @@ class Recorded:
 
     @property
     def source(self) -> str:
-        return f"manual: {self.what} ({self.recorded_by}, {self.recorded_at.isoformat()})"
+        return f"{MANUAL} {self.what} ({self.recorded_by}, {self.recorded_at.isoformat()})"
 
 
 @dataclass(slots=True)
@@ -216,7 +219,8 @@ class Inspection:
 
 def inspection_from_json(data: dict[str, Any]) -> Inspection:
     """An inspection back from what `Inspection.to_json` wrote (`inspect --json`, the store), with
-    everything the verdict needs, so it can be judged again under another policy without the phone."""
+    everything the verdict needs, so it can be judged again under another policy without the phone,
+    and the verdicts it was given (certificates, history and exports show them as they were)."""
     facts = device_facts_from_json(data)
     lookups = data.get("lookups") or {}
     asked = [_asked_from_json(entry) for entry in lookups.get("answers", [])]
@@ -246,6 +250,31 @@ def inspection_from_json(data: dict[str, Any]) -> Inspection:
         policy_name=policy.get("name") or "",
         policy_sha256=policy.get("sha256") or "",
         rechecks=data.get("rechecks") or "",
+        verdicts={
+            channel: _verdict_from_json(channel, entry)
+            for channel, entry in (data.get("verdicts") or {}).items()
+        },
+    )
+
+
+def _verdict_from_json(channel: str, data: dict[str, Any]) -> ChannelVerdict:
+    return ChannelVerdict(
+        channel,
+        Level(data["level"]),
+        tuple(
+            Reason(
+                condition=reason["code"],
+                level=Level(reason["level"]),
+                says=message_from_json(reason["says"]),
+                facts=tuple(reason.get("facts") or ()),
+                lookups=tuple(
+                    (entry["imei"], Carrier(entry["carrier"])) for entry in reason.get("lookups") or ()
+                ),
+                action=message_from_json(reason.get("action")),
+                carried_from=reason.get("carried_from"),
+            )
+            for reason in data.get("reasons") or ()
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from tenken.cli import cli
 from tenken.devices.android.server import bundled_adb
 from tenken.sim.android.adb_server import PrivateAdbServer as AdbServer
 from tenken.sim.android.host import Attached, ThreadedSimHost
+from tests.schemas import check_json
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_ANDROID = REPO.parent / "shared" / "fixtures" / "android"
@@ -130,7 +131,7 @@ def inspect_cli(adb_server: AdbServer, tmp_path: Path) -> Any:
         result = CliRunner().invoke(cli, args, env=env)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output
         start = result.stdout.find("{")
-        payload = json.loads(result.stdout[start:])["phones"] if start >= 0 else []
+        payload = check_json("inspect", result.stdout[start:])["phones"] if start >= 0 else []
         return Inspection(
             result.exit_code, result.output, {item["device"]["device_id"]: item for item in payload}
         )

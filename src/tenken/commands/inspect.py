@@ -85,6 +85,11 @@ READ_FAILED = frozenset({DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNP
 )
 @click.option("--details", is_flag=True, help="Every phone's facts, reasons and carrier answers in full.")
 @click.option("--json", "as_json", is_flag=True, help="The inspections and any problem as one JSON object.")
+@click.option(
+    "--certificates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each phone's certificate (点検証明書, HTML) into this folder (see tenken certificate).",
+)
 @pass_app
 def inspect(
     app: AppContext,
@@ -101,6 +106,7 @@ def inspect(
     intake: Path | None,
     details: bool,
     as_json: bool,
+    certificates: Path | None,
 ) -> None:
     """Read every attached phone, ask the carriers about its IMEIs, and say per sales channel whether
     it can be sold, why (not), and what would change it.
@@ -167,6 +173,10 @@ def inspect(
         console.print(said(message, lang, style="yellow"))
     for wanted in missing:
         console.print(said(msg("inspect.not_attached", wanted=wanted), lang, style="red"))
+    if certificates is not None and store_error is None:
+        from tenken.commands.certificate import issue_for
+
+        issue_for(app, inspections, certificates, console)
     if store_error is not None:
         raise store_error  # after the results: they were read, judged and shown; the error says where they wait
     transport_down = bool(problems) and (bool(missing) or not selection.narrows)

@@ -146,6 +146,67 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ui.answer": ("answer", "結果"),
     "ui.checked_at": ("checked (JST)", "確認日時（JST）"),
     "ui.evidence": ("evidence sha256", "証拠ページ sha256"),
+    # ------------------------------------------------------------------ the certificate (点検証明書)
+    "cert.channel": ("channel", "販売チャネル"),
+    "cert.verdicts": ("Verdict per sales channel", "販売チャネル別の判定"),
+    "cert.phone": ("The phone", "端末"),
+    "cert.locks": ("Locks", "ロック"),
+    "cert.battery": ("Battery", "バッテリー"),
+    "cert.manual": ("entered by hand", "手入力"),
+    "cert.manual_facts": (
+        "Facts the technician read and entered by hand",
+        "作業者が目視で確認し手入力した項目",
+    ),
+    "cert.not_looked_up": (
+        "The carriers were not asked in this inspection.",
+        "この点検ではキャリアに問い合わせていません。",
+    ),
+    "cert.checked": ("checked (JST / UTC)", "確認日時（JST／UTC）"),
+    "cert.raw_mark": ("as shown:", "表示："),
+    "cert.from_cache": ("stored answer reused", "保存済みの回答を再利用"),
+    "cert.no_page": ("no page received", "ページ受信なし"),
+    "cert.record": ("Record", "記録"),
+    "cert.inspection_id": ("Inspection ID", "点検ID"),
+    "cert.inspected_at": ("Inspected at", "点検日時"),
+    "cert.stock_no": ("Stock number", "在庫番号"),
+    "cert.station": ("Station", "点検端末（ステーション）"),
+    "cert.tenken_version": ("tenken version", "tenkenのバージョン"),
+    "cert.policy": ("Policy", "判定ポリシー"),
+    "cert.policy_sha256": ("Policy sha256", "判定ポリシーの sha256"),
+    "cert.record_sha256": ("Record sha256", "記録の sha256"),
+    "cert.earlier": (
+        "Earlier inspection used (owner lock read in use)",
+        "参照した前回点検（使用中に所有者ロックを確認）",
+    ),
+    "cert.verify": (
+        "To check this certificate against the station's records:",
+        "この証明書が記録と一致するかの確認：",
+    ),
+    # ------------------------------------------------------------------ tenken history: what changed
+    "change.mark": ("{carrier} {imei}: {before} → {after}", "{carrier} {imei}：{before} → {after}"),
+    "change.lock_on": ("{lock:fact}: now on", "{lock:fact}：ありに変化"),
+    "change.lock_off": ("{lock:fact}: now off", "{lock:fact}：なしに変化"),
+    "change.lock_unknown": ("{lock:fact}: no longer known", "{lock:fact}：不明に変化"),
+    "change.level": (
+        "{channel}: {before:level} → {after:level}",
+        "{channel}：{before:level} → {after:level}",
+    ),
+    "change.battery": (
+        "battery health {before} % → {after} %",
+        "バッテリー最大容量 {before} % → {after} %",
+    ),
+    "history.inspection": ("inspection", "点検"),
+    "history.lookup": ("carrier answer", "キャリア回答"),
+    "history.when": ("when (JST)", "日時（JST）"),
+    "history.what": ("what", "内容"),
+    "history.changed": ("changed", "変化"),
+    "history.nothing": ("nothing stored since {since}", "{since}以降の記録はありません"),
+    # ------------------------------------------------------------------ tenken export
+    "export.cp932_replaced": (
+        "{count} characters cp932 cannot hold were written as 〓 (first: {first}); use --encoding utf-8-sig to keep them",
+        "cp932で表せない{count}文字を〓に置き換えました（最初：{first}）。すべて残すには --encoding utf-8-sig を使ってください",
+    ),
+    "export.written": ("{count} inspections written to {path}", "{count}件の点検を {path} に書き出しました"),
     # ------------------------------------------------------------------ tenken demo
     "demo.title": ("tenken demo", "tenken デモ"),
     "demo.intro": (

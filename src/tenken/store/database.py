@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from types import TracebackType
@@ -279,6 +279,25 @@ class Store:
         except engines.DatabaseFailed as error:
             raise StoreError(f"cannot write to the database {self.where}: {error}") from None
 
+    def read(self, work: Callable[[sa.Connection], T]) -> T:
+        """`work` in one read transaction; a server that went away is tried again, as for every read."""
+        return self._read(work)
+
+    def stream(self, query: sa.Select[Any], batch: int = 1000) -> Iterator[sa.RowMapping]:
+        """The rows of `query`, fetched `batch` at a time (PostgreSQL: a server-side cursor), in one read
+        transaction held while the caller iterates: constant memory however many rows. A failure ends it
+        with StoreError and is not tried again (the caller has used rows already)."""
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                yield from connection.execution_options(yield_per=batch).execute(query).mappings()
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(f"cannot read the database {self.where}: {engines.first_line(error)}") from None
+
+    def keep(self, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows into `table` (each with its record_id), or into the spool; raises like save_lookups."""
+        if rows:
+            self._keep([(table, dict(row)) for row in rows])
+
     def _keep(self, batch: Batch) -> None:
         try:
             self._insert(batch)
@@ -324,6 +343,7 @@ _NAMES = {
     "inspection_lookups": "phone inspections",
     "manual_facts": "recorded facts",
     "webhook_outbox": "webhook messages",
+    "certificates": "certificates issued",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0004"  # the webhook outbox; carrier-site turns shared by every station
+HEAD = "0005"  # 0004: the webhook outbox and carrier-site turns; 0005: certificates issued
 
 metadata = sa.MetaData()
 
@@ -115,4 +115,18 @@ site_turns = sa.Table(
     metadata,
     sa.Column("site", sa.String(32), primary_key=True),
     sa.Column("next_at", sa.Float, nullable=False),
+)
+
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("inspection_record_id", sa.String(32), nullable=False),
+    sa.Column("record_sha256", sa.String(64), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("station", sa.Text),
+    sa.Column("record_id", sa.String(32)),
+    sa.Index("ix_certificates_inspection", "inspection_record_id"),
+    sa.Index("ux_certificates_record_id", "record_id", unique=True),
 )

@@ -1,0 +1,108 @@
+"""`tenken export`: one row per inspection for a spreadsheet or an inventory system (CSV, JSON, JSON
+Lines), streamed from the store in constant memory."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import click
+
+from tenken.cli import AppContext, pass_app
+from tenken.commands.since import parse_since
+from tenken.errors import OutputError, UsageError
+
+
+@click.command()
+@click.option(
+    "--format", "kind", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True
+)
+@click.option(
+    "--since", metavar="SPAN|DATE", help="Only inspections from then on: 7d, 12h, 2w, or a date (JST)."
+)
+@click.option(
+    "--channel",
+    default="retail",
+    show_default=True,
+    help="The sales channel whose first reason fills first_reason (every channel's level is exported).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write (default: stdout).",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8-sig", "utf-8", "cp932"]),
+    default="utf-8-sig",
+    show_default=True,
+    help="CSV only: UTF-8 with a byte-order mark opens in Excel with its Japanese intact; cp932 for older "
+    "Excel (characters it cannot hold are written as 〓, and counted on stderr).",
+)
+@pass_app
+def export(
+    app: AppContext, kind: str, since: str | None, channel: str, out_path: Path | None, encoding: str
+) -> None:
+    """Every stored inspection (oldest first) as one row: date (JST), stock number, model, model number,
+    storage, colour, IMEIs, serial, each carrier's mark, SIM lock and how it is known, Find My/FRP, MDM,
+    battery, the verdict per channel, the first reason and the certificate written (docs/reports.md)."""
+    from tenken.facts import msg
+    from tenken.report.export import rows_of, write
+    from tenken.report.labels import render
+    from tenken.store import open_store
+    from tenken.store.records import each_inspection
+
+    if kind != "csv" and encoding != "utf-8-sig":
+        raise UsageError("--encoding is for CSV; JSON is always UTF-8")
+    policy = app.policy()
+    if channel not in policy.channels:
+        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    start = parse_since(since) if since else None
+    lang = app.lang
+    head = {
+        "exported_at": datetime.now(UTC).isoformat(),
+        "since": start.isoformat() if start else None,
+        "channel": channel,
+        "lang": lang,
+    }
+    with open_store(app.settings) as store, _output(out_path) as out:
+        rows = rows_of(each_inspection(store, start), channel, lang)
+        try:
+            count, replaced = write(
+                rows,
+                out,
+                "csv" if kind == "csv" else "jsonl" if kind == "jsonl" else "json",
+                channels=list(policy.channels),
+                encoding="cp932" if encoding == "cp932" else "utf-8" if encoding == "utf-8" else "utf-8-sig",
+                head=head,
+            )
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(f"cannot write {out_path or 'stdout'}: {error.strerror}") from None
+    if replaced.count:
+        click.echo(
+            render(msg("export.cp932_replaced", count=replaced.count, first=" ".join(replaced.first)), lang),
+            err=True,
+        )
+    if out_path is not None and str(out_path) != "-":
+        click.echo(render(msg("export.written", count=count, path=str(out_path)), lang), err=True)
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[bytes]]:
+    if path is None or str(path) == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    try:
+        file = path.open("wb")
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror}") from None
+    with file:
+        yield file

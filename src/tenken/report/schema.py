@@ -1,0 +1,436 @@
+"""The JSON documents tenken prints, as types: `inspect --json` (and `report --json`), `lookup --json`,
+`export --format json|jsonl` and `history --json`. JSON Schema (draft 2020-12) is generated from these
+types (`schema()`, `tenken schema NAME`, docs/schema/*.schema.json); the tests check every JSON output
+against both the schema and the types (`msgspec.convert(..., strict=True)`), so they cannot drift.
+
+Unknown keys are refused here (additionalProperties: false): a key added to an output must be added to
+its type. Readers of the documents should still ignore keys they do not know (docs/json.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+import msgspec
+from msgspec import Meta
+
+from tenken.facts import (
+    SIM_FREE,
+    Carrier,
+    DeviceFacts,
+    DeviceState,
+    Fact,
+    ImeiStatus,
+    Outcome,
+    Platform,
+    Provenance,
+)
+from tenken.inspection import Level
+
+T = TypeVar("T")
+
+SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
+ID_BASE = "https://tenken.invalid/schema/"  # names the documents; nothing is served there
+
+Time = Annotated[datetime, Meta(extra_json_schema={"format": "date-time"})]
+Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
+Id = Annotated[str, Meta(pattern="^[0-9a-f]{32}$")]
+Mark = Literal["○", "△", "×", "−"]
+Version = Literal[3]  # == facts.SCHEMA_VERSION (tested)
+
+
+class Doc(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of every document type: no key that is not declared."""
+
+
+class MessageDoc(Doc):
+    """Something said to a person: a stable code, its parameters, and the English words."""
+
+    code: str
+    params: dict[str, Any]
+    text: str
+
+
+class FactDoc(Doc, Generic[T]):
+    value: T | None
+    provenance: Provenance
+    source: str
+    note: MessageDoc | None
+
+
+SoldFor = StrEnum(  # type: ignore[misc]
+    "SoldFor", {**{carrier.name: carrier.value for carrier in Carrier}, "SIM_FREE": SIM_FREE}
+)
+
+
+def _fact_type(hint: Any) -> Any:
+    """Fact[X] → FactDoc[X]; sold_for's Carrier | "sim-free" as one string enum (msgspec takes one
+    string-like type per union)."""
+    (value,) = typing.get_args(hint)
+    if typing.get_origin(value) in (typing.Union, types.UnionType):
+        value = SoldFor
+    return FactDoc[value]  # type: ignore[valid-type]
+
+
+def _facts_type() -> type[Doc]:
+    """One key per DeviceFacts field that is a Fact, typed by the Fact's value (built from DeviceFacts,
+    so a new fact is in the schema at once)."""
+    hints = typing.get_type_hints(DeviceFacts)
+    fields = [
+        (item.name, _fact_type(hints[item.name]))
+        for item in dataclasses.fields(DeviceFacts)
+        if typing.get_origin(hints[item.name]) is Fact
+    ]
+    return typing.cast(type[Doc], msgspec.defstruct("FactsDoc", fields, bases=(Doc,), module=__name__))
+
+
+FactsDoc = _facts_type()
+
+
+class DeviceDoc(Doc):
+    platform: Platform
+    device_id: str
+    usb_location: str | None
+    transport_state: str
+
+
+class AnswerDoc(Doc):
+    """One IMEI × carrier an inspection asked (outcome, mark, time, evidence) or did not (why_not)."""
+
+    imei: str
+    carrier: Carrier
+    asked: bool
+    why_not: MessageDoc | None
+    outcome: Outcome | None
+    mark: Mark | None
+    raw_mark: str | None
+    detail: MessageDoc | None
+    checked_at: Time | None
+    from_cache: bool
+    evidence_sha256: Sha256 | None
+    evidence_url: str | None
+    record_id: str | None
+
+
+class LookupsDoc(Doc):
+    asked: bool
+    answers: list[AnswerDoc]
+
+
+class DeviceFactsDoc(Doc):
+    """What was read from a phone, as DeviceFacts writes it."""
+
+    device: DeviceDoc
+    state: DeviceState
+    action: MessageDoc | None
+    read_at: Time
+    facts: FactsDoc  # type: ignore[valid-type]
+
+
+class EarlierDoc(Doc):
+    """The earlier inspection whose owner-lock reading carries over; `facts` is everything it read."""
+
+    inspection_id: Id
+    read_at: Time
+    facts: DeviceFactsDoc
+
+
+class PhonePolicyDoc(Doc):
+    name: str
+    sha256: str
+
+
+class PolicyDoc(PhonePolicyDoc):
+    source: str
+
+
+class ReasonLookupDoc(Doc):
+    imei: str
+    carrier: Carrier
+
+
+class ReasonDoc(Doc):
+    code: str
+    level: Level
+    says: MessageDoc
+    facts: list[str]
+    lookups: list[ReasonLookupDoc]
+    action: MessageDoc | None
+    carried_from: str | None
+
+
+class VerdictDoc(Doc):
+    level: Level
+    reasons: list[ReasonDoc]
+
+
+class PhoneDoc(Doc):
+    """One inspection of one phone."""
+
+    inspection_id: Id
+    station: str
+    tenken_version: str
+    started_at: Time
+    finished_at: Time | None
+    stock_no: str | None
+    expected_imeis: list[str]
+    device: DeviceDoc
+    state: DeviceState
+    action: MessageDoc | None
+    read_at: Time
+    facts: FactsDoc  # type: ignore[valid-type]
+    lookups: LookupsDoc
+    earlier: EarlierDoc | None
+    policy: PhonePolicyDoc
+    verdicts: dict[str, VerdictDoc]
+    rechecks: Id | None = None  # a re-check: the inspection whose answers it asked again (absent before 0.x)
+
+
+class ReportDocument(Doc):
+    """`tenken report --from FILE --json`: saved inspections judged again."""
+
+    schema_version: Version
+    policy: PolicyDoc
+    channel: str
+    phones: list[PhoneDoc]
+
+
+class InspectDocument(ReportDocument):
+    """`tenken inspect --json`."""
+
+    problems: dict[Platform, MessageDoc]
+    not_attached: list[str]
+
+
+class EvidenceDoc(Doc):
+    url: str
+    method: str
+    http_status: int
+    fetched_at: Time
+    sha256: Sha256
+    content_type: str
+    bytes: int
+
+
+class ResultDoc(Doc):
+    carrier: Carrier
+    outcome: Outcome
+    mark: Mark | None
+    raw_mark: str | None
+    detail: MessageDoc | None
+    checked_at: Time
+    from_cache: bool
+    evidence: EvidenceDoc | None
+
+
+class InputDoc(Doc):
+    where: str
+    text: str
+
+
+class ImeiDoc(Doc):
+    imei: str
+    status: ImeiStatus
+    registered_at: list[Carrier]
+    summary: MessageDoc
+    results: list[ResultDoc]
+    input: InputDoc | msgspec.UnsetType = msgspec.UNSET  # only for an input that is not an IMEI
+
+
+class LookupDocument(Doc):
+    """`tenken lookup --json`: one entry per IMEI asked about, then the inputs that were not IMEIs."""
+
+    schema_version: Version
+    imeis: list[ImeiDoc]
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+Cell = str | None  # a carrier's mark (○ △ × −), why it has none (`unavailable`, `not_asked`, …), or null
+Known = Literal["on", "off", "unknown"]
+How = Literal["measured", "inferred", "manual", "unknown"]
+
+
+class ExportRow(Doc):
+    """One inspection, flat, as a spreadsheet wants it. The CSV's columns are these keys in this order,
+    with `verdicts` spread into one column per channel (docs/reports.md)."""
+
+    date_jst: str  # 2026-11-30 09:41
+    inspected_at: Time  # the same moment in UTC
+    inspection_id: Id
+    station: str
+    stock_no: str | None
+    model: str | None
+    model_number: str | None  # Apple part number (MLJH3J/A) or the model number (SO-52C)
+    storage_gb: int | None
+    colour: str | None
+    imei: str | None
+    imei2: str | None
+    serial: str | None
+    docomo: Cell
+    au: Cell
+    softbank: Cell
+    rakuten: Cell
+    docomo_imei2: Cell
+    au_imei2: Cell
+    softbank_imei2: Cell
+    rakuten_imei2: Cell
+    sim_lock: Literal["locked", "unlocked", "unknown"]
+    sim_lock_how: How
+    find_my_frp: Known
+    mdm: Known
+    battery_health_pct: float | None
+    battery_how: How
+    verdicts: dict[str, Level]
+    first_reason: str | None  # in --lang; on --channel
+    first_reason_code: str | None
+    certificate: str | None  # the newest certificate written for the inspection
+
+
+class ExportDocument(Doc):
+    """`tenken export --format json` (`jsonl`: one ExportRow a line, nothing around them)."""
+
+    schema_version: Version
+    exported_at: Time
+    since: Time | None
+    channel: str
+    lang: Literal["en", "ja"]
+    inspections: list[ExportRow]
+
+
+# ---------------------------------------------------------------------------------------------- history
+
+
+class HistoryInspectionDoc(Doc):
+    inspection_id: Id
+    read_at: Time
+    station: str
+    state: DeviceState
+    levels: dict[str, Level]
+    marks: dict[str, dict[str, str]]  # IMEI → carrier → mark, or why none (`not_asked`, `unavailable`, …)
+    owner_lock: bool | None
+    mdm: bool | None
+    sim_locked: bool | None
+    battery_health_pct: float | None
+    changes: list[MessageDoc]  # since the inspection before it
+
+
+class HistoryAnswerDoc(Doc):
+    imei: str
+    carrier: Carrier
+    outcome: Outcome
+    mark: Mark | None
+    checked_at: Time
+    sha256: Sha256 | None
+    record_id: str
+    changes: list[MessageDoc]  # since this carrier's answer before it about this IMEI
+
+
+class HistoryPhoneDoc(Doc):
+    key: str  # the serial number, else the IMEI, else the device id
+    model: str | None
+    serial: str | None
+    imeis: list[str]
+    inspections: list[HistoryInspectionDoc]  # newest first
+    lookups: list[HistoryAnswerDoc]  # newest first
+
+
+class HistoryDocument(Doc):
+    """`tenken history --json`."""
+
+    schema_version: Version
+    since: Time | None
+    phones: list[HistoryPhoneDoc]
+
+
+class WatchDocument(ReportDocument):
+    """`tenken watch --once --json`: the last inspection of each phone plugged in."""
+
+    problems: dict[Platform, MessageDoc]
+
+
+class WebhookBody(Doc):
+    """A webhook's body, and a line of `tenken watch --jsonl`."""
+
+    schema_version: Version
+    event: Literal["inspection.finished", "inspection.changed"]
+    inspection: PhoneDoc
+    before: dict[str, Level] | None = None  # inspection.changed: the levels that changed, as they were
+
+
+class RecheckAnswerDoc(Doc):
+    imei: str
+    carrier: Carrier
+    before: Outcome | None  # None: the carriers had not been asked
+    after: Outcome
+
+
+class LevelChangeDoc(Doc):
+    before: Level
+    after: Level
+
+
+class RecheckDoc(Doc):
+    rechecked: Id
+    changed: bool
+    answers: list[RecheckAnswerDoc]  # only those that changed
+    levels: dict[str, LevelChangeDoc]  # only the channels that changed
+    inspection: PhoneDoc
+
+
+class RecheckDocument(Doc):
+    """`tenken recheck --json`."""
+
+    schema_version: Version
+    policy: PolicyDoc
+    channel: str
+    dry_run: bool
+    due: list[Id]
+    rechecks: list[RecheckDoc]
+
+
+class DoctorCheckDoc(Doc):
+    name: str
+    status: Literal["ok", "warn", "fail"]
+    found: str
+    fix: str | None
+
+
+class DoctorDocument(Doc):
+    """`tenken doctor --json`."""
+
+    schema_version: Version
+    ok: bool
+    checks: list[DoctorCheckDoc]
+
+
+DOCUMENTS: dict[str, type[Doc]] = {
+    "inspect": InspectDocument,
+    "report": ReportDocument,
+    "lookup": LookupDocument,
+    "export": ExportDocument,
+    "export-row": ExportRow,
+    "history": HistoryDocument,
+    "watch": WatchDocument,
+    "watch-line": WebhookBody,
+    "recheck": RecheckDocument,
+    "doctor": DoctorDocument,
+}
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a document in DOCUMENTS."""
+    kind = DOCUMENTS[name]
+    generated = msgspec.json.schema(kind)
+    return {
+        "$schema": SCHEMA_URI,
+        "$id": f"{ID_BASE}{name}.schema.json",
+        "title": f"tenken {name}",
+        "description": " ".join((kind.__doc__ or "").split()),
+        **generated,
+    }

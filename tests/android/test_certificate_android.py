@@ -1,0 +1,61 @@
+"""Certificates and exports of Android phones (the real CLI → adbutils → adb server → simulator): FRP with
+its Google and Samsung accounts, the bootloader, a battery known only by its health category."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from tenken.report.html import claims
+from tenken.sim.android.adb_server import PrivateAdbServer as AdbServer
+from tests.android.conftest import Phones
+from tests.conftest import run_cli
+
+
+def test_android_certificates_verify_and_export(
+    phones: Phones, adb_server: AdbServer, tmp_path: Path
+) -> None:
+    env = {
+        "HOME": str(adb_server.home),
+        "ANDROID_ADB_SERVER_PORT": str(adb_server.port),
+        "ANDROID_SERIAL": "",
+        "TENKEN_DATA_DIR": str(tmp_path / "data"),
+        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
+        "TENKEN_CONFIG": "",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TENKEN_ANDROID_TIMEOUT": "5",
+    }
+    phones.attach("sc51d-docomo")  # Google and Samsung accounts: FRP
+    phones.attach("so51c-docomo")
+    out = tmp_path / "certificates"
+    result = run_cli(
+        [
+            "inspect",
+            "--platform",
+            "android",
+            "--adb-port",
+            str(adb_server.port),
+            "--json",
+            "--no-lookup",
+            "--certificates",
+            str(out),
+        ],
+        env,
+    )
+    assert result.exit_code < 64, result.stderr
+    pages = {
+        claims(path.read_text(encoding="utf-8")).values["fact.model_id"]: path for path in out.glob("*.html")
+    }
+    assert set(pages) == {"SC-51D", "SO-51C"}
+    found = claims(pages["SC-51D"].read_text(encoding="utf-8")).values
+    assert found["fact.owner_lock"] == "あり / yes" and found["verdict.retail"] == "販売不可 / BLOCKED"
+    assert "bootloader_unlocked" in " ".join(found) and "fact.bootloader_unlocked.how" in found
+    for path in pages.values():
+        assert run_cli(["verify", str(path)], env).exit_code == 0
+
+    exported = run_cli(["export"], env)
+    rows = {row["model_number"]: row for row in csv.DictReader(io.StringIO(exported.stdout.lstrip("\ufeff")))}
+    galaxy = rows["SC-51D"]
+    assert galaxy["find_my_frp"] == "on" and galaxy["retail"] == "BLOCKED" and galaxy["docomo"] == ""
+    assert galaxy["certificate"] == str(pages["SC-51D"].resolve())
