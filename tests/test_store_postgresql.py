@@ -20,6 +20,8 @@ from tenken.store import open_store
 from tests.conftest import fast_env
 
 URL = os.environ.get("TENKEN_TEST_POSTGRES_URL", "")
+# Rakuten's answer is never cached while its "not registered" shape is unknown (needs_browser)
+KNOWN_SHAPES = [Carrier.DOCOMO, Carrier.AU, Carrier.SOFTBANK]
 
 pytestmark = pytest.mark.skipif(
     not URL, reason="TENKEN_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets it)"
@@ -49,10 +51,10 @@ def test_lookups_cache_and_evidence_on_postgresql(
     async def run() -> int:
         with open_store(pg_settings) as database:
             async with LookupService(pg_settings, database) as service:
-                await service.lookup_many([imei], list(Carrier))
+                await service.lookup_many([imei], KNOWN_SHAPES)
                 return service.client.requests_sent
 
-    assert asyncio.run(run()) == 7
+    assert asyncio.run(run()) == 6  # a form and an answer at each
     assert asyncio.run(run()) == 0  # served from PostgreSQL
     with open_store(pg_settings) as database:
         history = database.lookup_history(imei, Carrier.DOCOMO)
