@@ -43,7 +43,9 @@ def test_demo_runs_the_whole_job_and_leaves_nothing_behind(tmp_path: Path, local
         "HOME": str(tmp_path / "home"),  # the demo must not write the user's ~/.android or data dir
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TMPDIR": str(tmp_path / "tmp"),  # the certificates' folder outlives the demo: here, not in /tmp
     }
+    (tmp_path / "tmp").mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "tenken", "demo"],
         capture_output=True,
@@ -66,3 +68,7 @@ def test_demo_runs_the_whole_job_and_leaves_nothing_behind(tmp_path: Path, local
     assert "Traceback" not in result.stderr and "Exception" not in result.stderr
     assert not (tmp_path / "home" / ".android").exists()
     assert not (tmp_path / "data" / "tenken").exists()
+    (folder,) = (tmp_path / "tmp").glob("tenken-demo-certificates-*")  # and every other folder is gone
+    pages = list(folder.glob("*.html"))
+    assert len(pages) >= 15 and all("<html" in page.read_text(encoding="utf-8")[:500] for page in pages)
+    assert str(folder) in out

@@ -112,6 +112,7 @@ def demo(app: AppContext, spacing: float, details: bool) -> None:
         kept, store_error = asyncio.run(
             _run_station(settings, options, database, story, console, lang, policy)
         )
+        certificates = _certificates(app, database, _last_per_phone(kept))
 
     last = _last_per_phone(kept)
     console.print("\n" + label("demo.second_read", lang))
@@ -124,6 +125,10 @@ def demo(app: AppContext, spacing: float, details: bool) -> None:
     if needed is not None:
         console.print(needed)
     _print_summary(console, last, policy, lang)
+    if certificates:
+        folder = str(certificates[0].parent)
+        console.print(render(msg("demo.certificates", count=len(certificates), folder=folder), lang))
+        console.print(f"  {certificates[0]}", markup=False, highlight=False)
     if store_error is not None:
         raise store_error
     sys.exit(0)
@@ -166,6 +171,18 @@ async def _run_station(
         console.print()
         plugging.result()
     return kept, pipeline.store_error
+
+
+def _certificates(app: AppContext, database: Store, inspections: Sequence[Inspection]) -> list[Path]:
+    """A certificate (点検証明書) for each phone as it left the station, in a folder that outlives the demo."""
+    from tenken.commands.certificate import issue
+
+    folder = Path(tempfile.mkdtemp(prefix="tenken-demo-certificates-"))
+    return [
+        path
+        for inspection in inspections
+        for path in issue(app, database, inspection.id, folder, full_imei=False, pdf=False)
+    ]
 
 
 def _settled(station: Station) -> bool:

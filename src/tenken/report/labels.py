@@ -221,6 +221,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tenken demo: the station, with phones plugged in and out on a schedule",
         "tenken デモ：端末を順に抜き差しするステーション",
     ),
+    "demo.certificates": (
+        "{count} certificates (点検証明書) written in {folder}, for example:",
+        "点検証明書 {count} 件を {folder} に作成しました（例）：",
+    ),
     "demo.erasing_one": (
         "{phone}: backed up, signed out, SIM removed, initialised; plugged in again",
         "{phone}：バックアップ・サインアウト・SIM取り外し・初期化を行い、再接続しました",
