@@ -112,7 +112,9 @@ def demo(app: AppContext, spacing: float, details: bool) -> None:
         kept, store_error = asyncio.run(
             _run_station(settings, options, database, story, console, lang, policy)
         )
-        certificates = _certificates(app, database, _last_per_phone(kept))
+        leaving = _last_per_phone(kept)
+        sold = story.second_reads(leaving)  # the sellable one first: the example named at the end
+        certificates = _certificates(app, database, [*sold, *(i for i in leaving if i not in sold)])
 
     last = _last_per_phone(kept)
     console.print("\n" + label("demo.second_read", lang))
