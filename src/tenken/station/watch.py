@@ -12,6 +12,7 @@ once: when its read completes, or — read incomplete — when it is unplugged o
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -20,12 +21,15 @@ from enum import StrEnum
 
 from tenken.config import Settings
 from tenken.devices import reader_for
-from tenken.facts import DeviceRef, DeviceState, Platform
+from tenken.errors import Spooled, StoreError
+from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, msg
 from tenken.inspection import Inspection
 from tenken.station.pipeline import Pipeline
 from tenken.station.readers import discover
 from tenken.station.webhooks import finished
 from tenken.store import Store
+
+log = logging.getLogger(__name__)
 
 Finished = Callable[[Inspection], None]
 
@@ -101,6 +105,8 @@ class Station:
         self.history: deque[Plug] = deque(maxlen=500)  # plugs that ended (unplugged), newest last
         self.problems: dict[Platform, str] = {}
         self.kept = 0
+        self.lost: StoreError | None = None  # an inspection not even the spool took: said at the end
+        self._store_check: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._urgent: set[str] = set()  # device ids an event named: retry at once
         self._detached: set[str] = set()  # device ids an event said left
@@ -136,6 +142,7 @@ class Station:
                 await self._sleep(stop, 0.5 if once else self.settings.watch.poll_seconds)
                 if not once:
                     await self.reconcile()
+                    self._check_store()
         finally:
             await self._finish(followers, stop)
 
@@ -154,20 +161,47 @@ class Station:
             plug.task for plug in self.plugs.values() if plug.task is not None and not plug.task.done()
         ]
         await asyncio.gather(*running, return_exceptions=True)
+        if self._store_check is not None:
+            await asyncio.gather(self._store_check, return_exceptions=True)
         for plug in list(self.plugs.values()):
             await self._keep(plug)  # the station stops: every plug's last inspection is kept
         for follower in followers:
             follower.cancel()  # a follower may be blocked reading its transport
         await asyncio.gather(*followers, return_exceptions=True)
 
+    def _check_store(self) -> None:
+        """While the store has had a problem, or rows wait in its spool: try it, in the background (a
+        database that is away answers only after db_reconnect_seconds)."""
+        if self.store is None or (self._store_check is not None and not self._store_check.done()):
+            return
+        pipeline = self.pipeline
+        troubled = pipeline.store_error is not self.lost or isinstance(pipeline.lookups.store_error, Spooled)
+        if troubled or self.store.waiting():
+            self._store_check = asyncio.create_task(self._store_back(self.store), name="store-back")
+
+    async def _store_back(self, store: Store) -> None:
+        """Put the spool in the database; once it took everything and answers again, the problems the
+        outage left behind are over (the board stops showing them, `watch` does not end with them). An
+        inspection lost for good (not even spooled) stays said."""
+        pipeline = self.pipeline
+        errors = (pipeline.store_error, pipeline.lookups.store_error)
+        if not await asyncio.to_thread(store.drain):
+            return
+        if pipeline.store_error is errors[0]:  # not one that came while the spool was being written
+            pipeline.store_error = self.lost
+        if pipeline.lookups.store_error is errors[1] and isinstance(errors[1], Spooled):
+            pipeline.lookups.store_error = None
+
     # ---------------------------------------------------------------------------------------- plugs
 
     async def reconcile(self) -> None:
         """List the attached phones and act on what changed since the last listing."""
+        # Taken before listing: a phone an event says left while the listing is under way may still be
+        # in it, and must not end a plug (nor start a new one for a phone that is gone) until the next.
+        detached, self._detached = self._detached, set()
         found = await discover(self.settings, self.platforms)
         self.problems = found.problems
         seen = {ref.device_id: ref for ref in found.devices}
-        detached, self._detached = self._detached, set()
         for device_id, gone in list(self.plugs.items()):
             if device_id not in detached and (device_id in seen or gone.ref.platform in found.problems):
                 continue  # still here, or its transport could not be asked: nothing is known of it
@@ -211,11 +245,23 @@ class Station:
             if plug.attached:
                 plug.stage = Stage(name)
 
-        async with self._limits[plug.ref.platform]:
-            inspection = await self.pipeline.run(plug.ref, keep=False, on_stage=stage)
+        failed = True
+        try:
+            async with self._limits[plug.ref.platform]:
+                inspection = await self.pipeline.run(plug.ref, keep=False, on_stage=stage)
+            failed = False
+        except StoreError as error:  # the database away where the pipeline cannot do without it
+            log.warning("inspection of %s: %s; trying again", plug.ref.device_id, error)
+            inspection = await self._failed(plug, error)
+        except Exception as error:  # a bug: this phone is read again, the others go on
+            log.exception("inspection of %s failed; trying again", plug.ref.device_id)
+            inspection = await self._failed(plug, error)
         plug.inspection = inspection
         state = inspection.facts.state
-        if state is DeviceState.UNPLUGGED or not plug.attached:
+        if failed and plug.attached:
+            plug.stage = Stage.WAITING  # asked again: the plug ends with this only if it is never read
+            plug.next_try = time.monotonic() + self.settings.watch.retry_seconds
+        elif state is DeviceState.UNPLUGGED or not plug.attached:
             plug.stage = Stage.UNPLUGGED
             plug.ended_at = plug.ended_at or time.monotonic()
             await self._keep(plug)
@@ -227,13 +273,33 @@ class Station:
             plug.ended_at = time.monotonic()
             await self._keep(plug)
 
+    async def _failed(self, plug: Plug, error: Exception) -> Inspection:
+        """What the plug keeps when its pipeline failed: its earlier inspection, else one that says so
+        (HOLD: nothing was read), so that a plug that is never read still ends in the store once."""
+        if plug.inspection is not None:
+            return plug.inspection
+        facts = DeviceFacts(
+            plug.ref,
+            state=DeviceState.ERROR,
+            action=msg("action.internal_error", error=f"{type(error).__name__}: {error}"),
+        )
+        try:
+            return await self.pipeline.judge_and_keep(facts, keep=False)
+        except Exception:
+            log.exception("judging %s as not read failed too", plug.ref.device_id)
+            return Inspection(facts, station=self.pipeline.options.station)
+
     async def _keep(self, plug: Plug) -> None:
         """The plug's last inspection, into the store and the webhook outbox, once."""
         if plug.kept or plug.inspection is None:
             return
         plug.kept = True
         inspection = plug.inspection
+        before = self.pipeline.store_error
         await self.pipeline.keep(inspection, [finished(inspection)] if self.webhooks else [])
+        error = self.pipeline.store_error
+        if error is not before and error is not None and not isinstance(error, Spooled):
+            self.lost = error  # not in the database, nor in the spool
         self.kept += 1
         if self.on_finished is not None:
             self.on_finished(inspection)
