@@ -31,6 +31,8 @@ from tenken.store import Store
 
 log = logging.getLogger(__name__)
 
+HISTORY = 500  # ports (or phones without a USB location) whose last plug the station remembers
+
 Finished = Callable[[Inspection], None]
 
 
@@ -102,7 +104,9 @@ class Station:
         self.on_finished = on_finished
         self.webhooks = webhooks
         self.plugs: dict[str, Plug] = {}  # device id → its current plug
-        self.history: deque[Plug] = deque(maxlen=500)  # plugs that ended (unplugged), newest last
+        # The last plug that ended on each port (unplugged), newest last: what the board shows for a port
+        # until it is used again. One per port, so that a day of phones does not pile up in memory.
+        self.history: deque[Plug] = deque(maxlen=HISTORY)
         self.problems: dict[Platform, str] = {}
         self.kept = 0
         self.lost: StoreError | None = None  # an inspection not even the spool took: said at the end
@@ -223,6 +227,9 @@ class Station:
             plug.stage = Stage.UNPLUGGED
             plug.ended_at = time.monotonic()
         del self.plugs[plug.ref.device_id]
+        where = plug.ref.usb_location or plug.ref.device_id
+        for earlier in [old for old in self.history if (old.ref.usb_location or old.ref.device_id) == where]:
+            self.history.remove(earlier)
         self.history.append(plug)
         if not plug.busy:
             await self._keep(plug)  # a busy read keeps itself when it ends
