@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tenken.sim.android.adb_server import PrivateAdbServer
 from tenken.sim.ios.profile import PhoneProfile
 from tenken.sim.ios.simulator import IosSimulator
 from tests.station.conftest import (
@@ -38,6 +39,11 @@ pytestmark = pytest.mark.slow
 
 IPHONE_REQUESTS = 14  # lockdown requests one inspection of iphone13-docomo makes
 ANDROID_COMMANDS = 9  # shell commands one inspection of so51c-docomo runs
+
+
+def port_of(serial: str) -> int:
+    """The port of an emulated Android phone's adb serial (127.0.0.1:PORT)."""
+    return int(serial.rsplit(":", 1)[1])
 
 
 def sqlite_url(tmp_path: Path) -> str:
@@ -90,6 +96,7 @@ def reasons(inspection: dict[str, Any], channel: str = "retail") -> list[str]:
 
 def test_a_day_on_the_station(
     floor: Floor,
+    adb_server: PrivateAdbServer,
     sites: Sites,
     iphones: IosSimulator,
     androids: AndroidPhones,
@@ -144,14 +151,19 @@ def test_a_day_on_the_station(
     iphones.detach(locked)
     floor.androids.detach(docomo)
     wait_for(lambda: printed(locked), "the locked phone, kept when unplugged")
-    # Plugged in again: a new plug of the same phone (same UDID; same adb serial on the same port).
-    port = int(restricted.rsplit(":", 1)[1])
+    # Plugged in again: a new plug of the same phone (same UDID; same adb serial on the same port). The
+    # Android phone cut off mid-read is still listed by adb, `offline`: plugged back, it is read again.
     floor.androids.detach(restricted)
-    time.sleep(1.5)  # the station lists phones every 0.3 s: it sees the port empty
+    wait_for(lambda: f"{cut_android}\toffline" in adb_server.adb("devices").stdout, "adb listing it offline")
+    time.sleep(1.5)  # the station lists phones every 0.3 s: it sees the port empty, the cut phone offline
     floor.plug_iphone(iphone("iphone13-docomo", 0), "iphone13-docomo#0 again")
-    assert floor.android("sov33-au", port=port) == restricted
+    assert floor.android("sov33-au", port=port_of(restricted)) == restricted
+    assert floor.android("so51c-docomo", port=port_of(cut_android)) == cut_android
     last = [floor.iphone("iphone16-rakuten", 1), floor.android("shg14-au"), floor.android("pixel7-jp")]
-    wait_for(lambda: len(watch.of(clean)) == 2 and len(watch.of(restricted)) == 2, "the phones plugged again")
+    wait_for(
+        lambda: all(len(watch.of(phone)) == 2 for phone in (clean, restricted, cut_android)),
+        "the phones plugged in again",
+    )
     wait_for(lambda: printed(*last), "the last phones")
     assert not watch.of(rebooted) and not watch.of(unauthorized), "a waiting phone was kept too soon"
 
@@ -159,14 +171,15 @@ def test_a_day_on_the_station(
 
     # Every plug in the store exactly once; the waiting phones kept as the station stopped.
     rows = stored(sqlite_url(tmp_path))
-    assert sum(floor.plugs.values()) == 26
+    assert sum(floor.plugs.values()) == 27
     assert Counter(row.device_id for row in rows) == floor.plugs, watch.stderr()
     assert len({row.record_id for row in rows}) == len(rows)
     by_phone = {row.device_id: row for row in rows}
     assert by_phone[rebooted].state == "before_first_unlock"
     assert by_phone[unauthorized].state == "unauthorized"
     assert by_phone[locked].state == "locked"
-    assert by_phone[cut_iphone].state == by_phone[cut_android].state == "unplugged"
+    assert by_phone[cut_iphone].state == "unplugged"
+    assert [row.state for row in rows if row.device_id == cut_android] == ["unplugged", "ready"]
 
     # Each plug's verdict, as its profile calls for.
     retail = {row.device_id: row.levels.get("retail") for row in rows}

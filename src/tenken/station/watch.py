@@ -215,6 +215,10 @@ class Station:
             if plug is None:
                 self.plugs[device_id] = Plug(ref)
                 self._start(self.plugs[device_id])
+            elif _came_back(plug, ref):
+                await self._unplugged(plug)  # that plug ended when its read was cut off
+                self.plugs[device_id] = Plug(ref)
+                self._start(self.plugs[device_id])
             elif ref.transport_state != plug.ref.transport_state or ref.usb_location != plug.ref.usb_location:
                 plug.ref = ref  # authorised, came online, or moved: read it again
                 if not plug.busy and not plug.kept:
@@ -310,3 +314,18 @@ class Station:
         self.kept += 1
         if self.on_finished is not None:
             self.on_finished(inspection)
+
+
+def _came_back(plug: Plug, ref: DeviceRef) -> bool:
+    """A phone whose read was cut off (kept as unplugged) that answers again: plugged in again, though
+    its transport went on listing it (adb keeps a phone whose connection dropped, as `offline`, and
+    lists it as `device` once it is back)."""
+    return (
+        plug.kept
+        and not plug.busy
+        and plug.inspection is not None
+        and plug.inspection.facts.state is DeviceState.UNPLUGGED
+        and ref.platform is Platform.ANDROID
+        and plug.ref.transport_state != "device"
+        and ref.transport_state == "device"
+    )
