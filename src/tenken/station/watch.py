@@ -5,8 +5,10 @@ station; it then lists the attached phones again (the events alone miss things: 
 state change as absent-then-present, adb 29 says nothing when a TCP phone dies) and compares with what
 it knew. A new phone, a phone plugged again, or a phone whose state changed (trusted, authorised) is
 inspected; a phone waiting for the technician (Trust, unlock, USB debugging) is asked again every
-watch.retry_seconds. A phone is never inspected twice at once, and each plug ends in the store exactly
-once: when its read completes, or — read incomplete — when it is unplugged or the station stops.
+watch.retry_seconds, and so is one whose pipeline failed (the database away, a bug). A phone is never
+inspected twice at once, and each plug ends in the store exactly once: when its read completes, or —
+read incomplete — when it is unplugged or the station stops. While the database is away, what is kept
+waits in the spool; the station puts it in the database once it is back.
 """
 
 from __future__ import annotations
