@@ -435,9 +435,15 @@ class PrivateServer:
         self.data = self.folder / "data"
         self.port = free_port()
         self.as_postgres = os.geteuid() == 0
-        if self.as_postgres:
-            shutil.chown(self.folder, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "tenken", "--no-sync", "-E", "UTF8")
+        try:
+            if self.as_postgres:
+                shutil.chown(self.folder, "postgres", "postgres")
+            self._run(
+                "initdb", "-D", str(self.data), "--auth=trust", "-U", "tenken", "--no-sync", "-E", "UTF8"
+            )
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     @property
     def url(self) -> str:
@@ -453,7 +459,7 @@ class PrivateServer:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def close(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        with contextlib.suppress(RuntimeError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -463,7 +469,7 @@ class PrivateServer:
             command = ["runuser", "-u", "postgres", "--", *command]
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
         if done.returncode != 0:
-            raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
+            raise RuntimeError(f"{' '.join(command)}: exit {done.returncode}: {done.stderr or done.stdout}")
 
 
 def postgres_binaries() -> Path | None:
