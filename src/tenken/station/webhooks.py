@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -25,7 +27,7 @@ from tenken.config import WebhookSettings
 from tenken.errors import StoreError
 from tenken.facts import utcnow
 from tenken.inspection import Inspection
-from tenken.report.json_output import dumps
+from tenken.report import json_output
 from tenken.store import Store
 from tenken.store.rows import Outgoing
 
@@ -41,27 +43,31 @@ def signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def body(payload: dict[str, Any]) -> str:
+    """A message's JSON on one line (`watch --jsonl` prints bodies as they are: one inspection a line),
+    encoded as every `--json` is: non-ASCII kept, messages as code, params and English text."""
+    return json.dumps(json.loads(json_output.dumps(payload)), ensure_ascii=False, separators=(",", ":"))
+
+
 def finished(inspection: Inspection) -> Outgoing:
     """The message for a finished inspection; its key is the inspection id."""
     from tenken.facts import SCHEMA_VERSION
 
-    body = dumps({"schema_version": SCHEMA_VERSION, "event": FINISHED, "inspection": inspection.to_json()})
-    return Outgoing(inspection.id, inspection.station, FINISHED, body, utcnow())
+    payload = {"schema_version": SCHEMA_VERSION, "event": FINISHED, "inspection": inspection.to_json()}
+    return Outgoing(inspection.id, inspection.station, FINISHED, body(payload), utcnow())
 
 
 def changed(inspection: Inspection, before: dict[str, str], what: str) -> Outgoing:
     """The message for a verdict a re-check changed (`before`: the levels per channel it had)."""
     from tenken.facts import SCHEMA_VERSION
 
-    body = dumps(
-        {
-            "schema_version": SCHEMA_VERSION,
-            "event": CHANGED,
-            "before": before,
-            "inspection": inspection.to_json(),
-        }
-    )
-    return Outgoing(f"{inspection.id}:{what}", inspection.station, CHANGED, body, utcnow())
+    payload = {
+        "schema_version": SCHEMA_VERSION,
+        "event": CHANGED,
+        "before": before,
+        "inspection": inspection.to_json(),
+    }
+    return Outgoing(f"{inspection.id}:{what}", inspection.station, CHANGED, body(payload), utcnow())
 
 
 class Sender:
@@ -87,7 +93,18 @@ class Sender:
         self.last_error = ""
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        """One last pass, then close. `run()` ends as soon as the station is told to stop, before the
+        station has kept the phones still attached; their messages are sent here (within
+        webhook.timeout), not on the station's next start."""
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                await self.send_due()
+        except TimeoutError:
+            log.info(
+                "webhook: the last pass did not finish within %s s; the rest waits", self.settings.timeout
+            )
+        finally:
+            await self._http.aclose()
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         """Send what is due every `interval` seconds until `stop` is set; then once more."""
@@ -116,17 +133,17 @@ class Sender:
         return taken
 
     async def _send(self, message: Outgoing) -> int:
-        body = message.body.encode()
+        content = message.body.encode()
         headers = {
             "Content-Type": "application/json",
             "X-Tenken-Event": message.event,
             "Idempotency-Key": message.key,
         }
         if self.settings.secret:
-            headers["X-Tenken-Signature"] = signature(body, self.settings.secret)
+            headers["X-Tenken-Signature"] = signature(content, self.settings.secret)
         attempts = message.attempts + 1
         try:
-            reply = await self._http.post(self.settings.url, content=body, headers=headers)
+            reply = await self._http.post(self.settings.url, content=content, headers=headers)
             problem = "" if reply.is_success else f"HTTP {reply.status_code}"
         except httpx.HTTPError as error:
             problem = f"{type(error).__name__}: {error}".strip()

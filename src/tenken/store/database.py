@@ -93,12 +93,30 @@ class Store:
         if results or messages:
             self._keep([*inspection_batch(results), *((webhook_outbox, outgoing_row(m)) for m in messages)])
 
-    def drain(self) -> None:
-        """Write what waits in the spool now (a long-running station calls it; a failure is logged)."""
+    def drain(self) -> bool:
+        """Write what waits in the spool now (a long-running station calls it; a failure is logged).
+        True when the database answered and nothing waits in the spool any more."""
         try:
             self._insert([])
+            if self.waiting():
+                return False  # written to meanwhile: the next drain takes it
+            engines.transact(
+                self.engine,
+                lambda connection: connection.execute(sa.text("SELECT 1")),
+                write=False,
+                patience=0,
+            )
         except engines.DatabaseFailed as error:
             log.info("the spool %s stays: cannot write it to the database: %s", self.spool.path, error)
+            return False
+        return True
+
+    def waiting(self) -> bool:
+        """Whether rows wait in the spool (a hint: without the spool's lock)."""
+        try:
+            return self.spool.path.stat().st_size > 0
+        except OSError:
+            return False
 
     def earlier_in_use(self, facts: DeviceFacts, before: datetime) -> Earlier | None:
         """The newest earlier inspection of this phone (same serial and IMEIs) that read it in use, with

@@ -22,6 +22,7 @@ from msgspec import Meta
 from tenken.devices.android.props import parse_getprop, slot_count
 from tenken.errors import ProfileError
 from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert, dotted
+from tenken.sim.identifiers import vary_alnum, vary_imei
 
 # A property or setting: numbers are taken as the text they are written as.
 Text = Annotated[str | int | float, Meta(description="a string (or a number)")]
@@ -282,6 +283,22 @@ def _default_packages(props: dict[str, str]) -> list[str]:
     if props.get("ro.product.manufacturer", "").lower() == "samsung":
         packages.append("com.osp.app.signin")
     return sorted(packages)
+
+
+def clone(profile: Profile, index: int) -> Profile:
+    """The same phone model with its own identifiers: copy `index` (≥1) of a profile, with its own serial
+    number and IMEIs (as PhoneProfile.clone makes copies of an iPhone)."""
+    if index == 0:
+        return profile
+    props = dict(profile.props)
+    for key in ("ro.serialno", "ro.boot.serialno"):
+        if props.get(key):
+            props[key] = vary_alnum(props[key], index)
+    imeis = tuple(
+        vary_imei(imei, index) if imei is not None and len(imei) == 15 and imei.isdigit() else imei
+        for imei in profile.imeis
+    )
+    return replace(profile, name=f"{profile.name}#{index}", props=props, raw_getprop=None, imeis=imeis)
 
 
 def erased(profile: Profile) -> Profile:

@@ -59,8 +59,11 @@ def _json(payload: object, status: int = 200) -> Reply:
 class CarrierSimulator:
     """The HTTP server and its state. Thread-safe; usable as a context manager in tests."""
 
-    def __init__(self, rules: Rules | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, rules: Rules | None = None, host: str = "127.0.0.1", port: int = 0, *, latency: float = 0.0
+    ) -> None:
         self.rules = rules or Rules()
+        self.latency = latency  # seconds each answer of a carrier's site takes (a real one: a few tenths)
         self._lock = threading.Lock()
         self._sessions: dict[tuple[Carrier, str], str] = {}  # (site, cookie value) → form token
         self.hits: Counter[str] = Counter()  # carrier → requests served
@@ -122,6 +125,8 @@ class CarrierSimulator:
             self.hits[carrier.value] += 1
             self.arrivals.setdefault(carrier.value, []).append(time.monotonic())
             fault = self.rules.faults.get(carrier)
+        if self.latency > 0:
+            time.sleep(self.latency)
         if fault == "slow":
             time.sleep(self.rules.slow_seconds)
         elif fault == "503":

@@ -26,10 +26,10 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
-from stdnum import luhn
 
 from tenken.errors import ProfileError
 from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert, dotted
+from tenken.sim.identifiers import vary_alnum, vary_hex, vary_imei
 
 Sim = Literal["none", "ready", "refused", "pin-locked"]
 SIM_STATUS: dict[Sim, tuple[str, str]] = {
@@ -115,13 +115,13 @@ class PhoneProfile:
         if index == 0:
             return self
         values = copy.deepcopy(self.values)
-        values["UniqueDeviceID"] = _vary_hex(self.udid, index)
+        values["UniqueDeviceID"] = vary_hex(self.udid, index)
         for key in ("SerialNumber", "MLBSerialNumber"):
             if isinstance(values.get(key), str):
-                values[key] = _vary_alnum(values[key], index)
+                values[key] = vary_alnum(values[key], index)
         for key in ("InternationalMobileEquipmentIdentity", "InternationalMobileEquipmentIdentity2"):
             if isinstance(values.get(key), str) and len(values[key]) == 15:
-                values[key] = _vary_imei(values[key], index)
+                values[key] = vary_imei(values[key], index)
         if (
             isinstance(values.get("MobileEquipmentIdentifier"), str)
             and "InternationalMobileEquipmentIdentity" in values
@@ -387,34 +387,6 @@ def _text_scalar(key: str, value: str) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------- clones
-
-
-def _vary_hex(text: str, index: int) -> str:
-    width = 6
-    head, tail = text[:-width], text[-width:]
-    number = (int(tail, 16) + index * 0x1011) % (16**width) if re.fullmatch(r"[0-9A-Fa-f]+", tail) else index
-    digits = f"{number:0{width}X}"
-    return head + (digits.lower() if tail.islower() else digits)
-
-
-def _vary_alnum(text: str, index: int) -> str:
-    alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    head, tail = text[:-3], text[-3:]
-    number = sum(
-        alphabet.index(char) * 34**place for place, char in enumerate(reversed(tail)) if char in alphabet
-    )
-    number = (number + index) % 34**3
-    digits = ""
-    for _ in range(3):
-        number, rest = divmod(number, 34)
-        digits = alphabet[rest] + digits
-    return head + digits
-
-
-def _vary_imei(imei: str, index: int) -> str:
-    # Steps of 1000 keep a copy's IMEI clear of the original's IMEI2 (usually the next serial).
-    body = imei[:8] + f"{(int(imei[8:14]) + index * 1000) % 1_000_000:06d}"
-    return body + str(luhn.calc_check_digit(body))
 
 
 def erased(profile: PhoneProfile) -> PhoneProfile:
