@@ -158,7 +158,11 @@ class LookupService:
     ) -> dict[tuple[str, Carrier], LookupResult]:
         if not self.use_cache or self.store is None:
             return {}
-        return await self._in_store(self.store.cached_lookups, imeis, carriers, self.ttl, self.pending_ttl)
+        try:
+            return await self._in_store(self.store.cached_lookups, imeis, carriers, self.ttl, self.pending_ttl)
+        except StoreError as error:  # the database is away: ask the sites; the answers wait in the spool
+            log.info("look-up cache not read: %s", error)
+            return {}
 
     async def _ask(self, imei: str, carrier: Carrier, cached: LookupResult | None) -> LookupResult:
         if cached is not None:
