@@ -84,7 +84,9 @@ def test_evidence_is_stored_byte_for_byte(carrier_sim: CarrierSimulator, sim_set
     # the row as SQLite holds it, read without tenken: the hash recorded when the page arrived is the
     # hash of the bytes kept, and they are the bytes tenken reads back
     with sqlite3.connect(sim_settings.db_url.removeprefix("sqlite:///")) as raw:
-        body, recorded = raw.execute("SELECT body, sha256 FROM lookups WHERE imei = ?", (IMEI,)).fetchone()
+        body, recorded = raw.execute(
+            "SELECT body, sha256 FROM lookups WHERE imei = ? AND carrier = 'docomo'", (IMEI,)
+        ).fetchone()
     assert recorded == hashlib.sha256(body).hexdigest() and bytes(body) == evidence.body
 
 
