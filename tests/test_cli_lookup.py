@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,49 @@ def test_a_database_url_whose_driver_is_missing_is_one_line(env: dict[str, str])
     assert result.exit_code == 74
     assert result.stderr.count("\n") == 1 and "no driver for mysql" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_evidence_flags_a_page_altered_in_the_database(tmp_path: Path, env: dict[str, str]) -> None:
+    """A stored body that no longer matches the sha256 recorded when it arrived is flagged on the table,
+    in the JSON and in the .meta.json, and the command exits 5 after listing and saving everything."""
+    assert run_cli(["lookup", CLEAN], env).exit_code == 0
+    with sqlite3.connect(env["TENKEN_DB"]) as database:
+        database.execute("UPDATE lookups SET body = CAST(body || X'20' AS BLOB) WHERE carrier = 'docomo'")
+    out = tmp_path / "claim"
+
+    listed = run_cli(["evidence", CLEAN, "--out", str(out), "--json"], env)
+    assert listed.exit_code == 5, listed.stderr
+    assert listed.stderr.count("\n") == 1 and "do not match the sha256 recorded" in listed.stderr
+    payload = json.loads(listed.stdout)
+    assert payload["intact"] is False
+    assert {row["carrier"]: row["intact"] for row in payload["answers"]} == {
+        "docomo": False,
+        "au": True,
+        "softbank": True,
+        "rakuten": True,
+    }
+    docomo = next(row for row in payload["answers"] if row["carrier"] == "docomo")
+    page = Path(docomo["saved_to"])
+    meta = json.loads(page.with_name(page.name + ".meta.json").read_text())
+    assert meta["intact"] is False and meta["sha256"] == docomo["evidence"]["sha256"]
+    assert meta["body_sha256"] == hashlib.sha256(page.read_bytes()).hexdigest() != meta["sha256"]
+
+    shown = run_cli(["evidence", CLEAN, "--no-save"], env)
+    assert shown.exit_code == 5
+    assert "ALTERED" in shown.stdout and "1 stored page(s) do not match" in shown.stdout
+
+
+def test_two_answers_in_the_same_second_are_both_saved(tmp_path: Path, env: dict[str, str]) -> None:
+    for _ in range(2):
+        assert run_cli(["lookup", "--no-cache", "-c", "docomo", CLEAN], env).exit_code == 0
+    with sqlite3.connect(env["TENKEN_DB"]) as database:  # both within one second, the older one first
+        database.execute(
+            "UPDATE lookups SET checked_at = '2026-06-01 10:00:00.' || printf('%06d', id * 1000)"
+        )
+    out = tmp_path / "claim"
+    result = run_cli(["evidence", CLEAN, "--all", "--out", str(out), "--json"], env)
+    assert result.exit_code == 0, result.stderr
+    saved = [Path(row["saved_to"]) for row in json.loads(result.stdout)["answers"]]  # newest first
+    assert len(set(saved)) == 2 and all(page.is_file() for page in saved)
+    assert sorted(page.name for page in saved) == [saved[1].name, saved[0].name]  # names sort by time
+    assert len(list(out.glob("*.meta.json"))) == 2

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from tenken.errors import (
     StoreError,
     UsageError,
 )
-from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
+from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus, LookupResult
 from tenken.imei import normalise, validate_imei
 
 if TYPE_CHECKING:
@@ -229,14 +230,24 @@ def evidence(
 ) -> None:
     """List what the carriers answered about IMEI, and save their raw pages for a 赤ロム保証 claim.
 
-    Each saved page gets a .json beside it with the URL, HTTP status, time and sha256.
+    Each saved page gets a .meta.json beside it with the URL, HTTP status, time and sha256. Every stored
+    page is checked against the sha256 recorded when it arrived.
+
+    \b
+    Exit codes:
+      0  listed (and saved); every stored page matches its recorded sha256
+      5  some stored page does not: the database was altered or damaged (flagged in the list,
+         the --json and the .meta.json); everything was still listed and saved
+      65 IMEI is not an IMEI; 66 nothing stored for it; 73 a file cannot be written; 74 the database failed
     """
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    from tenken.errors import NotFound
-    from tenken.report.labels import name
-    from tenken.report.terminal import outside
+    from tenken.errors import EvidenceAltered, NotFound
+    from tenken.facts import msg
+    from tenken.report.labels import label, name
+    from tenken.report.terminal import outside, said
     from tenken.store import open_store
 
     number = validate_imei(imei)
@@ -245,6 +256,7 @@ def evidence(
     if not history:
         raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
 
+    intact = [result.evidence.intact if result.evidence else None for result in history]
     saved: dict[int, Path] = {}
     if not no_save:
         newest_seen: set[Carrier] = set()
@@ -252,7 +264,8 @@ def evidence(
             if result.evidence is None or (not save_all and result.carrier in newest_seen):
                 continue
             newest_seen.add(result.carrier)
-            saved[index] = _save(result.evidence, number, result.carrier, out_dir)
+            saved[index] = _save(number, result, result.evidence, intact[index] is True, out_dir)
+    altered = [result for result, ok in zip(history, intact, strict=True) if ok is False]
 
     if as_json:
         from tenken.report.json_output import document
@@ -260,35 +273,60 @@ def evidence(
         emit_json(
             document(
                 imei=number,
+                intact=not altered,
                 answers=[
-                    {**result.to_json(), "saved_to": str(saved[index]) if index in saved else None}
-                    for index, result in enumerate(history)
+                    {
+                        **result.to_json(),
+                        "intact": ok,
+                        "saved_to": str(saved[index]) if index in saved else None,
+                    }
+                    for index, (result, ok) in enumerate(zip(history, intact, strict=True))
                 ],
             )
         )
-        return
-    table = Table(box=box.SIMPLE_HEAD, title=f"carrier answers for {number}", title_justify="left")
-    for column in ("checked (UTC)", "carrier", "answer", "HTTP", "sha256", "saved to"):
-        table.add_column(column, overflow="fold")
-    for index, result in enumerate(history):
-        ev = result.evidence
-        table.add_row(
-            result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
-            result.carrier.value,
-            outside(f"{result.raw_mark or ''} {name(result.outcome, app.lang)}".strip()),
-            str(ev.http_status) if ev else "",
-            ev.sha256[:16] + "…" if ev else "",
-            outside(saved.get(index, "")),
+    else:
+        table = Table(box=box.SIMPLE_HEAD, title=f"carrier answers for {number}", title_justify="left")
+        for column in ("checked (UTC)", "carrier", "answer", "HTTP", "sha256", "saved to"):
+            table.add_column(column, overflow="fold")
+        for index, (result, ok) in enumerate(zip(history, intact, strict=True)):
+            ev = result.evidence
+            digest = Text(ev.sha256[:16] + "…") if ev else Text("")
+            if ok is False:
+                digest = Text(label("ui.evidence_altered", app.lang), style="bold red")
+            table.add_row(
+                result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
+                result.carrier.value,
+                outside(f"{result.raw_mark or ''} {name(result.outcome, app.lang)}".strip()),
+                str(ev.http_status) if ev else "",
+                digest,
+                outside(saved.get(index, "")),
+            )
+        console = Console()
+        console.print(table)
+        if altered:
+            console.print(said(msg("evidence.altered", count=len(altered)), app.lang, "bold red"))
+    if altered:
+        which = ", ".join(f"{result.carrier.value} {result.checked_at.isoformat()}" for result in altered)
+        raise EvidenceAltered(
+            f"{len(altered)} stored page(s) for {number} do not match the sha256 recorded when they arrived "
+            f"({which}): the database was altered or damaged; do not use them as evidence"
         )
-    Console().print(table)
 
 
-def _save(evidence: Evidence, imei: str, carrier: Carrier, out_dir: Path) -> Path:
-    """The raw page, byte for byte, and a .meta.json saying where and when it came from."""
-    stamp = evidence.fetched_at.strftime("%Y%m%dT%H%M%SZ")
+def _save(imei: str, result: LookupResult, evidence: Evidence, intact: bool, out_dir: Path) -> Path:
+    """The raw page, byte for byte, and a .meta.json saying where and when it came from, and whether the
+    page is still the one whose sha256 was recorded.
+
+    Names sort by time (to the microsecond) and end with the answer's record id, so two answers in the
+    same second never overwrite each other."""
+    stamp = evidence.fetched_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    tag = result.record_id[:12] or evidence.sha256[:12]  # answers stored before record ids existed
     suffix = ".json" if "json" in evidence.content_type else ".html"
-    page = out_dir / f"{imei}-{carrier.value}-{stamp}{suffix}"
-    meta = {"imei": imei, "carrier": carrier.value, **evidence.to_json()}
+    page = out_dir / f"{imei}-{result.carrier.value}-{stamp}-{tag}{suffix}"
+    meta = {"imei": imei, "carrier": result.carrier.value, **evidence.to_json(), "intact": intact}
+    if not intact:
+        meta["body_sha256"] = evidence.body_sha256
+        meta["warning"] = "this page does not match the sha256 recorded when it arrived: it proves nothing"
     try:
         out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         _write_private(page, evidence.body)

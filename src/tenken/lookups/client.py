@@ -164,7 +164,7 @@ class SiteSession:
 
 
 def _evidence(response: httpx.Response) -> Evidence:
-    return Evidence(
+    return Evidence.received(
         url=str(response.url),
         method=response.request.method,
         http_status=response.status_code,

@@ -145,6 +145,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ui.answer": ("answer", "結果"),
     "ui.checked_at": ("checked (JST)", "確認日時（JST）"),
     "ui.evidence": ("evidence sha256", "証拠ページ sha256"),
+    "ui.evidence_altered": ("ALTERED: not the recorded page", "改変あり：記録時のページと不一致"),
     # ------------------------------------------------------------------ tenken demo
     "demo.title": ("tenken demo", "tenken デモ"),
     "demo.intro": (
@@ -983,6 +984,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "[{carriers}]どのキャリアにも登録なし（SIMフリー、交換品、または入力ミス）",
     ),
     "imei.invalid": ("{problem}", "{problem}"),
+    # ------------------------------------------------------------------ stored evidence
+    "evidence.altered": (
+        "{count} stored page(s) do not match the sha256 recorded when they arrived: the database was "
+        "altered or damaged, and these pages prove nothing",
+        "{count}件の保存ページが受信時に記録したsha256と一致しません。データベースが改変または破損しており、"
+        "これらのページは証拠になりません",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
