@@ -47,13 +47,45 @@ def test_json_has_one_object_per_imei(env: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(
     ("mark", "code"),
-    [(Outcome.OK, 0), (Outcome.NOT_FOUND, 0), (Outcome.PENDING, 1), (Outcome.RESTRICTED, 1)],
+    [(Outcome.OK, 0), (Outcome.NOT_FOUND, 2), (Outcome.PENDING, 1), (Outcome.RESTRICTED, 1)],
 )
 def test_exit_codes_for_marks(
     carrier_sim: CarrierSimulator, env: dict[str, str], mark: Outcome, code: int
 ) -> None:
     carrier_sim.rules.set_mark(CLEAN, None if mark is Outcome.NOT_FOUND else Carrier.SOFTBANK, mark)
     assert run_cli(["lookup", CLEAN], env).exit_code == code
+
+
+def test_dash_everywhere_is_neutral_not_clean(carrier_sim: CarrierSimulator, env: dict[str, str]) -> None:
+    """− at every carrier is not clean: shown in the neutral colour (never green), with the words saying
+    why, and its own exit code."""
+    carrier_sim.rules.set_mark(OTHER, None, Outcome.NOT_FOUND)
+    result = run_cli(["lookup", OTHER], {**env, "FORCE_COLOR": "1", "COLUMNS": "400"})
+    assert result.exit_code == 2, result.stderr
+    row = next(line for line in result.stdout.splitlines() if OTHER in line)
+    assert "\x1b[1;36m− everywhere: see model" in row  # bold cyan: neutral
+    assert "32m" not in row and "clean" not in row.replace("Not clean by itself", "")
+    assert "not yet reflected" in row and "the look-up does not know the model" in row
+    payload = json.loads(run_cli(["lookup", "--json", OTHER], env).stdout)["imeis"][0]
+    assert payload["status"] == "not_registered" and payload["summary"]["code"] == "imei.not_registered"
+
+
+@pytest.mark.parametrize(
+    ("marks", "bad", "code"),
+    [
+        ((Outcome.OK, Outcome.NOT_FOUND), False, 2),  # − outranks ○
+        ((Outcome.NOT_FOUND, Outcome.NOT_FOUND), True, 2),  # and a bad row
+        ((Outcome.RESTRICTED, Outcome.NOT_FOUND), False, 1),  # × outranks −
+        ((Outcome.OK, Outcome.OK), True, 65),
+    ],
+)
+def test_exit_code_of_a_batch_is_the_first_that_applies(
+    carrier_sim: CarrierSimulator, env: dict[str, str], marks: tuple[Outcome, Outcome], bad: bool, code: int
+) -> None:
+    for imei, mark in zip((CLEAN, OTHER), marks, strict=True):
+        carrier_sim.rules.set_mark(imei, None if mark is Outcome.NOT_FOUND else Carrier.AU, mark)
+    result = run_cli(["lookup", CLEAN, OTHER, *(["12345"] if bad else [])], env)
+    assert result.exit_code == code, result.stdout
 
 
 def test_exit_code_3_when_a_carrier_cannot_be_read(

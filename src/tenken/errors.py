@@ -21,7 +21,7 @@ line on stderr and the exit code named here; nothing below it prints.
     └── SimulatorError            exit 69   a simulator cannot start or attach a phone
 
 Results that are not errors have the small codes: 0 every phone or IMEI fine, 1 flagged (× △, blocked),
-2 held (a phone needs the technician), 3 could not ask (a transport, a phone's read or a carrier could not
+2 held (a phone needs the technician; an IMEI − everywhere, not clean without its model's carrier), 3 could not ask (a transport, a phone's read or a carrier could not
 be done), 4 nothing attached (no phone, or none where --udid/--serial/--port points), 5 stored evidence
 altered (`tenken evidence` listed and saved everything, and some page is not what was recorded).
 
@@ -34,7 +34,7 @@ from typing import ClassVar
 
 EXIT_OK = 0
 EXIT_FLAGGED = 1  # a phone BLOCKED / PARTS_ONLY, or an IMEI × or △
-EXIT_HOLD = 2  # a phone held back: something needed is not known
+EXIT_HOLD = 2  # a phone held back, or an IMEI − everywhere: something needed is not known
 EXIT_NOT_ASKED = 3  # a transport, a phone's read or a carrier could not be done
 EXIT_NO_PHONE = 4  # no phone attached, or none where the command pointed
 EXIT_ALTERED = 5  # a stored carrier page does not match the sha256 recorded when it arrived

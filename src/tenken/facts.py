@@ -361,7 +361,7 @@ class ImeiStatus(StrEnum):
     """The combined answer of every carrier asked about one IMEI."""
 
     CLEAN = "clean"  # ○ where registered, − elsewhere
-    NOT_REGISTERED = "not_registered"  # − everywhere asked
+    NOT_REGISTERED = "not_registered"  # − everywhere asked: neutral, judged only with the model's carrier
     PENDING = "pending"
     RESTRICTED = "restricted"
     UNKNOWN = "unknown"  # some carrier could not be read and nothing worse was seen

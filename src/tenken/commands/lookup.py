@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from tenken.config import Settings
 from tenken.errors import (
     EXIT_DATA,
     EXIT_FLAGGED,
+    EXIT_HOLD,
     EXIT_NOT_ASKED,
     EXIT_OK,
     InvalidIdentifier,
@@ -35,13 +36,14 @@ if TYPE_CHECKING:
 CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
 
 
-def exit_code(reports: Sequence[ImeiReport], bad_rows: int) -> int:
-    """1 if anything is restricted or pending, else 3 if anything is unknown, else 65 for bad input."""
-    statuses = {report.status for report in reports}
+def exit_code(statuses: Set[ImeiStatus], bad_rows: int) -> int:
+    """1 restricted or pending, before 3 unknown, before 2 − everywhere, before 65 bad input."""
     if statuses & {ImeiStatus.RESTRICTED, ImeiStatus.PENDING}:
         return EXIT_FLAGGED
     if ImeiStatus.UNKNOWN in statuses:
         return EXIT_NOT_ASKED
+    if ImeiStatus.NOT_REGISTERED in statuses:
+        return EXIT_HOLD
     if bad_rows or ImeiStatus.INVALID in statuses:
         return EXIT_DATA
     return EXIT_OK
@@ -93,13 +95,19 @@ def lookup(
 
     Every answer is stored with the carrier's raw page as evidence (see `tenken evidence`).
 
+    − everywhere is neutral: the IMEI is not registered (or not yet reflected) at any carrier asked.
+    That is fine for a SIM-free model and a question for a carrier's model; a look-up does not know the
+    model (`tenken inspect` reads it), so it is never reported as clean.
+
     \b
-    Exit codes:
-      0  every IMEI clean (○, or − everywhere)
+    Exit codes (the first that applies):
       1  some IMEI restricted (×) or pending (△)
       3  some carrier could not be read (site down, CAPTCHA, changed page)
-      64 usage error; 65 some input was not an IMEI (reported with its line);
-      66 an input file cannot be read; 74 the database failed; 78 a configuration error
+      2  some IMEI − everywhere: not established as clean without the model's carrier
+      65 some input was not an IMEI (reported with its line)
+      0  every IMEI registered somewhere and ○ there
+      64 usage error; 66 an input file cannot be read; 74 the database failed
+      (the answers are printed first); 78 a configuration error
     """
     from tenken.lookups.service import enabled_carriers
     from tenken.lookups.summary import order
@@ -154,7 +162,7 @@ def lookup(
             out.print(problems)
     if store_error is not None:
         raise store_error  # after the answers: they were asked for, and are shown
-    sys.exit(exit_code(reports, len(bad)))
+    sys.exit(exit_code({report.status for report in reports}, len(bad)))
 
 
 def perform(

@@ -54,7 +54,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cell.parse_error": ("unreadable", "解析不可"),
     "cell.invalid_imei": ("invalid", "不正"),
     "status.clean": ("clean", "問題なし"),
-    "status.not_registered": ("not registered", "登録なし"),
+    "status.not_registered": ("− everywhere: see model", "全社−：機種で判断"),
     "status.pending": ("pending △", "△ 支払中"),
     "status.restricted": ("restricted ×", "× 赤ロム"),
     "status.unknown": ("not established", "未確定"),
@@ -980,8 +980,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "unread.invalid_imei": ("refused the IMEI", "IMEIを受け付けず"),
     "imei.clean_at": ("registered at {carriers}: ○ no restriction", "{carriers}で○（制限なし）"),
     "imei.not_registered": (
-        "not registered at [{carriers} — ]any carrier asked (SIM-free, replaced, or mistyped)",
-        "[{carriers}]どのキャリアにも登録なし（SIMフリー、交換品、または入力ミス）",
+        "− everywhere asked[ ({carriers})]: not registered, or not yet reflected (up to two days). Not "
+        "clean by itself: fine for a SIM-free model, a question for a carrier's model (a wrong IMEI, a swapped "
+        "board); the look-up does not know the model (tenken inspect reads it)",
+        "問い合わせた全キャリア[（{carriers}）]で−：登録なし、または反映待ち（最大2日）。これだけでは問題なしと"
+        "言えません：SIMフリー機種なら問題なし、キャリア機種ならIMEIの誤りや基板交換の疑いがあります。"
+        "機種はルックアップでは分からないため tenken inspect で確認してください",
     ),
     "imei.invalid": ("{problem}", "{problem}"),
     # ------------------------------------------------------------------ stored evidence

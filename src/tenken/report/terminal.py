@@ -41,7 +41,7 @@ OUTCOME_STYLE = {
 
 STATUS_STYLE = {
     ImeiStatus.CLEAN: "bold green",
-    ImeiStatus.NOT_REGISTERED: "dim",
+    ImeiStatus.NOT_REGISTERED: "bold cyan",  # neutral: clean only for a SIM-free model
     ImeiStatus.PENDING: "bold yellow",
     ImeiStatus.RESTRICTED: "bold red",
     ImeiStatus.UNKNOWN: "bold magenta",
