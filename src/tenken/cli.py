@@ -135,7 +135,7 @@ LAZY_HELP = {
     cls=LazyGroup,
     lazy={
         "lookup": ("tenken.commands.lookup", "lookup"),
-        "evidence": ("tenken.commands.lookup", "evidence"),
+        "evidence": ("tenken.commands.evidence", "evidence"),
         "inspect": ("tenken.commands.inspect", "inspect"),
         "demo": ("tenken.commands.demo", "demo"),
         "config": ("tenken.commands.config", "config_command"),

@@ -54,7 +54,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cell.parse_error": ("unreadable", "解析不可"),
     "cell.invalid_imei": ("invalid", "不正"),
     "status.clean": ("clean", "問題なし"),
-    "status.not_registered": ("− everywhere: see model", "全社−：機種で判断"),
+    "status.not_registered": ("− everywhere", "全社で−"),
     "status.pending": ("pending △", "△ 支払中"),
     "status.restricted": ("restricted ×", "× 赤ロム"),
     "status.unknown": ("not established", "未確定"),
@@ -980,14 +980,33 @@ CATALOG: dict[str, tuple[str, str]] = {
     "unread.invalid_imei": ("refused the IMEI", "IMEIを受け付けず"),
     "imei.clean_at": ("registered at {carriers}: ○ no restriction", "{carriers}で○（制限なし）"),
     "imei.not_registered": (
-        "− everywhere asked[ ({carriers})]: not registered, or not yet reflected (up to two days). Not "
-        "clean by itself: fine for a SIM-free model, a question for a carrier's model (a wrong IMEI, a swapped "
-        "board); the look-up does not know the model (tenken inspect reads it)",
-        "問い合わせた全キャリア[（{carriers}）]で−：登録なし、または反映待ち（最大2日）。これだけでは問題なしと"
-        "言えません：SIMフリー機種なら問題なし、キャリア機種ならIMEIの誤りや基板交換の疑いがあります。"
-        "機種はルックアップでは分からないため tenken inspect で確認してください",
+        "− everywhere asked[ ({carriers})]: not registered, or not yet reflected. Not clean by itself: fine "
+        "for a SIM-free model, a question for a carrier's model (wrong IMEI, swapped board); the look-up does "
+        "not know the model",
+        "問い合わせた全キャリア[（{carriers}）]で−：登録なし、または反映待ち。これだけでは問題なしと言えません："
+        "SIMフリー機種なら問題なし、キャリア機種ならIMEIの誤りや基板交換の疑いがあります（機種はルックアップでは"
+        "分かりません）",
     ),
     "imei.invalid": ("{problem}", "{problem}"),
+    # ------------------------------------------------------------------ a batch of look-ups
+    "batch.count": ("{count} {status}", "{status} {count}件"),
+    "batch.counts": ("{total} IMEIs: {counts}", "{total}件：{counts}"),
+    "batch.clean_not_listed": (
+        "{count} clean IMEIs are not listed (a batch of more than {limit} lists only those that need a look); "
+        "--json has every one",
+        "問題なしの{count}件は表示していません（{limit}件を超える一括照会では要確認のものだけを表示）。"
+        "--json ではすべて出力されます",
+    ),
+    "batch.interrupted": (
+        "interrupted: {done} of {total} IMEIs looked up and shown; the others were not finished (their "
+        "answers that arrived are stored and come from the cache next time)",
+        "中断：{total}件中{done}件を照会・表示しました。残りは未完了です（届いた回答は保存され、次回はキャッシュ"
+        "から使われます）",
+    ),
+    "batch.more_problems": (
+        "… and {count} more answers that could not be read (--json has them all)",
+        "…ほか{count}件の回答を確認できませんでした（--json ですべて出力されます）",
+    ),
     # ------------------------------------------------------------------ stored evidence
     "evidence.altered": (
         "{count} stored page(s) do not match the sha256 recorded when they arrived: the database was "
