@@ -6,6 +6,7 @@ the rows one real look-up stored, so that 20,000 IMEIs take seconds instead of m
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import select
@@ -15,12 +16,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from stdnum import luhn
 
+from tenken import config
 from tenken.facts import Carrier, Outcome
+from tenken.lookups.service import LookupService
 from tenken.sim.carriers import CarrierSimulator
+from tenken.store import Store, open_store
 from tests.conftest import fast_env, run_cli
 
 TEMPLATE = "490154203237518"
@@ -153,3 +158,29 @@ def test_an_imei_given_twice_is_looked_up_and_shown_once(
     assert [item["imei"] for item in json.loads(result.stdout)["imeis"]] == [TEMPLATE]
     assert f"argument 2: {TEMPLATE} was given before; it is looked up and shown once" in result.stderr
     assert sum(carrier_sim.hits.values()) - hits == 7
+
+
+def test_a_batch_runs_one_worker_per_carrier(carrier_sim: CarrierSimulator, tmp_path: Path) -> None:
+    """The carriers are asked by one worker each, going through the IMEIs in input order: a batch does
+    not cost a task per IMEI and carrier (it did: five per IMEI, much of the client's overhead beside
+    parsing and the store), and no flow waits on another for a carrier's site."""
+    settings = config.load(environ=fast_env(carrier_sim, tmp_path))
+    imeis = synthetic_imeis(60)
+    asking: list[str] = []  # the batch's own tasks, by coroutine (the store writer's are not counted)
+
+    def counting(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        name = getattr(coro, "__qualname__", "")
+        if name.startswith(("Batch.", "LookupService.answer")):
+            asking.append(name)
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    async def run(database: Store) -> list[str]:
+        async with LookupService(settings, database) as service:
+            asyncio.get_running_loop().set_task_factory(counting)
+            async with service.batch(imeis, list(Carrier)) as batch:
+                return [report.imei async for report in batch]
+
+    with open_store(settings) as database:
+        assert asyncio.run(run(database)) == imeis
+        assert len(database.lookup_history(imeis[-1])) == 4
+    assert asking == ["Batch._work"] * len(Carrier)

@@ -14,6 +14,7 @@ requests. The store keeps what it cannot write in its spool; `store_error` says 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -74,6 +75,7 @@ class LookupService:
         self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tenken-store")
         self._unsaved: asyncio.Queue[LookupResult] = asyncio.Queue(maxsize=2 * WRITE_BATCH)
         self._writer: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()  # write now: a full batch waits, or no more answers come
         self._closing = False
         self.store_error: StoreError | None = None  # set when answers are not in the database
 
@@ -96,6 +98,7 @@ class LookupService:
         if self._writer is None:
             return
         self._closing = True  # no more answers come: write what waits now
+        self._hurry.set()
         joined = asyncio.ensure_future(self._unsaved.join())
         await asyncio.wait({joined, self._writer}, return_when=asyncio.FIRST_COMPLETED)
         if self._writer.done():
@@ -106,20 +109,16 @@ class LookupService:
         return await asyncio.get_running_loop().run_in_executor(self._store_thread, call, *args)
 
     async def _next_batch(self) -> list[LookupResult]:
-        """The answers that arrive within WRITE_WINDOW of the first: one transaction for a burst, not one
-        per answer (a transaction costs the store more than a row, and the loop a thread hop)."""
+        """The answers that arrive within WRITE_WINDOW of the first, at most WRITE_BATCH: one transaction
+        for a burst, not one per answer (a transaction costs the store more than a row, and the loop a
+        thread hop). One timer per batch: the window ends early when a full batch waits or on flush."""
         batch = [await self._unsaved.get()]
-        deadline = asyncio.get_running_loop().time() + WRITE_WINDOW
-        while len(batch) < WRITE_BATCH:
-            while not self._unsaved.empty() and len(batch) < WRITE_BATCH:
-                batch.append(self._unsaved.get_nowait())
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0 or self._closing:
-                break
-            try:
-                batch.append(await asyncio.wait_for(self._unsaved.get(), remaining))
-            except TimeoutError:
-                break
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), WRITE_WINDOW)
+        while len(batch) < WRITE_BATCH and not self._unsaved.empty():
+            batch.append(self._unsaved.get_nowait())
+        if not self._closing and self._unsaved.qsize() < WRITE_BATCH:
+            self._hurry.clear()
         return batch
 
     async def _write_forever(self, store: Store) -> None:
@@ -156,7 +155,9 @@ class LookupService:
         if self._writer is not None:
             if self._writer.done():
                 self._writer.result()  # raises what stopped the writer (a bug): nothing would write this
-            await self._unsaved.put(result)  # waits while the writer is a full batch behind
+            await self._unsaved.put(result)  # waits while the writer is two full batches behind
+            if self._unsaved.qsize() >= WRITE_BATCH:
+                self._hurry.set()
         return result
 
     async def ask(self, imei: str, carrier: Carrier) -> LookupResult:
