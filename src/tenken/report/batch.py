@@ -70,7 +70,7 @@ class BatchTable:
         if self._from_cache:
             print_line(label("ui.from_cache", self._lang), style="dim")
         done = sum(self.counts.values())
-        if not self.every_row or interrupted:
+        if done and (not self.every_row or interrupted):
             counts = [msg("batch.count", count=count, status=status) for status, count in self.counts.items()]
             print_line(said(msg("batch.counts", total=done, counts=counts), self._lang))
         if not self.every_row and self.counts[ImeiStatus.CLEAN]:

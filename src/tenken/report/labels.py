@@ -998,10 +998,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "--json ではすべて出力されます",
     ),
     "batch.interrupted": (
-        "interrupted: {done} of {total} IMEIs looked up and shown; the others were not finished (their "
-        "answers that arrived are stored and come from the cache next time)",
-        "中断：{total}件中{done}件を照会・表示しました。残りは未完了です（届いた回答は保存され、次回はキャッシュ"
-        "から使われます）",
+        "stopped before the end: {done} of {total} IMEIs looked up and shown",
+        "途中で停止：{total}件中{done}件を照会・表示しました",
     ),
     "batch.more_problems": (
         "… and {count} more answers that could not be read (--json has them all)",
