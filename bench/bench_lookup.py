@@ -161,8 +161,8 @@ def main() -> None:
             f"  {label:15} {wall[name]:6.2f} s {wall[name] / wall['bare']:5.2f}x"
             f"  {cpu[name]:6.2f} s {cpu[name] / cpu['bare']:5.2f}x"
         )
-    print("  goal: tenken <= 1.20x bare httpx (wall). The machines here are shared: a run's ratio moves by a")
-    print("  few hundredths from one run to the next; compare several runs, not one.")
+    print("  goal: tenken <= 1.20x bare httpx (wall). The machines here are shared and noisy: a run's ratio")
+    print("  moves by up to about 0.05 from one run to the next; compare several runs, not one.")
 
 
 if __name__ == "__main__":
