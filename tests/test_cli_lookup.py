@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def test_json_has_one_object_per_imei(env: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(
     ("mark", "code"),
-    [(Outcome.OK, 0), (Outcome.NOT_FOUND, 0), (Outcome.PENDING, 1), (Outcome.RESTRICTED, 1)],
+    [(Outcome.OK, 0), (Outcome.NOT_FOUND, 2), (Outcome.PENDING, 1), (Outcome.RESTRICTED, 1)],
 )
 def test_exit_codes_for_marks(
     carrier_sim: CarrierSimulator, env: dict[str, str], mark: Outcome, code: int
@@ -71,6 +72,38 @@ def test_rakuten_marks_are_read(carrier_sim: CarrierSimulator, env: dict[str, st
     result = run_cli(["lookup", "--json", CLEAN], {**env, "TENKEN_LOOKUP_RAKUTEN_ENABLED": "true"})
     assert result.exit_code == 0, result.stdout
     assert json.loads(result.stdout)["imeis"][0]["registered_at"] == ["rakuten"]
+
+
+def test_dash_everywhere_is_neutral_not_clean(carrier_sim: CarrierSimulator, env: dict[str, str]) -> None:
+    """− at every carrier is not clean: shown in the neutral colour (never green), with the words saying
+    why, and its own exit code."""
+    carrier_sim.rules.set_mark(OTHER, None, Outcome.NOT_FOUND)
+    result = run_cli(["lookup", OTHER], {**env, "FORCE_COLOR": "1", "COLUMNS": "400"})
+    assert result.exit_code == 2, result.stderr
+    row = next(line for line in result.stdout.splitlines() if OTHER in line)
+    assert "\x1b[1;36m− everywhere" in row  # bold cyan: neutral
+    assert "32m" not in row and "clean" not in row.replace("Not clean by itself", "")
+    assert "not yet reflected" in row and "the look-up does not know the model" in row
+    payload = json.loads(run_cli(["lookup", "--json", OTHER], env).stdout)["imeis"][0]
+    assert payload["status"] == "not_registered" and payload["summary"]["code"] == "imei.not_registered"
+
+
+@pytest.mark.parametrize(
+    ("marks", "bad", "code"),
+    [
+        ((Outcome.OK, Outcome.NOT_FOUND), False, 2),  # − outranks ○
+        ((Outcome.NOT_FOUND, Outcome.NOT_FOUND), True, 2),  # and a bad row
+        ((Outcome.RESTRICTED, Outcome.NOT_FOUND), False, 1),  # × outranks −
+        ((Outcome.OK, Outcome.OK), True, 65),
+    ],
+)
+def test_exit_code_of_a_batch_is_the_first_that_applies(
+    carrier_sim: CarrierSimulator, env: dict[str, str], marks: tuple[Outcome, Outcome], bad: bool, code: int
+) -> None:
+    for imei, mark in zip((CLEAN, OTHER), marks, strict=True):
+        carrier_sim.rules.set_mark(imei, None if mark is Outcome.NOT_FOUND else Carrier.AU, mark)
+    result = run_cli(["lookup", CLEAN, OTHER, *(["12345"] if bad else [])], env)
+    assert result.exit_code == code, result.stdout
 
 
 def test_exit_code_3_when_a_carrier_cannot_be_read(
@@ -262,3 +295,49 @@ def test_a_database_url_whose_driver_is_missing_is_one_line(env: dict[str, str])
     assert result.exit_code == 74
     assert result.stderr.count("\n") == 1 and "no driver for mysql" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_evidence_flags_a_page_altered_in_the_database(tmp_path: Path, env: dict[str, str]) -> None:
+    """A stored body that no longer matches the sha256 recorded when it arrived is flagged on the table,
+    in the JSON and in the .meta.json, and the command exits 5 after listing and saving everything."""
+    assert run_cli(["lookup", CLEAN], env).exit_code == 0
+    with sqlite3.connect(env["TENKEN_DB"]) as database:
+        database.execute("UPDATE lookups SET body = CAST(body || X'20' AS BLOB) WHERE carrier = 'docomo'")
+    out = tmp_path / "claim"
+
+    listed = run_cli(["evidence", CLEAN, "--out", str(out), "--json"], env)
+    assert listed.exit_code == 5, listed.stderr
+    assert listed.stderr.count("\n") == 1 and "do not match the sha256 recorded" in listed.stderr
+    payload = json.loads(listed.stdout)
+    assert payload["intact"] is False
+    assert {row["carrier"]: row["intact"] for row in payload["answers"]} == {
+        "docomo": False,
+        "au": True,
+        "softbank": True,
+        "rakuten": True,
+    }
+    docomo = next(row for row in payload["answers"] if row["carrier"] == "docomo")
+    page = Path(docomo["saved_to"])
+    meta = json.loads(page.with_name(page.name + ".meta.json").read_text())
+    assert meta["intact"] is False and meta["sha256"] == docomo["evidence"]["sha256"]
+    assert meta["body_sha256"] == hashlib.sha256(page.read_bytes()).hexdigest() != meta["sha256"]
+
+    shown = run_cli(["evidence", CLEAN, "--no-save"], env)
+    assert shown.exit_code == 5
+    assert "ALTERED" in shown.stdout and "1 stored page(s) do not match" in shown.stdout
+
+
+def test_two_answers_in_the_same_second_are_both_saved(tmp_path: Path, env: dict[str, str]) -> None:
+    for _ in range(2):
+        assert run_cli(["lookup", "--no-cache", "-c", "docomo", CLEAN], env).exit_code == 0
+    with sqlite3.connect(env["TENKEN_DB"]) as database:  # both within one second, the older one first
+        database.execute(
+            "UPDATE lookups SET checked_at = '2026-06-01 10:00:00.' || printf('%06d', id * 1000)"
+        )
+    out = tmp_path / "claim"
+    result = run_cli(["evidence", CLEAN, "--all", "--out", str(out), "--json"], env)
+    assert result.exit_code == 0, result.stderr
+    saved = [Path(row["saved_to"]) for row in json.loads(result.stdout)["answers"]]  # newest first
+    assert len(set(saved)) == 2 and all(page.is_file() for page in saved)
+    assert sorted(page.name for page in saved) == [saved[1].name, saved[0].name]  # names sort by time
+    assert len(list(out.glob("*.meta.json"))) == 2

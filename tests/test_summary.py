@@ -41,14 +41,17 @@ def test_combination(
     assert report.registered_at == registered_at
 
 
-def test_dash_everywhere_is_not_registered_with_the_three_reasons() -> None:
+def test_dash_everywhere_is_neutral_and_says_why() -> None:
     report = combine(IMEI, results(docomo=N, au=N, softbank=N, rakuten=N), asked_all=True)
-    assert text(report.summary) == "not registered at any carrier asked (SIM-free, replaced, or mistyped)"
+    assert report.status is ImeiStatus.NOT_REGISTERED
+    words = text(report.summary)
+    assert words.startswith("− everywhere asked: not registered, or not yet reflected")
+    assert "Not clean by itself: fine for a SIM-free model, a question for a carrier's model" in words
 
 
 def test_one_carrier_asked_names_it() -> None:
     report = combine(IMEI, results(docomo=N), asked_all=False)
-    assert text(report.summary).startswith("not registered at docomo")
+    assert text(report.summary).startswith("− everywhere asked (docomo): not registered")
 
 
 def test_unknown_is_never_clean_even_with_a_circle_elsewhere() -> None:

@@ -147,7 +147,7 @@ LAZY_HELP = {
     cls=LazyGroup,
     lazy={
         "lookup": ("tenken.commands.lookup", "lookup"),
-        "evidence": ("tenken.commands.lookup", "evidence"),
+        "evidence": ("tenken.commands.evidence", "evidence"),
         "inspect": ("tenken.commands.inspect", "inspect"),
         "watch": ("tenken.commands.watch", "watch"),
         "recheck": ("tenken.commands.recheck", "recheck"),

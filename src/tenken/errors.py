@@ -12,6 +12,7 @@ line on stderr and the exit code named here; nothing below it prints.
     ├── StoreError                exit 74   the database cannot be opened, read or written
     │   └── Spooled                         … and what was to be written waits in the local spool
     ├── TransportUnavailable      exit 3    usbmuxd or the adb server cannot be asked
+    ├── EvidenceAltered           exit 5    a stored carrier page no longer matches its recorded sha256
     ├── InvalidFile               exit 78   a file a user wrote fails its schema (names file, key, expected)
     │   ├── ConfigError                     the configuration (file or TENKEN_… variable)
     │   ├── PolicyError                     a verdict policy file
@@ -21,8 +22,9 @@ line on stderr and the exit code named here; nothing below it prints.
     └── SimulatorError            exit 69   a simulator cannot start or attach a phone
 
 Results that are not errors have the small codes: 0 every phone or IMEI fine, 1 flagged (× △, blocked),
-2 held (a phone needs the technician), 3 could not ask (a transport, a phone's read or a carrier could not
-be done), 4 nothing attached (no phone, or none where --udid/--serial/--port points).
+2 held (a phone needs the technician; an IMEI − everywhere, not clean without its model's carrier), 3 could not ask (a transport, a phone's read or a carrier could not
+be done), 4 nothing attached (no phone, or none where --udid/--serial/--port points), 5 stored evidence
+altered (`tenken evidence` listed and saved everything, and some page is not what was recorded).
 
 Errors that one module raises and catches itself for control flow stay private to that module.
 """
@@ -33,9 +35,10 @@ from typing import ClassVar
 
 EXIT_OK = 0
 EXIT_FLAGGED = 1  # a phone BLOCKED / PARTS_ONLY, or an IMEI × or △
-EXIT_HOLD = 2  # a phone held back: something needed is not known
+EXIT_HOLD = 2  # a phone held back, or an IMEI − everywhere: something needed is not known
 EXIT_NOT_ASKED = 3  # a transport, a phone's read or a carrier could not be done
 EXIT_NO_PHONE = 4  # no phone attached, or none where the command pointed
+EXIT_ALTERED = 5  # a stored carrier page does not match the sha256 recorded when it arrived
 EXIT_USAGE = 64
 EXIT_DATA = 65
 EXIT_NO_INPUT = 66
@@ -121,6 +124,13 @@ class TransportUnavailable(TenkenError):
     """A device transport (usbmuxd, the adb server) cannot be reached. Other transports go on."""
 
     exit_code = EXIT_NOT_ASKED
+
+
+class EvidenceAltered(TenkenError):
+    """A stored carrier page no longer matches the sha256 recorded when it arrived: the database was
+    altered or damaged, and that page proves nothing. Raised after everything was listed and saved."""
+
+    exit_code = EXIT_ALTERED
 
 
 class InvalidFile(TenkenError, ValueError):

@@ -287,18 +287,36 @@ _SYMBOLS = {Outcome.OK: "○", Outcome.PENDING: "△", Outcome.RESTRICTED: "×",
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """The carrier's raw answer, kept so a shop can prove what was said and when."""
+    """The carrier's raw answer, kept so a shop can prove what was said and when.
+
+    `sha256` is the hash taken when the page arrived (`received`); read back from the store it is the
+    hash recorded then, and `intact` tells whether the stored body still matches it."""
 
     url: str
     method: str
     http_status: int
     fetched_at: datetime
     body: bytes
-    content_type: str = ""
+    content_type: str
+    sha256: str
+
+    @classmethod
+    def received(
+        cls, url: str, method: str, http_status: int, fetched_at: datetime, body: bytes, content_type: str
+    ) -> Evidence:
+        """Evidence of a page just received: its hash is taken now."""
+        digest = hashlib.sha256(body).hexdigest()
+        return cls(url, method, http_status, fetched_at, body, content_type, digest)
 
     @property
-    def sha256(self) -> str:
+    def body_sha256(self) -> str:
+        """The hash of the body as held now (`sha256` is the one recorded when it arrived)."""
         return hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def intact(self) -> bool:
+        """True when the body is still the one whose hash was recorded."""
+        return self.body_sha256 == self.sha256
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -343,7 +361,7 @@ class ImeiStatus(StrEnum):
     """The combined answer of every carrier asked about one IMEI."""
 
     CLEAN = "clean"  # ○ where registered, − elsewhere
-    NOT_REGISTERED = "not_registered"  # − everywhere asked
+    NOT_REGISTERED = "not_registered"  # − everywhere asked: neutral, judged only with the model's carrier
     PENDING = "pending"
     RESTRICTED = "restricted"
     UNKNOWN = "unknown"  # some carrier could not be read and nothing worse was seen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import sys
 import unicodedata
@@ -105,46 +106,78 @@ def _numbered(text: str) -> Iterator[tuple[int, str]]:
 
 def read_imei_file(path: Path, *, allow_imeisv: bool = False) -> InputFile:
     """Every row of an IMEI list or CSV, validated; blank lines and `#` comments are skipped."""
-    name = "stdin" if str(path) == "-" else str(path)
-    lines = list(_numbered(read_text(path)))
-    found = InputFile()
-    content = [(number, line) for number, line in lines if _uncommented(line)]
-    short = []
-    for number, line in content:
-        if len(line) > MAX_LINE:
-            found.bad.append(BadRow(f"{name}:{number}", line[:40] + "…", f"a line of {len(line)} characters"))
+    columns, rows = imei_rows(path, allow_imeisv=allow_imeisv)
+    found = InputFile(columns=columns)
+    for row in rows:
+        if isinstance(row, BadRow):
+            found.bad.append(row)
         else:
-            short.append((number, line))
-    if not short:
-        return found
-    first = _uncommented(short[0][1])
+            found.rows.append(row)
+    return found
+
+
+def imei_rows(path: Path, *, allow_imeisv: bool = False) -> tuple[str, Iterator[Row | BadRow]]:
+    """How the file is read ("CSV, IMEI in column 2 'IMEI番号'"), and its rows one at a time, good or bad,
+    in file order: a batch of any size is read without holding its rows."""
+    name = "stdin" if str(path) == "-" else str(path)
+    lines = _numbered(read_text(path))
+    too_long: list[BadRow] = []  # before the first usable line, which decides the format
+    found = _first_usable(name, lines, too_long)
+    if found is None:
+        return "", iter(too_long)
+    number, line = found
+    first = _uncommented(line)
     delimiter = max(_DELIMITERS, key=first.count)
     if delimiter in first:
-        cells = [header_key(cell) for cell in next(csv.reader([first], delimiter=delimiter))]
-        if set(cells) & IMEI_HEADERS:
-            return _read_csv(short, name, delimiter, found, allow_imeisv)
-        if not _looks_like_imei(cells[0]):
+        header = next(csv.reader([first], delimiter=delimiter))
+        if {header_key(cell) for cell in header} & IMEI_HEADERS:
+            columns, rows = _csv(header, name, lines, delimiter, allow_imeisv)
+            return columns, itertools.chain(too_long, rows)
+        if not _looks_like_imei(header[0]):
             raise InputFileError(
                 f"{name}: looks like a CSV but has no IMEI column (header: {first!r}; "
                 f"accepted names: IMEI, IMEI1, IMEI番号, 製造番号)"
             )
-    found.columns = "no header: the IMEI from the first column" if delimiter in first else "one IMEI per line"
-    for number, line in short:
+    columns = "no header: the IMEI from the first column" if delimiter in first else "one IMEI per line"
+    rows = _list(name, itertools.chain([(number, line)], lines), allow_imeisv)
+    return columns, itertools.chain(too_long, rows)
+
+
+def _first_usable(
+    name: str, lines: Iterator[tuple[int, str]], too_long: list[BadRow]
+) -> tuple[int, str] | None:
+    for number, line in lines:
+        if not _uncommented(line):
+            continue
+        if len(line) <= MAX_LINE:
+            return number, line
+        too_long.append(_too_long(name, number, line))
+    return None
+
+
+def _too_long(name: str, number: int, line: str) -> BadRow:
+    return BadRow(f"{name}:{number}", line[:40] + "…", f"a line of {len(line)} characters")
+
+
+def _list(name: str, lines: Iterator[tuple[int, str]], allow_imeisv: bool) -> Iterator[Row | BadRow]:
+    for number, line in lines:
         text = _uncommented(line)
+        if not text:
+            continue
+        if len(line) > MAX_LINE:
+            yield _too_long(name, number, line)
+            continue
         first_cell = re.split(f"[{re.escape(_DELIMITERS)}]", text, maxsplit=1)[0].strip()
-        _take(first_cell, f"{name}:{number}", found, allow_imeisv)
-    return found
+        yield _take(first_cell, f"{name}:{number}", allow_imeisv)
 
 
 def _looks_like_imei(cell: str) -> bool:
     return sum(char.isdigit() for char in unicodedata.normalize("NFKC", cell)) >= 14
 
 
-def _read_csv(
-    lines: list[tuple[int, str]], name: str, delimiter: str, found: InputFile, allow_imeisv: bool
-) -> InputFile:
-    header_number, header_line = lines[0]
-    header = next(csv.reader([header_line], delimiter=delimiter))
+def _csv(
+    header: list[str], name: str, lines: Iterator[tuple[int, str]], delimiter: str, allow_imeisv: bool
+) -> tuple[str, Iterator[Row | BadRow]]:
     keys = [header_key(cell) for cell in header]
     imei_column = next(index for index, key in enumerate(keys) if key in IMEI_HEADERS)
     imei2_column = next((index for index, key in enumerate(keys) if key in IMEI2_HEADERS), None)
@@ -154,29 +187,33 @@ def _read_csv(
         described.append(f"IMEI2 in column {imei2_column + 1} {header[imei2_column].strip()!r}")
     if stock_column is not None:
         described.append(f"stock number in column {stock_column + 1} {header[stock_column].strip()!r}")
-    found.columns = "CSV, " + ", ".join(described)
-    for number, line in lines[1:]:
-        if number == header_number:
-            continue
-        row = next(csv.reader([line], delimiter=delimiter), [])
-        where = f"{name}:{number}"
-        value = row[imei_column].strip() if imei_column < len(row) else ""
-        if not value:
-            found.bad.append(BadRow(where, line.strip(), "no value in the IMEI column"))
-            continue
-        stock = row[stock_column].strip() if stock_column is not None and stock_column < len(row) else ""
-        second = row[imei2_column].strip() if imei2_column is not None and imei2_column < len(row) else ""
-        _take(value, where, found, allow_imeisv, stock_no=stock, imei2=second)
-    return found
+
+    def cell(row: list[str], column: int | None) -> str:
+        return row[column].strip() if column is not None and column < len(row) else ""
+
+    def rows() -> Iterator[Row | BadRow]:
+        for number, line in lines:
+            if not _uncommented(line):
+                continue
+            where = f"{name}:{number}"
+            if len(line) > MAX_LINE:
+                yield _too_long(name, number, line)
+                continue
+            row = next(csv.reader([line], delimiter=delimiter), [])
+            value = cell(row, imei_column)
+            if not value:
+                yield BadRow(where, line.strip(), "no value in the IMEI column")
+                continue
+            second = cell(row, imei2_column)
+            yield _take(value, where, allow_imeisv, stock_no=cell(row, stock_column), imei2=second)
+
+    return "CSV, " + ", ".join(described), rows()
 
 
-def _take(
-    text: str, where: str, found: InputFile, allow_imeisv: bool, stock_no: str = "", imei2: str = ""
-) -> None:
+def _take(text: str, where: str, allow_imeisv: bool, stock_no: str = "", imei2: str = "") -> Row | BadRow:
     try:
         imei = validate_imei(text, allow_imeisv=allow_imeisv)
         second = validate_imei(imei2, allow_imeisv=allow_imeisv) if imei2 else ""
     except InvalidIdentifier as error:
-        found.bad.append(BadRow(where, error.text.strip(), error.problem))
-        return
-    found.rows.append(Row(where, imei, stock_no, second, typed=text.strip()))
+        return BadRow(where, error.text.strip(), error.problem)
+    return Row(where, imei, stock_no, second, typed=text.strip())

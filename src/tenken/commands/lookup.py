@@ -1,46 +1,46 @@
-"""`tenken lookup` (ask the carriers about IMEIs) and `tenken evidence` (prove what they said)."""
+"""`tenken lookup`: ask the carriers about IMEIs, one or a batch of any size (see `tenken evidence` for
+what they said)."""
 
 from __future__ import annotations
 
-import json
-import os
+import asyncio
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import click
 from rich.console import Console
 
-from tenken.cli import AppContext, emit_json, pass_app, run_async
-from tenken.commands.inputs import BadRow, read_imei_file
+from tenken.cli import AppContext, pass_app, run_async
+from tenken.commands.inputs import BadRow, imei_rows
 from tenken.config import Settings
 from tenken.errors import (
     EXIT_DATA,
     EXIT_FLAGGED,
+    EXIT_HOLD,
     EXIT_NOT_ASKED,
     EXIT_OK,
     InvalidIdentifier,
-    OutputError,
     StoreError,
     UsageError,
 )
-from tenken.facts import Carrier, Evidence, ImeiReport, ImeiStatus
+from tenken.facts import Carrier, ImeiReport, ImeiStatus
 from tenken.imei import normalise, validate_imei
-
-if TYPE_CHECKING:
-    from tenken.lookups.service import LookupService
 
 CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
 
 
-def exit_code(reports: Sequence[ImeiReport], bad_rows: int) -> int:
-    """1 if anything is restricted or pending, else 3 if anything is unknown, else 65 for bad input."""
-    statuses = {report.status for report in reports}
+def exit_code(statuses: Set[ImeiStatus], bad_rows: int) -> int:
+    """1 restricted or pending, before 3 unknown, before 2 − everywhere, before 65 bad input."""
     if statuses & {ImeiStatus.RESTRICTED, ImeiStatus.PENDING}:
         return EXIT_FLAGGED
     if ImeiStatus.UNKNOWN in statuses:
         return EXIT_NOT_ASKED
+    if ImeiStatus.NOT_REGISTERED in statuses:
+        return EXIT_HOLD
     if bad_rows or ImeiStatus.INVALID in statuses:
         return EXIT_DATA
     return EXIT_OK
@@ -69,7 +69,12 @@ def parse_carriers(values: Sequence[str], enabled: list[Carrier]) -> list[Carrie
     multiple=True,
     help="Carrier to ask (repeatable; default: all).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per IMEI.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: one object per IMEI, written as the batch goes (docs/json.md).",
+)
 @click.option("--no-cache", is_flag=True, help="Ask the carriers even when a fresh answer is stored.")
 @click.option("--spacing", type=click.FloatRange(min=0), help="Seconds between requests to one carrier site.")
 @click.option(
@@ -92,68 +97,115 @@ def lookup(
 
     Every answer is stored with the carrier's raw page as evidence (see `tenken evidence`).
 
+    − everywhere is neutral: the IMEI is not registered (or not yet reflected) at any carrier asked.
+    That is fine for a SIM-free model and a question for a carrier's model; a look-up does not know the
+    model (`tenken inspect` reads it), so it is never reported as clean.
+
     \b
-    Exit codes:
-      0  every IMEI clean (○, or − everywhere)
+    Exit codes (the first that applies):
       1  some IMEI restricted (×) or pending (△)
       3  some carrier could not be read (site down, CAPTCHA, changed page)
-      64 usage error; 65 some input was not an IMEI (reported with its line);
-      66 an input file cannot be read; 74 the database failed; 78 a configuration error
+      2  some IMEI − everywhere: not established as clean without the model's carrier
+      65 some input was not an IMEI (reported with its line)
+      0  every IMEI registered somewhere and ○ there
+      64 usage error; 66 an input file cannot be read; 74 the database failed
+      (the answers are printed first); 78 a configuration error
     """
     from tenken.lookups.service import enabled_carriers
     from tenken.lookups.summary import order
-    from tenken.report.json_output import document
-    from tenken.report.terminal import lookup_table, problems_table, visible
 
     settings = app.settings
     if spacing is not None:
         settings.lookup.spacing = spacing
-    console = Console(stderr=True)
+    err = Console(stderr=True)
     out = Console()
 
-    wanted: list[str] = []
-    bad: list[BadRow] = []
-    for position, text in enumerate(imeis, start=1):
-        try:
-            number = validate_imei(text, allow_imeisv=imeisv)
-        except InvalidIdentifier as error:
-            bad.append(BadRow(f"argument {position}", text, error.problem))
-            continue
-        wanted.append(number)
-        if normalise(text) != number:
-            click.echo(f"argument {position}: IMEISV {text.strip()} looked up as IMEI {number}", err=True)
-    if file_path is not None:
-        given = read_imei_file(file_path, allow_imeisv=imeisv)
-        source = "stdin" if str(file_path) == "-" else str(file_path)
-        click.echo(visible(f"{source}: {given.columns}"), err=True)  # a file's name and header, inert
-        wanted.extend(given.imeis)
-        bad.extend(given.bad)
-        for taken in given.rows:
-            if taken.converted:
-                click.echo(f"{taken.where}: IMEISV {taken.typed} looked up as IMEI {taken.imei}", err=True)
+    wanted, bad = _inputs(imeis, file_path, imeisv)
     if not wanted and not bad:
         raise UsageError("give IMEIs as arguments or with --file")
-    for row in bad:
-        click.echo(visible(f"skipped {row.where}: {row.problem} ({row.text!r})"), err=True)
-
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:
         raise UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
-    reports, store_error = (
-        perform(settings, wanted, chosen, use_cache=not no_cache, console=console) if wanted else ([], None)
-    )
+
+    sink: Output
     if as_json:
-        emit_json(
-            document(imeis=[report.to_json() for report in reports] + [_invalid_json(row) for row in bad])
-        )
+        sink = JsonOutput(bad)
+        bar = err if err.is_terminal and not out.is_terminal else None  # JSON on a terminal needs no bar
     else:
-        out.print(lookup_table(reports, [carrier.value for carrier in chosen], app.lang, out.width))
-        problems = problems_table(reports, app.lang)
-        if problems is not None:
-            out.print(problems)
+        from tenken.report.batch import BatchTable
+
+        sink = BatchTable(out, [carrier.value for carrier in chosen], app.lang, len(wanted))
+        bar = out if out.is_terminal else err if err.is_terminal else None  # rows print above it
+    statuses, store_error = perform(
+        settings, wanted, chosen, use_cache=not no_cache, sink=sink, bar=bar if len(wanted) > 1 else None
+    )
     if store_error is not None:
         raise store_error  # after the answers: they were asked for, and are shown
-    sys.exit(exit_code(reports, len(bad)))
+    sys.exit(exit_code(statuses, len(bad)))
+
+
+def _inputs(imeis: tuple[str, ...], file_path: Path | None, imeisv: bool) -> tuple[list[str], list[BadRow]]:
+    """The IMEIs to ask about, each once, in the order first given; and the inputs that are not IMEIs.
+    Rows are read one at a time and what is wrong with them is said at once, with where they are."""
+    from tenken.report.terminal import visible
+
+    wanted: dict[str, None] = {}
+    bad: list[BadRow] = []
+
+    def take(imei: str, where: str, typed: str) -> None:
+        if imei in wanted:
+            click.echo(visible(f"{where}: {imei} was given before; it is looked up and shown once"), err=True)
+            return
+        wanted[imei] = None
+        if normalise(typed) != imei:
+            click.echo(visible(f"{where}: IMEISV {typed.strip()} looked up as IMEI {imei}"), err=True)
+
+    def skip(row: BadRow) -> None:
+        bad.append(row)
+        click.echo(visible(f"skipped {row.where}: {row.problem} ({row.text!r})"), err=True)
+
+    for position, text in enumerate(imeis, start=1):
+        try:
+            take(validate_imei(text, allow_imeisv=imeisv), f"argument {position}", text)
+        except InvalidIdentifier as error:
+            skip(BadRow(f"argument {position}", text, error.problem))
+    if file_path is not None:
+        columns, rows = imei_rows(file_path, allow_imeisv=imeisv)
+        source = "stdin" if str(file_path) == "-" else str(file_path)
+        click.echo(visible(f"{source}: {columns}"), err=True)  # a file's name and header, inert
+        for row in rows:
+            if isinstance(row, BadRow):
+                skip(row)
+            else:
+                take(row.imei, row.where, row.typed)
+    return list(wanted), bad
+
+
+class Output(Protocol):
+    """Where a batch's reports go as they come: printed at once, then dropped."""
+
+    def add(self, report: ImeiReport) -> None: ...
+
+    def close(self, *, interrupted: bool = False) -> None: ...
+
+
+class JsonOutput:
+    """`--json`: one document, written a report at a time (the inputs that are not IMEIs last), and
+    closed with `"interrupted": true` when the batch was cut short — valid JSON either way."""
+
+    def __init__(self, bad: list[BadRow]) -> None:
+        from tenken.report.json_output import JsonStream
+
+        self._bad = bad
+        self._stream = JsonStream(partial(click.echo, nl=False), "imeis")
+
+    def add(self, report: ImeiReport) -> None:
+        self._stream.add(report.to_json())
+
+    def close(self, *, interrupted: bool = False) -> None:
+        for row in self._bad:
+            self._stream.add(_invalid_json(row))
+        self._stream.close(**({"interrupted": True} if interrupted else {}))
 
 
 def perform(
@@ -162,34 +214,67 @@ def perform(
     carriers: Sequence[Carrier],
     *,
     use_cache: bool,
-    console: Console,
-) -> tuple[list[ImeiReport], StoreError | None]:
-    """Look the IMEIs up (stored as they land), with a progress bar on a terminal. The error says
-    when some answers are not in the database (they are in the spool, or lost): show them anyway."""
+    sink: Output,
+    bar: Console | None,
+) -> tuple[set[ImeiStatus], StoreError | None]:
+    """Look the IMEIs up as a stream (lookups/batch.py), each report handed to `sink` as soon as it and
+    every one before it are ready, and then dropped; answers are stored as they land. With `bar`, a
+    progress bar on that console.
+
+    Cut short (Ctrl-C, a failure), the reports complete by then are handed over too and the sink is
+    closed as interrupted before the exception goes on up; answers that arrived are stored. The error
+    returned says when some answers are not in the database (they are in the spool, or lost)."""
     from tenken.lookups.service import LookupService
     from tenken.store import Store, open_store
 
-    async def run(database: Store) -> tuple[list[ImeiReport], StoreError | None]:
-        async with LookupService(settings, database, use_cache=use_cache) as service:
-            if len(set(imeis)) <= 1 or not console.is_terminal:
-                reports = await service.lookup_many(imeis, carriers)
-            else:
-                reports = await _with_progress(service, imeis, carriers, console)
-        return reports, service.store_error
+    statuses: set[ImeiStatus] = set()
 
-    with open_store(settings) as database:
-        return run_async(run(database))
+    async def run(database: Store, advance: Callable[[], None]) -> StoreError | None:
+        def take(report: ImeiReport) -> None:
+            statuses.add(report.status)
+            sink.add(report)
+            advance()
+
+        async with (
+            LookupService(settings, database, use_cache=use_cache) as service,
+            service.batch(imeis, carriers) as batch,
+        ):
+            try:
+                async for report in batch:
+                    take(report)
+            except asyncio.CancelledError:  # Ctrl-C: what is complete is shown
+                for report in batch.finished():
+                    take(report)
+                raise
+        return service.store_error
+
+    if not imeis:
+        sink.close()
+        return statuses, None
+    try:
+        with open_store(settings) as database, _progress(bar, len(imeis)) as advance:
+            store_error = run_async(run(database, advance))
+    except BaseException:
+        sink.close(interrupted=True)
+        raise
+    sink.close()
+    return statuses, store_error
 
 
-async def _with_progress(
-    service: LookupService, imeis: Sequence[str], carriers: Sequence[Carrier], console: Console
-) -> list[ImeiReport]:
+@contextlib.contextmanager
+def _progress(console: Console | None, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on `console` (none without one), and the call that moves it on by one IMEI."""
+    if console is None:
+        yield lambda: None
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("looking up"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("lookup", total=len(set(imeis)))
-        return await service.lookup_many(imeis, carriers, on_report=lambda _r: progress.advance(task))
+    # stdout is not redirected to the bar's console: JSON goes to stdout as it is, the table's rows are
+    # printed on the bar's own console (rich puts them above it).
+    with Progress(*columns, console=console, transient=True, redirect_stdout=False) as progress:
+        task = progress.add_task("lookup", total=total)
+        yield lambda: progress.advance(task)
 
 
 def _invalid_json(row: BadRow) -> dict[str, object]:
@@ -197,109 +282,3 @@ def _invalid_json(row: BadRow) -> dict[str, object]:
     from tenken.lookups.summary import invalid
 
     return {**invalid(row.text, row.problem).to_json(), "input": {"where": row.where, "text": row.text}}
-
-
-@click.command()
-@click.argument("imei")
-@click.option(
-    "--carrier", "-c", type=click.Choice([carrier.value for carrier in Carrier]), help="Only this carrier."
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder for the saved pages.",
-)
-@click.option(
-    "--all", "save_all", is_flag=True, help="Save every stored answer, not only the newest per carrier."
-)
-@click.option("--no-save", is_flag=True, help="Only list; write no files.")
-@click.option("--json", "as_json", is_flag=True, help="List as JSON.")
-@pass_app
-def evidence(
-    app: AppContext,
-    imei: str,
-    carrier: str | None,
-    out_dir: Path,
-    save_all: bool,
-    no_save: bool,
-    as_json: bool,
-) -> None:
-    """List what the carriers answered about IMEI, and save their raw pages for a 赤ロム保証 claim.
-
-    Each saved page gets a .json beside it with the URL, HTTP status, time and sha256.
-    """
-    from rich import box
-    from rich.table import Table
-
-    from tenken.errors import NotFound
-    from tenken.report.labels import name
-    from tenken.report.terminal import outside
-    from tenken.store import open_store
-
-    number = validate_imei(imei)
-    with open_store(app.settings) as database:
-        history = database.lookup_history(number, Carrier(carrier) if carrier else None)
-    if not history:
-        raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
-
-    saved: dict[int, Path] = {}
-    if not no_save:
-        newest_seen: set[Carrier] = set()
-        for index, result in enumerate(history):
-            if result.evidence is None or (not save_all and result.carrier in newest_seen):
-                continue
-            newest_seen.add(result.carrier)
-            saved[index] = _save(result.evidence, number, result.carrier, out_dir)
-
-    if as_json:
-        from tenken.report.json_output import document
-
-        emit_json(
-            document(
-                imei=number,
-                answers=[
-                    {**result.to_json(), "saved_to": str(saved[index]) if index in saved else None}
-                    for index, result in enumerate(history)
-                ],
-            )
-        )
-        return
-    table = Table(box=box.SIMPLE_HEAD, title=f"carrier answers for {number}", title_justify="left")
-    for column in ("checked (UTC)", "carrier", "answer", "HTTP", "sha256", "saved to"):
-        table.add_column(column, overflow="fold")
-    for index, result in enumerate(history):
-        ev = result.evidence
-        table.add_row(
-            result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
-            result.carrier.value,
-            outside(f"{result.raw_mark or ''} {name(result.outcome, app.lang)}".strip()),
-            str(ev.http_status) if ev else "",
-            ev.sha256[:16] + "…" if ev else "",
-            outside(saved.get(index, "")),
-        )
-    Console().print(table)
-
-
-def _save(evidence: Evidence, imei: str, carrier: Carrier, out_dir: Path) -> Path:
-    """The raw page, byte for byte, and a .meta.json saying where and when it came from."""
-    stamp = evidence.fetched_at.strftime("%Y%m%dT%H%M%SZ")
-    suffix = ".json" if "json" in evidence.content_type else ".html"
-    page = out_dir / f"{imei}-{carrier.value}-{stamp}{suffix}"
-    meta = {"imei": imei, "carrier": carrier.value, **evidence.to_json()}
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_private(page, evidence.body)
-        _write_private(page.with_name(page.name + ".meta.json"), (json.dumps(meta, indent=2) + "\n").encode())
-    except OSError as error:
-        raise OutputError(f"cannot save the evidence in {out_dir}: {error.strerror}") from None
-    return page
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Owner-only, like the database: a carrier's page is about one customer's phone."""
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
-        os.fchmod(file.fileno(), 0o600)  # a file of the same name saved before keeps its mode otherwise
-        file.write(data)

@@ -180,7 +180,7 @@ def _record_mark(
         outcome=outcome,
         raw_mark=glyph.strip(),
         detail=msg("lookup.recorded", what=what, by=by),
-        evidence=Evidence(
+        evidence=Evidence.received(
             url=f"manual: {what}",
             method="MANUAL",
             http_status=0,

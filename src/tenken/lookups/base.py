@@ -91,9 +91,9 @@ class FormProvider(Provider):
 
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
         page = await session.get(self.origin + self.form_path)
-        charset = charset_of(page.evidence.content_type, page.response.content, self.default_charset)
+        charset = charset_of(page.content_type, page.response.content, self.default_charset)
         text = page.response.content.decode(charset, errors="replace")
-        form = next((f for f in forms(parse_html(text), page.evidence.url) if self.is_imei_form(f)), None)
+        form = next((f for f in forms(parse_html(text), page.url) if self.is_imei_form(f)), None)
         if form is None:
             answer = not_an_answer(text, otherwise=self.missing_form, what="IMEI form")
             return self.result(imei, answer, page.evidence)
@@ -104,7 +104,7 @@ class FormProvider(Provider):
         found = await session.post(
             form.action,
             content=form.encoded(charset, submit=self.submit),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.evidence.url},
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.url},
         )
-        answer = self.parse(found.response.content, found.evidence.content_type)
+        answer = self.parse(found.response.content, found.content_type)
         return self.result(imei, answer, found.evidence)

@@ -9,13 +9,12 @@ its Evidence (URL, status, time, body) so the answer can be proven later.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
+import functools
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,10 +45,39 @@ class SiteUnavailable(Exception):
         self.evidence = evidence
 
 
-@dataclass(frozen=True, slots=True)
 class Fetched:
-    response: httpx.Response
-    evidence: Evidence
+    """A response as it arrived. Its Evidence (URL, status, time, body and sha256) is made when asked for:
+    the form page a flow passes on the way to the answer is not kept and needs none."""
+
+    __slots__ = ("_evidence", "fetched_at", "response")
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.fetched_at = datetime.now(UTC)
+        self._evidence: Evidence | None = None
+
+    @property
+    def url(self) -> str:
+        return str(self.response.url)
+
+    @property
+    def content_type(self) -> str:
+        value: str = self.response.headers.get("content-type", "")
+        return value
+
+    @property
+    def evidence(self) -> Evidence:
+        if self._evidence is None:
+            response = self.response
+            self._evidence = Evidence.received(
+                self.url,
+                response.request.method,
+                response.status_code,
+                self.fetched_at,
+                response.content,
+                self.content_type,
+            )
+        return self._evidence
 
 
 class _SiteState:
@@ -115,22 +143,13 @@ class PoliteClient:
             state = self._sites[site] = _SiteState()
         return state
 
-    @contextlib.asynccontextmanager
-    async def site(self, site: str) -> AsyncIterator[SiteSession]:
-        """Hold `site` for one look-up flow (form GET, then POST) so flows never interleave."""
-        state = self._state(site)
-        state.queued += 1
-        try:
-            await state.lock.acquire()
-        finally:
-            state.queued -= 1
-        try:
-            yield SiteSession(self, site, state)
-        finally:
-            state.lock.release()
+    def site(self, site: str) -> SiteSession:
+        """`async with client.site(name) as session`: hold the site for one look-up flow (form GET, then
+        POST) so flows never interleave."""
+        return SiteSession(self, site, self._state(site))
 
     def queued(self) -> dict[str, int]:
-        """Look-up flows waiting for their turn, per carrier site (the station's board shows them)."""
+        """Look-up flows waiting for their turn or running, per carrier site (the station's board)."""
         return {site: state.queued + int(state.lock.locked()) for site, state in self._sites.items()}
 
     async def _send(self, site: str, state: _SiteState, method: str, url: str, **kwargs: Any) -> Fetched:
@@ -148,18 +167,18 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests_sent += 1
-                response = await self._http(site).request(method, url, **kwargs)
+                response = await self._http(site).request(method, _parsed(url), **kwargs)
             except httpx.TimeoutException:
                 last_problem = msg("site.timeout", seconds=self.settings.timeout)
             except httpx.TransportError as error:
                 last_problem = msg("site.cannot_connect", error=f"{type(error).__name__} {error}".strip())
             else:
-                evidence = _evidence(response)
+                fetched = Fetched(response)
                 if response.status_code not in RETRY_STATUSES:
                     state.last_request_end = self._clock()
-                    return Fetched(response, evidence)
+                    return fetched
                 last_problem = msg("site.http_status", status=response.status_code)
-                last_evidence = evidence
+                last_evidence = fetched.evidence
                 retry_after = _retry_after(response)
             state.last_request_end = self._clock()
             if attempt + 1 < attempts:
@@ -172,12 +191,24 @@ class PoliteClient:
 
 
 class SiteSession:
-    """Requests within one held site: spaced and retried by the client."""
+    """Requests within one held site: spaced and retried by the client. Holds the site's lock from
+    `async with` to its end."""
 
     def __init__(self, client: PoliteClient, site: str, state: _SiteState) -> None:
         self._client = client
         self.site = site
         self._state = state
+
+    async def __aenter__(self) -> SiteSession:
+        self._state.queued += 1
+        try:
+            await self._state.lock.acquire()
+        finally:
+            self._state.queued -= 1
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._state.lock.release()
 
     async def get(self, url: str, **kwargs: Any) -> Fetched:
         return await self._client._send(self.site, self._state, "GET", url, **kwargs)
@@ -186,15 +217,11 @@ class SiteSession:
         return await self._client._send(self.site, self._state, "POST", url, **kwargs)
 
 
-def _evidence(response: httpx.Response) -> Evidence:
-    return Evidence(
-        url=str(response.url),
-        method=response.request.method,
-        http_status=response.status_code,
-        fetched_at=datetime.now(UTC),
-        body=response.content,
-        content_type=response.headers.get("content-type", ""),
-    )
+@functools.lru_cache(maxsize=64)
+def _parsed(url: str) -> httpx.URL:
+    """A URL parsed once: the same form and action come back for every IMEI, and parsing costs httpx
+    more per request than the rest of building it."""
+    return httpx.URL(url)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -1,9 +1,11 @@
 """Look-ups for many IMEIs at many carriers: cache first, then the polite client, then the store.
 
 Carriers are asked in parallel with each other; within one carrier the client keeps one flow at a
-time. The cache for a whole batch is read in one query, and fresh answers are written by one writer
+time. A batch (batch.py) streams: the cache is read a chunk of IMEIs at a time and a bounded number of
+IMEIs is in flight, so memory stays flat at any batch size. Fresh answers are written by one writer
 task in batches (whatever arrived while the previous batch was being written), so the store costs a
-few thread hops per batch instead of two per answer. Leaving the service waits for every write.
+few thread hops per batch instead of two per answer; answers waiting to be written are bounded too (a
+store slower than the sites slows the asking). Leaving the service waits for every write.
 
 A store that fails mid-batch does not stop the batch: the answers already asked for are worth their
 requests. The store keeps what it cannot write in its spool; `store_error` says so at the end.
@@ -12,6 +14,7 @@ requests. The store keeps what it cannot write in its spool; `store_error` says 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -26,12 +29,12 @@ from tenken.errors import Spooled, StoreError
 from tenken.facts import Carrier, ImeiReport, LookupResult, Outcome
 from tenken.lookups.au import Au
 from tenken.lookups.base import Provider
+from tenken.lookups.batch import Batch
 from tenken.lookups.client import PoliteClient
 from tenken.lookups.docomo import Docomo
 from tenken.lookups.plan import Query, next_ask
 from tenken.lookups.rakuten import Rakuten
 from tenken.lookups.softbank import SoftBank
-from tenken.lookups.summary import combine
 from tenken.store import Store
 
 T = TypeVar("T")
@@ -75,8 +78,9 @@ class LookupService:
         self.pending_ttl = timedelta(hours=settings.lookup.pending_ttl_hours)
         # One thread for every store call: SQLite serialises writers anyway.
         self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tenken-store")
-        self._unsaved: asyncio.Queue[LookupResult] = asyncio.Queue()
+        self._unsaved: asyncio.Queue[LookupResult] = asyncio.Queue(maxsize=2 * WRITE_BATCH)
         self._writer: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()  # write now: a full batch waits, or no more answers come
         self._closing = False
         self.store_error: StoreError | None = None  # set when answers are not in the database
 
@@ -99,6 +103,7 @@ class LookupService:
         if self._writer is None:
             return
         self._closing = True  # no more answers come: write what waits now
+        self._hurry.set()
         joined = asyncio.ensure_future(self._unsaved.join())
         await asyncio.wait({joined, self._writer}, return_when=asyncio.FIRST_COMPLETED)
         if self._writer.done():
@@ -119,20 +124,16 @@ class LookupService:
         return await asyncio.get_running_loop().run_in_executor(self._store_thread, call, *args)
 
     async def _next_batch(self) -> list[LookupResult]:
-        """The answers that arrive within WRITE_WINDOW of the first: one transaction for a burst, not one
-        per answer (a transaction costs the store more than a row, and the loop a thread hop)."""
+        """The answers that arrive within WRITE_WINDOW of the first, at most WRITE_BATCH: one transaction
+        for a burst, not one per answer (a transaction costs the store more than a row, and the loop a
+        thread hop). One timer per batch: the window ends early when a full batch waits or on flush."""
         batch = [await self._unsaved.get()]
-        deadline = asyncio.get_running_loop().time() + WRITE_WINDOW
-        while len(batch) < WRITE_BATCH:
-            while not self._unsaved.empty() and len(batch) < WRITE_BATCH:
-                batch.append(self._unsaved.get_nowait())
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0 or self._closing:
-                break
-            try:
-                batch.append(await asyncio.wait_for(self._unsaved.get(), remaining))
-            except TimeoutError:
-                break
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), WRITE_WINDOW)
+        while len(batch) < WRITE_BATCH and not self._unsaved.empty():
+            batch.append(self._unsaved.get_nowait())
+        if not self._closing and self._unsaved.qsize() < WRITE_BATCH:
+            self._hurry.clear()
         return batch
 
     async def _write_forever(self, store: Store) -> None:
@@ -153,32 +154,44 @@ class LookupService:
                 for _ in batch:
                     self._unsaved.task_done()
 
-    async def _cached(
+    async def cached(
         self, imeis: Sequence[str], carriers: Sequence[Carrier]
     ) -> dict[tuple[str, Carrier], LookupResult]:
+        """The stored answers still fresh enough to serve, by (IMEI, carrier); none with --no-cache."""
         if not self.use_cache or self.store is None:
             return {}
         try:
-            return await self._in_store(self.store.cached_lookups, imeis, carriers, self.ttl, self.pending_ttl)
+            return await self._in_store(
+                self.store.cached_lookups, imeis, carriers, self.ttl, self.pending_ttl
+            )
         except StoreError as error:  # the database is away: ask the sites; the answers wait in the spool
             log.info("look-up cache not read: %s", error)
             return {}
 
-    async def _ask(self, imei: str, carrier: Carrier, cached: LookupResult | None) -> LookupResult:
+    async def answer(self, imei: str, carrier: Carrier, cached: LookupResult | None) -> LookupResult:
+        """`cached` when there is one, else the site's answer, handed to the store writer."""
         if cached is not None:
             return cached
         result = await self.providers[carrier].check(self.client, imei)
         if self._writer is not None:
-            self._unsaved.put_nowait(result)
+            if self._writer.done():
+                self._writer.result()  # raises what stopped the writer (a bug): nothing would write this
+            await self._unsaved.put(result)  # waits while the writer is two full batches behind
+            if self._unsaved.qsize() >= WRITE_BATCH:
+                self._hurry.set()
         return result
 
     async def ask(self, imei: str, carrier: Carrier) -> LookupResult:
         """One carrier's answer: from the cache when fresh, else from the site (then stored)."""
-        cached = await self._cached([imei], [carrier])
-        return await self._ask(imei, carrier, cached.get((imei, carrier)))
+        cached = await self.cached([imei], [carrier])
+        return await self.answer(imei, carrier, cached.get((imei, carrier)))
 
     async def lookup(self, imei: str, carriers: Sequence[Carrier]) -> ImeiReport:
         return (await self.lookup_many([imei], carriers))[0]
+
+    def batch(self, imeis: Sequence[str], carriers: Sequence[Carrier]) -> Batch:
+        """Reports for many unique IMEIs, streamed in their order (batch.py); use `async with`."""
+        return Batch(self, imeis, carriers)
 
     async def lookup_many(
         self,
@@ -186,35 +199,27 @@ class LookupService:
         carriers: Sequence[Carrier],
         on_report: Callable[[ImeiReport], None] | None = None,
     ) -> list[ImeiReport]:
-        """Reports in input order; `on_report` is called as each IMEI completes (for progress).
-        An IMEI listed twice is asked once."""
-        unique = list(dict.fromkeys(imeis))
-        cached = await self._cached(unique, carriers)
-        asked_all = set(carriers) == set(Carrier)
-
-        async def one(imei: str) -> ImeiReport:
-            results = await asyncio.gather(
-                *(self._ask(imei, carrier, cached.get((imei, carrier))) for carrier in carriers)
-            )
-            report = combine(imei, results, asked_all=asked_all)
-            if on_report is not None:
-                on_report(report)
-            return report
-
-        reports = dict(zip(unique, await asyncio.gather(*(one(imei) for imei in unique)), strict=True))
+        """Every report at once, in input order; `on_report` is called as each is ready, in that order.
+        An IMEI listed twice is asked once. This holds every report: a large batch streams (`batch`)."""
+        reports: dict[str, ImeiReport] = {}
+        async with self.batch(list(dict.fromkeys(imeis)), carriers) as batch:
+            async for report in batch:
+                reports[report.imei] = report
+                if on_report is not None:
+                    on_report(report)
         return [reports[imei] for imei in imeis]
 
     async def ask_planned(self, queries: Sequence[Query]) -> list[dict[tuple[str, Carrier], LookupResult]]:
         """For each phone, the answers its plan (plan.py) called for, asked one after another per phone
         (each answer decides the next ask) and phones at once. The cache is read once for all."""
         pairs = {(imei, carrier) for query in queries for imei in query.imeis for carrier in query.carriers}
-        cached = await self._cached(sorted({imei for imei, _ in pairs}), list(Carrier)) if pairs else {}
+        cached = await self.cached(sorted({imei for imei, _ in pairs}), list(Carrier)) if pairs else {}
 
         async def one(query: Query) -> dict[tuple[str, Carrier], LookupResult]:
             results: dict[tuple[str, Carrier], LookupResult] = {}
             outcomes: dict[tuple[str, Carrier], Outcome] = {}
             while (pair := next_ask(query, outcomes)) is not None:
-                results[pair] = await self._ask(*pair, cached.get(pair))
+                results[pair] = await self.answer(*pair, cached.get(pair))
                 outcomes[pair] = results[pair].outcome
             return results
 

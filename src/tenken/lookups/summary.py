@@ -13,7 +13,8 @@ def _carriers(results: Sequence[LookupResult]) -> list[Carrier]:
 
 def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> ImeiReport:
     """Combine per-carrier answers: a worse mark wins; an unread carrier keeps the IMEI unknown
-    unless a × or △ already decides; − everywhere is "not registered", not clean."""
+    unless a × or △ already decides; − everywhere is "not registered", not clean: it is neutral until the
+    model's carrier is known (fine for a SIM-free model, a question for a carrier's)."""
     registered_at = tuple(result.carrier for result in results if result.outcome.registers)
     restricted = [result for result in results if result.outcome is Outcome.RESTRICTED]
     pending = [result for result in results if result.outcome is Outcome.PENDING]

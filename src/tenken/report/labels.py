@@ -54,7 +54,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cell.parse_error": ("unreadable", "解析不可"),
     "cell.invalid_imei": ("invalid", "不正"),
     "status.clean": ("clean", "問題なし"),
-    "status.not_registered": ("not registered", "登録なし"),
+    "status.not_registered": ("− everywhere", "全社で−"),
     "status.pending": ("pending △", "△ 支払中"),
     "status.restricted": ("restricted ×", "× 赤ロム"),
     "status.unknown": ("not established", "未確定"),
@@ -207,6 +207,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "cp932で表せない{count}文字を〓に置き換えました（最初：{first}）。すべて残すには --encoding utf-8-sig を使ってください",
     ),
     "export.written": ("{count} inspections written to {path}", "{count}件の点検を {path} に書き出しました"),
+    "ui.evidence_altered": ("ALTERED: not the recorded page", "改変あり：記録時のページと不一致"),
     # ------------------------------------------------------------------ tenken demo
     "demo.title": ("tenken demo", "tenken デモ"),
     "demo.intro": (
@@ -1104,10 +1105,38 @@ CATALOG: dict[str, tuple[str, str]] = {
     "unread.invalid_imei": ("refused the IMEI", "IMEIを受け付けず"),
     "imei.clean_at": ("registered at {carriers}: ○ no restriction", "{carriers}で○（制限なし）"),
     "imei.not_registered": (
-        "not registered at [{carriers} — ]any carrier asked (SIM-free, replaced, or mistyped)",
-        "[{carriers}]どのキャリアにも登録なし（SIMフリー、交換品、または入力ミス）",
+        "− everywhere asked[ ({carriers})]: not registered, or not yet reflected. Not clean by itself: fine "
+        "for a SIM-free model, a question for a carrier's model (wrong IMEI, swapped board); the look-up does "
+        "not know the model",
+        "問い合わせた全キャリア[（{carriers}）]で−：登録なし、または反映待ち。これだけでは問題なしと言えません："
+        "SIMフリー機種なら問題なし、キャリア機種ならIMEIの誤りや基板交換の疑いがあります（機種はルックアップでは"
+        "分かりません）",
     ),
     "imei.invalid": ("{problem}", "{problem}"),
+    # ------------------------------------------------------------------ a batch of look-ups
+    "batch.count": ("{count} {status}", "{status} {count}件"),
+    "batch.counts": ("{total} IMEIs: {counts}", "{total}件：{counts}"),
+    "batch.clean_not_listed": (
+        "{count} clean IMEIs are not listed (a batch of more than {limit} lists only those that need a look); "
+        "--json has every one",
+        "問題なしの{count}件は表示していません（{limit}件を超える一括照会では要確認のものだけを表示）。"
+        "--json ではすべて出力されます",
+    ),
+    "batch.interrupted": (
+        "stopped before the end: {done} of {total} IMEIs looked up and shown",
+        "途中で停止：{total}件中{done}件を照会・表示しました",
+    ),
+    "batch.more_problems": (
+        "… and {count} more answers that could not be read (--json has them all)",
+        "…ほか{count}件の回答を確認できませんでした（--json ですべて出力されます）",
+    ),
+    # ------------------------------------------------------------------ stored evidence
+    "evidence.altered": (
+        "{count} stored page(s) do not match the sha256 recorded when they arrived: the database was "
+        "altered or damaged, and these pages prove nothing",
+        "{count}件の保存ページが受信時に記録したsha256と一致しません。データベースが改変または破損しており、"
+        "これらのページは証拠になりません",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")

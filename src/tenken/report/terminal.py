@@ -5,9 +5,11 @@ visible instead of reaching the terminal."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -41,7 +43,7 @@ OUTCOME_STYLE = {
 
 STATUS_STYLE = {
     ImeiStatus.CLEAN: "bold green",
-    ImeiStatus.NOT_REGISTERED: "dim",
+    ImeiStatus.NOT_REGISTERED: "bold cyan",  # neutral: clean only for a SIM-free model
     ImeiStatus.PENDING: "bold yellow",
     ImeiStatus.RESTRICTED: "bold red",
     ImeiStatus.UNKNOWN: "bold magenta",
@@ -134,23 +136,34 @@ def mark_cell(result: LookupResult, lang: Lang) -> Text:
     return text
 
 
+IMEI_WIDTH = 15
+SUMMARY_WIDTH = 30  # the least a summary column gets; narrower, summaries follow the table as lines
+
+
 def lookup_table(
-    reports: list[ImeiReport], carriers: list[str], lang: Lang, width: int = 200
+    reports: Sequence[ImeiReport], carriers: list[str], lang: Lang, width: int = 200, *, header: bool = True
 ) -> RenderableType:
     """One row per IMEI, one column per carrier, the combined status and what it means.
 
-    On a narrow terminal the summaries follow the table as lines instead of a squeezed column.
+    Every column but the summary has a width set by the terminal's width alone, so that tables printed
+    one after another (the header on the first only) read as one. On a narrow terminal the summaries
+    follow the table as lines instead of a squeezed column, and the carrier columns narrow first.
     """
     from tenken.facts import Carrier
 
-    inline = width >= 110
-    cached = any(result.from_cache for report in reports for result in report.results)
-    caption = label("ui.from_cache", lang) if cached else None
-    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
-    table.add_column("IMEI", no_wrap=True)
-    for carrier in carriers:
-        table.add_column(name(Carrier(carrier), lang), justify="center", no_wrap=True)
-    table.add_column(label("ui.status", lang), no_wrap=True)
+    shown = [name(Carrier(carrier), lang) for carrier in carriers]
+    status_width = max(cell_len(name(status, lang)) for status in ImeiStatus)
+    unread = max(cell_len(label(f"cell.{outcome.value}", lang)) for outcome in Outcome if not outcome.is_mark)
+    wanted = [max(cell_len(text), unread + 1) for text in shown]  # "+ 1": the cache's "*"
+    fixed = IMEI_WIDTH + status_width + 2 * (len(carriers) + 2)  # + one space each side of every column
+    inline = width - fixed - sum(wanted) - 2 >= SUMMARY_WIDTH
+    if fixed + sum(wanted) > width:
+        wanted = [max(2, (width - fixed) // len(carriers))] * len(carriers)
+    table = Table(box=box.SIMPLE_HEAD, show_header=header, show_edge=False)
+    table.add_column("IMEI", no_wrap=True, width=IMEI_WIDTH)
+    for text, column_width in zip(shown, wanted, strict=True):
+        table.add_column(text, justify="center", no_wrap=True, width=column_width)
+    table.add_column(label("ui.status", lang), no_wrap=True, width=status_width)
     if inline:
         table.add_column(label("ui.summary", lang), overflow="fold")
     lines: list[RenderableType] = []
@@ -169,14 +182,12 @@ def lookup_table(
     return Group(table, *lines) if lines else table
 
 
-def problems_table(reports: list[ImeiReport], lang: Lang) -> Table | None:
-    """The carriers that could not be read, with their reason (the table only shows the kind)."""
+def problems_table(problems: Sequence[tuple[str, LookupResult]], lang: Lang) -> Table:
+    """The carriers that could not be read, by IMEI, with their reason (the table only shows the kind)."""
     table = Table(box=box.SIMPLE, title=label("ui.could_not_read", lang), title_justify="left")
     table.add_column("IMEI")
     table.add_column(label("ui.carrier", lang))
     table.add_column(label("ui.why", lang), overflow="fold")
-    for report in reports:
-        for result in report.results:
-            if not result.outcome.is_mark and report.status is not ImeiStatus.INVALID:
-                table.add_row(outside(report.imei), name(result.carrier, lang), said(result.detail, lang))
-    return table if table.row_count else None
+    for imei, result in problems:
+        table.add_row(outside(imei), name(result.carrier, lang), said(result.detail, lang))
+    return table

@@ -72,6 +72,7 @@ def lookup_result(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
             fetched_at=aware(row["checked_at"]),
             body=row["body"] or b"",
             content_type=row["content_type"] or "",
+            sha256=row["sha256"] or "",  # as recorded when it arrived; `intact` checks the body against it
         )
     return LookupResult(
         imei=row["imei"],

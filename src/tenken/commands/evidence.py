@@ -1,0 +1,160 @@
+"""`tenken evidence`: list what the carriers answered about an IMEI, check each stored page against the
+sha256 recorded when it arrived, and save the pages for a 赤ロム保証 claim."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from tenken.cli import AppContext, emit_json, pass_app
+from tenken.errors import OutputError
+from tenken.facts import Carrier, Evidence, LookupResult
+from tenken.imei import validate_imei
+
+
+@click.command()
+@click.argument("imei")
+@click.option(
+    "--carrier", "-c", type=click.Choice([carrier.value for carrier in Carrier]), help="Only this carrier."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the saved pages.",
+)
+@click.option(
+    "--all", "save_all", is_flag=True, help="Save every stored answer, not only the newest per carrier."
+)
+@click.option("--no-save", is_flag=True, help="Only list; write no files.")
+@click.option("--json", "as_json", is_flag=True, help="List as JSON.")
+@pass_app
+def evidence(
+    app: AppContext,
+    imei: str,
+    carrier: str | None,
+    out_dir: Path,
+    save_all: bool,
+    no_save: bool,
+    as_json: bool,
+) -> None:
+    """List what the carriers answered about IMEI, and save their raw pages for a 赤ロム保証 claim.
+
+    Each saved page gets a .meta.json beside it with the URL, HTTP status, time and sha256. Every stored
+    page is checked against the sha256 recorded when it arrived.
+
+    \b
+    Exit codes:
+      0  listed (and saved); every stored page matches its recorded sha256
+      5  some stored page does not: the database was altered or damaged (flagged in the list,
+         the --json and the .meta.json); everything was still listed and saved
+      65 IMEI is not an IMEI; 66 nothing stored for it; 73 a file cannot be written; 74 the database failed
+    """
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from tenken.errors import EvidenceAltered, NotFound
+    from tenken.facts import msg
+    from tenken.report.labels import label, name
+    from tenken.report.terminal import outside, said
+    from tenken.store import open_store
+
+    number = validate_imei(imei)
+    with open_store(app.settings) as database:
+        history = database.lookup_history(number, Carrier(carrier) if carrier else None)
+    if not history:
+        raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
+
+    intact = [result.evidence.intact if result.evidence else None for result in history]
+    saved: dict[int, Path] = {}
+    if not no_save:
+        newest_seen: set[Carrier] = set()
+        for index, result in enumerate(history):
+            if result.evidence is None or (not save_all and result.carrier in newest_seen):
+                continue
+            newest_seen.add(result.carrier)
+            saved[index] = _save(number, result, result.evidence, intact[index] is True, out_dir)
+    altered = [result for result, ok in zip(history, intact, strict=True) if ok is False]
+
+    if as_json:
+        from tenken.report.json_output import document
+
+        emit_json(
+            document(
+                imei=number,
+                intact=not altered,
+                answers=[
+                    {
+                        **result.to_json(),
+                        "intact": ok,
+                        "saved_to": str(saved[index]) if index in saved else None,
+                    }
+                    for index, (result, ok) in enumerate(zip(history, intact, strict=True))
+                ],
+            )
+        )
+    else:
+        table = Table(box=box.SIMPLE_HEAD, title=f"carrier answers for {number}", title_justify="left")
+        for column in ("checked (UTC)", "carrier", "answer", "HTTP", "sha256", "saved to"):
+            table.add_column(column, overflow="fold")
+        for index, (result, ok) in enumerate(zip(history, intact, strict=True)):
+            ev = result.evidence
+            digest = Text(ev.sha256[:16] + "…") if ev else Text("")
+            if ok is False:
+                digest = Text(label("ui.evidence_altered", app.lang), style="bold red")
+            table.add_row(
+                result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
+                result.carrier.value,
+                outside(f"{result.raw_mark or ''} {name(result.outcome, app.lang)}".strip()),
+                str(ev.http_status) if ev else "",
+                digest,
+                outside(saved.get(index, "")),
+            )
+        console = Console()
+        console.print(table)
+        if altered:
+            console.print(said(msg("evidence.altered", count=len(altered)), app.lang, "bold red"))
+    if altered:
+        which = ", ".join(f"{result.carrier.value} {result.checked_at.isoformat()}" for result in altered)
+        raise EvidenceAltered(
+            f"{len(altered)} stored page(s) for {number} do not match the sha256 recorded when they arrived "
+            f"({which}): the database was altered or damaged; do not use them as evidence"
+        )
+
+
+def _save(imei: str, result: LookupResult, evidence: Evidence, intact: bool, out_dir: Path) -> Path:
+    """The raw page, byte for byte, and a .meta.json saying where and when it came from, and whether the
+    page is still the one whose sha256 was recorded.
+
+    Names sort by time (to the microsecond) and end with the answer's record id, so two answers in the
+    same second never overwrite each other."""
+    stamp = evidence.fetched_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    tag = result.record_id[:12] or evidence.sha256[:12]  # answers stored before record ids existed
+    suffix = ".json" if "json" in evidence.content_type else ".html"
+    page = out_dir / f"{imei}-{result.carrier.value}-{stamp}-{tag}{suffix}"
+    meta = {"imei": imei, "carrier": result.carrier.value, **evidence.to_json(), "intact": intact}
+    if not intact:
+        meta["body_sha256"] = evidence.body_sha256
+        meta["warning"] = "this page does not match the sha256 recorded when it arrived: it proves nothing"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(page, evidence.body)
+        _write_private(page.with_name(page.name + ".meta.json"), (json.dumps(meta, indent=2) + "\n").encode())
+    except OSError as error:
+        raise OutputError(f"cannot save the evidence in {out_dir}: {error.strerror}") from None
+    return page
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Owner-only, like the database: a carrier's page is about one customer's phone."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
+        os.fchmod(file.fileno(), 0o600)  # a file of the same name saved before keeps its mode otherwise
+        file.write(data)
