@@ -23,7 +23,8 @@ OK_, P, R, N, DOWN = Outcome.OK, Outcome.PENDING, Outcome.RESTRICTED, Outcome.NO
         ({"docomo": N, "au": P, "softbank": N, "rakuten": N}, ImeiStatus.PENDING, (Carrier.AU,)),
         ({"docomo": N, "au": N, "softbank": R, "rakuten": N}, ImeiStatus.RESTRICTED, (Carrier.SOFTBANK,)),
         ({"docomo": N, "au": N, "softbank": N, "rakuten": N}, ImeiStatus.NOT_REGISTERED, ()),
-        ({"docomo": OK_, "au": DOWN, "softbank": N, "rakuten": N}, ImeiStatus.UNKNOWN, (Carrier.DOCOMO,)),
+        ({"docomo": OK_, "au": DOWN, "softbank": N, "rakuten": N}, ImeiStatus.CLEAN, (Carrier.DOCOMO,)),
+        ({"docomo": N, "au": DOWN, "softbank": N, "rakuten": N}, ImeiStatus.UNKNOWN, ()),
         ({"docomo": R, "au": DOWN, "softbank": N, "rakuten": N}, ImeiStatus.RESTRICTED, (Carrier.DOCOMO,)),
         (
             {"docomo": OK_, "au": P, "softbank": R, "rakuten": N},
@@ -54,7 +55,13 @@ def test_one_carrier_asked_names_it() -> None:
     assert text(report.summary).startswith("− everywhere asked (docomo): not registered")
 
 
-def test_unknown_is_never_clean_even_with_a_circle_elsewhere() -> None:
-    report = combine(IMEI, results(docomo=OK_, au=Outcome.CAPTCHA_REQUIRED), asked_all=False)
-    assert report.status is ImeiStatus.UNKNOWN
-    assert "au wants a CAPTCHA" in text(report.summary)
+def test_an_unread_carrier_keeps_the_imei_unknown_until_another_registers_it() -> None:
+    """Only the carrier that sold a phone registers its IMEI (○ △ ×; the others answer −), as the verdict
+    and the look-up plan also hold: with no mark but −, an unread carrier may be the seller, so the IMEI
+    is unknown; once one carrier registers it, the unread one cannot change it, and the summary says so."""
+    unknown = combine(IMEI, results(docomo=N, au=Outcome.CAPTCHA_REQUIRED), asked_all=False)
+    assert unknown.status is ImeiStatus.UNKNOWN
+    assert "au wants a CAPTCHA" in text(unknown.summary)
+    named = combine(IMEI, results(docomo=OK_, rakuten=Outcome.NEEDS_BROWSER), asked_all=False)
+    assert named.status is ImeiStatus.CLEAN
+    assert "Rakuten Mobile not read: only the selling carrier registers an IMEI" in text(named.summary)

@@ -29,7 +29,7 @@ def _lookups_at_once(env: dict[str, str], imeis: tuple[str, ...]) -> None:
     ]
     for run in runs:
         _out, err = run.communicate(timeout=60)
-        assert run.returncode in (0, 1), err
+        assert run.returncode in (0, 1, 2), err  # ○ △ × or − (neutral)
 
 
 def _gaps(arrivals: list[float]) -> list[float]:

@@ -12,8 +12,9 @@ def _carriers(results: Sequence[LookupResult]) -> list[Carrier]:
 
 
 def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> ImeiReport:
-    """Combine per-carrier answers: a worse mark wins; an unread carrier keeps the IMEI unknown
-    unless a × or △ already decides; − everywhere is "not registered", not clean: it is neutral until the
+    """Combine per-carrier answers: a worse mark wins; an unread carrier keeps the IMEI unknown unless
+    another carrier registers it (○ △ ×: only the carrier that sold a phone registers its IMEI, so the
+    others' answers cannot change it); − everywhere is "not registered", not clean: it is neutral until the
     model's carrier is known (fine for a SIM-free model, a question for a carrier's)."""
     registered_at = tuple(result.carrier for result in results if result.outcome.registers)
     restricted = [result for result in results if result.outcome is Outcome.RESTRICTED]
@@ -27,7 +28,7 @@ def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> Imei
     elif pending:
         status = ImeiStatus.PENDING
         summary = msg("imei.pending_at", carriers=_carriers(pending), unread=also_unread)
-    elif unread:
+    elif unread and not registered_at:  # ○ at one carrier names the seller: only it registers an IMEI
         status = ImeiStatus.UNKNOWN
         summary = msg(
             "imei.not_established",
@@ -37,7 +38,7 @@ def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> Imei
         )
     elif registered_at:
         status = ImeiStatus.CLEAN
-        summary = msg("imei.clean_at", carriers=list(registered_at))
+        summary = msg("imei.clean_at", carriers=list(registered_at), unread=also_unread)
     else:
         status = ImeiStatus.NOT_REGISTERED
         summary = msg("imei.not_registered", carriers=[] if asked_all else _carriers(results))

@@ -1103,7 +1103,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "unread.needs_browser": ("needs a browser", "ブラウザが必要"),
     "unread.parse_error": ("page not understood", "ページを解析できず"),
     "unread.invalid_imei": ("refused the IMEI", "IMEIを受け付けず"),
-    "imei.clean_at": ("registered at {carriers}: ○ no restriction", "{carriers}で○（制限なし）"),
+    "imei.clean_at": (
+        "registered at {carriers}: ○ no restriction[ ({unread} not read: only the selling carrier registers an IMEI)]",
+        "{carriers}で○（制限なし）[（{unread}は未確認：IMEIを登録するのは販売したキャリアのみ）]",
+    ),
     "imei.not_registered": (
         "− everywhere asked[ ({carriers})]: not registered, or not yet reflected. Not clean by itself: fine "
         "for a SIM-free model, a question for a carrier's model (wrong IMEI, swapped board); the look-up does "
