@@ -81,11 +81,12 @@ class Fetched:
 
 
 class _SiteState:
-    """Per-site politeness: a lock held for a whole look-up flow and the time of the last request."""
+    """Per-site politeness: a lock held for a whole look-up flow and when the last request started
+    (requests start `spacing` apart, as the slots shared through the database do)."""
 
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
-        self.last_request_end = float("-inf")
+        self.last_request_start = float("-inf")
         self.queued = 0
 
 
@@ -157,7 +158,7 @@ class PoliteClient:
         last_problem = msg("site.no_attempt")
         last_evidence: Evidence | None = None
         for attempt in range(attempts):
-            wait = state.last_request_end + self.settings.spacing - self._clock()
+            wait = state.last_request_start + self.settings.spacing - self._clock()
             if wait > 0:
                 await self._sleep(wait)
             if self._turns is not None and self.settings.spacing > 0:
@@ -165,6 +166,7 @@ class PoliteClient:
                 if shared_wait > 0:
                     await self._sleep(shared_wait)
             retry_after: float | None = None
+            state.last_request_start = self._clock()
             try:
                 self.requests_sent += 1
                 response = await self._http(site).request(method, _parsed(url), **kwargs)
@@ -175,12 +177,10 @@ class PoliteClient:
             else:
                 fetched = Fetched(response)
                 if response.status_code not in RETRY_STATUSES:
-                    state.last_request_end = self._clock()
                     return fetched
                 last_problem = msg("site.http_status", status=response.status_code)
                 last_evidence = fetched.evidence
                 retry_after = _retry_after(response)
-            state.last_request_end = self._clock()
             if attempt + 1 < attempts:
                 delay = min(self.settings.backoff * (2**attempt), self.settings.backoff_max)
                 if retry_after is not None:
