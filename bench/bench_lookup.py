@@ -141,7 +141,8 @@ def main() -> None:
                     lambda settings=settings: tenken_pass(settings, imeis)
                 )
             assert sent == bare_sent, (sent, bare_sent)
-            assert cached_sent == 0, cached_sent
+            # cached: only Rakuten is asked again, for IMEIs it did not sell (its unread answer is never cached)
+            assert cached_sent <= len(imeis), cached_sent
             rounds["bare"].append((bare, bare_cpu))
             rounds["tenken"].append((full, full_cpu))
             rounds["cached"].append((cached, cached_cpu))
