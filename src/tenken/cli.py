@@ -24,6 +24,7 @@ from tenken.errors import (
     EXIT_OK,
     EXIT_USAGE,
     TenkenError,
+    UsageError,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +53,20 @@ class AppContext:
 
         chosen = path or (Path(self.settings.policy).expanduser() if self.settings.policy else None)
         return load_policy(chosen)
+
+    def policy_with(self, path: Path | None, channel: str) -> Policy:
+        """The policy in effect, which must have the sales channel `--channel` names."""
+        policy = self.policy(path)
+        if channel not in policy.channels:
+            raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+        return policy
+
+    def use_transports(self, usbmux: str | None, adb_port: int | None) -> None:
+        """--usbmux and --adb-port over the configuration."""
+        if usbmux:
+            self.settings.ios.usbmux = usbmux
+        if adb_port:
+            self.settings.android.adb_port = adb_port
 
     @property
     def lang(self) -> Lang:

@@ -59,9 +59,7 @@ def export(
 
     if kind != "csv" and encoding != "utf-8-sig":
         raise UsageError("--encoding is for CSV; JSON is always UTF-8")
-    policy = app.policy()
-    if channel not in policy.channels:
-        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    policy = app.policy_with(None, channel)
     start = parse_since(since) if since else None
     lang = app.lang
     head = {

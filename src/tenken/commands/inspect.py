@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
+from tenken.commands import options
+from tenken.commands.options import PLATFORM_CHOICES
 from tenken.errors import (
     EXIT_FLAGGED,
     EXIT_HOLD,
@@ -18,7 +20,6 @@ from tenken.errors import (
     EXIT_NOT_ASKED,
     EXIT_OK,
     StoreError,
-    UsageError,
 )
 from tenken.facts import DeviceState, Platform, msg
 from tenken.inspection import Inspection, Level
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from tenken.station.pipeline import Expected
     from tenken.verdict.policy import Policy
 
-PLATFORM_CHOICES = {"ios": [Platform.IOS], "android": [Platform.ANDROID], "all": list(Platform)}
 READ_FAILED = frozenset({DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED})
 
 
@@ -55,26 +55,11 @@ READ_FAILED = frozenset({DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNP
     help="Only the phone on this hub port (repeatable): a name from [ports] in the configuration "
     "(A-03), or the location as shown (0x01100000, 1-4.2).",
 )
-@click.option(
-    "--platform",
-    type=click.Choice(sorted(PLATFORM_CHOICES)),
-    default="all",
-    show_default=True,
-    help="Which phones to look for.",
-)
-@click.option("--usbmux", help="usbmuxd address HOST:PORT or socket path (default: the system's).")
-@click.option("--adb-port", type=int, help="adb server port (default 5037).")
-@click.option("--no-lookup", is_flag=True, help="Do not ask the carriers (the network check is then HOLD).")
+@options.transports("Which phones to look for.")
+@options.no_lookup
 @click.option("--no-cache", is_flag=True, help="Ask the carriers even when a fresh answer is stored.")
-@click.option(
-    "--channel", default="retail", show_default=True, help="The sales channel the exit code is for."
-)
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Policy file (default: the `policy` setting, else the policy shipped with tenken).",
-)
+@options.channel()
+@options.policy()
 @click.option("--expect", "expected", multiple=True, metavar="IMEI", help="The IMEI this phone should have.")
 @click.option(
     "--intake",
@@ -127,13 +112,8 @@ def inspect(
     from tenken.report.terminal import said
 
     settings = app.settings
-    if usbmux:
-        settings.ios.usbmux = usbmux
-    if adb_port:
-        settings.android.adb_port = adb_port
-    policy = app.policy(policy_path)
-    if channel not in policy.channels:
-        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    app.use_transports(usbmux, adb_port)
+    policy = app.policy_with(policy_path, channel)
     platforms = PLATFORM_CHOICES[platform]
     selection = station.Selection(
         ids=device_ids,
@@ -158,7 +138,7 @@ def inspect(
     if as_json:
         emit_json(
             document(
-                policy={"name": policy.name, "sha256": policy.sha256, "source": policy.source},
+                policy=policy.reference(),
                 channel=channel,
                 phones=[inspection.to_json() for inspection in inspections],
                 problems={where.value: message for where, message in not_looked_for.items()},

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
+from tenken.commands import options
 
 
 @click.group(name="policy")
@@ -15,12 +16,7 @@ def policy_group() -> None:
 
 
 @policy_group.command(name="show")
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A policy file (default: the `policy` setting, else the one shipped with tenken).",
-)
+@options.policy("A policy file (default: the `policy` setting, else the one shipped with tenken).")
 @click.option("--toml", "as_toml", is_flag=True, help="Print the file itself (to copy and edit).")
 @click.option("--json", "as_json", is_flag=True, help="The effective levels as JSON.")
 @pass_app

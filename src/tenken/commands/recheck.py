@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
+from tenken.commands import options
 from tenken.errors import EXIT_FLAGGED, EXIT_NOT_ASKED, EXIT_OK, UsageError
 from tenken.facts import msg, utcnow
 
@@ -23,30 +23,19 @@ if TYPE_CHECKING:
     from tenken.station.recheck import Recheck
     from tenken.verdict.policy import Policy
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
-_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-
-def duration(text: str, option: str) -> timedelta:
-    """`90s`, `30m`, `12h`, `1d`, `2w` (a bare number: seconds)."""
-    found = _DURATION.match(text)
-    if found is None:
-        raise UsageError(f"{option} {text!r}: a duration such as 30m, 12h, 1d or 2w")
-    return timedelta(seconds=float(found.group(1)) * _UNIT_SECONDS[found.group(2)])
-
 
 @click.command()
 @click.option(
     "--older-than",
     default="1d",
     show_default=True,
-    help="Ask again only answers read longer ago than this (30m, 12h, 1d, 2w; 0 for all).",
+    help="Ask again only answers read longer ago than this (30m, 12h, 1d, 2w, or a date; 0 for all).",
 )
 @click.option(
     "--since",
     default="30d",
     show_default=True,
-    help="Only phones whose last inspection finished within this time.",
+    help="Only phones whose last inspection finished within this time (or since this date).",
 )
 @click.option(
     "--status",
@@ -56,15 +45,8 @@ def duration(text: str, option: str) -> timedelta:
     help="Which answers to ask again, comma-separated: pending (△), unknown (could not be read, or the "
     "carriers were not asked), ok (○), restricted (×).",
 )
-@click.option(
-    "--channel", default="retail", show_default=True, help="The sales channel the exit code is for."
-)
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Policy file (default: the `policy` setting, else the policy shipped with tenken).",
-)
+@options.channel()
+@options.policy()
 @click.option("--dry-run", is_flag=True, help="List the phones that are due; ask nobody.")
 @click.option("--json", "as_json", is_flag=True, help="Every re-check and what changed, as one JSON object.")
 @pass_app
@@ -97,12 +79,10 @@ def recheck(
     unknown = [status for status in wanted if status not in STATUSES]
     if unknown or not wanted:
         raise UsageError(f"--status {statuses!r}: choose from {', '.join(STATUSES)}")
-    policy = app.policy(policy_path)
-    if channel not in policy.channels:
-        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    policy = app.policy_with(policy_path, channel)
     now = utcnow()
-    checked_before = now - duration(older_than, "--older-than")
-    window_start = now - duration(since, "--since")
+    checked_before = _moment(older_than, "--older-than", now)
+    window_start = _moment(since, "--since", now)
     console = Console(stderr=as_json)
     lang = app.lang
 
@@ -170,7 +150,7 @@ def _document(
     from tenken.report.json_output import document
 
     return document(
-        policy={"name": policy.name, "sha256": policy.sha256, "source": policy.source},
+        policy=policy.reference(),
         channel=channel,
         dry_run=dry_run,
         due=[inspection.id for inspection in due],
@@ -255,6 +235,15 @@ def _print(
             )
         console.print(table)
     console.print(render(msg("recheck.summary", count=len(results), changed=len(changes)), lang))
+
+
+def _moment(text: str, option: str, now: datetime) -> datetime:
+    from tenken.commands.since import parse_since
+
+    try:
+        return parse_since(text, now)
+    except click.BadParameter as error:
+        raise UsageError(f"{option} {error.message}") from None
 
 
 def _exit_code(results: list[Recheck], channel: str) -> int:

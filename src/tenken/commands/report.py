@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
-from tenken.errors import InputFileError, UsageError
+from tenken.commands import options
+from tenken.errors import InputFileError
 
 
 @click.command()
@@ -22,15 +23,10 @@ from tenken.errors import InputFileError, UsageError
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="A file `tenken inspect --json` wrote ('-' reads stdin).",
 )
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The policy to judge under (default: the `policy` setting, else the one shipped with tenken).",
+@options.policy(
+    "The policy to judge under (default: the `policy` setting, else the one shipped with tenken)."
 )
-@click.option(
-    "--channel", default="retail", show_default=True, help="The sales channel the exit code is for."
-)
+@options.channel()
 @click.option("--details", is_flag=True, help="Every phone in full.")
 @click.option("--json", "as_json", is_flag=True, help="The inspections, judged again, as JSON.")
 @pass_app
@@ -50,9 +46,7 @@ def report(
     from tenken.report.json_output import document
     from tenken.verdict.judge import judge
 
-    policy = app.policy(policy_path)
-    if channel not in policy.channels:
-        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    policy = app.policy_with(policy_path, channel)
     inspections = []
     for position, entry in enumerate(_entries(source), start=1):
         try:
@@ -68,7 +62,7 @@ def report(
     if as_json:
         emit_json(
             document(
-                policy={"name": policy.name, "sha256": policy.sha256, "source": policy.source},
+                policy=policy.reference(),
                 channel=channel,
                 phones=[inspection.to_json() for inspection in inspections],
             )

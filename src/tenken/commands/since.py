@@ -1,5 +1,6 @@
-"""`--since` for history and export: a span back from now (`7d`, `12h`, `30m`, `2w`), or a day or a
-moment (`2026-11-01` is midnight in Japan; `2026-11-01T09:00+09:00` as written, JST when no offset)."""
+"""`--since` for history, export and recheck (and recheck's `--older-than`): a span back from now (`7d`,
+`12h`, `30m`, `2w`, `90s`; a bare number is seconds, so `0` is now), or a day or a moment (`2026-11-01` is
+midnight in Japan; `2026-11-01T09:00+09:00` as written, JST when no offset)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-_SPAN = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SPAN = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
+_UNITS = {"": "seconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
-from tenken.commands.inspect import PLATFORM_CHOICES, exit_code
+from tenken.commands import options
+from tenken.commands.inspect import exit_code
+from tenken.commands.options import PLATFORM_CHOICES
 from tenken.errors import EXIT_OK, UsageError
 from tenken.facts import Platform, msg
 
@@ -47,28 +49,10 @@ if TYPE_CHECKING:
     help="With --once: stop waiting after this many seconds (a phone still waiting for Trust or unlock "
     "is then kept as HOLD).",
 )
-@click.option(
-    "--platform",
-    type=click.Choice(sorted(PLATFORM_CHOICES)),
-    default="all",
-    show_default=True,
-    help="Which phones to follow.",
-)
-@click.option("--usbmux", help="usbmuxd address HOST:PORT or socket path (default: the system's).")
-@click.option("--adb-port", type=int, help="adb server port (default 5037).")
-@click.option("--no-lookup", is_flag=True, help="Do not ask the carriers (the network check is then HOLD).")
-@click.option(
-    "--channel",
-    default="retail",
-    show_default=True,
-    help="The sales channel the board and exit code focus on.",
-)
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Policy file (default: the `policy` setting, else the policy shipped with tenken).",
-)
+@options.transports("Which phones to follow.")
+@options.no_lookup
+@options.channel("The sales channel the board and exit code focus on.")
+@options.policy()
 @click.option(
     "--json", "as_json", is_flag=True, help="With --once: every result as one JSON object at the end."
 )
@@ -104,13 +88,8 @@ def watch(
     if as_json and not once:
         raise UsageError("--json needs --once (a station that runs all day streams with --jsonl)")
     settings = app.settings
-    if usbmux:
-        settings.ios.usbmux = usbmux
-    if adb_port:
-        settings.android.adb_port = adb_port
-    policy = app.policy(policy_path)
-    if channel not in policy.channels:
-        raise UsageError(f"--channel {channel!r}: the policy has {', '.join(policy.channels)}")
+    app.use_transports(usbmux, adb_port)
+    policy = app.policy_with(policy_path, channel)
     console = Console(stderr=as_json or jsonl)
     run = _Run(app, settings, policy, channel, console, jsonl=jsonl, quiet=as_json)
     kept, problems = run_async(
@@ -121,7 +100,7 @@ def watch(
 
         emit_json(
             document(
-                policy={"name": policy.name, "sha256": policy.sha256, "source": policy.source},
+                policy=policy.reference(),
                 channel=channel,
                 phones=[inspection.to_json() for inspection in kept],
                 problems={
@@ -188,9 +167,7 @@ class _Run:
                 )
                 tasks = [asyncio.create_task(station.run(stop, once=once))]
                 if sender is not None:
-                    tasks.append(asyncio.create_task(sender.run(stop)))  # it drains the spool too
-                else:
-                    tasks.append(asyncio.create_task(_drain_spool(database, stop)))
+                    tasks.append(asyncio.create_task(sender.run(stop)))
                 if once:
                     tasks.append(asyncio.create_task(_stop_after(stop, give_up_after)))
                 try:
@@ -311,15 +288,6 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
     for number in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(number, stop.set)
-
-
-async def _drain_spool(database: Store, stop: asyncio.Event, every: float = 1.0) -> None:
-    """What waits in the spool (the database was away) is written once it is back, not at the next
-    phone: a quiet station must not sit on results."""
-    while not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
-        await asyncio.to_thread(database.drain)
 
 
 async def _stop_after(stop: asyncio.Event, seconds: float) -> None:

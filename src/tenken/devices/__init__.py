@@ -21,22 +21,20 @@ if TYPE_CHECKING:
 
 
 class Reader(Protocol):
-    """What the station asks of a platform's reader."""
+    """What the station asks of a platform's reader: each platform's `reader` module implements these
+    three functions (reader_for returns the module); the docstrings are the contract."""
 
     async def discover(self, settings: Settings) -> list[DeviceRef]:
         """Every phone the transport sees now; raises TransportUnavailable when it cannot be asked."""
-        ...
 
     async def inspect(self, ref: DeviceRef, settings: Settings) -> DeviceFacts:
         """Read one phone; whatever happens, a DeviceFacts with a state."""
-        ...
 
     async def follow(
         self, settings: Settings, nudge: Callable[[str | None, bool], None], stop: asyncio.Event
     ) -> None:
         """Until `stop`: call `nudge(device id or None, detached)` whenever the transport reports a
         change; `detached` only when the transport is sure the phone left (not a state change)."""
-        ...
 
 
 def reader_for(platform: Platform) -> Reader:

@@ -109,7 +109,6 @@ class Sender:
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         """Send what is due every `interval` seconds until `stop` is set; then once more."""
         while True:
-            await asyncio.to_thread(self.store.drain)  # a database back after an outage gets the spool
             await self.send_due()
             try:
                 await asyncio.wait_for(stop.wait(), interval)

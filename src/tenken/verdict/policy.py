@@ -62,6 +62,10 @@ class Policy:
     channels: dict[str, Channel]
     text: str  # the file as written (`tenken policy show`)
 
+    def reference(self) -> dict[str, str]:
+        """What names this policy in a JSON document: its name, its file's sha256 and where it came from."""
+        return {"name": self.name, "sha256": self.sha256, "source": self.source}
+
 
 def default_policy_path() -> Path:
     return Path(str(resources.files("tenken.verdict").joinpath("policy.toml")))
