@@ -90,7 +90,7 @@ async def test_retry_after_is_honoured_up_to_the_cap() -> None:
     async with client_with(httpx.MockTransport(lambda request: next(answers)), clock, spacing=0) as client:
         async with client.site("rakuten") as session:
             fetched = await session.get("http://rakuten.test/")
-    assert fetched.response.status_code == 200
+    assert fetched.status == 200
     assert clock.sleeps == [7.0]
 
 

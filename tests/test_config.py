@@ -17,7 +17,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_defaults_point_at_the_real_sites() -> None:
     settings = config.load(environ={"XDG_CONFIG_HOME": "/nonexistent"})
-    assert settings.lookup.docomo.origin == "http://nw-restriction.nttdocomo.co.jp"
+    assert settings.lookup.docomo.origin == "https://nw-restriction.nttdocomo.co.jp"
     assert settings.lookup.softbank.origin == "https://ct99.my.softbank.jp"
     assert settings.lookup.cache_ttl_hours == 12
     assert settings.lookup.spacing >= 1  # polite by default

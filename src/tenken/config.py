@@ -64,7 +64,10 @@ class LookupSettings(Schema):
     cache_ttl_hours: Hours = 12.0  # a ○/×/− is reused this long
     pending_ttl_hours: Hours = 1.0  # a △ can turn ×: re-ask sooner
     user_agent: str = ""  # empty = "tenken/VERSION (+project URL)"
-    docomo: CarrierSite = field(default_factory=lambda: CarrierSite("http://nw-restriction.nttdocomo.co.jp"))
+    # The most of a page read from a site; a bigger answer is not an answer (its first part is kept).
+    max_page_bytes: Annotated[int, Meta(ge=4096, le=64 * 1024 * 1024)] = 2 * 1024 * 1024
+    strict: bool = False  # an IMEI is unknown while any carrier asked about it could not be read
+    docomo: CarrierSite = field(default_factory=lambda: CarrierSite("https://nw-restriction.nttdocomo.co.jp"))
     au: CarrierSite = field(default_factory=lambda: CarrierSite("https://my.au.com"))
     softbank: CarrierSite = field(default_factory=lambda: CarrierSite("https://ct99.my.softbank.jp"))
     rakuten: CarrierSite = field(default_factory=lambda: CarrierSite("https://network.mobile.rakuten.co.jp"))

@@ -299,14 +299,23 @@ class Evidence:
     body: bytes
     content_type: str
     sha256: str
+    cut: bool = False  # the site sent more than the client reads: `body` is its first part only
 
     @classmethod
     def received(
-        cls, url: str, method: str, http_status: int, fetched_at: datetime, body: bytes, content_type: str
+        cls,
+        url: str,
+        method: str,
+        http_status: int,
+        fetched_at: datetime,
+        body: bytes,
+        content_type: str,
+        *,
+        cut: bool = False,
     ) -> Evidence:
-        """Evidence of a page just received: its hash is taken now."""
+        """Evidence of a page just received: its hash is taken now (of what was kept, when cut)."""
         digest = hashlib.sha256(body).hexdigest()
-        return cls(url, method, http_status, fetched_at, body, content_type, digest)
+        return cls(url, method, http_status, fetched_at, body, content_type, digest, cut)
 
     @property
     def body_sha256(self) -> str:
@@ -327,6 +336,7 @@ class Evidence:
             "sha256": self.sha256,
             "content_type": self.content_type,
             "bytes": len(self.body),
+            "cut": self.cut,
         }
 
 

@@ -1,14 +1,25 @@
-"""What every carrier provider shares: the flow wrapper and the shape of a parsed answer."""
+"""What every carrier provider shares: the flow wrapper and the shape of a parsed answer.
+
+An answer counts only when it is the carrier's (its own origin: the client follows nothing elsewhere),
+sent with the site's success status, about the IMEI asked (the page names it, where the site prints it),
+and reads as exactly one mark where the site prints it. Anything else is an error kind, never a mark.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
 from tenken.facts import Carrier, Evidence, LookupResult, Message, Outcome, msg
-from tenken.lookups.client import PoliteClient, SiteSession, SiteUnavailable
+from tenken.lookups.client import OffOrigin, PoliteClient, SiteSession, SiteUnavailable
 from tenken.lookups.pages import Form, PageKind, charset_of, classify, excerpt, forms, parse_html
+
+# A run of digits as long as an IMEI (15) or an IMEISV (16): every such number a result page prints
+# must be the IMEI asked. Shorter numbers (dates, phone numbers, counts) are not IMEIs.
+_IMEI_LIKE = re.compile(r"(?<!\d)\d{15,16}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,38 @@ def not_an_answer(text: str, *, otherwise: Outcome = Outcome.PARSE_ERROR, what: 
     return Answer(otherwise, detail=msg("site.page_changed", what=what, page=excerpt(text)))
 
 
+def about_other_imei(text: str, imei: str) -> Answer | None:
+    """None when the page's text names the IMEI asked and no other; else why the page is not an answer
+    about it (a page about another IMEI, or one that does not say which, is no answer about this one)."""
+    flat = unicodedata.normalize("NFKC", text)  # full-width digits are common in Japanese pages
+    named = set(_IMEI_LIKE.findall(re.sub(r"(?<=\d)[ \-](?=\d)", "", flat)))
+    others = sorted(named - {imei})
+    if others:
+        return Answer(Outcome.PARSE_ERROR, detail=msg("site.other_imei", asked=imei, named=others[:3]))
+    if imei not in named:
+        return Answer(Outcome.PARSE_ERROR, detail=msg("site.imei_not_named", asked=imei))
+    return None
+
+
+def status_answer(status: int) -> Answer:
+    """What a page sent without the site's success status (2xx) says: never a mark. A 403 is a site that
+    refuses programs (a bot check): a person with a browser may pass."""
+    if status in (401, 403):
+        return Answer(Outcome.NEEDS_BROWSER, detail=msg("site.refused", status=status))
+    if status >= 500:
+        return Answer(Outcome.UNAVAILABLE, detail=msg("site.http_status", status=status))
+    return Answer(Outcome.PARSE_ERROR, detail=msg("site.not_success", status=status))
+
+
+def refusal(status: int, cut: bool, limit: int) -> Answer | None:
+    """Why a response cannot hold an answer whatever its page says (cut, or not a success), else None."""
+    if cut:
+        return Answer(Outcome.PARSE_ERROR, detail=msg("site.too_large", limit=limit))
+    if not 200 <= status < 300:
+        return status_answer(status)
+    return None
+
+
 class Provider(ABC):
     """One carrier's checker. Subclasses implement `flow`; the origin is configurable, paths are not."""
 
@@ -45,11 +88,24 @@ class Provider(ABC):
 
     async def check(self, client: PoliteClient, imei: str) -> LookupResult:
         """Ask the carrier about one (already validated) IMEI. Never raises for site trouble."""
-        async with client.site(self.carrier.value) as session:
+        async with client.site(self.carrier.value, self.origin) as session:
             try:
                 return await self.flow(session, imei)
             except SiteUnavailable as error:
                 return self.result(imei, Answer(Outcome.UNAVAILABLE, detail=error.reason), error.evidence)
+            except OffOrigin as error:
+                detail = msg("site.off_origin", target=excerpt(error.target, 120), origin=self.origin)
+                return self.result(imei, Answer(Outcome.PARSE_ERROR, detail=detail), error.evidence)
+
+    def reread(self, imei: str, evidence: Evidence) -> Answer:
+        """What a kept answer says when read again, as the look-up read it (the stored row must agree)."""
+        return refusal(evidence.http_status, evidence.cut, len(evidence.body)) or self.read(
+            evidence.http_status, evidence.body, evidence.content_type, imei
+        )
+
+    @abstractmethod
+    def read(self, status: int, body: bytes, content_type: str, imei: str) -> Answer:
+        """The answer in a success response's body, about `imei`."""
 
     @abstractmethod
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
@@ -86,13 +142,19 @@ class FormProvider(Provider):
         return "imei"
 
     @abstractmethod
-    def parse(self, body: bytes, content_type: str) -> Answer:
-        """The mark in the answer page, or why there is none."""
+    def parse(self, body: bytes, content_type: str, imei: str) -> Answer:
+        """The mark in the answer page about `imei`, or why there is none."""
+
+    def read(self, status: int, body: bytes, content_type: str, imei: str) -> Answer:
+        return self.parse(body, content_type, imei)
 
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
         page = await session.get(self.origin + self.form_path)
-        charset = charset_of(page.content_type, page.response.content, self.default_charset)
-        text = page.response.content.decode(charset, errors="replace")
+        limit = session.max_page_bytes
+        if (refused := refusal(page.status, page.cut, limit)) is not None:
+            return self.result(imei, refused, page.evidence)
+        charset = charset_of(page.content_type, page.body, self.default_charset)
+        text = page.body.decode(charset, errors="replace")
         form = next((f for f in forms(parse_html(text), page.url) if self.is_imei_form(f)), None)
         if form is None:
             answer = not_an_answer(text, otherwise=self.missing_form, what="IMEI form")
@@ -106,5 +168,5 @@ class FormProvider(Provider):
             content=form.encoded(charset, submit=self.submit),
             headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.url},
         )
-        answer = self.parse(found.response.content, found.content_type)
+        answer = refusal(found.status, found.cut, limit) or self.parse(found.body, found.content_type, imei)
         return self.result(imei, answer, found.evidence)

@@ -4,6 +4,11 @@ Politeness is per carrier site: one flow at a time (`site()`), requests spaced b
 (across processes and stations too, when they share a database: `turns`),
 exponential backoff on timeouts, 429 and 5xx, and an honest User-Agent. Every response comes back with
 its Evidence (URL, status, time, body) so the answer can be proven later.
+
+What comes back is bounded so that only the carrier can answer: a request leaves only for the site's own
+origin (scheme, host and port), a redirect is followed only within it (elsewhere: `OffOrigin`, never
+followed), and no more than `max_page_bytes` of a body is read (the rest is left unread and the page is
+marked as cut).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ DEFAULT_USER_AGENT = (
     f"tenken/{__version__} (used-phone inspection; network-restriction check, one request at a time)"
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Books the next request slot at a site with every other process sharing the database; how long to
 # wait for it (seconds). (site, spacing) → seconds.
@@ -45,37 +52,60 @@ class SiteUnavailable(Exception):
         self.evidence = evidence
 
 
+class OffOrigin(Exception):
+    """A request or a redirect would leave the carrier's own origin: whatever answers there is not the
+    carrier. Carries where it pointed and, for a redirect, the response that pointed there."""
+
+    def __init__(self, target: str, evidence: Evidence | None = None) -> None:
+        super().__init__(target)
+        self.target = target
+        self.evidence = evidence
+
+
 class Fetched:
-    """A response as it arrived. Its Evidence (URL, status, time, body and sha256) is made when asked for:
-    the form page a flow passes on the way to the answer is not kept and needs none."""
+    """A response as it arrived: status, headers and at most `max_page_bytes` of its body (`cut` when
+    there was more). Its Evidence (URL, status, time, body and sha256) is made when asked for: the form
+    page a flow passes on the way to the answer is not kept and needs none."""
 
-    __slots__ = ("_evidence", "fetched_at", "response")
+    __slots__ = (
+        "_evidence",
+        "body",
+        "content_type",
+        "cut",
+        "fetched_at",
+        "method",
+        "retry_after",
+        "status",
+        "url",
+    )
 
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
+    def __init__(self, response: httpx.Response, body: bytes, *, cut: bool = False) -> None:
+        self.url = str(response.url)
+        self.method = response.request.method
+        self.status = response.status_code
+        self.content_type: str = response.headers.get("content-type", "")
+        self.retry_after: str | None = response.headers.get("retry-after")
+        self.body = body
+        self.cut = cut
         self.fetched_at = datetime.now(UTC)
         self._evidence: Evidence | None = None
 
     @property
-    def url(self) -> str:
-        return str(self.response.url)
-
-    @property
-    def content_type(self) -> str:
-        value: str = self.response.headers.get("content-type", "")
-        return value
+    def ok(self) -> bool:
+        """The site's success status: only a 2xx page can be an answer."""
+        return 200 <= self.status < 300
 
     @property
     def evidence(self) -> Evidence:
         if self._evidence is None:
-            response = self.response
             self._evidence = Evidence.received(
                 self.url,
-                response.request.method,
-                response.status_code,
+                self.method,
+                self.status,
                 self.fetched_at,
-                response.content,
+                self.body,
                 self.content_type,
+                cut=self.cut,
             )
         return self._evidence
 
@@ -121,7 +151,7 @@ class PoliteClient:
                     "Accept-Language": "ja,en;q=0.5",
                 },
                 timeout=httpx.Timeout(self.settings.timeout),
-                follow_redirects=True,
+                follow_redirects=False,  # followed by hand, and only within the site's origin
                 transport=self._transport,
                 verify=self._tls,
             )
@@ -144,16 +174,20 @@ class PoliteClient:
             state = self._sites[site] = _SiteState()
         return state
 
-    def site(self, site: str) -> SiteSession:
-        """`async with client.site(name) as session`: hold the site for one look-up flow (form GET, then
-        POST) so flows never interleave."""
-        return SiteSession(self, site, self._state(site))
+    def site(self, site: str, origin: str | None = None) -> SiteSession:
+        """`async with client.site(name, origin) as session`: hold the site for one look-up flow (form
+        GET, then POST) so flows never interleave. With `origin`, no request leaves it (`OffOrigin`)."""
+        return SiteSession(self, site, self._state(site), origin)
 
     def queued(self) -> dict[str, int]:
         """Look-up flows waiting for their turn or running, per carrier site (the station's board)."""
         return {site: state.queued + int(state.lock.locked()) for site, state in self._sites.items()}
 
-    async def _send(self, site: str, state: _SiteState, method: str, url: str, **kwargs: Any) -> Fetched:
+    async def _send(
+        self, site: str, state: _SiteState, origin: str | None, method: str, url: str, **kwargs: Any
+    ) -> Fetched:
+        if origin is not None and not same_origin(url, origin):
+            raise OffOrigin(url)  # a form whose action points elsewhere: the IMEI is not sent there
         attempts = self.settings.retries + 1
         last_problem = msg("site.no_attempt")
         last_evidence: Evidence | None = None
@@ -168,19 +202,17 @@ class PoliteClient:
             retry_after: float | None = None
             state.last_request_start = self._clock()
             try:
-                self.requests_sent += 1
-                response = await self._http(site).request(method, _parsed(url), **kwargs)
+                fetched = await self._fetch(site, origin, method, url, **kwargs)
             except httpx.TimeoutException:
                 last_problem = msg("site.timeout", seconds=self.settings.timeout)
             except httpx.TransportError as error:
                 last_problem = msg("site.cannot_connect", error=f"{type(error).__name__} {error}".strip())
             else:
-                fetched = Fetched(response)
-                if response.status_code not in RETRY_STATUSES:
+                if fetched.status not in RETRY_STATUSES:
                     return fetched
-                last_problem = msg("site.http_status", status=response.status_code)
+                last_problem = msg("site.http_status", status=fetched.status)
                 last_evidence = fetched.evidence
-                retry_after = _retry_after(response)
+                retry_after = _retry_after(fetched.retry_after)
             if attempt + 1 < attempts:
                 delay = min(self.settings.backoff * (2**attempt), self.settings.backoff_max)
                 if retry_after is not None:
@@ -189,14 +221,36 @@ class PoliteClient:
                 await self._sleep(delay)
         raise SiteUnavailable(msg("site.gave_up", problem=last_problem, attempts=attempts), last_evidence)
 
+    async def _fetch(self, site: str, origin: str | None, method: str, url: str, **kwargs: Any) -> Fetched:
+        """One request, its redirects followed within the origin (as a browser would, at once), and the
+        body read up to the cap."""
+        http = self._http(site)
+        request = http.build_request(method, _parsed(url), **kwargs)
+        for _hop in range(MAX_REDIRECTS + 1):
+            self.requests_sent += 1
+            response = await http.send(request, stream=True)
+            try:
+                body, cut = await _read_capped(response, self.settings.max_page_bytes)
+            finally:
+                await response.aclose()
+            fetched = Fetched(response, body, cut=cut)
+            following = response.next_request
+            if following is None:
+                return fetched
+            if origin is not None and not same_origin(str(following.url), origin):
+                raise OffOrigin(str(following.url), fetched.evidence)
+            request = following
+        return fetched  # a redirect loop: the last redirect is what the site said (not a 2xx answer)
+
 
 class SiteSession:
     """Requests within one held site: spaced and retried by the client. Holds the site's lock from
     `async with` to its end."""
 
-    def __init__(self, client: PoliteClient, site: str, state: _SiteState) -> None:
+    def __init__(self, client: PoliteClient, site: str, state: _SiteState, origin: str | None) -> None:
         self._client = client
         self.site = site
+        self.origin = origin
         self._state = state
 
     async def __aenter__(self) -> SiteSession:
@@ -210,11 +264,15 @@ class SiteSession:
     async def __aexit__(self, *exc_info: object) -> None:
         self._state.lock.release()
 
+    @property
+    def max_page_bytes(self) -> int:
+        return self._client.settings.max_page_bytes
+
     async def get(self, url: str, **kwargs: Any) -> Fetched:
-        return await self._client._send(self.site, self._state, "GET", url, **kwargs)
+        return await self._client._send(self.site, self._state, self.origin, "GET", url, **kwargs)
 
     async def post(self, url: str, **kwargs: Any) -> Fetched:
-        return await self._client._send(self.site, self._state, "POST", url, **kwargs)
+        return await self._client._send(self.site, self._state, self.origin, "POST", url, **kwargs)
 
 
 @functools.lru_cache(maxsize=64)
@@ -224,8 +282,34 @@ def _parsed(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
+def origin_of(url: str | httpx.URL) -> tuple[str, str, int]:
+    """(scheme, host, port) with the scheme's default port filled in: what "the same origin" compares."""
+    parsed = url if isinstance(url, httpx.URL) else _parsed(url)
+    port = parsed.port or DEFAULT_PORTS.get(parsed.scheme, 0)
+    return parsed.scheme, parsed.host.lower(), port
+
+
+def same_origin(url: str, origin: str) -> bool:
+    try:
+        return origin_of(url) == origin_of(origin)
+    except httpx.InvalidURL:
+        return False
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
+    """At most `cap` bytes of the (decoded) body, and whether there was more: a page is never held whole
+    when a site sends megabytes (a compressed body is cut as it is inflated, not after)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        parts.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            return b"".join(parts)[:cap], True
+    return b"".join(parts), False
+
+
+def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     if value.strip().isdigit():

@@ -1,13 +1,14 @@
 """docomo (and ahamo): nw-restriction.nttdocomo.co.jp.
 
 GET top.php (session cookie PHPSESSID, the form), POST search.php with `productno`; the answer is
-Shift_JIS and the mark is the text of the second `div.result-panel`.
+Shift_JIS and the mark is the text of the second `div.result-panel`; the page names the IMEI (the first
+panel), and it must be the one asked.
 """
 
 from __future__ import annotations
 
 from tenken.facts import Carrier, Outcome, msg
-from tenken.lookups.base import Answer, FormProvider, not_an_answer
+from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, decode, excerpt, node_text, parse_html, visible_text
 
@@ -24,8 +25,8 @@ LEGENDS = {
 }
 
 
-def parse_result(body: bytes, content_type: str = "") -> Answer:
-    """The mark in a search.php answer, or why there is none."""
+def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
+    """The mark in a search.php answer about `imei`, or why there is none."""
     text = decode(body, content_type, default=ENCODING)
     tree = parse_html(text)
     panels = tree.css("div.result-panel")
@@ -37,6 +38,9 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
         outcome = _mark_with_legend(raw)
     if outcome is None:
         return Answer(Outcome.PARSE_ERROR, raw_mark=None, detail=msg("site.odd_mark", text=excerpt(raw)))
+    other = about_other_imei(visible_text(tree), imei)
+    if other is not None:
+        return other
     return Answer(outcome, raw_mark=strip_blank(raw)[:1], detail=msg("site.legend", text=LEGENDS[outcome]))
 
 
@@ -63,5 +67,5 @@ class Docomo(FormProvider):
     def imei_field(self, form: Form) -> str:
         return "productno"
 
-    def parse(self, body: bytes, content_type: str) -> Answer:
-        return parse_result(body, content_type)
+    def parse(self, body: bytes, content_type: str, imei: str) -> Answer:
+        return parse_result(body, content_type, imei)

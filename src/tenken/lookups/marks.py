@@ -50,3 +50,15 @@ def normalise_mark(text: str) -> Outcome | None:
     if len(compact) != 1:
         return None
     return GLYPHS.get(compact)
+
+
+# Glyphs that are a mark wherever they appear. The dash family (ー, -, ‐ …) is left out: Japanese words
+# are written with ー (ネットワーク), so a dash inside text is not a second mark.
+_UNMISTAKABLE = frozenset(
+    glyph for glyph, outcome in GLYPHS.items() if outcome is not Outcome.NOT_FOUND
+) | {"\uff0d", "\u2212"}
+
+
+def marks_in(text: str) -> list[str]:
+    """The mark glyphs in running text that cannot be anything else (○ △ × and their variants, － −)."""
+    return [char for char in text if char in _UNMISTAKABLE]

@@ -2,13 +2,13 @@
 
 GET the form, copy its inputs (_PageID, _DataStoreID, _ControlID, _ActionID and whatever else it
 holds), add the submit button ACT_TE001 and `imei`, POST. The mark is in
-<font size="8" color="#666666">; SoftBank shows ▲ for △.
+<font size="8" color="#666666">; SoftBank shows ▲ for △. The page names the IMEI, which must be the one asked.
 """
 
 from __future__ import annotations
 
 from tenken.facts import Carrier, Outcome, msg
-from tenken.lookups.base import Answer, FormProvider, not_an_answer
+from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import Form, decode, excerpt, node_text, parse_html, visible_text
 
@@ -17,7 +17,7 @@ SUBMIT = "ACT_TE001"
 MARK_COLOUR = "#666666"
 
 
-def parse_result(body: bytes, content_type: str = "") -> Answer:
+def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
     text = decode(body, content_type)
     tree = parse_html(text)
     fonts = [
@@ -35,7 +35,7 @@ def parse_result(body: bytes, content_type: str = "") -> Answer:
     outcome = normalise_mark(raw)
     if outcome is None:
         return Answer(Outcome.PARSE_ERROR, detail=msg("site.odd_mark", text=excerpt(raw)))
-    return Answer(outcome, raw_mark=strip_blank(raw))
+    return about_other_imei(visible_text(tree), imei) or Answer(outcome, raw_mark=strip_blank(raw))
 
 
 class SoftBank(FormProvider):
@@ -47,5 +47,5 @@ class SoftBank(FormProvider):
     def is_imei_form(self, form: Form) -> bool:
         return "imei" in form.names or "_PageID" in form.names or SUBMIT in form.submits
 
-    def parse(self, body: bytes, content_type: str) -> Answer:
-        return parse_result(body, content_type)
+    def parse(self, body: bytes, content_type: str, imei: str) -> Answer:
+        return parse_result(body, content_type, imei)

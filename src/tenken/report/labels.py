@@ -1073,10 +1073,38 @@ CATALOG: dict[str, tuple[str, str]] = {
     "site.odd_mark": ("unrecognised mark: {text}", "判定記号を読み取れません：{text}"),
     "site.legend": ("the site says: 「{text}」", "サイトの表示：「{text}」"),
     "site.many_marks": ("{count} result marks on one page: {marks}", "1ページに判定記号が{count}個：{marks}"),
+    "site.other_imei": (
+        "the result page names {named}, not the IMEI asked ({asked}): not an answer about this phone",
+        "結果ページの製造番号が {named} で、問い合わせた {asked} ではありません（この端末の結果ではありません）",
+    ),
+    "site.imei_not_named": (
+        "the result does not name the IMEI asked ({asked}): not an answer about this phone",
+        "結果に問い合わせた製造番号（{asked}）が表示されていません（この端末の結果とは言えません）",
+    ),
+    "site.refused": (
+        "the site refused a program (HTTP {status}); a person with a browser may pass",
+        "サイトがプログラムからの問い合わせを拒否しました（HTTP {status}）。ブラウザからなら確認できる場合があります",
+    ),
+    "site.not_success": (
+        "HTTP {status} is not the site's answer (only a success page is read)",
+        "HTTP {status} はサイトの回答ではありません（成功応答のページだけを読み取ります）",
+    ),
+    "site.too_large": (
+        "the page is larger than {limit} bytes: not a result page (its first part is kept)",
+        "ページが{limit}バイトを超えています。結果ページではありません（先頭部分のみ保存）",
+    ),
+    "site.off_origin": (
+        "the site sent the request to {target}, outside {origin}: whatever answers there is not the carrier",
+        "問い合わせが {origin} の外（{target}）へ転送されました。そこでの応答はキャリアの回答ではありません",
+    ),
     "rakuten.experimental": ("experimental JSON endpoint", "試験的なJSONエンドポイント"),
     "rakuten.odd_reply": (
         "the experimental JSON endpoint gave HTTP {status} {body}; check in a browser",
         "試験的なJSONエンドポイントの応答が HTTP {status} {body} でした。ブラウザで確認してください",
+    ),
+    "rakuten.odd_keys": (
+        "the experimental JSON endpoint answered with keys tenken does not know ({keys}); check in a browser",
+        "試験的なJSONエンドポイントの応答に想定外の項目（{keys}）があります。ブラウザで確認してください",
     ),
     "rakuten.odd_status": (
         "unexpected status {status} from the experimental JSON endpoint; check in a browser",

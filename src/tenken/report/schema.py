@@ -215,6 +215,7 @@ class EvidenceDoc(Doc):
     sha256: Sha256
     content_type: str
     bytes: int
+    cut: bool
 
 
 class ResultDoc(Doc):

@@ -16,7 +16,26 @@ from tenken.imei import validate_imei
 from tenken.lookups.marks import normalise_mark
 from tenken.schema import Schema, Seconds, convert, parse_toml
 
-Fault = Literal["maintenance", "503", "429", "slow", "captcha", "changed", "js-only", "form-loop", "hostile"]
+Fault = Literal[
+    "maintenance",
+    "503",
+    "429",
+    "slow",
+    "captcha",
+    "changed",
+    "js-only",
+    "form-loop",
+    "hostile",
+    # Answers that look like ○ but are not the carrier's answer about this IMEI (issue: answers you can
+    # stake a sale on): a program must read none of them as a mark.
+    "other-imei",
+    "not-found-status",
+    "redirect-away",
+    "mark-in-sentence",
+    "duplicate-keys",
+    "error-beside-status",
+    "huge",
+]
 FAULTS: tuple[str, ...] = get_args(Fault)
 
 # Deterministic default: the IMEI's second-to-last digit picks the seller, the third-to-last the mark.

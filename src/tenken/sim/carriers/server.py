@@ -36,6 +36,8 @@ from tenken.sim.carriers.pages import (
 )
 from tenken.sim.carriers.rules import Rules, parse_fault
 
+AWAY_HOST = "localhost"  # the simulator under another name: another origin than http://127.0.0.1:PORT
+
 
 @dataclass(slots=True)
 class Reply:
@@ -115,7 +117,11 @@ class CarrierSimulator:
 
     # ------------------------------------------------------------------ routing
 
-    def handle(self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str]) -> Reply:
+    def handle(
+        self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str], host: str = ""
+    ) -> Reply:
+        if host and self.away_host(host):
+            return _away_answer(path)
         carrier = carrier_of(path)
         if carrier is None:
             return _html(
@@ -145,6 +151,18 @@ class CarrierSimulator:
             return _html(CAPTCHA_FAILED)
         if fault == "hostile" and (method == "POST" or carrier is Carrier.RAKUTEN):
             return _html(HOSTILE)  # where the answer is due; UTF-8 even for docomo: Shift_JIS has no C1
+        reply = self._reply(carrier, method, path, cookies, form, fault)
+        return self._spoil(carrier, reply, fault, form, path)
+
+    def _reply(
+        self,
+        carrier: Carrier,
+        method: str,
+        path: str,
+        cookies: SimpleCookie,
+        form: dict[str, str],
+        fault: str | None,
+    ) -> Reply:
         if carrier is Carrier.DOCOMO:
             return self._docomo(method, path, cookies, form, fault)
         if carrier is Carrier.AU:
@@ -152,6 +170,43 @@ class CarrierSimulator:
         if carrier is Carrier.SOFTBANK:
             return self._softbank(method, cookies, form, fault)
         return self._rakuten(path, fault)
+
+    # ------------------------------------------------------------------ answers that are not answers
+
+    def away_host(self, host: str) -> bool:
+        """A request that came to the simulator under another name than its origin's (localhost for
+        127.0.0.1): another origin, where `redirect-away` sends the result."""
+        return host.split(":")[0] == AWAY_HOST
+
+    def _spoil(
+        self, carrier: Carrier, reply: Reply, fault: str | None, form: dict[str, str], path: str
+    ) -> Reply:
+        """The hostile faults, applied to the real answer (the POST's page; Rakuten's JSON)."""
+        answer = bool(form) or carrier is Carrier.RAKUTEN
+        if fault is None or not answer or reply.status != 200:
+            return reply
+        asked = form.get("productno") or form.get("imei") or form.get("IMEI") or path.rsplit("/", 1)[-1]
+        if fault == "other-imei" and carrier is not Carrier.RAKUTEN:
+            other = "354178036859789" if asked != "354178036859789" else "490154203237518"
+            return Reply(200, reply.body.replace(asked.encode(), other.encode()), reply.content_type)
+        if fault == "not-found-status":
+            return Reply(404, reply.body, reply.content_type)
+        if fault == "redirect-away":
+            port = self._server.server_address[1]
+            target = f"http://{AWAY_HOST}:{port}/result/{carrier.value}/{asked}"
+            return Reply(303, b"", "text/html", {"Location": target})
+        if fault == "mark-in-sentence" and carrier is Carrier.AU:
+            status = '<p class="list_heading">状態</p><p class="list_details">'
+            sentence = reply.body.decode().replace(status, status + "○ではありません。", 1)
+            return Reply(200, sentence.encode(), reply.content_type)
+        if fault == "duplicate-keys" and carrier is Carrier.RAKUTEN:
+            return Reply(200, b'{"status": 2, "status": 0}', "application/json")
+        if fault == "error-beside-status" and carrier is Carrier.RAKUTEN:
+            return Reply(200, b'{"status": 0, "error": "NOT_FOUND"}', "application/json")
+        if fault == "huge":
+            padding = b"<!-- " + b"x" * (30 * 1024 * 1024) + b" -->"
+            return Reply(200, reply.body + padding, reply.content_type)
+        return reply
 
     def _session(self, site: Carrier, cookies: SimpleCookie, name: str) -> tuple[str, str, bool]:
         """(session id, form token, new?) for the request's cookie, creating a session if needed."""
@@ -235,11 +290,25 @@ class CarrierSimulator:
         if not is_valid_imei(imei):
             return _json({"error": "INVALID_IMEI"}, status=400)
         outcome = self.rules.answer(imei, Carrier.RAKUTEN)
+        if fault in ("duplicate-keys", "error-beside-status", "huge", "not-found-status", "redirect-away"):
+            outcome = Outcome.OK if outcome is Outcome.NOT_FOUND else outcome  # the spoiled answer reads ○
         if fault == "changed":
             return _json({"result": {"code": RAKUTEN_STATUS.get(outcome, -1)}})
         if outcome is Outcome.NOT_FOUND:
             return _json({"error": "NOT_FOUND"}, status=404)
         return _json({"status": RAKUTEN_STATUS[outcome]})
+
+
+def _away_answer(path: str) -> Reply:
+    """What another origin says after `redirect-away`: a ○ page that would fool a client that follows."""
+    _, _, carrier_name, imei = [*path.split("/"), "", "", "", ""][:4]
+    if carrier_name == Carrier.RAKUTEN.value:
+        return _json({"status": 0})
+    result = {Carrier.DOCOMO.value: docomo_result, Carrier.AU.value: au_result}.get(
+        carrier_name, softbank_result
+    )
+    charset = "Shift_JIS" if carrier_name == Carrier.DOCOMO.value else "utf-8"
+    return _html(result(imei, Outcome.OK, False), charset)
 
 
 def carrier_of(path: str) -> Carrier | None:
@@ -271,7 +340,8 @@ def _handler_for(simulator: CarrierSimulator) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             form = dict(parse_qsl(raw.decode("ascii", "replace"))) if method == "POST" else {}
             cookies: SimpleCookie = SimpleCookie(self.headers.get("Cookie") or "")
-            reply = simulator.handle(method, urlsplit(self.path).path, cookies, form)
+            host = self.headers.get("Host") or ""
+            reply = simulator.handle(method, urlsplit(self.path).path, cookies, form, host)
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
