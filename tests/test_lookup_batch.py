@@ -188,3 +188,29 @@ def test_a_batch_runs_one_worker_per_carrier(carrier_sim: CarrierSimulator, tmp_
         assert asyncio.run(run(database)) == imeis
         assert len(database.lookup_history(imeis[-1])) == 4  # all four asked here
     assert asking == ["Batch._work"] * len(Carrier)
+
+
+def test_a_large_file_is_read_a_piece_at_a_time(tmp_path: Path, env: dict[str, str]) -> None:
+    """60 MB of rows (one IMEI with long notes, 330,000 times; a 100,000-character line among them) is
+    read without holding the file: the file is far larger than the bound, and the IMEI is asked once."""
+    batch = tmp_path / "big.csv"
+    row = "490154203237518," + "メモ" * 90 + "\n"
+    with batch.open("w", encoding="utf-8") as out:
+        out.write("IMEI,メモ\n")
+        for number in range(330_000):
+            out.write(row if number != 1000 else "4" * 100_000 + "\n")
+    assert batch.stat().st_size > 60 * 1024 * 1024
+    peak = tmp_path / "peak"
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, "lookup", "--json", "--carrier", "docomo", "--file", str(batch)],
+        capture_output=True,
+        env={**os.environ, **env, "PEAK_RSS_FILE": str(peak)},
+    )
+    listed = json.loads(result.stdout)
+    asked = [item["imei"] for item in listed["imeis"] if item["status"] != "invalid"]
+    assert asked == ["490154203237518"]
+    assert b"a line longer than 4096 characters" in result.stderr
+    assert b"more IMEIs were given again" in result.stderr
+    assert result.stderr.count(b"was given before") == 20  # the rest are counted, not listed
+    peak_mib = int(peak.read_text()) / 1024
+    assert peak_mib < PEAK_RSS_BOUND_MIB, f"peak RSS {peak_mib:.0f} MiB"

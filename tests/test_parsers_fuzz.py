@@ -96,7 +96,9 @@ def test_softbank_reads_only_an_exact_mark(injected: str) -> None:
 def _au_details(details: str) -> bytes:
     return (
         pages.au_result(ASKED, Outcome.OK, changed=False)
-        .replace('<p class="list_details">○<br>制限はありません</p>', f'<p class="list_details">{details}</p>', 1)
+        .replace(
+            '<p class="list_details">○<br>制限はありません</p>', f'<p class="list_details">{details}</p>', 1
+        )
         .encode("utf-8")
     )
 

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import re
+import shutil
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from tenken.errors import InputFileError, InvalidIdentifier
 from tenken.imei import normalise, validate_imei
 
 _DELIMITERS = ",\t;"
 MAX_LINE = 4096  # an IMEI list or intake row is short; a longer line is not one (and csv would choke)
+_PIECE = 1 << 20  # bytes read at a time
+_SKIP = 1 << 16  # characters skipped at a time past an over-long line
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -68,27 +74,67 @@ class InputFile:
         return [row.imei for row in self.rows]
 
 
-def read_text(path: Path) -> str:
-    """The file's text: a BOM decides (UTF-8, UTF-16 LE/BE); else UTF-8, falling back to cp932."""
+def text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The file's lines, numbered from 1, read a piece at a time: a BOM decides the encoding (UTF-8,
+    UTF-16 LE/BE); else UTF-8, falling back to cp932 (checked over the whole file first, a piece at a
+    time, so a batch is never held whole). A line longer than MAX_LINE is cut at MAX_LINE + 1 characters
+    (enough to say it is too long) and the rest of it skipped unread."""
+    name = "stdin" if str(path) == "-" else str(path)
     try:
-        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        source = _seekable(path)
     except OSError as error:
         raise InputFileError(f"cannot read {path}: {error.strerror}") from None
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError:
-                raise InputFileError(
-                    f"{path} starts with a {encoding} mark but is not {encoding} text"
-                ) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
+    with source:
+        encoding = _encoding(source, name)
+        source.seek(0)
+        reader = io.TextIOWrapper(source, encoding=encoding, newline=None)  # \r\n and \r end lines too
         try:
-            return raw.decode("cp932")
+            number = 0
+            while line := reader.readline(MAX_LINE + 1):
+                number += 1
+                if not line.endswith("\n"):
+                    while (rest := reader.readline(_SKIP)) and not rest.endswith("\n"):
+                        pass  # the rest of an over-long line: read past, never held
+                yield number, line.rstrip("\n")
         except UnicodeDecodeError:
-            raise InputFileError(f"{path} is neither UTF-8, UTF-16 nor Shift_JIS text") from None
+            raise InputFileError(f"{name} is neither UTF-8, UTF-16 nor Shift_JIS text") from None
+        finally:
+            reader.detach()
+
+
+def _seekable(path: Path) -> IO[bytes]:
+    """The file, or stdin copied to a temporary file (spilled to disk beyond a few MB; owner-only)."""
+    if str(path) != "-":
+        return path.open("rb")
+    copy = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned open
+    shutil.copyfileobj(sys.stdin.buffer, copy)
+    return copy
+
+
+def _encoding(source: IO[bytes], name: str) -> str:
+    head = source.read(4)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            if not _decodes(source, encoding):
+                raise InputFileError(f"{name} starts with a {encoding} mark but is not {encoding} text")
+            return encoding
+    for encoding in ("utf-8", "cp932"):
+        if _decodes(source, encoding):
+            return encoding
+    raise InputFileError(f"{name} is neither UTF-8, UTF-16 nor Shift_JIS text")
+
+
+def _decodes(source: IO[bytes], encoding: str) -> bool:
+    """True when the whole file is text in `encoding` (read a piece at a time)."""
+    source.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while piece := source.read(_PIECE):
+            decoder.decode(piece)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def header_key(cell: str) -> str:
@@ -97,11 +143,6 @@ def header_key(cell: str) -> str:
 
 def _uncommented(line: str) -> str:
     return line.split("#", 1)[0].strip()
-
-
-def _numbered(text: str) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        yield number, line.rstrip("\r")
 
 
 def read_imei_file(path: Path, *, allow_imeisv: bool = False) -> InputFile:
@@ -120,7 +161,7 @@ def imei_rows(path: Path, *, allow_imeisv: bool = False) -> tuple[str, Iterator[
     """How the file is read ("CSV, IMEI in column 2 'IMEI番号'"), and its rows one at a time, good or bad,
     in file order: a batch of any size is read without holding its rows."""
     name = "stdin" if str(path) == "-" else str(path)
-    lines = _numbered(read_text(path))
+    lines = text_lines(path)
     too_long: list[BadRow] = []  # before the first usable line, which decides the format
     found = _first_usable(name, lines, too_long)
     if found is None:
@@ -156,7 +197,7 @@ def _first_usable(
 
 
 def _too_long(name: str, number: int, line: str) -> BadRow:
-    return BadRow(f"{name}:{number}", line[:40] + "…", f"a line of {len(line)} characters")
+    return BadRow(f"{name}:{number}", line[:40] + "…", f"a line longer than {MAX_LINE} characters")
 
 
 def _list(name: str, lines: Iterator[tuple[int, str]], allow_imeisv: bool) -> Iterator[Row | BadRow]:

@@ -144,6 +144,9 @@ def lookup(
     sys.exit(exit_code(statuses, len(bad)))
 
 
+SAID_REPEATS = 20  # IMEIs given twice that are named one by one; the rest are counted
+
+
 def _inputs(imeis: tuple[str, ...], file_path: Path | None, imeisv: bool) -> tuple[list[str], list[BadRow]]:
     """The IMEIs to ask about, each once, in the order first given; and the inputs that are not IMEIs.
     Rows are read one at a time and what is wrong with them is said at once, with where they are."""
@@ -151,10 +154,15 @@ def _inputs(imeis: tuple[str, ...], file_path: Path | None, imeisv: bool) -> tup
 
     wanted: dict[str, None] = {}
     bad: list[BadRow] = []
+    repeated = 0
 
     def take(imei: str, where: str, typed: str) -> None:
+        nonlocal repeated
         if imei in wanted:
-            click.echo(visible(f"{where}: {imei} was given before; it is looked up and shown once"), err=True)
+            repeated += 1
+            if repeated <= SAID_REPEATS:
+                note = f"{where}: {imei} was given before; it is looked up and shown once"
+                click.echo(visible(note), err=True)
             return
         wanted[imei] = None
         if normalise(typed) != imei:
@@ -178,6 +186,10 @@ def _inputs(imeis: tuple[str, ...], file_path: Path | None, imeisv: bool) -> tup
                 skip(row)
             else:
                 take(row.imei, row.where, row.typed)
+    if repeated > SAID_REPEATS:
+        click.echo(
+            f"… {repeated - SAID_REPEATS} more IMEIs were given again; each is looked up once", err=True
+        )
     return list(wanted), bad
 
 
