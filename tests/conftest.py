@@ -120,3 +120,22 @@ def text(value: object) -> str:
         return str(value["text"])
     assert isinstance(value, Message), value
     return render(value, "en")
+
+
+def resign_lookups(env: Mapping[str, str]) -> None:
+    """Sign every stored answer again with the station's key, as if the station had kept it so: for tests
+    that set a row's time in SQL to stage a history (a row edited without the key is, rightly, distrusted)."""
+    import sqlalchemy as sa
+
+    from tenken.store import open_store
+    from tenken.store.rows import SIGNED_LOOKUP
+    from tenken.store.schema import lookups
+
+    with open_store(config.load(environ=dict(env))) as store, store.engine.begin() as connection:
+        for row in connection.execute(sa.select(lookups)).mappings().all():
+            signed_by, signature = store.keys.seal({column: row[column] for column in SIGNED_LOOKUP})
+            connection.execute(
+                sa.update(lookups)
+                .where(lookups.c.id == row["id"])
+                .values(signed_by=signed_by, signature=signature)
+            )

@@ -13,7 +13,7 @@ import pytest
 from tenken.facts import Carrier, Outcome
 from tenken.sim.carriers import CarrierSimulator
 from tenken.sim.carriers.pages import HOSTILE_TEXT
-from tests.conftest import assert_inert, fast_env, run_cli
+from tests.conftest import assert_inert, fast_env, resign_lookups, run_cli
 
 CLEAN = "490154203237518"
 OTHER = "356868000041418"
@@ -314,7 +314,7 @@ def test_evidence_flags_a_page_altered_in_the_database(tmp_path: Path, env: dict
 
     listed = run_cli(["evidence", CLEAN, "--out", str(out), "--json"], env)
     assert listed.exit_code == 5, listed.stderr
-    assert listed.stderr.count("\n") == 1 and "do not match the sha256 recorded" in listed.stderr
+    assert listed.stderr.count("\n") == 1 and "are not what was kept" in listed.stderr
     payload = json.loads(listed.stdout)
     assert payload["intact"] is False
     assert {row["carrier"]: row["intact"] for row in payload["answers"]} == {
@@ -330,7 +330,7 @@ def test_evidence_flags_a_page_altered_in_the_database(tmp_path: Path, env: dict
 
     shown = run_cli(["evidence", CLEAN, "--no-save"], env)
     assert shown.exit_code == 5
-    assert "ALTERED" in shown.stdout and "1 stored page(s) do not match" in shown.stdout
+    assert "ALTERED" in shown.stdout and "1 stored answer(s) are not what was kept" in shown.stdout
 
 
 def test_two_answers_in_the_same_second_are_both_saved(tmp_path: Path, env: dict[str, str]) -> None:
@@ -340,6 +340,7 @@ def test_two_answers_in_the_same_second_are_both_saved(tmp_path: Path, env: dict
         database.execute(
             "UPDATE lookups SET checked_at = '2026-06-01 10:00:00.' || printf('%06d', id * 1000)"
         )
+    resign_lookups(env)  # as if the station had kept them so
     out = tmp_path / "claim"
     result = run_cli(["evidence", CLEAN, "--all", "--out", str(out), "--json"], env)
     assert result.exit_code == 0, result.stderr

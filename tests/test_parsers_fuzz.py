@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from tenken.facts import Outcome
 from tenken.lookups import au, docomo, rakuten, softbank

@@ -82,12 +82,15 @@ def with_sim_back(phone: PhoneProfile) -> PhoneProfile:
 
 
 def rules(marks: dict[str, str], **faults: str) -> str:
-    """A rules file: IMEI → "carrier mark" ("docomo ○") or "none"; faults by carrier."""
+    """A rules file: IMEI → "carrier mark" ("docomo ○") or "none", with "/fault" for a fault on that IMEI's
+    answers only ("docomo ×/maintenance"); faults by carrier."""
     lines = []
     for imei, said in marks.items():
+        said, _, fault = said.partition("/")
         carrier, _, mark = said.partition(" ")
         lines += ["[[phone]]", f'imei = "{imei}"', f'carrier = "{carrier}"']
         lines += [f'mark = "{mark}"'] if mark else []
+        lines += [f'fault = "{fault}"'] if fault else []
     lines += ["[faults]", *(f'{carrier} = "{mode}"' for carrier, mode in faults.items())]
     return "\n".join(lines) + "\n"
 
@@ -235,6 +238,13 @@ def docomo_unanswered(kind: str) -> Callable[[dict[str, Any], dict[str, Any] | N
     def check(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
         assert answers(phone)[SO51C[0], "docomo"]["outcome"] == kind
         assert reason(phone, "carrier_unanswered")["says"]["params"]["carriers"] == ["docomo"]
+
+    return check
+
+
+def unanswered_about(imei: str) -> Callable[[dict[str, Any], dict[str, Any] | None], None]:
+    def check(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
+        assert reason(phone, "carrier_unanswered")["says"]["params"]["imeis"] == [imei]
 
     return check
 
@@ -457,6 +467,23 @@ CASES = [
         lambda: iphone("iphone13-docomo"),
         rules({IPHONE13[0]: "none", IPHONE13[1]: "docomo ○"}),
         (B, B, H),
+        frozenset({"imei2_only_registered"}),
+    ),
+    # --- an unreadable answer never decides (an outage is not evidence)
+    Case(
+        "imei2-unread-at-the-seller-holds",  # IMEI1 ○ at docomo, IMEI2 could not be read there: may be ×
+        lambda: iphone("iphone13-docomo"),
+        rules({IPHONE13[0]: "docomo ○", IPHONE13[1]: "docomo ×/maintenance"}),
+        (H, B, H),
+        frozenset({"carrier_unanswered"}),
+        check=unanswered_about(IPHONE13[1]),
+    ),
+    Case(
+        "imei1-unread-imei2-marked-is-no-tampering",
+        lambda: iphone("iphone13-docomo"),
+        rules({IPHONE13[0]: "none/maintenance", IPHONE13[1]: "docomo ○"}),
+        (H, B, H),
+        frozenset({"carrier_unanswered"}),
         frozenset({"imei2_only_registered"}),
     ),
     Case(

@@ -1,5 +1,7 @@
 """Unknown is never clean: over generated inspections, a fact that a blocking rule needs and that is not
-established always holds the phone back (HOLD or worse), and nothing unknown is ever plain SELLABLE.
+established always holds the phone back (HOLD or worse), and nothing unknown is ever plain SELLABLE —
+whether the unknown is IMEI1's or IMEI2's, at any carrier. And an outage is never evidence: an
+unreadable answer never blocks a phone by itself.
 
 The test decides "not established" on its own, from the facts, not by asking the judge."""
 
@@ -78,11 +80,14 @@ def clean(platform: Platform) -> Inspection:
     facts.sim_state, facts.sim_carrier = Fact.measured("ABSENT", "t"), Fact.measured("none", "t")
     facts.sold_for = Fact.inferred(Carrier.DOCOMO, "t")
     facts.battery_health_pct = Fact.measured(91.0, "t")
-    answer = LookupResult(IMEIS[0], Carrier.DOCOMO, Outcome.OK)
+    asked = [
+        Asked(imei, Carrier.DOCOMO, LookupResult(imei, Carrier.DOCOMO, Outcome.OK))
+        for imei in (IMEIS[0], "356868000041418")  # both IMEIs ○ at the seller
+    ]
     before = DeviceFacts(DeviceRef(platform, "phone-1"))  # read in use, before the erase: owner lock off
     before.owner_lock = Fact.measured(False, "t")
     earlier = Earlier("earlier-1", datetime.now(UTC) - timedelta(hours=1), before)
-    return Inspection(facts, asked=[Asked(IMEIS[0], Carrier.DOCOMO, answer)], earlier=earlier)
+    return Inspection(facts, asked=asked, earlier=earlier)
 
 
 @st.composite
@@ -188,6 +193,9 @@ def not_established(inspection: Inspection) -> dict[str, bool]:
 
 
 def _network_unknown(inspection: Inspection) -> bool:
+    """The carriers' answers do not settle the phone: some valid IMEI is registered nowhere and was not
+    read as − at a carrier that matters — the seller its IMEI1 names, else every carrier its model allows
+    (a × or △ anywhere settles it; so does IMEI1 read − where IMEI2 is registered: tampering)."""
     facts = inspection.facts
     if not facts.imei.known:
         return True
@@ -195,13 +203,30 @@ def _network_unknown(inspection: Inspection) -> bool:
         return False  # the invalid IMEI is itself a blocking reason
     if not inspection.looked_up:
         return True
-    answers = {entry.carrier: entry.outcome for entry in inspection.asked if entry.imei == facts.imei.value}
-    every = [entry.outcome for entry in inspection.asked]
-    if any(outcome in REGISTERING for outcome in every):
-        return False  # a mark names the seller (or × / △ decide)
+    if any(entry.outcome in (Outcome.PENDING, Outcome.RESTRICTED) for entry in inspection.asked):
+        return False
+    valid = [imei for imei in facts.imeis() if is_valid_imei(imei)]
+    said = {imei: {e.carrier: e.outcome for e in inspection.asked if e.imei == imei} for imei in valid}
+    ok = {imei: {carrier for carrier, seen in said[imei].items() if seen is Outcome.OK} for imei in valid}
+    primary, others = valid[0], valid[1:]
     seller = facts.sold_for.value
-    candidates = [seller] if isinstance(seller, Carrier) else list(Carrier)
-    return any(answers.get(carrier) is not Outcome.NOT_FOUND for carrier in candidates)
+    candidates = {seller} if isinstance(seller, Carrier) else set(Carrier)
+    if ok[primary]:
+        matters = ok[primary]
+    elif any(ok[imei] for imei in others):  # tampering, if IMEI1 is − wherever the phone could come from
+        named = (
+            {seller} if isinstance(seller, Carrier) else set()
+        )  # the model's; IMEI2's register names the rest
+        could = named | set().union(*(ok[imei] for imei in others))
+        return any(said[primary].get(carrier) is not Outcome.NOT_FOUND for carrier in could)
+    else:
+        matters = candidates
+    return any(
+        said[imei].get(carrier) is not Outcome.NOT_FOUND
+        for imei in valid
+        if not ok[imei]
+        for carrier in matters
+    )
 
 
 def blocking(policy: Policy, channel: str, condition: str) -> bool:
@@ -246,3 +271,45 @@ def test_every_reason_names_what_it_rests_on_and_the_worst_reason_is_the_level(
             assert verdict.level is verdict.reasons[0].level
         else:
             assert verdict.level is Level.SELLABLE
+
+
+@settings(max_examples=1500, deadline=None)
+@given(network_cases())
+def test_an_unreadable_answer_never_blocks_a_phone_by_itself(inspection: Inspection) -> None:
+    """Every answer a blocking or parts-only reason rests on was read (a mark): no outage, CAPTCHA or
+    changed page is ever taken for × or for tampering."""
+    said = {(entry.imei, entry.carrier): entry.outcome for entry in inspection.asked}
+    for verdict in judge(inspection, POLICY).values():
+        for reason in verdict.reasons:
+            if reason.level.rank >= Level.PARTS_ONLY.rank and reason.lookups:
+                assert all(said[pair].is_mark for pair in reason.lookups), reason
+            if reason.condition == "imei2_only_registered":  # IMEI1 read −, not merely unread
+                primary = inspection.facts.imei.value
+                assert any(imei == primary for imei, _ in reason.lookups)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(network_cases(), st.sampled_from([0, 1]), st.sampled_from(list(Carrier)))
+def test_unknown_in_any_position_is_never_sellable(
+    inspection: Inspection, position: int, carrier: Carrier
+) -> None:
+    """Take a phone the carriers settle, and make one answer it needed unreadable — IMEI1's or IMEI2's, at
+    any carrier: it is never SELLABLE on any channel."""
+    facts = inspection.facts
+    imeis = [imei for imei in facts.imeis() if is_valid_imei(imei)]
+    if position >= len(imeis) or _network_unknown(inspection):
+        return
+    target = imeis[position]
+    needed = [e for e in inspection.asked if e.imei == target and e.carrier is carrier and e.outcome.is_mark]
+    if not needed:
+        return
+    broken = [
+        Asked(e.imei, e.carrier, LookupResult(e.imei, e.carrier, Outcome.UNAVAILABLE)) if e in needed else e
+        for e in inspection.asked
+    ]
+    import copy
+
+    other = copy.copy(inspection)
+    other.asked = broken
+    if _network_unknown(other):
+        assert all(verdict.level is not Level.SELLABLE for verdict in judge(other, POLICY).values())

@@ -340,6 +340,23 @@ class Evidence:
         }
 
 
+class Seal(StrEnum):
+    """Whether a stored answer or recorded fact is still what its station kept (store/signing.py, and
+    for a carrier's page, reading the page again: lookups/integrity.py)."""
+
+    SIGNED = "signed"  # signed with a key held here, and the row is as it was signed
+    FOREIGN = "foreign"  # signed with another station's key, which this station does not hold
+    UNSIGNED = "unsigned"  # no signature: kept before tenken signed its rows (or the signature was removed)
+    BROKEN = "broken"  # the row is not what was kept: changed after it was written
+
+    @property
+    def trusted(self) -> bool:
+        return self is Seal.SIGNED
+
+
+MANUAL_ORIGIN = "manual"  # where a mark a person read off a carrier's page in a browser came from
+
+
 @dataclass(frozen=True, slots=True)
 class LookupResult:
     """One carrier's answer about one IMEI."""
@@ -353,6 +370,8 @@ class LookupResult:
     checked_at: datetime = field(default_factory=utcnow)
     from_cache: bool = False
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # its row in the store, once kept
+    origin: str = ""  # the checker's origin it came from (MANUAL_ORIGIN: read by a person)
+    seal: Seal | None = None  # read back from the store: whether the row is still as it was kept
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -388,11 +407,17 @@ class ImeiReport:
     registered_at: tuple[Carrier, ...]  # carriers whose register knows the IMEI (a mark other than −)
     summary: Message
 
+    @property
+    def unread(self) -> list[Carrier]:
+        """The carriers asked whose answer could not be read."""
+        return [result.carrier for result in self.results if not result.outcome.is_mark]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "imei": self.imei,
             "status": self.status.value,
             "registered_at": [carrier.value for carrier in self.registered_at],
+            "unread": [carrier.value for carrier in self.unread],
             "summary": self.summary,
             "results": [result.to_json() for result in self.results],
         }

@@ -19,6 +19,7 @@ from tenken.facts import (
     LookupResult,
     Message,
     Outcome,
+    Seal,
     device_facts_from_json,
     message_from_json,
     utcnow,
@@ -158,6 +159,7 @@ class Recorded:
     evidence_sha256: str = ""
     evidence: bytes | None = None
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    seal: Seal | None = None  # read back from the store: whether the row is as its station signed it
 
     @property
     def source(self) -> str:

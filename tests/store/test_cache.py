@@ -1,5 +1,6 @@
-"""Which stored answer the cache may serve when an IMEI × carrier has several: only the newest, and only
-while it is a mark within its time to live. An older ○ behind a newer △, × or failed ask is never served."""
+"""Which stored answer the cache may serve when an IMEI × carrier has several: only the newest mark, and
+only while it is within its time to live, from the origin asked (or a person's), and as it was kept. An
+older ○ behind a newer △ or × is never served; a failed ask never hides a mark (it says nothing)."""
 
 from __future__ import annotations
 
@@ -46,9 +47,10 @@ def served(tmp_path: Path, history: list[tuple[str, Outcome]], now: str, imei: s
         ([("08:00", Outcome.OK), ("09:00", Outcome.PENDING)], "09:30", Outcome.PENDING),
         ([("08:00", Outcome.OK), ("09:00", Outcome.RESTRICTED)], "10:30", Outcome.RESTRICTED),
         ([("08:00", Outcome.PENDING), ("09:00", Outcome.OK)], "10:30", Outcome.OK),
-        # the last ask failed: what was known before is not served either (the station asks again)
-        ([("08:00", Outcome.OK), ("09:00", Outcome.UNAVAILABLE)], "09:30", None),
-        ([("08:00", Outcome.OK), ("09:00", Outcome.PARSE_ERROR)], "09:30", None),
+        # the last ask failed: an unreadable answer never replaces a readable one
+        ([("08:00", Outcome.OK), ("09:00", Outcome.UNAVAILABLE)], "09:30", Outcome.OK),
+        ([("08:00", Outcome.RESTRICTED), ("09:00", Outcome.PARSE_ERROR)], "09:30", Outcome.RESTRICTED),
+        ([("08:00", Outcome.OK), ("09:00", Outcome.CAPTCHA_REQUIRED)], "20:30", None),  # the TTL does
         ([("08:00", Outcome.UNAVAILABLE), ("09:00", Outcome.OK)], "09:30", Outcome.OK),
         # several rows, stored out of order: the newest by time decides
         (

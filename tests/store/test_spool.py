@@ -225,7 +225,7 @@ def test_a_torn_spool_line_costs_only_itself(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "tenken.sqlite3"), data_dir=str(tmp_path / "data"))
     open_store(settings).close()
     read_only = Settings(db=f"sqlite:///file:{settings.db}?mode=ro&uri=true", data_dir=settings.data_dir)
-    settings.spool_path.parent.mkdir()
+    settings.spool_path.parent.mkdir(exist_ok=True)  # the station key may have made it
     settings.spool_path.write_bytes(b'{"table": "lookups", "row": {"imei": "4901')
     with open_store(read_only) as database, pytest.raises(Spooled):
         database.save_lookups([LookupResult(CLEAN, Carrier.DOCOMO, Outcome.RESTRICTED)])

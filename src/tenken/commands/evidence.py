@@ -1,5 +1,6 @@
-"""`tenken evidence`: list what the carriers answered about an IMEI, check each stored page against the
-sha256 recorded when it arrived, and save the pages for a 赤ロム保証 claim."""
+"""`tenken evidence`: list what the carriers answered about an IMEI, check each stored answer (its page
+against the sha256 recorded when it arrived, the page read again against the stored mark, the row against
+its station's signature), and save the pages for a 赤ロム保証 claim."""
 
 from __future__ import annotations
 
@@ -48,12 +49,14 @@ def evidence(
     """List what the carriers answered about IMEI, and save their raw pages for a 赤ロム保証 claim.
 
     Each saved page gets a .meta.json beside it with the URL, HTTP status, time and sha256. Every stored
-    page is checked against the sha256 recorded when it arrived.
+    answer is checked: its page against the sha256 recorded when it arrived, the page read again against
+    the stored mark, and the row against the station's signature (a mark entered by hand has only that).
 
     \b
     Exit codes:
-      0  listed (and saved); every stored page matches its recorded sha256
-      5  some stored page does not: the database was altered or damaged (flagged in the list,
+      0  listed (and saved); every stored answer checks out (answers kept before tenken signed them, or
+         signed by a station whose key is not held here, are listed with a note)
+      5  some stored answer does not: the database was altered or damaged (flagged in the list,
          the --json and the .meta.json); everything was still listed and saved
       65 IMEI is not an IMEI; 66 nothing stored for it; 73 a file cannot be written; 74 the database failed
     """
@@ -63,7 +66,8 @@ def evidence(
 
     from tenken.errors import EvidenceAltered, NotFound
     from tenken.facts import msg
-    from tenken.report.labels import label, name
+    from tenken.lookups.integrity import check
+    from tenken.report.labels import label, name, render
     from tenken.report.terminal import outside, said
     from tenken.store import open_store
 
@@ -73,7 +77,8 @@ def evidence(
     if not history:
         raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
 
-    intact = [result.evidence.intact if result.evidence else None for result in history]
+    checks = [check(result) for result in history]
+    intact = [not checked.altered for checked in checks]
     saved: dict[int, Path] = {}
     if not no_save:
         newest_seen: set[Carrier] = set()
@@ -81,8 +86,8 @@ def evidence(
             if result.evidence is None or (not save_all and result.carrier in newest_seen):
                 continue
             newest_seen.add(result.carrier)
-            saved[index] = _save(number, result, result.evidence, intact[index] is True, out_dir)
-    altered = [result for result, ok in zip(history, intact, strict=True) if ok is False]
+            saved[index] = _save(number, result, result.evidence, intact[index], out_dir)
+    altered = [result for result, ok in zip(history, intact, strict=True) if not ok]
 
     if as_json:
         from tenken.report.json_output import document
@@ -95,6 +100,9 @@ def evidence(
                     {
                         **result.to_json(),
                         "intact": ok,
+                        "page_intact": result.evidence.intact if result.evidence else None,
+                        "seal": result.seal.value if result.seal else None,
+                        "problem": checks[index].problem,
                         "saved_to": str(saved[index]) if index in saved else None,
                     }
                     for index, (result, ok) in enumerate(zip(history, intact, strict=True))
@@ -108,8 +116,12 @@ def evidence(
         for index, (result, ok) in enumerate(zip(history, intact, strict=True)):
             ev = result.evidence
             digest = Text(ev.sha256[:16] + "…") if ev else Text("")
-            if ok is False:
+            problem = checks[index].problem
+            if not ok:
                 digest = Text(label("ui.evidence_altered", app.lang), style="bold red")
+                digest.append(" " + render(problem, app.lang), style="red")
+            elif problem is not None:
+                digest.append(" " + render(problem, app.lang), style="yellow")
             table.add_row(
                 result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
                 result.carrier.value,
@@ -125,8 +137,8 @@ def evidence(
     if altered:
         which = ", ".join(f"{result.carrier.value} {result.checked_at.isoformat()}" for result in altered)
         raise EvidenceAltered(
-            f"{len(altered)} stored page(s) for {number} do not match the sha256 recorded when they arrived "
-            f"({which}): the database was altered or damaged; do not use them as evidence"
+            f"{len(altered)} stored answer(s) for {number} are not what was kept ({which}): "
+            "the database was altered or damaged; do not use them as evidence"
         )
 
 
@@ -143,7 +155,7 @@ def _save(imei: str, result: LookupResult, evidence: Evidence, intact: bool, out
     meta = {"imei": imei, "carrier": result.carrier.value, **evidence.to_json(), "intact": intact}
     if not intact:
         meta["body_sha256"] = evidence.body_sha256
-        meta["warning"] = "this page does not match the sha256 recorded when it arrived: it proves nothing"
+        meta["warning"] = "this answer is not what was kept when it arrived: it proves nothing"
     try:
         out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         _write_private(page, evidence.body)

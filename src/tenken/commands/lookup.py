@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence, Set
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import click
 from rich.console import Console
@@ -27,8 +27,12 @@ from tenken.errors import (
     StoreError,
     UsageError,
 )
-from tenken.facts import Carrier, ImeiReport, ImeiStatus
+from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult
 from tenken.imei import normalise, validate_imei
+
+if TYPE_CHECKING:
+    from tenken.lookups.integrity import Check
+    from tenken.report.labels import Lang
 
 CARRIER_CHOICES = [carrier.value for carrier in Carrier] + ["all"]
 
@@ -75,7 +79,17 @@ def parse_carriers(values: Sequence[str], enabled: list[Carrier]) -> list[Carrie
     is_flag=True,
     help="Print JSON: one object per IMEI, written as the batch goes (docs/json.md).",
 )
-@click.option("--no-cache", is_flag=True, help="Ask the carriers even when a fresh answer is stored.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Ask the carriers even when a fresh answer is stored (one that cannot be read does not replace it).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="An IMEI is unknown while any carrier asked could not be read, even where another registers it "
+    "(default: the `lookup.strict` setting, off).",
+)
 @click.option("--spacing", type=click.FloatRange(min=0), help="Seconds between requests to one carrier site.")
 @click.option(
     "--imeisv",
@@ -90,6 +104,7 @@ def lookup(
     carriers: tuple[str, ...],
     as_json: bool,
     no_cache: bool,
+    strict: bool,
     spacing: float | None,
     imeisv: bool,
 ) -> None:
@@ -100,6 +115,10 @@ def lookup(
     − everywhere is neutral: the IMEI is not registered (or not yet reflected) at any carrier asked.
     That is fine for a SIM-free model and a question for a carrier's model; a look-up does not know the
     model (`tenken inspect` reads it), so it is never reported as clean.
+
+    ○ at one carrier is clean even when another could not be read: only the carrier that sold a phone
+    registers its IMEI. The summary and the JSON (`unread`) name the carriers not read; with --strict
+    such an IMEI is unknown (exit 3).
 
     \b
     Exit codes (the first that applies):
@@ -117,6 +136,8 @@ def lookup(
     settings = app.settings
     if spacing is not None:
         settings.lookup.spacing = spacing
+    if strict:
+        settings.lookup.strict = True
     err = Console(stderr=True)
     out = Console()
 
@@ -136,9 +157,10 @@ def lookup(
 
         sink = BatchTable(out, [carrier.value for carrier in chosen], app.lang, len(wanted))
         bar = out if out.is_terminal else err if err.is_terminal else None  # rows print above it
-    statuses, store_error = perform(
+    statuses, store_error, distrusted = perform(
         settings, wanted, chosen, use_cache=not no_cache, sink=sink, bar=bar if len(wanted) > 1 else None
     )
+    _say_distrusted(err, distrusted, app.lang)
     if store_error is not None:
         raise store_error  # after the answers: they were asked for, and are shown
     sys.exit(exit_code(statuses, len(bad)))
@@ -220,6 +242,20 @@ class JsonOutput:
         self._stream.close(**({"interrupted": True} if interrupted else {}))
 
 
+def _say_distrusted(console: Console, distrusted: Sequence[tuple[LookupResult, Check]], lang: Lang) -> None:
+    """One line per stored answer the look-up did not believe (the carrier was asked again)."""
+    from tenken.facts import msg
+    from tenken.report.terminal import said
+
+    for result, checked in distrusted:
+        said_of = {"carrier": result.carrier, "imei": result.imei, "problem": checked.problem}
+        if checked.altered:
+            line = msg("lookup.distrusted_altered", **said_of)
+        else:
+            line = msg("lookup.distrusted", **said_of)
+        console.print(said(line, lang, "bold red" if checked.altered else "yellow"))
+
+
 def perform(
     settings: Settings,
     imeis: Sequence[str],
@@ -228,7 +264,7 @@ def perform(
     use_cache: bool,
     sink: Output,
     bar: Console | None,
-) -> tuple[set[ImeiStatus], StoreError | None]:
+) -> tuple[set[ImeiStatus], StoreError | None, list[tuple[LookupResult, Check]]]:
     """Look the IMEIs up as a stream (lookups/batch.py), each report handed to `sink` as soon as it and
     every one before it are ready, and then dropped; answers are stored as they land. With `bar`, a
     progress bar on that console.
@@ -240,6 +276,7 @@ def perform(
     from tenken.store import Store, open_store
 
     statuses: set[ImeiStatus] = set()
+    distrusted: list[tuple[LookupResult, Check]] = []
 
     async def run(database: Store, advance: Callable[[], None]) -> StoreError | None:
         def take(report: ImeiReport) -> None:
@@ -258,11 +295,13 @@ def perform(
                 for report in batch.finished():
                     take(report)
                 raise
+            finally:
+                distrusted.extend(service.distrusted)
         return service.store_error
 
     if not imeis:
         sink.close()
-        return statuses, None
+        return statuses, None, distrusted
     try:
         with open_store(settings) as database, _progress(bar, len(imeis)) as advance:
             store_error = run_async(run(database, advance))
@@ -270,7 +309,7 @@ def perform(
         sink.close(interrupted=True)
         raise
     sink.close()
-    return statuses, store_error
+    return statuses, store_error, distrusted
 
 
 @contextlib.contextmanager

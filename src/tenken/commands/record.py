@@ -158,7 +158,7 @@ def _record_mark(
     evidence: Path | None,
     body: bytes | None,
 ) -> None:
-    from tenken.facts import Evidence, LookupResult, msg, utcnow
+    from tenken.facts import MANUAL_ORIGIN, Evidence, LookupResult, msg, utcnow
     from tenken.lookups.marks import normalise_mark
     from tenken.store import open_store
 
@@ -188,6 +188,7 @@ def _record_mark(
             body=body if body is not None else what.encode(),
             content_type=content_type,
         ),
+        origin=MANUAL_ORIGIN,
     )
     with open_store(app.settings) as database:
         database.save_lookups([result])

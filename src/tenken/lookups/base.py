@@ -122,6 +122,7 @@ class Provider(ABC):
             raw_mark=answer.raw_mark,
             detail=detail,
             evidence=evidence,
+            origin=self.origin,
         )
 
 

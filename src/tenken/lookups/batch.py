@@ -121,4 +121,5 @@ class Batch:
 
     def _report(self, slot: _Slot) -> ImeiReport:
         results = [slot.answers[carrier] for carrier in self._carriers]
-        return combine(slot.imei, results, asked_all=self._asked_all)
+        strict = self._service.settings.lookup.strict
+        return combine(slot.imei, results, asked_all=self._asked_all, strict=strict)

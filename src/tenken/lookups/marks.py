@@ -54,9 +54,10 @@ def normalise_mark(text: str) -> Outcome | None:
 
 # Glyphs that are a mark wherever they appear. The dash family (ー, -, ‐ …) is left out: Japanese words
 # are written with ー (ネットワーク), so a dash inside text is not a second mark.
-_UNMISTAKABLE = frozenset(
-    glyph for glyph, outcome in GLYPHS.items() if outcome is not Outcome.NOT_FOUND
-) | {"\uff0d", "\u2212"}
+_UNMISTAKABLE = frozenset(glyph for glyph, outcome in GLYPHS.items() if outcome is not Outcome.NOT_FOUND) | {
+    "\uff0d",
+    "\u2212",
+}
 
 
 def marks_in(text: str) -> list[str]:

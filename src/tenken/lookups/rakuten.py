@@ -67,7 +67,9 @@ class Rakuten(Provider):
             self.origin + API_PATH.format(imei=imei), headers={"Accept": "application/json"}
         )
         cut = refusal(200, found.cut, session.max_page_bytes)
-        answer = cut or _about(found.url, imei) or self.read(found.status, found.body, found.content_type, imei)
+        answer = (
+            cut or _about(found.url, imei) or self.read(found.status, found.body, found.content_type, imei)
+        )
         return self.result(imei, answer, found.evidence)
 
     def read(self, status: int, body: bytes, content_type: str, imei: str) -> Answer:

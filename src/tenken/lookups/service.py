@@ -32,6 +32,7 @@ from tenken.lookups.base import Provider
 from tenken.lookups.batch import Batch
 from tenken.lookups.client import PoliteClient
 from tenken.lookups.docomo import Docomo
+from tenken.lookups.integrity import Check, check
 from tenken.lookups.plan import Query, next_ask
 from tenken.lookups.rakuten import Rakuten
 from tenken.lookups.softbank import SoftBank
@@ -67,7 +68,7 @@ class LookupService:
     ) -> None:
         self.settings = settings
         self.store = store
-        self.use_cache = use_cache and store is not None
+        self.use_cache = use_cache and store is not None  # serve fresh stored answers without asking
         turns = self._shared_turn if store is not None else None
         self.client = PoliteClient(settings.lookup, transport=transport, turns=turns)
         self.providers = {
@@ -83,6 +84,10 @@ class LookupService:
         self._hurry = asyncio.Event()  # write now: a full batch waits, or no more answers come
         self._closing = False
         self.store_error: StoreError | None = None  # set when answers are not in the database
+        self.origins = {carrier: provider.origin for carrier, provider in self.providers.items()}
+        # Stored answers that were not believed (changed after they were kept, unsigned, another
+        # station's): the carrier was asked again; a command may say so.
+        self.distrusted: list[tuple[LookupResult, Check]] = []
 
     async def __aenter__(self) -> LookupService:
         if self.store is not None:
@@ -157,21 +162,40 @@ class LookupService:
     async def cached(
         self, imeis: Sequence[str], carriers: Sequence[Carrier]
     ) -> dict[tuple[str, Carrier], LookupResult]:
-        """The stored answers still fresh enough to serve, by (IMEI, carrier); none with --no-cache."""
-        if not self.use_cache or self.store is None:
+        """The stored marks that still count, by (IMEI, carrier): fresh, from this carrier's origin or
+        recorded by a person, and still what was kept (lookups/integrity.py). With --no-cache they are not
+        served before asking, but an unreadable answer does not replace them (`answer`)."""
+        if self.store is None:
             return {}
         try:
-            return await self._in_store(
-                self.store.cached_lookups, imeis, carriers, self.ttl, self.pending_ttl
+            found = await self._in_store(
+                self.store.cached_lookups, imeis, carriers, self.ttl, self.pending_ttl, None, self.origins
             )
         except StoreError as error:  # the database is away: ask the sites; the answers wait in the spool
             log.info("look-up cache not read: %s", error)
             return {}
+        believed: dict[tuple[str, Carrier], LookupResult] = {}
+        for key, result in found.items():
+            checked = check(result)
+            if checked.ok:
+                believed[key] = result
+            else:
+                log.info("stored %s answer for %s not believed: %s", key[1].value, key[0], checked.problem)
+                self.distrusted.append((result, checked))
+        return believed
 
     async def answer(self, imei: str, carrier: Carrier, cached: LookupResult | None) -> LookupResult:
-        """`cached` when there is one, else the site's answer, handed to the store writer."""
-        if cached is not None:
+        """`cached` when there is one (and the cache is used), else the site's answer, handed to the store
+        writer. An unreadable answer never replaces a readable one: when the site cannot be read, the
+        stored mark (the site's or a person's, still fresh) stands."""
+        if cached is not None and self.use_cache:
             return cached
+        result = await self._asked(imei, carrier)
+        if cached is not None and not result.outcome.is_mark:
+            return cached
+        return result
+
+    async def _asked(self, imei: str, carrier: Carrier) -> LookupResult:
         result = await self.providers[carrier].check(self.client, imei)
         if self._writer is not None:
             if self._writer.done():

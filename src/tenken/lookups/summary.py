@@ -11,11 +11,14 @@ def _carriers(results: Sequence[LookupResult]) -> list[Carrier]:
     return [result.carrier for result in results]
 
 
-def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> ImeiReport:
+def combine(
+    imei: str, results: Sequence[LookupResult], asked_all: bool, *, strict: bool = False
+) -> ImeiReport:
     """Combine per-carrier answers: a worse mark wins; an unread carrier keeps the IMEI unknown unless
     another carrier registers it (○ △ ×: only the carrier that sold a phone registers its IMEI, so the
-    others' answers cannot change it); − everywhere is "not registered", not clean: it is neutral until the
-    model's carrier is known (fine for a SIM-free model, a question for a carrier's)."""
+    others' answers cannot change it) — with `strict`, any unread carrier keeps it unknown; − everywhere
+    is "not registered", not clean: it is neutral until the model's carrier is known (fine for a SIM-free
+    model, a question for a carrier's)."""
     registered_at = tuple(result.carrier for result in results if result.outcome.registers)
     restricted = [result for result in results if result.outcome is Outcome.RESTRICTED]
     pending = [result for result in results if result.outcome is Outcome.PENDING]
@@ -28,7 +31,7 @@ def combine(imei: str, results: Sequence[LookupResult], asked_all: bool) -> Imei
     elif pending:
         status = ImeiStatus.PENDING
         summary = msg("imei.pending_at", carriers=_carriers(pending), unread=also_unread)
-    elif unread and not registered_at:  # ○ at one carrier names the seller: only it registers an IMEI
+    elif unread and (strict or not registered_at):  # ○ names the seller: only it registers an IMEI
         status = ImeiStatus.UNKNOWN
         summary = msg(
             "imei.not_established",

@@ -369,8 +369,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "キャリアに問い合わせていません（--no-lookup）",
     ),
     "reason.carrier_unanswered": (
-        "{carriers} could have sold the phone and did not answer",
-        "販売した可能性のある{carriers}から回答が得られませんでした",
+        "{carriers} could have sold the phone and did not answer[ about {imeis}]",
+        "販売した可能性のある{carriers}から[{imeis}についての]回答が得られませんでした",
     ),
     "reason.not_registered_carrier_model": (
         "the model was made for {carrier}, yet no carrier knows this IMEI: a wrong IMEI, a swapped board, "
@@ -1112,6 +1112,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "lookup.stored_text": ("{text}", "{text}"),
     "lookup.recorded": ("checked by hand by {by}: {what}", "{by}が手動で確認：{what}"),
+    "lookup.distrusted": (
+        "the stored {carrier:carrier} answer for {imei} was not used: {problem}; the carrier was asked again",
+        "{imei}の{carrier:carrier}の保存済み回答は使いませんでした：{problem}。キャリアに再度問い合わせました",
+    ),
+    "lookup.distrusted_altered": (
+        "ALTERED: the stored {carrier:carrier} answer for {imei} is not what was kept ({problem}); the carrier "
+        "was asked again — see `tenken evidence {imei}`",
+        "改変あり：{imei}の{carrier:carrier}の保存済み回答が記録時と一致しません（{problem}）。キャリアに再度"
+        "問い合わせました。`tenken evidence {imei}` を確認してください",
+    ),
     # ------------------------------------------------------------------ what an IMEI's answers add up to
     "imei.restricted_at": (
         "× restricted at {carriers} (赤ロム): that network will not serve it; other carriers only if "
@@ -1163,10 +1173,35 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ stored evidence
     "evidence.altered": (
-        "{count} stored page(s) do not match the sha256 recorded when they arrived: the database was "
-        "altered or damaged, and these pages prove nothing",
-        "{count}件の保存ページが受信時に記録したsha256と一致しません。データベースが改変または破損しており、"
-        "これらのページは証拠になりません",
+        "{count} stored answer(s) are not what was kept when they arrived: the database was altered or "
+        "damaged, and these answers prove nothing",
+        "{count}件の保存済み回答が受信時の内容と一致しません。データベースが改変または破損しており、"
+        "これらの回答は証拠になりません",
+    ),
+    # ------------------------------------------------------------------ does a stored answer check out
+    "integrity.page_changed": (
+        "the page is not the one whose sha256 ({sha256}…) was recorded when it arrived",
+        "保存ページが受信時に記録したsha256（{sha256}…）と一致しません",
+    ),
+    "integrity.signature_broken": (
+        "the row was changed after the station signed it",
+        "記録後に行が書き換えられています（ステーションの署名と不一致）",
+    ),
+    "integrity.page_says_otherwise": (
+        "the kept page reads {page}, the row says {row}",
+        "保存ページの判定は {page} ですが、記録は {row} です",
+    ),
+    "integrity.url_elsewhere": (
+        "the page came from {url}, not from {origin}",
+        "ページの取得元が {origin} ではなく {url} です",
+    ),
+    "integrity.unsigned": (
+        "not signed (kept before tenken signed its answers): listed, never used for a verdict",
+        "署名なし（署名導入前の記録）。一覧には出しますが判定には使いません",
+    ),
+    "integrity.foreign_key": (
+        "signed by another station whose key is not held here (docs/station.md: a fleet's keys)",
+        "このステーションが鍵を持たない別のステーションの署名です（docs/station.md：フリートの鍵）",
     ),
 }
 

@@ -238,6 +238,7 @@ class ImeiDoc(Doc):
     imei: str
     status: ImeiStatus
     registered_at: list[Carrier]
+    unread: list[Carrier]  # asked, and the answer could not be read
     summary: MessageDoc
     results: list[ResultDoc]
     input: InputDoc | msgspec.UnsetType = msgspec.UNSET  # only for an input that is not an IMEI

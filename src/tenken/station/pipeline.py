@@ -12,6 +12,7 @@ in the spool and the error is reported after the results (`Pipeline.store_error`
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from tenken.facts import (
     Fact,
     Message,
     Platform,
+    Seal,
     utcnow,
 )
 from tenken.imei import is_valid_imei
@@ -39,6 +41,8 @@ from tenken.store import Store
 from tenken.store.rows import Outgoing
 from tenken.verdict.judge import findings, judge
 from tenken.verdict.policy import Policy
+
+log = logging.getLogger(__name__)
 
 StageHook = Callable[[str], None]  # hears "reading", "looking_up", "judging"
 
@@ -216,9 +220,20 @@ def sim_network(facts: DeviceFacts) -> Carrier | None:
 
 
 def apply_recorded(facts: DeviceFacts, recorded: Sequence[Recorded]) -> None:
-    """Facts a technician recorded override what the phone could not say (newest last, so it wins)."""
+    """Facts a technician recorded override what the phone could not say (newest last, so it wins). One
+    read back from the store counts only while it is as its station signed it: an entry changed in the
+    database, unsigned, or signed with a key not held here is left out (the fact stays as read)."""
     names = {name for name, _ in facts.facts()}
     for entry in recorded:
+        if entry.seal is not None and entry.seal is not Seal.SIGNED:
+            log.warning(
+                "a recorded %s (%s, %s) is not used: its row is %s (tenken evidence; docs/station.md)",
+                entry.fact,
+                entry.recorded_by,
+                entry.recorded_at.isoformat(timespec="minutes"),
+                entry.seal.value,
+            )
+            continue
         if entry.fact in names:
             setattr(facts, entry.fact, Fact.measured(entry.value, entry.source))
 

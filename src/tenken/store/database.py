@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from types import TracebackType
@@ -22,7 +22,15 @@ import sqlalchemy as sa
 
 from tenken.config import Settings
 from tenken.errors import Spooled, StoreError
-from tenken.facts import Carrier, DeviceFacts, LookupResult, Outcome, Provenance, device_facts_from_json
+from tenken.facts import (
+    MANUAL_ORIGIN,
+    Carrier,
+    DeviceFacts,
+    LookupResult,
+    Outcome,
+    Provenance,
+    device_facts_from_json,
+)
 from tenken.inspection import Earlier, Inspection, Recorded, inspection_from_json
 from tenken.store import engine as engines
 from tenken.store.migrate import ensure_schema
@@ -38,6 +46,7 @@ from tenken.store.rows import (
     recorded_row,
 )
 from tenken.store.schema import inspections, lookups, manual_facts, site_turns, webhook_outbox
+from tenken.store.signing import KeyRing
 from tenken.store.spool import Batch, Spool
 from tenken.store.urls import masked
 
@@ -52,6 +61,7 @@ class Store:
         in the spool."""
         self.where = masked(settings.db_url)
         self.spool = Spool(settings.spool_path)
+        self.keys = KeyRing.load(settings.data_path)  # signs what this station keeps; checks what it reads
         self.engine = engines.create(settings)
         server = self.engine.dialect.name != "sqlite"  # a SQLite file does not come back by waiting
         self.patience = settings.db_reconnect_seconds if server else 0.0
@@ -83,7 +93,7 @@ class Store:
     def save_lookups(self, results: Sequence[LookupResult]) -> None:
         """Keep fresh answers with their evidence, in one transaction. Cached answers are skipped.
         Raises Spooled when they went to the spool instead, StoreError when not even there."""
-        rows = [lookup_row(result) for result in results if not result.from_cache]
+        rows = [lookup_row(result, self.keys) for result in results if not result.from_cache]
         if rows:
             self._keep([(lookups, row) for row in rows])
 
@@ -141,10 +151,11 @@ class Store:
 
     def save_recorded(self, fact: Recorded) -> None:
         """Keep a fact a technician read off the phone or its box (tenken record)."""
-        self._keep([(manual_facts, recorded_row(fact))])
+        self._keep([(manual_facts, recorded_row(fact, self.keys))])
 
     def recorded_for(self, serial: str | None, imeis: Sequence[str]) -> list[Recorded]:
-        """The facts recorded by hand for a phone (by serial or IMEI), oldest first."""
+        """The facts recorded by hand for a phone (by serial or IMEI), oldest first, each with its seal
+        (what a person entered counts only while it is as their station signed it: the caller decides)."""
         wanted = []
         if serial:
             wanted.append(manual_facts.c.serial == serial)
@@ -157,7 +168,7 @@ class Store:
             .where(sa.or_(*wanted))
             .order_by(manual_facts.c.recorded_at, manual_facts.c.id)
         )
-        return [recorded_from_row(row) for row in self._read(partial(_all, query))]
+        return [recorded_from_row(row, self.keys) for row in self._read(partial(_all, query))]
 
     def latest_inspections(self, since: datetime) -> list[Inspection]:
         """The newest inspection of each phone (by serial, else IMEI, else device id) finished since
@@ -192,12 +203,17 @@ class Store:
         ttl: timedelta,
         pending_ttl: timedelta,
         now: datetime | None = None,
+        origins: Mapping[Carrier, str] | None = None,
     ) -> dict[tuple[str, Carrier], LookupResult]:
-        """For each (IMEI, carrier), the newest stored answer, when it is a mark still within its time to
-        live. A △ lives `pending_ttl` (it can turn ×), the other marks `ttl`.
+        """For each (IMEI, carrier), the newest stored mark — the site's or a person's — when it is still
+        within its time to live and still as it was kept. A △ lives `pending_ttl` (it can turn ×), the
+        other marks `ttl`. With `origins`, a site's answer counts only for the origin it came from (a mark
+        a person recorded counts for any).
 
-        Only the newest answer counts, whatever it was: behind an expired mark, or behind an error (the
-        last ask failed), an older mark is stale too and is never served. No entry means: ask again.
+        An unreadable answer never hides a readable one: behind a failed ask, the newest mark still
+        counts. Behind an expired mark an older one is older still. Each answer carries its seal; the
+        caller checks it (lookups/integrity.py) and, when the newest mark does not check out, asks again:
+        an older ○ behind an altered × must never come back. No entry means: ask again.
         """
         now = now or datetime.now(UTC)
         oldest = now - max(ttl, pending_ttl)  # anything older cannot be served, nor hide what can
@@ -216,12 +232,14 @@ class Store:
             )
             for row in self._read(partial(_all, query)):
                 key = (row["imei"], Carrier(row["carrier"]))
-                if key in seen:
-                    continue  # rows come newest first: this one is older than the answer that counts
+                if key in seen or not Outcome(row["outcome"]).is_mark:
+                    continue  # older than the mark that counts; or unreadable, which decides nothing
+                if origins is not None and row["origin"] not in (origins.get(key[1]), MANUAL_ORIGIN):
+                    continue  # another site's answer (the simulator's, say): not this one's
                 seen.add(key)
-                result = lookup_result(row, from_cache=True)
+                result = lookup_result(row, from_cache=True, keys=self.keys)
                 limit = pending_ttl if result.outcome is Outcome.PENDING else ttl
-                if result.outcome.is_mark and now - result.checked_at <= limit:
+                if now - result.checked_at <= limit:
                     found[key] = result
         return found
 
@@ -232,7 +250,7 @@ class Store:
             query = query.where(lookups.c.carrier == carrier.value)
         query = query.order_by(lookups.c.checked_at.desc(), lookups.c.id.desc())
         rows = self._read(partial(_all, query))
-        return [lookup_result(row, from_cache=False) for row in rows]
+        return [lookup_result(row, from_cache=False, keys=self.keys) for row in rows]
 
     # ------------------------------------------------------------------------------------- webhooks
 

@@ -16,13 +16,26 @@ from tenken.facts import (
     LookupResult,
     Message,
     Outcome,
+    Seal,
     json_default,
     message_from_json,
     msg,
 )
 from tenken.inspection import Inspection, Recorded
 from tenken.store.schema import inspection_lookups, inspections
+from tenken.store.signing import KeyRing
 from tenken.store.spool import Row
+
+# The columns a signature covers: everything a row says, but the body (its sha256 is covered, and
+# `Evidence.intact` checks the body against it) and the database's own id.
+SIGNED_LOOKUP = (
+    "imei", "carrier", "outcome", "raw_mark", "detail", "checked_at", "url", "method", "http_status",
+    "content_type", "sha256", "record_id", "origin", "body_cut",
+)  # fmt: skip
+SIGNED_RECORDED = (
+    "serial", "imei", "fact", "value_json", "what", "recorded_by", "recorded_at", "evidence_name",
+    "evidence_sha256", "record_id",
+)  # fmt: skip
 
 
 def aware(moment: datetime) -> datetime:
@@ -30,9 +43,19 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def lookup_row(result: LookupResult) -> dict[str, object]:
+def signed(row: dict[str, object], columns: Sequence[str], keys: KeyRing) -> dict[str, object]:
+    row["signed_by"], row["signature"] = keys.seal({column: row[column] for column in columns})
+    return row
+
+
+def seal_of(row: sa.RowMapping, columns: Sequence[str], keys: KeyRing) -> Seal:
+    fields = {column: row[column] for column in columns}
+    return keys.check(fields, row["signed_by"], row["signature"])
+
+
+def lookup_row(result: LookupResult, keys: KeyRing) -> dict[str, object]:
     evidence = result.evidence
-    return {
+    row: dict[str, object] = {
         "imei": result.imei,
         "carrier": result.carrier.value,
         "outcome": result.outcome.value,
@@ -48,7 +71,10 @@ def lookup_row(result: LookupResult) -> dict[str, object]:
         "sha256": evidence.sha256 if evidence else None,
         "body": evidence.body if evidence else None,
         "record_id": result.record_id,
+        "origin": result.origin or None,
+        "body_cut": bool(evidence and evidence.cut),
     }
+    return signed(row, SIGNED_LOOKUP, keys)
 
 
 def _detail(stored: str | None) -> Message | None:
@@ -62,7 +88,8 @@ def _detail(stored: str | None) -> Message | None:
     return found if isinstance(found, Message) else msg("lookup.stored_text", text=stored)
 
 
-def lookup_result(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
+def lookup_result(row: sa.RowMapping, *, from_cache: bool, keys: KeyRing | None = None) -> LookupResult:
+    """The answer a row holds; with `keys`, whether the row is still as its station signed it."""
     evidence = None
     if row["url"] is not None:
         evidence = Evidence(
@@ -73,6 +100,7 @@ def lookup_result(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
             body=row["body"] or b"",
             content_type=row["content_type"] or "",
             sha256=row["sha256"] or "",  # as recorded when it arrived; `intact` checks the body against it
+            cut=bool(row["body_cut"]),
         )
     return LookupResult(
         imei=row["imei"],
@@ -84,6 +112,8 @@ def lookup_result(row: sa.RowMapping, *, from_cache: bool) -> LookupResult:
         checked_at=aware(row["checked_at"]),
         from_cache=from_cache,
         record_id=row["record_id"] or "",
+        origin=row["origin"] or "",
+        seal=seal_of(row, SIGNED_LOOKUP, keys) if keys is not None else None,
     )
 
 
@@ -132,8 +162,8 @@ def inspection_row(unit: Inspection) -> Row:
     }
 
 
-def recorded_row(fact: Recorded) -> Row:
-    return {
+def recorded_row(fact: Recorded, keys: KeyRing) -> Row:
+    row: Row = {
         "serial": fact.serial or None,
         "imei": fact.imei or None,
         "fact": fact.fact,
@@ -146,9 +176,10 @@ def recorded_row(fact: Recorded) -> Row:
         "evidence": fact.evidence,
         "record_id": fact.record_id,
     }
+    return signed(row, SIGNED_RECORDED, keys)
 
 
-def recorded_from_row(row: sa.RowMapping) -> Recorded:
+def recorded_from_row(row: sa.RowMapping, keys: KeyRing | None = None) -> Recorded:
     return Recorded(
         fact=row["fact"],
         value=json.loads(row["value_json"]),
@@ -161,6 +192,7 @@ def recorded_from_row(row: sa.RowMapping) -> Recorded:
         evidence_sha256=row["evidence_sha256"] or "",
         evidence=row["evidence"],
         record_id=row["record_id"] or "",
+        seal=seal_of(row, SIGNED_RECORDED, keys) if keys is not None else None,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0005"  # 0004: the webhook outbox and carrier-site turns; 0005: certificates issued
+HEAD = "0006"  # 0004: the webhook outbox and carrier-site turns; 0005: certificates issued; 0006: signed rows
 
 metadata = sa.MetaData()
 
@@ -29,6 +29,10 @@ lookups = sa.Table(
     sa.Column("sha256", sa.String(64)),
     sa.Column("body", sa.LargeBinary),
     sa.Column("record_id", sa.String(32)),  # new rows: a uuid4; stored once however often written
+    sa.Column("origin", sa.Text),  # from 0006: the checker's origin ("manual": read by a person)
+    sa.Column("body_cut", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("signed_by", sa.String(16)),  # the station key's id (store/signing.py)
+    sa.Column("signature", sa.String(64)),
     sa.Index("ix_lookups_imei_carrier_time", "imei", "carrier", "checked_at"),
     sa.Index("ux_lookups_record_id", "record_id", unique=True),
 )
@@ -88,6 +92,8 @@ manual_facts = sa.Table(
     sa.Column("evidence_sha256", sa.String(64)),
     sa.Column("evidence", sa.LargeBinary),
     sa.Column("record_id", sa.String(32)),
+    sa.Column("signed_by", sa.String(16)),  # from 0006
+    sa.Column("signature", sa.String(64)),
     sa.Index("ix_manual_facts_serial", "serial"),
     sa.Index("ix_manual_facts_imei", "imei"),
     sa.Index("ux_manual_facts_record_id", "record_id", unique=True),

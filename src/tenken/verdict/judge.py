@@ -264,28 +264,32 @@ def _network(inspection: Inspection) -> list[Finding]:
     if found:
         return found
     primary = imeis[0]
-    registered = {carrier for carrier, seen in _answers(asked, primary).items() if seen.registers}
+    registered = {imei: _registering(asked, imei) for imei in imeis}
     second = imeis[1] if len(imeis) > 1 else None
-    if not registered and second is not None:
-        elsewhere = tuple(
-            (second, carrier) for carrier, seen in _answers(asked, second).items() if seen.registers
-        )
-        if elsewhere:
-            says = msg("reason.imei2_only_registered", carriers=sorted({carrier for _, carrier in elsewhere}))
-            return [
-                Finding(
-                    "imei2_only_registered", says, ("imei", "imei2"), elsewhere, msg("todo.check_tampering")
-                )
-            ]
-    if registered:
-        return []  # ○ at the carrier that sold it; the others' silence says nothing
-    answers = _answers(asked, primary)
-    candidates = could_have_sold(facts)
-    unanswered = [carrier for carrier in candidates if answers.get(carrier) is not Outcome.NOT_FOUND]
-    basis = tuple((primary, carrier) for carrier in candidates)
-    if unanswered:
-        says = msg("reason.carrier_unanswered", carriers=unanswered)
-        return [Finding("carrier_unanswered", says, ("imei", "sold_for"), basis, msg("todo.check_by_hand"))]
+    if second is not None and not registered[primary] and registered[second]:
+        return _imei2_only(inspection, primary, second, registered[second])
+    # Every IMEI must be read where it matters before the network is settled: at the seller the look-ups
+    # name (IMEI1 registered there), else at every carrier that could have sold the phone. An IMEI that a
+    # carrier registers is settled there (only the seller registers an IMEI); an unreadable answer about
+    # any other settles nothing (a dual-SIM phone's IMEI2 may be × where IMEI1 is ○).
+    relevant = [carrier for carrier in Carrier if carrier in registered[primary]] or could_have_sold(facts)
+    missing = tuple(
+        (imei, carrier)
+        for imei in imeis
+        if not registered[imei]
+        for carrier in relevant
+        if _answers(asked, imei).get(carrier) is not Outcome.NOT_FOUND
+    )
+    if missing:
+        says = msg("reason.carrier_unanswered", carriers=_carriers(missing), imeis=_imeis(missing))
+        return [
+            Finding(
+                "carrier_unanswered", says, ("imei", "imei2", "sold_for"), missing, msg("todo.check_by_hand")
+            )
+        ]
+    if registered[primary]:
+        return []  # ○ at the carrier that sold it, every IMEI read there; the others' silence says nothing
+    basis = tuple((imei, carrier) for imei in imeis for carrier in relevant)
     seller = facts.sold_for.value if facts.sold_for.known else None
     if isinstance(seller, Carrier):
         says = msg("reason.not_registered_carrier_model", carrier=seller)
@@ -299,6 +303,29 @@ def _network(inspection: Inspection) -> list[Finding]:
             )
         ]
     return []  # − everywhere for a SIM-free, overseas or Apple model: not registered is expected
+
+
+def _registering(asked: list[Asked], imei: str) -> set[Carrier]:
+    return {carrier for carrier, seen in _answers(asked, imei).items() if seen.registers}
+
+
+def _imei2_only(inspection: Inspection, primary: str, second: str, sellers: set[Carrier]) -> list[Finding]:
+    """IMEI2 is registered and IMEI1 is not: a rewritten IMEI1 — but only when IMEI1 was read as − at
+    every carrier that could have sold the phone: the one that registers IMEI2 (only the seller registers
+    an IMEI), and the one its model number names. An IMEI1 that could not be read at one of them is an
+    unanswered question, never tampering: an outage is not evidence."""
+    answers = _answers(inspection.asked, primary)
+    model = inspection.facts.sold_for.value if inspection.facts.sold_for.known else None
+    could = sellers | ({model} if isinstance(model, Carrier) else set())
+    at = [carrier for carrier in Carrier if carrier in could]
+    unread = tuple((primary, carrier) for carrier in at if answers.get(carrier) is not Outcome.NOT_FOUND)
+    if unread:
+        says = msg("reason.carrier_unanswered", carriers=_carriers(unread), imeis=[primary])
+        return [Finding("carrier_unanswered", says, ("imei", "imei2"), unread, msg("todo.check_by_hand"))]
+    registered_at = [carrier for carrier in Carrier if carrier in sellers]
+    basis = (*((primary, carrier) for carrier in at), *((second, carrier) for carrier in registered_at))
+    says = msg("reason.imei2_only_registered", carriers=registered_at)
+    return [Finding("imei2_only_registered", says, ("imei", "imei2"), basis, msg("todo.check_tampering"))]
 
 
 # ---------------------------------------------------------------------------------------------- the rest

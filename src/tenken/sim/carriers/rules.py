@@ -61,6 +61,7 @@ class PhoneRule(Schema):
     carrier: Literal["docomo", "au", "softbank", "rakuten", "none"] | None = None  # none: registered nowhere
     mark: str | None = None  # ○ when not given
     marks: dict[Carrier, str] | None = None
+    fault: Fault | None = None  # the sites misbehave this way for this IMEI's answer only
 
 
 class RulesFile(Schema):
@@ -76,6 +77,13 @@ class Rules:
     marks: dict[str, dict[Carrier, Outcome]] = field(default_factory=dict)
     faults: dict[Carrier, str] = field(default_factory=dict)
     slow_seconds: float = 30.0
+    imei_faults: dict[str, str] = field(default_factory=dict)  # IMEI → fault, for its answer only
+
+    def fault_for(self, carrier: Carrier, imei: str | None) -> str | None:
+        """How a site misbehaves for this request: the IMEI's own fault (on its answer), else the site's."""
+        if imei is not None and imei in self.imei_faults:
+            return self.imei_faults[imei]
+        return self.faults.get(carrier)
 
     def answer(self, imei: str, carrier: Carrier) -> Outcome:
         if imei in self.marks:
@@ -115,6 +123,8 @@ class Rules:
             rules.marks[imei] = {
                 carrier: _mark(glyph, where, key) for carrier, (glyph, key) in glyphs.items()
             }
+            if entry.fault is not None:
+                rules.imei_faults[imei] = entry.fault
         return rules
 
 

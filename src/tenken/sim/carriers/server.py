@@ -127,10 +127,13 @@ class CarrierSimulator:
             return _html(
                 page("tenken carrier simulator", index_page(self.origin)), status=200 if path == "/" else 404
             )
+        asked = form.get("productno") or form.get("imei") or form.get("IMEI")
+        if carrier is Carrier.RAKUTEN:
+            asked = path.rsplit("/", 1)[-1]
         with self._lock:
             self.hits[carrier.value] += 1
             self.arrivals.setdefault(carrier.value, []).append(time.monotonic())
-            fault = self.rules.faults.get(carrier)
+            fault = self.rules.fault_for(carrier, asked)
         if self.latency > 0:
             time.sleep(self.latency)
         if fault == "slow":
