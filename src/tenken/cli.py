@@ -200,8 +200,23 @@ LAZY_HELP = {
 def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: int, lang: str | None) -> None:
     """tenken (点検): inspect used phones and tell whether they can be sold, and why."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(LogLines())
+    logging.basicConfig(level=level, handlers=[handler])
     ctx.obj = AppContext(config_path, db, verbose, lang)
+
+
+class LogLines(logging.Formatter):
+    """What the log says on stderr: `LEVEL logger: text`, with any credential a URL or a connection
+    string in it carries masked (`-v` shows the URLs httpx requests, with their userinfo and query)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        from tenken.store.urls import masked_in
+
+        return masked_in(super().format(record))
 
 
 @click.group(

@@ -190,14 +190,17 @@ def receiver() -> Iterator[Receiver]:
 
 
 class Watch:
-    """`tenken watch --jsonl …` as its own process; its stdout lines are collected as they come."""
+    """`tenken [OPTIONS] watch --jsonl …` as its own process; its stdout lines are collected as they come
+    (`options`: the global ones, such as -v)."""
 
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], log: Path, options: tuple[str, ...] = ()
+    ) -> None:
         self.log = log
         self.jsonl = "--jsonl" in args
         self._stderr = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tenken", "watch", *args],
+            [sys.executable, "-m", "tenken", *options, "watch", *args],
             env={**os.environ, **env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

@@ -279,9 +279,11 @@ def webhook(settings: Settings) -> Check:
     url = settings.webhook.url
     if not url:
         return Check("webhook", Status.OK, "none configured")
+    from tenken.store.urls import masked
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return Check("webhook", Status.FAIL, f"{url!r} is not an http(s) URL", "fix webhook.url")
+        return Check("webhook", Status.FAIL, f"{masked(url)!r} is not an http(s) URL", "fix webhook.url")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         with socket.create_connection((parts.hostname, port), timeout=settings.webhook.timeout):

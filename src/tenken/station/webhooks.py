@@ -30,6 +30,7 @@ from tenken.inspection import Inspection
 from tenken.report import json_output
 from tenken.store import Store
 from tenken.store.rows import Outgoing
+from tenken.store.urls import masked_in
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class Sender:
             reply = await self._http.post(self.settings.url, content=content, headers=headers)
             problem = "" if reply.is_success else f"HTTP {reply.status_code}"
         except httpx.HTTPError as error:
-            problem = f"{type(error).__name__}: {error}".strip()
+            problem = masked_in(f"{type(error).__name__}: {error}".strip())
         now = utcnow()
         delay = min(timedelta(seconds=2 ** min(attempts, 9)), BACKOFF_MAX)
         try:
