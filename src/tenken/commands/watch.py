@@ -242,6 +242,8 @@ def board_drawer(
         ]
         if pipeline.store_error is not None:
             problems.append(str(pipeline.store_error))
+        if station.store is not None and station.store.spool_stays is not None:
+            problems.append(render(station.store.spool_stays, lang))
         if sender is not None and sender.last_error:
             problems.append(f"webhook: {sender.last_error}")
         footer = Footer(

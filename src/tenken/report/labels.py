@@ -263,6 +263,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "watch.summary": ("{kept} inspections stored", "{kept} 件の点検結果を保存しました"),
     "watch.transport": ("{platform}: {problem}", "{platform}：{problem}"),
+    # ------------------------------------------------------------------ the spool and the webhook sender
+    "store.spool_stays": (
+        "{rows} row(s) stay in {spool}: the database {where} cannot be written ({problem}); they go in "
+        "once it can",
+        "{rows} 件のデータが {spool} に残っています：データベース {where} に書き込めません（{problem}）。"
+        "書き込めるようになり次第、保存されます",
+    ),
     "recheck.asking": (
         "asking the carriers again about {count} phone(s)…",
         "{count} 台についてキャリアに再照会しています…",
