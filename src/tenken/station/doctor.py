@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tenken.config import Settings
+from tenken.errors import ConfigError
 from tenken.facts import Carrier
 
 UDEV_DIRS = (Path("/etc/udev/rules.d"), Path("/lib/udev/rules.d"), Path("/usr/lib/udev/rules.d"))
@@ -294,6 +295,12 @@ def webhook(settings: Settings) -> Check:
             Status.FAIL,
             f"{parts.hostname}:{port} does not answer ({error.strerror or error})",
             "start the receiver or fix webhook.url; results wait in the outbox meanwhile",
+        )
+    try:
+        _key = settings.webhook.key
+    except ConfigError as error:
+        return Check(
+            "webhook", Status.FAIL, f"{parts.hostname}:{port} answers; {error}", "fix webhook.secret"
         )
     secret = "signed" if settings.webhook.secret else "NOT signed (no webhook.secret)"
     return Check(

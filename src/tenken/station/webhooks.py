@@ -1,23 +1,34 @@
 """Webhooks that lose nothing: every finished inspection (and every change a re-check finds) goes into
-the store's outbox first, then a sender POSTs what is due, signed, with an idempotency key, and marks it
-taken only when the receiver said 2xx. A receiver that is down, or a station that restarts, only delays
-a message; a receiver that honours `Idempotency-Key` never sees one twice.
+the store's outbox first, then a sender POSTs what is due, signed as Standard Webhooks signs, and marks
+it taken only when the receiver said 2xx.
 
     POST <webhook.url>
     Content-Type: application/json
-    X-Tenken-Event: inspection.finished | inspection.changed
-    X-Tenken-Signature: sha256=<hex HMAC-SHA256 of the body with webhook.secret>
-    Idempotency-Key: <inspection id> (a change: <inspection id>:<what changed>)
+    webhook-id: <inspection id> (a change: <inspection id>:<what changed>); the same on every retry
+    webhook-timestamp: <this attempt's time, integer seconds since the epoch>
+    webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">
+    Idempotency-Key: <the webhook-id>
+    X-Tenken-Event: inspection.finished | inspection.changed (the body's `event` is the signed one)
+    X-Tenken-Signature: sha256=<hex HMAC-SHA256 of the body> (deprecated: one release more)
+
+The key is webhook.secret's bytes, or for a `whsec_…` secret the base64-decoded rest. The signature
+covers the id, the time and the body (which names the event), so a captured request replays neither
+under another id nor as another event, and a receiver refuses an old one by its timestamp.
+
+A receiver that is down, or a station that restarts, only delays a message; a receiver that handles
+each webhook-id once never sees one twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -38,10 +49,35 @@ FINISHED = "inspection.finished"
 CHANGED = "inspection.changed"
 BACKOFF_MAX = timedelta(minutes=5)
 
+Clock = Callable[[], datetime]
+
 
 def signature(body: bytes, secret: str) -> str:
-    """The X-Tenken-Signature value: `sha256=` and the hex HMAC-SHA256 of the exact body."""
+    """The X-Tenken-Signature value (deprecated): `sha256=` and the hex HMAC-SHA256 of the exact body."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def standard_signature(key: bytes, message_id: str, timestamp: int, body: bytes) -> str:
+    """The webhook-signature value: `v1,` and the base64 HMAC-SHA256 of `<id>.<timestamp>.<body>`."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode("ascii")
+
+
+def headers(message: Outgoing, content: bytes, now: datetime, *, secret: str, key: bytes) -> dict[str, str]:
+    """The headers of one attempt to send `message` (its body `content`) at `now`, signed with `key`
+    (and, deprecated, with `secret` as X-Tenken-Signature) unless there is no secret."""
+    timestamp = int(now.timestamp())
+    sent = {
+        "Content-Type": "application/json",
+        "webhook-id": message.key,
+        "webhook-timestamp": str(timestamp),
+        "Idempotency-Key": message.key,
+        "X-Tenken-Event": message.event,
+    }
+    if secret:
+        sent["webhook-signature"] = standard_signature(key, message.key, timestamp, content)
+        sent["X-Tenken-Signature"] = signature(content, secret)
+    return sent
 
 
 def body(payload: dict[str, Any]) -> str:
@@ -72,7 +108,7 @@ def changed(inspection: Inspection, before: dict[str, str], what: str) -> Outgoi
 
 
 class Sender:
-    """Sends what the outbox holds for this station, until stopped."""
+    """Sends what the outbox holds for this station, until stopped. `clock` gives the time (UTC)."""
 
     def __init__(
         self,
@@ -81,10 +117,13 @@ class Sender:
         station: str,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock = utcnow,
     ) -> None:
         self.settings = settings
         self.store = store
         self.station = station
+        self.clock = clock
+        self._key = settings.key  # a `whsec_` secret that is not base64 stops the sender before it starts
         self._http = httpx.AsyncClient(
             timeout=settings.timeout,
             transport=transport,
@@ -123,7 +162,7 @@ class Sender:
         if not self.settings.url:
             return 0
         try:
-            due = await asyncio.to_thread(self.store.due_webhooks, self.station, utcnow())
+            due = await asyncio.to_thread(self.store.due_webhooks, self.station, self.clock())
         except StoreError as error:
             self.last_error = str(error)
             return 0
@@ -134,20 +173,17 @@ class Sender:
 
     async def _send(self, message: Outgoing) -> int:
         content = message.body.encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-Tenken-Event": message.event,
-            "Idempotency-Key": message.key,
-        }
-        if self.settings.secret:
-            headers["X-Tenken-Signature"] = signature(content, self.settings.secret)
+        now = self.clock()
         attempts = message.attempts + 1
         try:
-            reply = await self._http.post(self.settings.url, content=content, headers=headers)
+            reply = await self._http.post(
+                self.settings.url,
+                content=content,
+                headers=headers(message, content, now, secret=self.settings.secret, key=self._key),
+            )
             problem = "" if reply.is_success else f"HTTP {reply.status_code}"
         except httpx.HTTPError as error:
             problem = masked_in(f"{type(error).__name__}: {error}".strip())
-        now = utcnow()
         delay = min(timedelta(seconds=2 ** min(attempts, 9)), BACKOFF_MAX)
         try:
             await asyncio.to_thread(
