@@ -1,8 +1,10 @@
 """The webhook sender against a real receiver on 127.0.0.1 and a real SQLite outbox.
 
 Signed as Standard Webhooks signs: checked by the receiver's check docs/station.md shows and by the
-specification's own Python library. Time comes from a clock the test moves: no assertion depends on how
-fast anything ran.
+specification's own Python library. Every failure backs off per message, the outbox's own too (a full
+disk is a trigger that refuses every UPDATE of the outbox, as SQLite refuses a write on a full disk),
+and a message the receiver took is never POSTed again because its mark could not be written. Time comes
+from a clock the test moves: no assertion depends on how fast anything ran.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tenken import config
@@ -24,9 +28,14 @@ from tenken.config import Settings, WebhookSettings
 from tenken.errors import ConfigError
 from tenken.facts import DeviceFacts, DeviceRef, Platform, utcnow
 from tenken.inspection import Inspection
-from tenken.station.webhooks import Sender, changed, finished
+from tenken.station.webhooks import BACKOFF_MAX, Sender, changed, finished
 from tenken.store import Store, open_store
 from tests.station.conftest import SECRET, STATION, Post, Receiver, documented_verify, outbox
+
+FULL_DISK = (
+    "CREATE TRIGGER full_disk BEFORE UPDATE ON webhook_outbox "
+    "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+)
 
 
 class Clock:
@@ -47,6 +56,14 @@ class Clock:
 def database(tmp_path: Path) -> Iterator[Store]:
     with open_store(Settings(db=str(tmp_path / "tenken.sqlite3"), data_dir=str(tmp_path / "data"))) as store:
         yield store
+
+
+def sqlite(store: Store, statement: str) -> None:
+    """Run SQL on the store's file from a connection of its own (as another program would)."""
+    path = store.engine.url.database
+    assert path
+    with sqlite3.connect(path) as connection:
+        connection.execute(statement)
 
 
 def inspection(device_id: str = "00008101-000A1B2C3D4E001E") -> Inspection:
@@ -182,3 +199,121 @@ def test_the_webhook_body_schema_requires_the_event(tmp_path: Path) -> None:
     assert "event" in body["required"]
     assert set(body["properties"]["event"]["enum"]) == {"inspection.finished", "inspection.changed"}
     assert json.loads(finished(inspection()).body)["event"] == "inspection.finished"
+
+
+# ------------------------------------------------------------------------------------ item 18: backoff
+
+
+async def test_a_delivered_message_whose_mark_cannot_be_written_is_not_posted_again(
+    database: Store, receiver: Receiver
+) -> None:
+    clock = Clock()
+    message = finished(inspection())
+    database.enqueue_webhook(message)
+    sqlite(database, FULL_DISK)
+    hooks = sender(database, receiver, clock)
+    try:
+        for _ in range(30):  # what the station's loop does in 30 s, the clock standing still
+            await hooks.send_due()
+        assert [post.status for post in receiver.posts] == [200]
+        assert hooks.unmarked == 1 and hooks.problem is not None
+        assert hooks.problem.code == "webhook.unmarked"
+        assert "database or disk is full" in hooks.problem.params["problem"]
+        for _ in range(8):  # the mark tried again as the pauses end, never the POST
+            clock.advance(BACKOFF_MAX)
+            await hooks.send_due()
+        assert len(receiver.posts) == 1
+        assert outbox(str(database.engine.url)) == {message.key: False}
+
+        sqlite(database, "DROP TRIGGER full_disk")  # space again
+        clock.advance(BACKOFF_MAX)
+        await hooks.send_due()
+        assert outbox(str(database.engine.url)) == {message.key: True}
+        assert hooks.unmarked == 0 and hooks.problem is None
+        clock.advance(BACKOFF_MAX)
+        await hooks.send_due()
+    finally:
+        await hooks.aclose()
+    assert len(receiver.posts) == 1
+
+
+async def test_failures_back_off_per_message_when_the_outbox_cannot_record_them(
+    database: Store, receiver: Receiver
+) -> None:
+    clock = Clock()
+    first, second = finished(inspection("phone-1")), finished(inspection("phone-2"))
+    database.enqueue_webhook(first)
+    sqlite(database, FULL_DISK)  # no failure can be written down: the pauses live in memory
+    receiver.down = True
+    hooks = sender(database, receiver, clock)
+
+    def posts(key: str) -> int:
+        return sum(1 for post in receiver.posts if post.key == key)
+
+    try:
+        await hooks.send_due()
+        assert posts(first.key) == 1
+        for _ in range(5):
+            await hooks.send_due()
+        assert posts(first.key) == 1  # the clock did not move: its pause (2 s) is not over
+
+        database.enqueue_webhook(second)  # a new message is not held back by the other's pauses
+        await hooks.send_due()
+        assert (posts(first.key), posts(second.key)) == (1, 1)
+
+        # 2 s, 4 s, 8 s, …: after each failure the next POST comes when its pause is over, not before
+        pauses = [2, 4, 8, 16, 32]
+        for attempt, seconds in enumerate(pauses, start=2):
+            clock.advance(timedelta(seconds=seconds - 1))
+            await hooks.send_due()
+            assert posts(first.key) == attempt - 1
+            clock.advance(timedelta(seconds=1))
+            await hooks.send_due()
+            assert posts(first.key) == attempt
+        assert hooks.problem is not None and hooks.problem.code == "webhook.refused"
+        assert hooks.problem.params["seconds"] == 64
+
+        clock.advance(BACKOFF_MAX * 10)  # capped: a pause is never longer than BACKOFF_MAX
+        await hooks.send_due()
+        for _ in range(3):
+            clock.advance(BACKOFF_MAX)
+            await hooks.send_due()
+        assert posts(first.key) == len(pauses) + 5
+        assert hooks.problem.params["seconds"] == BACKOFF_MAX.total_seconds()
+
+        receiver.down = False
+        clock.advance(BACKOFF_MAX)
+        assert await hooks.send_due() == 2
+    finally:
+        await hooks.aclose()
+
+
+async def test_an_outbox_that_cannot_be_read_is_read_again_after_a_pause(
+    database: Store, receiver: Receiver
+) -> None:
+    clock = Clock()
+    database.enqueue_webhook(finished(inspection()))
+    reads: list[str] = []  # the statements that read the outbox, as the database was asked them
+
+    def read(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT") and "webhook_outbox" in statement:
+            reads.append(statement)
+
+    sa.event.listen(database.engine, "before_cursor_execute", read)
+    sqlite(database, "ALTER TABLE webhook_outbox RENAME TO webhook_outbox_away")
+    hooks = sender(database, receiver, clock)
+    try:
+        for _ in range(10):
+            await hooks.send_due()
+        assert len(reads) == 1  # one read failed; the next waits for its pause
+        assert hooks.problem is not None and hooks.problem.code == "webhook.outbox_unread"
+        clock.advance(timedelta(seconds=2))
+        await hooks.send_due()
+        assert len(reads) == 2 and hooks.problem.params["seconds"] == 4
+
+        sqlite(database, "ALTER TABLE webhook_outbox_away RENAME TO webhook_outbox")
+        clock.advance(timedelta(seconds=4))
+        assert await hooks.send_due() == 1
+    finally:
+        await hooks.aclose()
+    assert len(receiver.posts) == 1

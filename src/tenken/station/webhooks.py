@@ -15,8 +15,11 @@ The key is webhook.secret's bytes, or for a `whsec_…` secret the base64-decode
 covers the id, the time and the body (which names the event), so a captured request replays neither
 under another id nor as another event, and a receiver refuses an old one by its timestamp.
 
-A receiver that is down, or a station that restarts, only delays a message; a receiver that handles
-each webhook-id once never sees one twice.
+A receiver that is down, or a station that restarts, only delays a message. Every failure backs off, per
+message, exponentially up to BACKOFF_MAX: the receiver's, and the outbox's own (a full disk, a database
+away), which the sender remembers in memory when it cannot write it down. A message the receiver took
+whose mark cannot be written is not POSTed again: the sender remembers it was delivered and keeps trying
+to write the mark (a station that stops first sends it again on its next start, with the same id).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,7 +40,7 @@ import httpx
 from tenken import __version__
 from tenken.config import WebhookSettings
 from tenken.errors import StoreError
-from tenken.facts import utcnow
+from tenken.facts import Message, msg, utcnow
 from tenken.inspection import Inspection
 from tenken.report import json_output
 from tenken.store import Store
@@ -107,6 +111,38 @@ def changed(inspection: Inspection, before: dict[str, str], what: str) -> Outgoi
     return Outgoing(f"{inspection.id}:{what}", inspection.station, CHANGED, body(payload), utcnow())
 
 
+def pause(failures: int) -> timedelta:
+    """How long to wait after the `failures`-th failure in a row: 2 s, 4 s, 8 s, … up to BACKOFF_MAX."""
+    return min(timedelta(seconds=2 ** min(max(failures, 1), 9)), BACKOFF_MAX)
+
+
+@dataclass(slots=True)
+class Backoff:
+    """Failures in a row of one thing (a message, a mark, reading the outbox) and when to try it again."""
+
+    failures: int = 0
+    next_at: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.next_at is None or now >= self.next_at
+
+    def failed(self, now: datetime, earlier: int = 0) -> timedelta:
+        """One more failure (at least `earlier` came before it); the pause until the next try."""
+        self.failures = max(self.failures, earlier) + 1
+        delay = pause(self.failures)
+        self.next_at = now + delay
+        return delay
+
+
+@dataclass(slots=True)
+class Delivered:
+    """A message the receiver took whose mark the outbox has not recorded yet."""
+
+    at: datetime
+    attempts: int
+    marking: Backoff = field(default_factory=Backoff)
+
+
 class Sender:
     """Sends what the outbox holds for this station, until stopped. `clock` gives the time (UTC)."""
 
@@ -130,7 +166,15 @@ class Sender:
             headers={"User-Agent": f"tenken/{__version__} (webhook)"},
         )
         self.sent = 0
-        self.last_error = ""
+        self.problem: Message | None = None  # the latest failure, until a message is taken again
+        self._retries: dict[str, Backoff] = {}  # message key → its failures, also those not written down
+        self._delivered: dict[str, Delivered] = {}  # message key → taken, its mark not yet written
+        self._reading = Backoff()  # reading the outbox
+
+    @property
+    def unmarked(self) -> int:
+        """Messages the receiver took whose mark the outbox has not recorded yet."""
+        return len(self._delivered)
 
     async def aclose(self) -> None:
         """One last pass, then close. `run()` ends as soon as the station is told to stop, before the
@@ -145,6 +189,12 @@ class Sender:
             )
         finally:
             await self._http.aclose()
+        if self._delivered:
+            log.info(
+                "webhook: %d message(s) delivered but not marked in the outbox; the next start sends them "
+                "again, with the same webhook-id",
+                len(self._delivered),
+            )
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         """Send what is due every `interval` seconds until `stop` is set; then once more."""
@@ -158,23 +208,31 @@ class Sender:
             return
 
     async def send_due(self) -> int:
-        """One pass over the due messages; the number the receiver took."""
+        """One pass: the marks still owed, then the due messages; the number the receiver took."""
         if not self.settings.url:
             return 0
-        try:
-            due = await asyncio.to_thread(self.store.due_webhooks, self.station, self.clock())
-        except StoreError as error:
-            self.last_error = str(error)
+        await self._mark_delivered()
+        now = self.clock()
+        if not self._reading.due(now):
             return 0
+        try:
+            due = await asyncio.to_thread(self.store.due_webhooks, self.station, now)
+        except StoreError as error:
+            delay = self._reading.failed(now)
+            self.problem = msg("webhook.outbox_unread", problem=str(error), seconds=_seconds(delay))
+            return 0
+        self._reading = Backoff()
         taken = 0
         for message in due:
+            retry = self._retries.get(message.key)
+            if message.key in self._delivered or (retry is not None and not retry.due(self.clock())):
+                continue  # taken already (only its mark is owed), or its pause is not over
             taken += await self._send(message)
         return taken
 
     async def _send(self, message: Outgoing) -> int:
         content = message.body.encode()
         now = self.clock()
-        attempts = message.attempts + 1
         try:
             reply = await self._http.post(
                 self.settings.url,
@@ -184,22 +242,61 @@ class Sender:
             problem = "" if reply.is_success else f"HTTP {reply.status_code}"
         except httpx.HTTPError as error:
             problem = masked_in(f"{type(error).__name__}: {error}".strip())
-        delay = min(timedelta(seconds=2 ** min(attempts, 9)), BACKOFF_MAX)
+        if not problem:
+            self._retries.pop(message.key, None)
+            self.sent += 1
+            self.problem = None
+            self._delivered[message.key] = Delivered(now, message.attempts + 1)
+            await self._mark(message.key)
+            return 1
+        retry = self._retries.setdefault(message.key, Backoff())
+        delay = retry.failed(now, earlier=message.attempts)
+        log.info("webhook %s: %s; again in %s", message.key, problem, delay)
+        self.problem = msg("webhook.refused", problem=problem, seconds=_seconds(delay))
         try:
             await asyncio.to_thread(
                 self.store.webhook_done,
                 message.key,
-                sent_at=None if problem else now,
-                attempts=attempts,
+                sent_at=None,
+                attempts=retry.failures,
                 next_at=now + delay,
                 error=problem,
             )
+        except StoreError as error:  # the pause is kept in memory meanwhile
+            log.info("webhook %s: the outbox cannot record the failure: %s", message.key, error)
+        return 0
+
+    async def _mark_delivered(self) -> None:
+        for key, delivered in list(self._delivered.items()):
+            if delivered.marking.due(self.clock()):
+                await self._mark(key)
+
+    async def _mark(self, key: str) -> None:
+        """Write down that the receiver took message `key`; when that fails, try again later (backing
+        off), and never POST it again meanwhile."""
+        delivered = self._delivered[key]
+        try:
+            await asyncio.to_thread(
+                self.store.webhook_done,
+                key,
+                sent_at=delivered.at,
+                attempts=delivered.attempts,
+                next_at=delivered.at,
+                error="",
+            )
         except StoreError as error:
-            self.last_error = str(error)  # sent, perhaps, but not marked: a resend carries the same key
-        if problem:
-            self.last_error = problem
-            log.info("webhook %s: %s; again in %s", message.key, problem, delay)
-            return 0
-        self.sent += 1
-        self.last_error = ""
-        return 1
+            delay = delivered.marking.failed(self.clock())
+            log.info(
+                "webhook %s: delivered, but the outbox cannot mark it: %s; again in %s", key, error, delay
+            )
+            self.problem = msg(
+                "webhook.unmarked", count=len(self._delivered), problem=str(error), seconds=_seconds(delay)
+            )
+            return
+        del self._delivered[key]
+        if self.problem is not None and self.problem.code == "webhook.unmarked" and not self._delivered:
+            self.problem = None
+
+
+def _seconds(delay: timedelta) -> int:
+    return int(delay.total_seconds())
