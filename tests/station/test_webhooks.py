@@ -317,3 +317,20 @@ async def test_an_outbox_that_cannot_be_read_is_read_again_after_a_pause(
     finally:
         await hooks.aclose()
     assert len(receiver.posts) == 1
+
+
+async def test_a_mark_still_owed_is_tried_once_more_when_the_sender_closes(
+    database: Store, receiver: Receiver
+) -> None:
+    message = finished(inspection())
+    database.enqueue_webhook(message)
+    sqlite(database, FULL_DISK)
+    hooks = sender(database, receiver, Clock())
+    try:
+        await hooks.send_due()
+        assert hooks.unmarked == 1
+        sqlite(database, "DROP TRIGGER full_disk")
+    finally:
+        await hooks.aclose()  # the station stops before the mark's pause is over
+    assert outbox(str(database.engine.url)) == {message.key: True}  # the next start sends nothing again
+    assert len(receiver.posts) == 1

@@ -179,9 +179,11 @@ class Sender:
     async def aclose(self) -> None:
         """One last pass, then close. `run()` ends as soon as the station is told to stop, before the
         station has kept the phones still attached; their messages are sent here (within
-        webhook.timeout), not on the station's next start."""
+        webhook.timeout), not on the station's next start; and the marks still owed are tried once more,
+        paused or not."""
         try:
             async with asyncio.timeout(self.settings.timeout):
+                await self._mark_delivered(last=True)
                 await self.send_due()
         except TimeoutError:
             log.info(
@@ -222,6 +224,8 @@ class Sender:
             self.problem = msg("webhook.outbox_unread", problem=str(error), seconds=_seconds(delay))
             return 0
         self._reading = Backoff()
+        if self.problem is not None and self.problem.code == "webhook.outbox_unread":
+            self.problem = None
         taken = 0
         for message in due:
             retry = self._retries.get(message.key)
@@ -266,9 +270,9 @@ class Sender:
             log.info("webhook %s: the outbox cannot record the failure: %s", message.key, error)
         return 0
 
-    async def _mark_delivered(self) -> None:
+    async def _mark_delivered(self, *, last: bool = False) -> None:
         for key, delivered in list(self._delivered.items()):
-            if delivered.marking.due(self.clock()):
+            if last or delivered.marking.due(self.clock()):
                 await self._mark(key)
 
     async def _mark(self, key: str) -> None:
