@@ -125,3 +125,19 @@ def test_every_url_and_password_in_a_log_line_is_masked() -> None:
     assert 'POST http://hooks:***@127.0.0.1:8080/h?token=*** "HTTP/1.1 200 OK"' in shown
     assert "(then postgresql+psycopg://tenken:***@db/tenken). conninfo" in shown
     assert "password=*** user=tenken" in shown
+
+
+def test_tenken_config_shows_no_webhook_credential(tmp_path: Path) -> None:
+    env = {
+        "TENKEN_CONFIG": "",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "TENKEN_WEBHOOK_URL": "https://hooks:s3cret@qa.shop.lan/tenken?shop=ueno&token=s3cret",
+        "TENKEN_WEBHOOK_SECRET": "s3cret",
+    }
+    text = run_cli(["config"], env)
+    as_json = run_cli(["config", "--json"], env)
+    assert text.exit_code == as_json.exit_code == 0
+    assert SECRET not in text.stdout and SECRET not in as_json.stdout
+    shown = "https://hooks:***@qa.shop.lan/tenken?shop=ueno&token=***"
+    assert shown in text.stdout
+    assert json.loads(as_json.stdout)["settings"]["webhook"]["url"] == shown
