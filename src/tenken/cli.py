@@ -200,8 +200,39 @@ LAZY_HELP = {
 def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: int, lang: str | None) -> None:
     """tenken (点検): inspect used phones and tell whether they can be sold, and why."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    ctx.obj = AppContext(config_path, db, verbose, lang)
+    app = AppContext(config_path, db, verbose, lang)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(LogLines(app))
+    logging.basicConfig(level=level, handlers=[handler])
+    ctx.obj = app
+
+
+class LogLines(logging.Formatter):
+    """What the log says on stderr. A notice (a warning that carries a Message as `notice`: something a
+    person must know, such as why the spool stays) is one `tenken: …` line in their language; every
+    other record is `LEVEL logger: text`. Any credential a URL or a connection string in it carries is
+    masked (`-v` shows the URLs httpx requests, with their userinfo and query)."""
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self.app = app
+
+    def format(self, record: logging.LogRecord) -> str:
+        from tenken.facts import Message
+        from tenken.store.urls import masked_in
+
+        notice = getattr(record, "notice", None)
+        if isinstance(notice, Message) and record.levelno >= logging.WARNING:
+            from tenken.report.labels import render
+
+            return f"tenken: {one_line(masked_in(render(notice, self._lang())))}"
+        return masked_in(super().format(record))
+
+    def _lang(self) -> Lang:
+        try:
+            return self.app.lang
+        except TenkenError:  # the settings cannot be read: a notice is still said
+            return "en"
 
 
 @click.group(

@@ -11,6 +11,7 @@ naming the file or variable and the key — a typo must not silently fall back t
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import socket
@@ -89,8 +90,33 @@ class AndroidSettings(Schema):
 
 class WebhookSettings(Schema):
     url: str = ""  # where every finished inspection is POSTed (JSON, signed); empty = no webhook
-    secret: str = ""  # the HMAC-SHA256 key of the X-Tenken-Signature header
+    secret: str = ""  # the signing key: its bytes, or (`whsec_…`, Standard Webhooks) the base64 after whsec_
     timeout: PositiveSeconds = 10.0
+
+    @property
+    def key(self) -> bytes:
+        """The HMAC-SHA256 key the webhooks are signed with; ConfigError for a `whsec_` secret that is not
+        base64 after it (the file and the variable are both read key by key: checked where it is used)."""
+        try:
+            return secret_bytes(self.secret)
+        except ValueError:
+            raise ConfigError(
+                "the configuration", f"starts with {WHSEC} but is not base64 after it", "webhook.secret"
+            ) from None
+
+
+WHSEC = "whsec_"
+
+
+def secret_bytes(secret: str) -> bytes:
+    """A webhook secret as the key it stands for: the bytes after `whsec_`, base64-decoded (padding may be
+    left out, as the Standard Webhooks libraries allow), else the secret's own bytes (UTF-8). Raises
+    ValueError for a `whsec_` secret that is not base64."""
+    if not secret.startswith(WHSEC):
+        return secret.encode()
+    encoded = secret.removeprefix(WHSEC)
+    padded = encoded + "=" * (-len(encoded) % 4)
+    return base64.b64decode(padded, validate=True)  # binascii.Error is a ValueError
 
 
 class WatchSettings(Schema):

@@ -64,9 +64,21 @@ def wait_for(condition: Callable[[], T], what: str, timeout: float = DEADLINE, e
 class Post:
     key: str
     event: str
-    signature: str
+    signature: str  # X-Tenken-Signature (deprecated)
     body: bytes
     status: int  # what the receiver answered
+    headers: dict[str, str] = field(default_factory=dict)  # every header, names in lower case
+
+
+def documented_verify() -> Callable[..., dict[str, Any]]:
+    """The receiver's check docs/station.md shows (standard library only), run as written: the Python
+    block there that defines `verify(secret, headers, body, tolerance=300)`."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "station.md").read_text(encoding="utf-8")
+    [block] = [block for block in text.split("```python\n")[1:] if "def verify(" in block]
+    names: dict[str, Any] = {}
+    exec(compile(block.split("```", 1)[0], "docs/station.md", "exec"), names)
+    verify: Callable[..., dict[str, Any]] = names["verify"]
+    return verify
 
 
 class Receiver:
@@ -149,6 +161,7 @@ class Receiver:
                     self.headers.get("X-Tenken-Signature", ""),
                     body,
                     200,
+                    {name.lower(): value for name, value in self.headers.items()},
                 )
                 status = receiver._take(post)
                 reply = b"{}"
@@ -165,13 +178,16 @@ class Receiver:
 
 
 def check_posts(receiver: Receiver) -> None:
-    """Every POST the receiver got is signed with the secret over its exact body, and names itself: the
-    body parses, its event is the header's, and its inspection id is the Idempotency-Key."""
+    """Every POST the receiver got passes the check docs/station.md shows (Standard Webhooks: the id, the
+    time and the exact body, signed with the secret), is signed the deprecated way too, and names itself:
+    its event is the header's, and its inspection id is the webhook-id and the Idempotency-Key."""
     assert receiver.posts, "no webhook was sent"
+    verify = documented_verify()
     for post in receiver.posts:
+        document = verify(SECRET, post.headers, post.body, tolerance=3600)
+        assert post.headers["webhook-id"] == post.key
         expected = "sha256=" + hmac.new(SECRET.encode(), post.body, hashlib.sha256).hexdigest()
         assert hmac.compare_digest(post.signature, expected), post.key
-        document = json.loads(post.body)
         assert document["event"] == post.event == "inspection.finished"
         assert document["inspection"]["inspection_id"] == post.key
         assert document["inspection"]["station"] == STATION
@@ -190,14 +206,17 @@ def receiver() -> Iterator[Receiver]:
 
 
 class Watch:
-    """`tenken watch --jsonl …` as its own process; its stdout lines are collected as they come."""
+    """`tenken [OPTIONS] watch --jsonl …` as its own process; its stdout lines are collected as they come
+    (`options`: the global ones, such as -v)."""
 
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], log: Path, options: tuple[str, ...] = ()
+    ) -> None:
         self.log = log
         self.jsonl = "--jsonl" in args
         self._stderr = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tenken", "watch", *args],
+            [sys.executable, "-m", "tenken", *options, "watch", *args],
             env={**os.environ, **env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

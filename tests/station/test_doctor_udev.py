@@ -108,3 +108,13 @@ def test_doctor_reports_a_stopped_usbmuxd_and_a_database_of_a_newer_tenken(tmp_p
     assert checks["usbmuxd"].status is Status.FAIL and "usbmuxd" in checks["usbmuxd"].fix
     assert checks["database"].status is Status.FAIL and checks["database"].fix == "upgrade tenken"
     assert checks["udev (Android)"].fix == "sudo tenken udev install"
+
+
+def test_doctor_shows_no_webhook_credential() -> None:
+    from tenken.config import Settings, WebhookSettings
+    from tenken.station.doctor import webhook
+
+    url = "htps://hooks:s3cret@qa.shop.lan/tenken?token=s3cret"  # a typo in the scheme
+    check = webhook(Settings(webhook=WebhookSettings(url=url)))
+    assert check.status.value == "fail" and "s3cret" not in check.found
+    assert "hooks:***@qa.shop.lan" in check.found and "token=***" in check.found

@@ -21,6 +21,7 @@ def config_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         payload = as_dict(settings)
         payload["db"] = masked(payload["db"])
+        payload["webhook"]["url"] = masked(settings.webhook.url)
         payload["webhook"]["secret"] = "***" if settings.webhook.secret else ""  # a key, never printed
         emit_json(
             {

@@ -242,8 +242,10 @@ def board_drawer(
         ]
         if pipeline.store_error is not None:
             problems.append(str(pipeline.store_error))
-        if sender is not None and sender.last_error:
-            problems.append(f"webhook: {sender.last_error}")
+        if station.store is not None and station.store.spool_stays is not None:
+            problems.append(render(station.store.spool_stays, lang))
+        if sender is not None and sender.problem is not None:
+            problems.append(render(sender.problem, lang))
         footer = Footer(
             station=settings.station.name,
             queued={site: count for site, count in pipeline.lookups.client.queued().items() if count},

@@ -263,6 +263,27 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "watch.summary": ("{kept} inspections stored", "{kept} 件の点検結果を保存しました"),
     "watch.transport": ("{platform}: {problem}", "{platform}：{problem}"),
+    # ------------------------------------------------------------------ the spool and the webhook sender
+    "store.spool_stays": (
+        "{rows} row(s) stay in {spool}: the database {where} cannot be written ({problem}); they go in "
+        "once it can",
+        "{rows} 件のデータが {spool} に残っています：データベース {where} に書き込めません（{problem}）。"
+        "書き込めるようになり次第、保存されます",
+    ),
+    "webhook.refused": (
+        "webhook: {problem}; sent again in {seconds} s",
+        "Webhook：{problem}。{seconds} 秒後に再送します",
+    ),
+    "webhook.unmarked": (
+        "webhook: {count} message(s) delivered, but the outbox cannot record it ({problem}); not sent "
+        "again, recording tried again in {seconds} s",
+        "Webhook：{count} 件は受信側に届きましたが、送信済みの記録を書き込めません（{problem}）。"
+        "再送はせず、{seconds} 秒後に記録を再試行します",
+    ),
+    "webhook.outbox_unread": (
+        "webhook: the outbox cannot be read ({problem}); tried again in {seconds} s",
+        "Webhook：送信待ちのメッセージを読み込めません（{problem}）。{seconds} 秒後に再試行します",
+    ),
     "recheck.asking": (
         "asking the carriers again about {count} phone(s)…",
         "{count} 台についてキャリアに再照会しています…",

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tenken.config import Settings
+from tenken.errors import ConfigError
 from tenken.facts import Carrier
 
 UDEV_DIRS = (Path("/etc/udev/rules.d"), Path("/lib/udev/rules.d"), Path("/usr/lib/udev/rules.d"))
@@ -279,9 +280,11 @@ def webhook(settings: Settings) -> Check:
     url = settings.webhook.url
     if not url:
         return Check("webhook", Status.OK, "none configured")
+    from tenken.store.urls import masked
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return Check("webhook", Status.FAIL, f"{url!r} is not an http(s) URL", "fix webhook.url")
+        return Check("webhook", Status.FAIL, f"{masked(url)!r} is not an http(s) URL", "fix webhook.url")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         with socket.create_connection((parts.hostname, port), timeout=settings.webhook.timeout):
@@ -292,6 +295,12 @@ def webhook(settings: Settings) -> Check:
             Status.FAIL,
             f"{parts.hostname}:{port} does not answer ({error.strerror or error})",
             "start the receiver or fix webhook.url; results wait in the outbox meanwhile",
+        )
+    try:
+        _key = settings.webhook.key
+    except ConfigError as error:
+        return Check(
+            "webhook", Status.FAIL, f"{parts.hostname}:{port} answers; {error}", "fix webhook.secret"
         )
     secret = "signed" if settings.webhook.secret else "NOT signed (no webhook.secret)"
     return Check(

@@ -27,9 +27,11 @@ from tenken.facts import (
     Carrier,
     DeviceFacts,
     LookupResult,
+    Message,
     Outcome,
     Provenance,
     device_facts_from_json,
+    msg,
 )
 from tenken.inspection import Earlier, Inspection, Recorded, inspection_from_json
 from tenken.store import engine as engines
@@ -73,10 +75,12 @@ class Store:
         except BaseException:
             self.engine.dispose()
             raise
+        self.spool_stays: Message | None = None  # why rows wait in the spool, while they cannot be written
+        self._said: tuple[str, str] | None = None
         try:
             self._insert([])
-        except engines.DatabaseFailed as error:  # read-only, say: the next write reports it
-            log.info("the spool %s stays: cannot write it to the database: %s", self.spool.path, error)
+        except engines.DatabaseFailed as error:  # read-only, say: the next write reports it too
+            self._stays(error)
 
     def __enter__(self) -> Store:
         return self
@@ -117,9 +121,32 @@ class Store:
                 patience=0,
             )
         except engines.DatabaseFailed as error:
-            log.info("the spool %s stays: cannot write it to the database: %s", self.spool.path, error)
+            self._stays(error)
             return False
+        self.spool_stays = None
         return True
+
+    def _stays(self, error: engines.DatabaseFailed) -> None:
+        """Rows wait in the spool and the database does not take them: say why. A warning, so a person
+        sees it without -v (the command line shows it as one line, in their language); said again only
+        when the reason changes, since a running station tries every few seconds."""
+        self.spool_stays = msg(
+            "store.spool_stays",
+            rows=self.spool.rows(),
+            spool=str(self.spool.path),
+            where=self.where,
+            problem=str(error),
+        )
+        reason = (self.where, str(error))
+        log.log(
+            logging.INFO if reason == self._said else logging.WARNING,
+            "the spool %s stays: cannot write it to the database %s: %s",
+            self.spool.path,
+            self.where,
+            error,
+            extra={"notice": self.spool_stays},
+        )
+        self._said = reason
 
     def waiting(self) -> bool:
         """Whether rows wait in the spool (a hint: without the spool's lock)."""

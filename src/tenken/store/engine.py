@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,8 +51,9 @@ def create(settings: Settings) -> Engine:
     except sa.exc.ArgumentError:
         raise StoreError(f"--db {masked(url)!r} is neither a file path nor a database URL") from None
     path = sqlite_path(parsed)
+    read_only = parsed.query.get("mode") == "ro"  # sqlite:///file:PATH?mode=ro&uri=true: never made writable
     if path is not None:
-        _prepare_file(path, data_folder=not settings.db)
+        _prepare_file(path, data_folder=not settings.db, writable=not read_only)
     try:
         engine = sa.create_engine(parsed, pool_pre_ping=True)
     except ImportError as error:
@@ -60,7 +62,11 @@ def create(settings: Settings) -> Engine:
             "pip install 'tenken[postgresql]' for PostgreSQL"
         ) from None
     if path is not None:
-        sa.event.listen(engine, "connect", lambda connection, _record: _sqlite_connected(connection, path))
+        sa.event.listen(
+            engine,
+            "connect",
+            lambda connection, _record: _sqlite_connected(connection, path, writable=not read_only),
+        )
         sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -76,10 +82,11 @@ def sqlite_path(url: sa.engine.URL) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def _prepare_file(path: Path, *, data_folder: bool) -> None:
+def _prepare_file(path: Path, *, data_folder: bool, writable: bool) -> None:
     """Create the data folder (owner-only), or insist that a folder named in --db exists: a typo there
     must not start an empty database somewhere. A new database file is created owner-only before SQLite
-    opens it, so that its -wal and -shm files, which SQLite gives the database file's mode, are too."""
+    opens it, so that its -wal and -shm files, which SQLite gives the database file's mode, are too; an
+    existing one and its side files are made owner-only, and writable again (owner_only)."""
     folder = path.parent
     if data_folder:
         try:
@@ -93,16 +100,22 @@ def _prepare_file(path: Path, *, data_folder: bool) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         except OSError as error:
             raise StoreError(f"cannot create the database {path}: {error.strerror}") from None
+    owner_only(path, *side_files(path), writable=writable)
 
 
-def _sqlite_connected(connection: Any, path: Path) -> None:
+def side_files(path: Path) -> list[Path]:
+    """The files SQLite keeps beside a database: the write-ahead log, its index, the rollback journal."""
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _sqlite_connected(connection: Any, path: Path, *, writable: bool) -> None:
     connection.isolation_level = None  # the driver begins nothing by itself: see _sqlite_begin
     cursor = connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
     _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against crashes, one fsync per checkpoint
     cursor.close()
-    private(path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+    owner_only(path, *side_files(path), writable=writable)
 
 
 def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
@@ -125,15 +138,20 @@ def _sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def private(*paths: Path) -> None:
-    """Owner-only access to files of ours that hold IMEIs or pages (older tenken left some 0644)."""
+def owner_only(*paths: Path, writable: bool = True) -> None:
+    """Files of ours that hold IMEIs or pages: the owner's alone (older tenken left some 0644), and, unless
+    `writable` is False, readable and writable by the owner (0600). A database that was read-only for a
+    while leaves its -shm (and -wal) 0400, since SQLite gives them the database's mode; made writable
+    again, SQLite would still open it read-only through that -shm, and the spool would never drain."""
     for path in paths:
         try:
             status = path.stat()
-            if status.st_uid == os.getuid() and status.st_mode & 0o077:
-                path.chmod(0o600)
+            mode = stat.S_IMODE(status.st_mode)
+            wanted = 0o600 if writable else mode & 0o700
+            if status.st_uid == os.geteuid() and mode != wanted:
+                path.chmod(wanted)
         except OSError:
-            continue  # gone already (SQLite removes -wal and -shm), or on a read-only mount
+            continue  # gone already (SQLite removes -wal and -shm), someone else's, or on a read-only mount
 
 
 def transact(engine: Engine, work: Callable[[sa.Connection], T], *, write: bool, patience: float) -> T:

@@ -47,6 +47,14 @@ class Spool:
             file.seek(0)
             return sum(1 for line in file if line.strip())
 
+    def rows(self) -> int:
+        """How many rows wait (a count for people: without the lock)."""
+        try:
+            with self.path.open("rb") as file:
+                return sum(1 for line in file if line.strip())
+        except OSError:
+            return 0
+
     @contextmanager
     def drained(self) -> Iterator[Batch]:
         """Rows waiting, under the lock; the file is emptied when the block ends without an error."""

@@ -1,8 +1,10 @@
-"""Database URLs as they may be shown: in `tenken config`, in errors, in logs.
+"""URLs as they may be shown: in `tenken config`, in errors, in logs. Database URLs, and the webhook's.
 
 A URL can carry a credential in more places than its userinfo: libpq reads `password=` and
-`sslpassword=` from the query, MySQL drivers `passwd=`, pyodbc a whole connection string with `PWD=`.
-SQLAlchemy's `render_as_string(hide_password=True)` hides only the first; `masked` hides them all.
+`sslpassword=` from the query, MySQL drivers `passwd=`, pyodbc a whole connection string with `PWD=`, and
+a webhook receiver may take a `token=`, `key=`, `sig=` or `api_key=`. SQLAlchemy's
+`render_as_string(hide_password=True)` hides only the first; `masked` hides them all, and `masked_in`
+every URL and connection-string password in a text (a log line, an error).
 """
 
 from __future__ import annotations
@@ -13,14 +15,26 @@ from urllib.parse import quote_plus
 import sqlalchemy as sa
 
 HIDDEN = "***"
-# query parameter names that hold a credential (not `passfile`, `sslkey`: those name files)
-_SECRET_NAME = re.compile(r"(pass|passwd|password|pwd)$|secret|token", re.IGNORECASE)
+# query parameter names that hold a credential (not `passfile`, `sslkey`, `sslcert`: those name files)
+_SECRET_NAME = re.compile(
+    r"(pass|passwd|password|pwd)$|secret|token|(^|[_.-])(api|access|private|signing|secret)?_?key$|apikey"
+    r"|^sig$|signature|credential|^auth",
+    re.IGNORECASE,
+)
 # a credential inside a parameter's value: an ODBC or libpq connection string
 _SECRET_PAIR = re.compile(
     r"\b((?:ssl)?password|passwd|pwd)(\s*=\s*)(\{[^}]*\}|'[^']*'|[^;&\s]*)", re.IGNORECASE
 )
 # the userinfo password of anything that looks like a URL, when SQLAlchemy cannot parse it
 _USERINFO = re.compile(r"(://[^:/@?#]*:)[^@/]*@")
+# a URL within a text (a log line): up to white space or a quote; the punctuation that ends a sentence
+# or closes a bracket after it is not part of it
+_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]*[^\s'\"<>.,;:)\]}]", re.IGNORECASE)
+
+
+def masked_in(text: str) -> str:
+    """`text` with every URL in it masked, and every connection-string password (`password=…`)."""
+    return _hide_pairs(_URL_IN_TEXT.sub(lambda found: masked(found.group(0)), text))
 
 
 def masked(url: str) -> str:
