@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,9 @@ from pathlib import Path
 
 from bench_lookup import start_simulator, synthetic_imeis
 from tenken.facts import Carrier
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests' helpers
+from tests.conftest import copy_answers
 
 # Runs tenken's CLI (argv after -c) and writes the process's VmHWM in KiB to $PEAK_RSS_FILE at exit.
 PEAK_RSS = """
@@ -62,14 +64,7 @@ def fill_cache(environ: dict[str, str], imeis: list[str]) -> None:
         env=environ,
         check=False,
     )
-    with sqlite3.connect(environ["TENKEN_DB"]) as database:
-        database.executemany(
-            "INSERT INTO lookups (imei, carrier, outcome, raw_mark, detail, checked_at, url, method, "
-            "http_status, content_type, sha256, body, record_id) "
-            "SELECT ?, carrier, outcome, raw_mark, detail, checked_at, url, method, http_status, "
-            "content_type, sha256, body, lower(hex(randomblob(16))) FROM lookups WHERE imei = ?",
-            [(imei, imeis[0]) for imei in imeis[1:]],
-        )
+    copy_answers(environ, imeis[0], imeis[1:])  # signed, each page naming its IMEI: they check out
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from tenken.facts import Carrier, Outcome
 from tenken.lookups.service import LookupService
 from tenken.sim.carriers import CarrierSimulator
 from tenken.store import Store, open_store
-from tests.conftest import fast_env, run_cli
+from tests.conftest import copy_answers, fast_env, run_cli
 
 TEMPLATE = "490154203237518"
 CARRIERS = 3  # docomo, au, SoftBank (Rakuten is off: see env)
@@ -54,16 +54,10 @@ def synthetic_imeis(count: int, start: int = 0) -> list[str]:
     return [body + luhn.calc_check_digit(body) for body in bodies]
 
 
-def cache_answers(database: str, imeis: list[str]) -> None:
-    """Store for each IMEI a copy of the answers stored for TEMPLATE (same pages, fresh ids, now)."""
-    with sqlite3.connect(database) as connection:
-        connection.executemany(
-            "INSERT INTO lookups (imei, carrier, outcome, raw_mark, detail, checked_at, url, method, "
-            "http_status, content_type, sha256, body, record_id) "
-            "SELECT ?, carrier, outcome, raw_mark, detail, checked_at, url, method, http_status, "
-            "content_type, sha256, body, lower(hex(randomblob(16))) FROM lookups WHERE imei = ?",
-            [(imei, TEMPLATE) for imei in imeis],
-        )
+def cache_answers(env: dict[str, str], imeis: list[str]) -> None:
+    """Store for each IMEI the answers stored for TEMPLATE, as its carriers would have given them (the
+    page names that IMEI; the station signs each row)."""
+    copy_answers(env, TEMPLATE, imeis)
 
 
 @pytest.fixture
@@ -88,7 +82,7 @@ def test_memory_stays_flat_over_a_large_batch(tmp_path: Path, env: dict[str, str
     """20,000 IMEIs from the cache (read a chunk at a time) and 500 asked at the simulator: every report
     is printed and dropped, so the peak resident memory stays far below what holding them takes."""
     cached, asked = synthetic_imeis(20_000), synthetic_imeis(500, start=20_000)
-    cache_answers(env["TENKEN_DB"], cached)
+    cache_answers(env, cached)
     batch = tmp_path / "batch.txt"
     batch.write_text("\n".join(cached + asked) + "\n", encoding="ascii")
     output, peak = tmp_path / "out.json", tmp_path / "peak"
@@ -141,7 +135,7 @@ def test_a_large_batch_lists_what_needs_a_look_and_counts_the_rest(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     imeis = synthetic_imeis(1_200)
-    cache_answers(env["TENKEN_DB"], imeis[:-1])  # the last one asked: − everywhere at the simulator
+    cache_answers(env, imeis[:-1])  # the last one asked: − everywhere at the simulator
     batch = tmp_path / "batch.txt"
     batch.write_text("\n".join(imeis) + "\n", encoding="ascii")
     result = run_cli(["lookup", "--file", str(batch)], env)

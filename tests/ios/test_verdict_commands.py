@@ -131,6 +131,11 @@ def test_record_a_mark_checked_by_hand_is_used_as_the_carriers_answer(
     assert "carrier_unanswered" in codes(verdict(before))
     marked = run_cli(["record", "mark", "docomo", "○", "--imei", "353915111001014", "--by", "sato"], env)
     assert marked.exit_code == 0, marked.stderr
+    _, half = inspect_json(env)  # IMEI2 could not be read at the seller either: it may be × there
+    unanswered = next(r for r in verdict(half)["reasons"] if r["code"] == "carrier_unanswered")  # type: ignore[index]
+    assert unanswered["says"]["params"]["imeis"] == ["353915111001022"]
+    marked = run_cli(["record", "mark", "docomo", "○", "--imei", "353915111001022", "--by", "sato"], env)
+    assert marked.exit_code == 0, marked.stderr
     _, after = inspect_json(env)
     answers = after["phones"][0]["lookups"]["answers"]  # type: ignore[index]
     docomo = next(

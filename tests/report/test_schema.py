@@ -55,6 +55,7 @@ def test_a_key_nobody_declared_or_a_wrong_value_is_caught() -> None:
                 "imei": "12345",
                 "status": "invalid",
                 "registered_at": [],
+                "unread": [],
                 "summary": {"code": "imei.invalid", "params": {}, "text": "5 digits"},
                 "results": [],
                 "input": {"where": "argument 1", "text": "12345"},
