@@ -235,3 +235,24 @@ def test_a_malformed_policy_is_refused_naming_file_key_and_problem(
         assert result.exit_code == 78, (args, result.stderr)
         assert result.stderr.count("\n") == 1 and str(bad) in result.stderr
         assert key in result.stderr and problem in result.stderr
+
+
+def test_inspect_does_not_believe_an_answer_edited_in_the_database(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    """A stored × edited to ○ in SQL (`UPDATE lookups SET outcome='ok', raw_mark='○'`): the next inspection
+    reads the kept page again, asks docomo again, says so, and the phone stays restricted."""
+    import sqlite3
+
+    usbmux.attach(bundled("iphone13-docomo"))
+    for imei in ("353915111001014", "353915111001022"):
+        carrier_sim.rules.set_mark(imei, Carrier.DOCOMO, Outcome.RESTRICTED)
+    _, first = inspect_json(env)
+    assert "restricted" in codes(verdict(first))
+    with sqlite3.connect(env["TENKEN_DB"]) as database:
+        database.execute("UPDATE lookups SET outcome = 'ok', raw_mark = '○' WHERE outcome = 'restricted'")
+    hits = carrier_sim.hits["docomo"]
+    result = run_cli(["inspect", "--platform", "ios", "--json"], env)
+    again = json.loads(result.stdout)
+    assert "restricted" in codes(verdict(again)) and carrier_sim.hits["docomo"] > hits
+    assert result.stderr.count("ALTERED: the stored docomo answer") == 2  # one per IMEI

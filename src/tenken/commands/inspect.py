@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from tenken.report.board import PortNames
     from tenken.report.labels import Lang
     from tenken.station import Selection
-    from tenken.station.pipeline import Expected
+    from tenken.station.pipeline import Expected, Pipeline
     from tenken.verdict.policy import Policy
 
 READ_FAILED = frozenset({DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED})
@@ -200,6 +200,7 @@ async def _run(
         async with Pipeline(settings, options, database) as pipeline:
             inspections = await pipeline.run_all(chosen.devices)
         store_error = store_error or pipeline.store_error
+        _say_distrusted(pipeline, app.lang)
         if database is None and inspections:
             try:
                 save_inspections(settings, inspections)
@@ -209,6 +210,19 @@ async def _run(
         if database is not None:
             database.close()
     return inspections, found.problems, chosen.missing, store_error
+
+
+def _say_distrusted(pipeline: Pipeline, lang: Lang) -> None:
+    """Stored answers the look-ups did not believe (changed in the database, unsigned, another
+    station's): one line each on stderr; the carrier was asked again."""
+    from rich.console import Console
+
+    from tenken.lookups.integrity import distrust
+    from tenken.report.terminal import said
+
+    err = Console(stderr=True)
+    for result, checked in pipeline.lookups.distrusted:
+        err.print(said(distrust(result, checked), lang, "bold red" if checked.altered else "yellow"))
 
 
 def _expected(expected: tuple[str, ...], intake: Path | None) -> list[Expected]:

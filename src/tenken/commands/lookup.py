@@ -244,16 +244,11 @@ class JsonOutput:
 
 def _say_distrusted(console: Console, distrusted: Sequence[tuple[LookupResult, Check]], lang: Lang) -> None:
     """One line per stored answer the look-up did not believe (the carrier was asked again)."""
-    from tenken.facts import msg
+    from tenken.lookups.integrity import distrust
     from tenken.report.terminal import said
 
     for result, checked in distrusted:
-        said_of = {"carrier": result.carrier, "imei": result.imei, "problem": checked.problem}
-        if checked.altered:
-            line = msg("lookup.distrusted_altered", **said_of)
-        else:
-            line = msg("lookup.distrusted", **said_of)
-        console.print(said(line, lang, "bold red" if checked.altered else "yellow"))
+        console.print(said(distrust(result, checked), lang, "bold red" if checked.altered else "yellow"))
 
 
 def perform(

@@ -62,3 +62,11 @@ def check(result: LookupResult) -> Check:
     if result.seal is Seal.FOREIGN:
         return Check(msg("integrity.foreign_key"))
     return Check()
+
+
+def distrust(result: LookupResult, checked: Check) -> Message:
+    """What a person is told of a stored answer a look-up did not believe (the carrier was asked again)."""
+    said_of = {"carrier": result.carrier, "imei": result.imei, "problem": checked.problem}
+    if checked.altered:
+        return msg("lookup.distrusted_altered", **said_of)
+    return msg("lookup.distrusted", **said_of)
