@@ -9,6 +9,10 @@ import copy
 import csv
 import io
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 from tenken.facts import Carrier, Outcome
@@ -144,3 +148,57 @@ def test_tables_show_policy_and_phone_strings_inert(station: Station) -> None:
     listed = station.run("evidence", IMEI_1, "--no-save")
     assert listed.exit_code == 0, listed.stderr
     assert_no_raw(listed.stdout)
+
+
+def test_policy_show_and_check_show_a_files_strings_inert(station: Station) -> None:
+    path = hostile_policy(station.tmp)
+    station.env["COLUMNS"] = "1000"
+    shown = station.run("policy", "show", "--policy", str(path))
+    assert shown.exit_code == 0, shown.stderr
+    assert_inert(shown.stdout, f"shop {MARKUP}")
+    assert f"short_en {MARKUP}" in shown.stdout  # the channel's column heading, not a live link
+
+    checked = station.run("policy", "check", str(path))
+    assert checked.exit_code == 0, checked.stderr
+    assert_no_raw(checked.stdout)
+    assert f"=1+2 {MARKUP} \\x1b[2J\\x1b]0;pwned\\x07" in checked.stdout
+
+    as_json = station.run("policy", "show", "--json", "--policy", str(path))
+    assert_no_raw(as_json.stdout)
+    payload = json.loads(as_json.stdout)
+    assert payload["name"] == f"shop {MARKUP} {ESCAPES}" and CHANNEL in payload["channels"]
+
+
+def test_policy_show_toml_is_the_file_in_a_pipe_and_inert_on_a_terminal(station: Station) -> None:
+    """TOML forbids raw C0 controls but not C1 ones or bidi overrides (in strings and comments): printed to
+    a terminal they are shown as escapes; into a pipe or a file the text is the file's, byte for byte."""
+    path = hostile_policy(station.tmp, extra=f"# a comment with \x9b31m and {BIDI} in it\n")
+    piped = station.run("policy", "show", "--toml", "--policy", str(path))
+    assert piped.exit_code == 0 and piped.stdout == path.read_text(encoding="utf-8")
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tenken", "policy", "show", "--toml", "--policy", str(path)],
+            env={**os.environ, **station.env},
+            stdin=subprocess.DEVNULL,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=60) == 0, process.stderr.read() if process.stderr else ""
+    finally:
+        os.close(leader)
+    screen = shown.decode("utf-8")
+    assert_no_raw(screen)
+    assert "# a comment with \\x9b31m and \\x202e\\x2066 in it" in screen
+    assert 'name = "shop [red]R[/]' in screen  # the rest as written
