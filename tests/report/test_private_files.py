@@ -1,5 +1,5 @@
 """Everything tenken writes is its owner's only, whatever the umask: certificates and their PDF, exports,
-schemas, the data folder `inspect` creates (docs/configuration.md, "Files")."""
+schemas, the data folder `inspect` creates (docs/configuration.md, "Files tenken keeps")."""
 
 from __future__ import annotations
 
