@@ -19,7 +19,7 @@ from tenken.facts import Carrier, Outcome
 from tenken.verdict.policy import default_policy_path
 from tests.conftest import ESCAPES, MARKUP, assert_inert
 from tests.ios.simulator import bundled
-from tests.report.conftest import IMEI_1, Station
+from tests.report.conftest import IMEI_1, IPHONE_13, Station
 
 HYPERLINK = '=HYPERLINK("http://example.invalid/","x")'
 BIDI = "\u202e\u2066"  # right-to-left override, left-to-right isolate
@@ -202,3 +202,17 @@ def test_policy_show_toml_is_the_file_in_a_pipe_and_inert_on_a_terminal(station:
     assert_no_raw(screen)
     assert "# a comment with \\x9b31m and \\x202e\\x2066 in it" in screen
     assert 'name = "shop [red]R[/]' in screen  # the rest as written
+
+
+def test_a_persons_words_and_an_intake_files_name_reach_the_terminal_inert(station: Station) -> None:
+    station.usbmux.attach(bundled("iphone13-docomo"))
+    recorded = station.run("record", "sim-lock", "unlocked", "--serial", IPHONE_13, "--by", f"sato {ESCAPES}")
+    assert recorded.exit_code == 0, recorded.stderr
+    assert_no_raw(recorded.stdout)
+    assert "sato \\x1b[2J\\x1b]0;pwned\\x07" in recorded.stdout
+
+    intake = station.tmp / "shelf\x1b]0;pwned\x07.csv"
+    intake.write_text(f"stock,IMEI\nA-17,{IMEI_1}\nA-18,12345\n", encoding="utf-8")
+    inspected = station.run("inspect", "--platform", "ios", "--no-lookup", "--intake", str(intake))
+    assert_no_raw(inspected.stderr)
+    assert "skipped " in inspected.stderr and "shelf\\x1b]0;pwned\\x07.csv:3" in inspected.stderr
