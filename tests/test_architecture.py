@@ -12,13 +12,14 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "tenken"
 # package (first part below tenken) → the tenken packages it may import
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "files": set(),
     "facts": {"errors"},
     "imei": {"errors"},
     "schema": {"errors"},
     "config": {"errors", "schema"},
     "catalog": {"errors", "facts", "schema"},
-    "devices": {"catalog", "config", "errors", "facts", "imei"},
-    "store": {"config", "errors", "facts", "inspection"},
+    "devices": {"catalog", "config", "errors", "facts", "files", "imei"},
+    "store": {"config", "errors", "facts", "files", "inspection"},
     "lookups": {"config", "errors", "facts", "imei", "store"},
     "station": {
         "config",
@@ -32,10 +33,10 @@ ALLOWED: dict[str, set[str]] = {
         "store",
         "verdict",
     },
-    "report": {"errors", "facts", "inspection"},
+    "report": {"errors", "facts", "files", "inspection"},
     "inspection": {"errors", "facts"},
     "verdict": {"catalog", "errors", "facts", "imei", "inspection", "schema"},
-    "sim": {"devices", "errors", "facts", "imei", "lookups", "schema"},
+    "sim": {"devices", "errors", "facts", "files", "imei", "lookups", "schema"},
 }
 
 
@@ -67,3 +68,53 @@ def test_imports_follow_the_data_flow(path: Path) -> None:
 def test_the_rules_cover_every_package() -> None:
     edge = {"commands", "cli", "__init__", "__main__", "py"}
     assert {layer(path) for path in SOURCE.rglob("*.py")} - set(ALLOWED) - edge == set()
+
+
+# Every file and folder tenken writes goes through tenken/files.py (owner-only: 0600, 0700). These calls
+# write or create something, or set its mode. tempfile's files and folders are owner-only by themselves
+# (mkstemp, mkdtemp, TemporaryFile and the rest: 0600 and 0700) and are not listed.
+WRITES = {"mkdir", "makedirs", "write_text", "write_bytes", "touch", "chmod", "fchmod", "mkfifo"}
+WRITES |= {"symlink_to", "hardlink_to"}
+SHUTIL_WRITES = {"copy", "copy2", "copyfile", "copytree", "move"}
+# Where a write stays outside files.py, and why.
+OWN_WRITES = {
+    "files.py": {"*"},
+    "store/engine.py": {"os.open", "chmod"},  # the database file, made 0600 before SQLite opens it
+    "store/spool.py": {"os.open"},  # appended to under a lock; created 0600
+    "commands/udev.py": {"mkdir", "chmod"},  # a root-owned rule udevd reads: 0644 like every rule
+}
+
+
+def writes(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = (
+            func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        )
+        owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+        if called in WRITES or (owner == "shutil" and called in SHUTIL_WRITES):
+            found.add(called)
+        elif called == "open" and owner == "os":
+            found.add("os.open")
+        elif called == "open":
+            modes = [arg for arg in [*node.args, *(kw.value for kw in node.keywords if kw.arg == "mode")]]
+            literal = [
+                arg.value for arg in modes if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            ]
+            if any(set(mode) & set("wax+") for mode in literal):
+                found.add("open")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(SOURCE.rglob("*.py")), ids=lambda path: str(path.relative_to(SOURCE)))
+def test_every_write_goes_through_files(path: Path) -> None:
+    allowed = OWN_WRITES.get(str(path.relative_to(SOURCE)), set())
+    if "*" in allowed:
+        return
+    stray = writes(path) - allowed
+    assert not stray, (
+        f"{sorted(stray)}: write through tenken.files (owner-only), or say why not in OWN_WRITES"
+    )

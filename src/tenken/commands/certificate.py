@@ -15,6 +15,7 @@ import click
 from tenken import __version__
 from tenken.cli import AppContext, pass_app
 from tenken.errors import InputError, InputFileError, Mismatch, NotFound, OutputError
+from tenken.files import private_folder, write_private
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -77,9 +78,9 @@ def issue(
     checked = _checked(store, inspection_id)
     options = _options(app, full_imei=full_imei, issued_at=datetime.now(UTC))
     page = out_dir / _file_name(checked.inspection)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        page.write_text(render(checked.inspection, checked.record, options), encoding="utf-8")
+    try:  # owner-only: a certificate may hold full IMEIs
+        private_folder(out_dir)
+        write_private(page, render(checked.inspection, checked.record, options).encode("utf-8"))
     except OSError as error:
         raise OutputError(f"cannot write the certificate in {out_dir}: {error.strerror}") from None
     written = [page]

@@ -316,6 +316,8 @@ def _last_per_phone(kept: Sequence[Inspection]) -> list[Inspection]:
 
 
 def _print_summary(console: Console, inspections: Sequence[Inspection], policy: Policy, lang: Lang) -> None:
+    from tenken.report.terminal import outside
+
     console.rule()
     for key, channel in policy.channels.items():
         counts = {level: 0 for level in Level}
@@ -323,7 +325,7 @@ def _print_summary(console: Console, inspections: Sequence[Inspection], policy: 
             if key in inspection.verdicts:
                 counts[inspection.verdicts[key].level] += 1
         shown = ", ".join(f"{name(level, lang)} {count}" for level, count in counts.items() if count)
-        console.print(f"{channel.title(lang)}: {shown}")
+        console.print(outside(f"{channel.title(lang)}: {shown}"))  # a policy file's words
     console.print(label("demo.try", lang))
 
 

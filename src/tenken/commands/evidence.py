@@ -5,7 +5,6 @@ its station's signature), and save the pages for a 赤ロム保証 claim."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from rich.console import Console
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.errors import OutputError
 from tenken.facts import Carrier, Evidence, LookupResult
+from tenken.files import private_folder, write_private
 from tenken.imei import validate_imei
 
 
@@ -156,17 +156,10 @@ def _save(imei: str, result: LookupResult, evidence: Evidence, intact: bool, out
     if not intact:
         meta["body_sha256"] = evidence.body_sha256
         meta["warning"] = "this answer is not what was kept when it arrived: it proves nothing"
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_private(page, evidence.body)
-        _write_private(page.with_name(page.name + ".meta.json"), (json.dumps(meta, indent=2) + "\n").encode())
+    try:  # owner-only, like the database: a carrier's page is about one customer's phone
+        private_folder(out_dir)
+        write_private(page, evidence.body)
+        write_private(page.with_name(page.name + ".meta.json"), (json.dumps(meta, indent=2) + "\n").encode())
     except OSError as error:
         raise OutputError(f"cannot save the evidence in {out_dir}: {error.strerror}") from None
     return page
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Owner-only, like the database: a carrier's page is about one customer's phone."""
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
-        os.fchmod(file.fileno(), 0o600)  # a file of the same name saved before keeps its mode otherwise
-        file.write(data)

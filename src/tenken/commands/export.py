@@ -15,6 +15,7 @@ import click
 from tenken.cli import AppContext, pass_app
 from tenken.commands.since import parse_since
 from tenken.errors import OutputError, UsageError
+from tenken.files import private_file
 
 
 @click.command()
@@ -94,13 +95,13 @@ def export(
 
 @contextlib.contextmanager
 def _output(path: Path | None) -> Iterator[IO[bytes]]:
+    """Standard output, or the file: owner-only (it holds full IMEIs), in place once complete."""
     if path is None or str(path) == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     try:
-        file = path.open("wb")
+        with private_file(path) as file:
+            yield file
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror}") from None
-    with file:
-        yield file

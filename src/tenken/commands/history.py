@@ -103,7 +103,7 @@ def _table(phone: Phone, lang: Lang) -> RenderableType:
         what = Text(" ").join(
             [
                 *(
-                    Text.assemble(f"{channel} ", level_text(verdict.level, lang))
+                    Text.assemble(outside(f"{channel} "), level_text(verdict.level, lang))  # a policy's key
                     for channel, verdict in inspection.verdicts.items()
                 ),
                 *(

@@ -228,13 +228,14 @@ def _say_distrusted(pipeline: Pipeline, lang: Lang) -> None:
 def _expected(expected: tuple[str, ...], intake: Path | None) -> list[Expected]:
     from tenken.commands.inputs import read_imei_file
     from tenken.imei import validate_imei
+    from tenken.report.inert import visible
     from tenken.station.pipeline import Expected
 
     entries = [Expected((validate_imei(imei),)) for imei in expected]
     if intake is not None:
         given = read_imei_file(intake)
         for bad in given.bad:
-            click.echo(f"skipped {bad.where}: {bad.problem} ({bad.text!r})", err=True)
+            click.echo(visible(f"skipped {bad.where}: {bad.problem} ({bad.text!r})"), err=True)
         entries += [Expected(tuple(filter(None, (row.imei, row.imei2))), row.stock_no) for row in given.rows]
     return entries
 

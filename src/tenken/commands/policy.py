@@ -1,7 +1,11 @@
-"""`tenken policy show` and `tenken policy check FILE`: the sales policy as data a shop can read and edit."""
+"""`tenken policy show` and `tenken policy check FILE`: the sales policy as data a shop can read and edit.
+
+A policy file is outside data: its name, channel keys and titles reach the terminal through
+`report.terminal.outside()` (no markup, no control), as a phone's strings do."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -29,11 +33,17 @@ def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool
 
     from tenken.report.board import level_text
     from tenken.report.labels import label
+    from tenken.report.terminal import outside, visible
     from tenken.verdict.conditions import KEYS
 
     policy = app.policy(policy_path)
     if as_toml:
-        click.echo(policy.text, nl=False)
+        # TOML allows raw C1 controls and bidi overrides in strings and comments: a terminal is shown
+        # them as escapes; a pipe or a file gets the text as it is, to copy and edit.
+        on_terminal = sys.stdout.isatty()
+        click.echo(
+            visible(policy.text.replace("\r\n", "\n"), keep="\t\n") if on_terminal else policy.text, nl=False
+        )
         return
     if as_json:
         emit_json(
@@ -53,11 +63,11 @@ def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool
         return
     lang = app.lang
     console = Console()
-    console.print(f"{policy.name}  ({policy.source})  sha256 {policy.sha256}")
+    console.print(outside(f"{policy.name}  ({policy.source})  sha256 {policy.sha256}"))
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column(label("ui.condition", lang))
     for channel in policy.channels.values():
-        table.add_column(channel.title(lang, short=True), no_wrap=True)
+        table.add_column(outside(channel.title(lang, short=True)), no_wrap=True)
     for condition in KEYS:
         table.add_row(
             label(f"cond.{condition}", lang),
@@ -71,8 +81,9 @@ def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool
 def check(path: Path) -> None:
     """Validate a policy file: every condition given a level on every channel, levels spelled right, no
     unknown made better than the rule allows. One line naming file, key and problem when it is not."""
+    from tenken.report.terminal import visible
     from tenken.verdict.policy import load_policy
 
     policy = load_policy(path)
     channels = ", ".join(policy.channels)
-    click.echo(f"{path}: ok — {policy.name!r}, channels {channels}, sha256 {policy.sha256}")
+    click.echo(visible(f"{path}: ok — {policy.name!r}, channels {channels}, sha256 {policy.sha256}"))

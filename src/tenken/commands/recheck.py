@@ -223,7 +223,7 @@ def _print(
                     if channel in policy.channels
                     else channel
                 )
-                verdicts.append(f"{title}: ")
+                verdicts.append(outside(f"{title}: "))  # a policy file's words
                 verdicts.append(level_text(before, lang))
                 verdicts.append(" → ")
                 verdicts.append(level_text(after, lang))

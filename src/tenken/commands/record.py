@@ -15,6 +15,7 @@ import click
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.errors import InputError, InputFileError, UsageError
 from tenken.facts import Carrier
+from tenken.report.inert import visible
 
 # FACT → (DeviceFacts field, how the value is read, what the technician usually reads)
 Parser = Callable[[str], Any]
@@ -145,7 +146,7 @@ def record(
     if as_json:
         emit_json(shown)
     else:
-        click.echo(f"recorded {name} = {entry.value!r} ({entry.source})")
+        click.echo(visible(f"recorded {name} = {entry.value!r} ({entry.source})"))  # a person's words
 
 
 def _record_mark(
@@ -193,7 +194,10 @@ def _record_mark(
     with open_store(app.settings) as database:
         database.save_lookups([result])
     click.echo(
-        f"recorded {carrier.value} {glyph.strip()} for {imei} (by {by}; sha256 {result.evidence.sha256 if result.evidence else ''})"
+        visible(
+            f"recorded {carrier.value} {glyph.strip()} for {imei} (by {by}; "
+            f"sha256 {result.evidence.sha256 if result.evidence else ''})"
+        )
     )
 
 

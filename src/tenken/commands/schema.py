@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tenken.errors import OutputError
+from tenken.files import private_folder, write_private
 
 NAMES = (
     "inspect",
@@ -46,9 +47,9 @@ def schema_command(name: str | None, out_dir: Path | None) -> None:
     doctor."""
     if out_dir is not None:
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
+            private_folder(out_dir)
             for each in NAMES:
-                (out_dir / f"{each}.schema.json").write_text(text(each), encoding="utf-8")
+                write_private(out_dir / f"{each}.schema.json", text(each).encode("utf-8"))
         except OSError as error:
             raise OutputError(f"cannot write the schemas in {out_dir}: {error.strerror}") from None
         click.echo(f"wrote {len(NAMES)} schemas in {out_dir}")

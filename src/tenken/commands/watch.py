@@ -188,9 +188,10 @@ class _Run:
     def _finished(self, inspection: Inspection) -> None:
         self.kept.append(inspection)
         if self.jsonl is not None:
+            from tenken.report.inert import json_text
             from tenken.station.webhooks import finished
 
-            self.jsonl.write(finished(inspection).body + "\n")
+            self.jsonl.write(json_text(finished(inspection).body) + "\n")  # the body's values, inert
             self.jsonl.flush()
 
     async def _show(

@@ -58,7 +58,7 @@ def board(
     table.add_column(label("demo.phone", lang))
     table.add_column("IMEI", no_wrap=True)
     for title in channels.values():
-        table.add_column(title, no_wrap=True)
+        table.add_column(outside(title), no_wrap=True)  # a policy file's words
     table.add_column(label("ui.first_reason", lang), overflow="fold")
     for inspection in inspections:
         facts = inspection.facts
@@ -118,7 +118,7 @@ def verdict_panel(inspection: Inspection, channels: dict[str, str], lang: Lang) 
         verdict = inspection.verdicts.get(key)
         if verdict is None:
             continue
-        parts.append(Text.assemble((f"{title}: ", "bold"), level_text(verdict.level, lang)))
+        parts.append(Text.assemble(outside(f"{title}: ", "bold"), level_text(verdict.level, lang)))
         for reason in verdict.reasons:
             line = Text.assemble("   ", level_text(reason.level, lang), "  ", said(reason.says, lang))
             shown = [label(f"fact.{fact}", lang) for fact in reason.facts if fact != "state"]

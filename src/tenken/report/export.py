@@ -1,7 +1,11 @@
 """Inspections as rows for spreadsheets and inventory systems: CSV (UTF-8 with BOM, or cp932 for older
 Excel), JSON and JSON Lines. Rows are written as they come (the store streams them), so an export of any
 size runs in constant memory. The columns are report/schema.py's ExportRow, documented in
-docs/reports.md; the CSV header is pinned by a test."""
+docs/reports.md; the CSV header is pinned by a test.
+
+Every text cell of the CSV (the header's too: a policy names the channel columns) goes through
+report/inert.py's `spreadsheet_cell`: no formula, no control character. Numbers are written as numbers
+and never prefixed. JSON keeps every value exactly, with C1 and bidi controls written as escapes."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import msgspec
 from tenken.facts import SCHEMA_VERSION, Carrier, Fact, Outcome
 from tenken.inspection import MANUAL, Inspection, Level
 from tenken.report.history import cell
+from tenken.report.inert import json_bytes, spreadsheet_cell
 from tenken.report.labels import JST, Lang, render
 from tenken.report.schema import ExportRow
 
@@ -125,8 +130,10 @@ def _csv_values(entry: ExportRow, channels: Sequence[str]) -> list[str]:
             values.append("")
         elif isinstance(value, float):
             values.append(f"{value:g}")
-        else:
+        elif isinstance(value, int):
             values.append(str(value))
+        else:  # text: from a phone, a person, a page or a policy, or tenken's own words and codes
+            values.append(spreadsheet_cell(str(value)))
     return values
 
 
@@ -188,7 +195,7 @@ def _write_csv(
     line = io.StringIO()
     writer = csv.writer(line, lineterminator="\r\n")
     count = 0
-    writer.writerow(columns(channels))
+    writer.writerow([spreadsheet_cell(name) for name in columns(channels)])
     for entry in rows:
         writer.writerow(_csv_values(entry, channels))
         count += 1
@@ -204,7 +211,7 @@ def _write_lines(rows: Iterable[ExportRow], out: IO[bytes]) -> int:
     encoder = msgspec.json.Encoder()
     count = 0
     for entry in rows:
-        out.write(encoder.encode(entry) + b"\n")
+        out.write(json_bytes(encoder.encode(entry)) + b"\n")
         count += 1
     return count
 
@@ -213,10 +220,10 @@ def _write_json(rows: Iterable[ExportRow], out: IO[bytes], head: dict[str, Any])
     """{"schema_version": …, head…, "inspections": [row, …]}, one row a line, written as they come."""
     encoder = msgspec.json.Encoder()
     document = encoder.encode({"schema_version": SCHEMA_VERSION, **head, "inspections": []})
-    out.write(document[: -len(b"[]}")] + b"[")
+    out.write(json_bytes(document[: -len(b"[]}")]) + b"[")
     count = 0
     for entry in rows:
-        out.write((b",\n" if count else b"\n") + encoder.encode(entry))
+        out.write((b",\n" if count else b"\n") + json_bytes(encoder.encode(entry)))
         count += 1
     out.write(b"\n]}\n" if count else b"]}\n")
     return count

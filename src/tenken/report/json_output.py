@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tenken.facts import SCHEMA_VERSION, Message
+from tenken.report.inert import json_text
 from tenken.report.labels import render
 
 
@@ -20,8 +21,9 @@ def _encode(value: Any) -> Any:
 
 
 def dumps(payload: Any) -> str:
-    """The payload as indented JSON; non-ASCII kept (Japanese stays readable), messages with text."""
-    return json.dumps(payload, ensure_ascii=False, indent=2, default=_encode)
+    """The payload as indented JSON; non-ASCII kept (Japanese stays readable), messages with text.
+    Control characters are escapes (`\\u001b`, `\\u009b`): the same values, inert on a terminal."""
+    return json_text(json.dumps(payload, ensure_ascii=False, indent=2, default=_encode))
 
 
 def document(**fields: Any) -> dict[str, Any]:

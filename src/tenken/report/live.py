@@ -58,7 +58,7 @@ def live_board(
     table.add_column(label("demo.phone", lang), overflow="ellipsis", max_width=28)
     table.add_column(label("watch.stage", lang), no_wrap=True)
     for title in channels.values():
-        table.add_column(title, no_wrap=True)
+        table.add_column(outside(title), no_wrap=True)  # a policy file's words
     table.add_column(label("ui.first_reason", lang), overflow="ellipsis", max_width=40)
     table.add_column(label("watch.elapsed", lang), justify="right", no_wrap=True)
     for row in rows:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from tenken.errors import OutputError
+from tenken.files import write_private
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
@@ -57,9 +58,14 @@ def print_pdf(page: Path, pdf: Path) -> None:
             "--pdf needs Chromium (apt-get install chromium, or set TENKEN_CHROMIUM); or open the HTML "
             "certificate in a browser and print it to PDF"
         )
-    with tempfile.TemporaryDirectory(prefix="tenken-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="tenken-chromium-") as scratch:  # 0700
+        printed = Path(scratch) / "certificate.pdf"  # Chromium writes with the umask: moved in below
         command = browser_command(
-            binary, Path(profile), "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()
+            binary,
+            Path(scratch) / "profile",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={printed}",
+            page.resolve().as_uri(),
         )
         try:
             done = subprocess.run(command, capture_output=True, timeout=SECONDS, check=False)
@@ -67,8 +73,12 @@ def print_pdf(page: Path, pdf: Path) -> None:
             raise OutputError(f"Chromium did not print {pdf} within {SECONDS:.0f} s") from None
         except OSError as error:
             raise OutputError(f"cannot run {binary}: {error.strerror}") from None
-    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OutputError(
-            f"Chromium could not print {pdf} (exit {done.returncode}{': ' + said[-1] if said else ''})"
-        )
+        if done.returncode != 0 or not printed.is_file() or printed.stat().st_size == 0:
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise OutputError(
+                f"Chromium could not print {pdf} (exit {done.returncode}{': ' + said[-1] if said else ''})"
+            )
+        try:
+            write_private(pdf, printed.read_bytes())
+        except OSError as error:
+            raise OutputError(f"cannot write {pdf}: {error.strerror}") from None

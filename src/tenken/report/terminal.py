@@ -1,10 +1,9 @@
 """Rich renderings for people, in English or Japanese. Every string that came from a phone, a page or a
 file goes through `outside()`: rich markup is never interpreted and terminal control sequences are made
-visible instead of reaching the terminal."""
+visible instead of reaching the terminal (report/inert.py: the rule)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ from tenken.facts import (
     Outcome,
     Provenance,
 )
+from tenken.report.inert import visible as visible  # the rule itself, for plain text
 from tenken.report.labels import Lang, label, name, render
 
 PROVENANCE_STYLE = {
@@ -49,15 +49,6 @@ STATUS_STYLE = {
     ImeiStatus.UNKNOWN: "bold magenta",
     ImeiStatus.INVALID: "bold red",
 }
-
-# C0 and C1 controls (ESC starts every terminal sequence; CSI 0x9b and OSC 0x9d are single C1 bytes),
-# DEL, and Unicode line/paragraph separators and bidi overrides that reorder what is shown.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Text with every control character shown as an escape (`\\x1b`) instead of acting on the terminal."""
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def outside(value: object, style: str = "") -> Text:

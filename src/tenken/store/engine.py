@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from tenken.config import Settings
 from tenken.errors import StoreError
+from tenken.files import private_folder
 from tenken.store.urls import masked
 
 T = TypeVar("T")
@@ -90,7 +91,7 @@ def _prepare_file(path: Path, *, data_folder: bool, writable: bool) -> None:
     folder = path.parent
     if data_folder:
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_folder(folder, tighten=True)
         except OSError as error:
             raise StoreError(f"cannot create the data folder {folder}: {error.strerror}") from None
     elif not folder.is_dir():

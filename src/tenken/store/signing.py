@@ -28,6 +28,7 @@ from pathlib import Path
 
 from tenken.errors import StoreError
 from tenken.facts import Seal
+from tenken.files import private_folder
 
 KEY_FILE = "station.key"
 OTHER_KEYS = "keys"
@@ -109,7 +110,7 @@ def _load_or_create(path: Path) -> bytes:
         pass
     secret = secrets.token_bytes(32)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(path.parent, tighten=True)  # the data folder
         # Written whole under another name, then linked into place: a key file is never seen half written,
         # and of two tenken processes starting at once, one key wins and both use it.
         descriptor, written = tempfile.mkstemp(prefix=".station.", dir=path.parent)  # mode 0600

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 
+from tenken.files import private_folder
 from tenken.store.schema import metadata
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,7 @@ class Spool:
 
     def append(self, table: sa.Table, rows: Sequence[Row]) -> int:
         """Add rows; return how many rows now wait. Raises OSError when the file cannot be written."""
-        if not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, mode=0o700)
+        private_folder(self.path.parent)
         with self._open(os.O_RDWR | os.O_APPEND | os.O_CREAT) as file:
             if file.seek(0, os.SEEK_END) and _last_byte(file) != b"\n":
                 file.write(b"\n")  # the torn end of a write that crashed: keep it apart from ours

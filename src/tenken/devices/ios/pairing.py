@@ -9,11 +9,9 @@ in use (11.45.0). The session that follows is pymobiledevice3's `validate_pairin
 from __future__ import annotations
 
 import asyncio
-import os
 import plistlib
 import re
 import socket
-import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
@@ -33,6 +31,8 @@ from pymobiledevice3.ca import (
     serialize_private_key_pkcs8_pem,
 )
 from pymobiledevice3.lockdown import LockdownClient
+
+from tenken.files import private_folder, write_private
 
 IDENTITY_FILE = "station.identity"  # not *.plist: pymobiledevice3 reads every *.plist here as a pair record
 POLL_SECONDS = 1.0  # how often the Pair request is repeated while "Trust This Computer?" is on screen
@@ -63,27 +63,20 @@ class StationIdentity:
 
 
 def records_folder(data_path: Path) -> Path:
-    """<data dir>/pair_records, owner-only."""
+    """<data dir>/pair_records, owner-only, in the data folder (owner-only too)."""
     folder = data_path / "pair_records"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.chmod(0o700)
+        private_folder(data_path, tighten=True)
+        private_folder(folder, tighten=True)
     except OSError as error:
         raise StationFilesError(f"{folder}: {error.strerror or error}") from None
     return folder
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Replace `path` atomically with a file only the owner can read (mkstemp creates it 0600)."""
+    """Replace `path` atomically with a file only the owner can read."""
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_private(path, data)
     except OSError as error:
         raise StationFilesError(f"{path}: {error.strerror or error}") from None
 

@@ -13,6 +13,7 @@ from types import TracebackType
 
 from tenken.devices.android.server import bundled_adb, server_environment
 from tenken.errors import SimulatorError
+from tenken.files import private_folder
 from tenken.sim.ports import free_port
 
 START_TIMEOUT = 60.0  # adb 36 takes a few seconds to start its server; a loaded CI machine more
@@ -45,7 +46,7 @@ class PrivateAdbServer:
         )
 
     def start(self) -> PrivateAdbServer:
-        self.home.mkdir(parents=True, exist_ok=True)
+        private_folder(self.home)  # adb keeps its private key here
         try:
             started = self.adb("start-server", timeout=START_TIMEOUT)
         except subprocess.TimeoutExpired:
