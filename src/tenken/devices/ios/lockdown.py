@@ -9,8 +9,10 @@ once.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import ssl
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from pymobiledevice3.lockdown import LockdownClient
@@ -46,9 +48,23 @@ async def open_lockdown(address: str, device: MuxDevice, buid: str, folder: Path
             usbmux_address=address,
         )
     except BaseException:
-        await service.close()
+        await close_quietly(service.close)
         raise
     return lockdown
+
+
+async def close_quietly(close: Callable[[], Awaitable[object]]) -> None:
+    """Close a connection whose peer may be gone. A reset connection can make asyncio's close waiter
+    raise CancelledError (a phone pulled mid-read): that is not this task being cancelled, and must not
+    replace the error that explains what happened. A real cancellation still goes through."""
+    try:
+        await close()
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+    except Exception:  # noqa: S110 - closing a connection that already broke: nothing to tell
+        pass
 
 
 async def open_service(

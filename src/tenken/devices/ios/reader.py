@@ -12,7 +12,6 @@ an action, never as exceptions.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +39,7 @@ from tenken.config import Settings
 from tenken.devices.ios import facts as ios_facts
 from tenken.devices.ios.compat import StationLockdownClient
 from tenken.devices.ios.facts import BEFORE_TRUST, QUERIES, UNTIL_UNLOCKED, Reading, Unread
-from tenken.devices.ios.lockdown import open_lockdown, open_service
+from tenken.devices.ios.lockdown import close_quietly, open_lockdown, open_service
 from tenken.devices.ios.pairing import (
     PairingRefused,
     StationFilesError,
@@ -182,8 +181,7 @@ class _Inspection:
             return self._error(msg("action.unexpected_answer", reason=_reason(error)))
         finally:
             if self.lockdown is not None:
-                with contextlib.suppress(Exception):
-                    await self.lockdown.close()
+                await close_quietly(self.lockdown.close)
 
     async def _lost(self, reason: str, *, timed_out: bool = False) -> DeviceFacts:
         """Tell an unplugged phone from a silent or broken connection."""
