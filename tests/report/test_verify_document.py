@@ -15,7 +15,7 @@ import pytest
 
 from tenken.facts import Carrier, Outcome
 from tenken.report.html import claims
-from tests.conftest import ESCAPES, MARKUP, assert_inert
+from tests.conftest import ESCAPES, assert_inert
 from tests.ios.simulator import bundled
 from tests.report.conftest import IMEI_1, IMEI_2, IPHONE_13, Station
 from tests.report.test_certificate import certify
@@ -47,7 +47,11 @@ class Certified:
         what the store renders; that line."""
         result = self.station.run("verify", str(self.path))
         assert result.exit_code == 1 and result.stderr.count("\n") == 1, (result.exit_code, result.stdout)
-        assert f"{self.path}: line {line}: the certificate has '{has}" in result.stderr, result.stderr
+        where = re.search(
+            rf"{re.escape(str(self.path))}: line (\d+), column \d+: the certificate has '", result.stderr
+        )
+        assert where is not None and int(where.group(1)) == line, result.stderr
+        assert f": the certificate has '{has}" in result.stderr, result.stderr
         assert f"where the store renders '{renders}" in result.stderr, result.stderr
         return str(result.stderr)
 
@@ -71,7 +75,8 @@ def certified(station: Station) -> Certified:
 def test_a_banner_added(certified: Certified) -> None:
     """(a) 「販売可 / SELLABLE ○ 全キャリア」 across the top, every keyed value untouched."""
     line = certified.edited(("<body>\n", f"<body>\n{BANNER}\n"))
-    certified.caught(line + 1, BANNER[:40], "<header>")
+    said = certified.caught(line + 1, BANNER[:40], "<header>")
+    assert f": line {line + 1}, column 1: " in said
 
 
 @pytest.mark.parametrize(
@@ -87,7 +92,7 @@ def test_a_banner_added(certified: Certified) -> None:
         ),
         pytest.param(
             ("\n</style>", "\ntd.mark.blocked { visibility: collapse; }\n</style>"),
-            "td.mark.blocked { visibility: collapse; }",
+            "} td.mark.blocked { visibility: collapse; }",
             id="rule-added-to-the-style",
         ),
     ],
@@ -97,7 +102,7 @@ def test_a_cross_hidden(certified: Certified, hide: tuple[str, str], has: str) -
     style sheet, a ○ cell put beside it."""
     edits = [hide] if hide[0] == CROSS else [hide, (CROSS, CIRCLE + CROSS)]
     line = certified.edited(*edits)
-    certified.caught(line if hide[0] != "\n</style>" else line + 1, has[:40], "")
+    certified.caught(line, has[:40], "")
 
 
 @pytest.mark.parametrize(
@@ -193,12 +198,12 @@ def test_the_same_certificate_laid_out_again_still_verifies(
 def test_whitespace_is_normalised_not_ignored(certified: Certified) -> None:
     """A space where the store renders none is a difference, in words that are no keyed value too."""
     line = certified.edited(("<h1>点検証明書 ", "<h1>点検 証明書 "))
-    certified.caught(line, "<h1>点検 証明書", "<h1>点検証明書")
+    certified.caught(line, "点検 証明書<span", "点検証明書<span")
 
 
 def test_the_difference_is_shown_not_acted_on(certified: Certified) -> None:
     """What the file says is outside data: terminal control and rich markup in it are shown, one line."""
-    line = certified.edited(("<body>\n", f"<body>\n<p>{MARKUP} {ESCAPES}</p>\n"))
+    line = certified.edited(("<body>\n", f"<body>\n<p>[red]R[/] {ESCAPES}</p>\n"))
     said = certified.caught(line + 1, "<p>[red]R[/]", "<header>")
     assert_inert(said, "[red]R[/]")
     assert len(said) < 300 + len(str(certified.path))
@@ -212,3 +217,109 @@ def test_a_pdf_is_not_verified(certified: Certified) -> None:
     (pdf,) = certified.path.parent.glob("*.pdf")
     refused = certified.station.run("verify", str(pdf))
     assert refused.exit_code == 65 and f"{pdf} is not a tenken certificate" in refused.stderr
+
+
+def test_rendered_again_from_the_store_byte_for_byte(certified: Certified) -> None:
+    """Same store rows → the same bytes: the certificate rendered again from its row and the stored
+    inspection is the file `tenken certificate` wrote, to the byte (no clock, no random id, no setting)."""
+    from tenken import config
+    from tenken.commands.certificate import _checked, _reissued
+    from tenken.report.html import certificate
+    from tenken.store import open_store
+    from tenken.store.records import issued_certificate
+
+    said = claims(certified.page).meta
+    with open_store(config.load(environ=certified.station.env)) as store:
+        checked = _checked(store, said["tenken:inspection"])
+        issued = issued_certificate(store, said["tenken:certificate"])
+    options = _reissued(certified.path, issued, said["tenken:inspection"], checked.record)
+    again = certificate(checked.inspection, checked.record, options)
+    assert again == certified.page == certificate(checked.inspection, checked.record, options)
+    assert certified.path.read_bytes() == again.encode("utf-8")
+
+
+def shop_policy(station: Station, title: str) -> Path:
+    """The shipped policy with the retail channel's Japanese title changed: a shop's own words."""
+    from tenken.verdict.policy import default_policy_path
+
+    shipped = default_policy_path().read_text(encoding="utf-8")
+    assert 'ja = "店頭（買取・販売）"' in shipped
+    path = station.tmp / f"policy-{len(title)}.toml"
+    path.write_text(shipped.replace('ja = "店頭（買取・販売）"', f'ja = "{title}"', 1), encoding="utf-8")
+    return path
+
+
+def test_the_store_keeps_what_the_certificate_shows(station: Station) -> None:
+    """Issued under a shop's policy (its channel titles on the page), verified by another station with
+    the shipped policy, another language and another name: the certificate's row says what it showed."""
+    station.usbmux.attach(bundled("iphone13-docomo"))
+    station.mark(IMEI_1, Carrier.DOCOMO, Outcome.OK)
+    station.inspect()
+    station.env["TENKEN_POLICY"] = str(shop_policy(station, "中古スマホ館 店頭"))
+    path = certify(station, IPHONE_13, "--full-imei")
+    page = path.read_text(encoding="utf-8")
+    assert "中古スマホ館 店頭" in page and IMEI_1 in page
+    with station.database() as database:
+        row = database.execute(
+            "SELECT record_id, lang, full_imei, tenken_version, channels_json, issued_at FROM certificates"
+        ).fetchone()
+    meta = claims(page).meta
+    assert row[0] == meta["tenken:certificate"] and row[1:3] == ("ja", 1)
+    assert f'content="tenken {row[3]}"' in page and '"ja": "中古スマホ館 店頭"' in row[4]
+    assert meta["tenken:issued"].startswith(row[5].replace(" ", "T")[:19])
+
+    elsewhere = {
+        **station.env,
+        "TENKEN_POLICY": "",
+        "TENKEN_STATION_ID": "shop-b-2",
+        "TENKEN_LANG": "en",
+    }
+    from tests.conftest import run_cli
+
+    result = run_cli(["verify", str(path)], elsewhere)
+    assert result.exit_code == 0 and "matches inspection" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("certificate_id", "said"),
+    [
+        pytest.param(None, "the store has issued no such certificate of inspection", id="id-removed"),
+        pytest.param("0" * 32, "the store has issued no such certificate of inspection", id="id-changed"),
+    ],
+)
+def test_a_certificate_the_store_did_not_issue(
+    certified: Certified, certificate_id: str | None, said: str
+) -> None:
+    meta = re.search(r'<meta name="tenken:certificate" content="([0-9a-f]{32})">\n', certified.page)
+    assert meta is not None
+    if certificate_id is None:
+        certified.edited((meta.group(), ""))
+    else:
+        certified.edited((meta.group(1), certificate_id))
+    result = certified.station.run("verify", str(certified.path))
+    assert result.exit_code == 1 and said in result.stderr and result.stderr.count("\n") == 1
+    assert f"write it again (tenken certificate {claims(certified.page).meta['tenken:inspection']})" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("update", "said"),
+    [
+        pytest.param(
+            "UPDATE certificates SET lang = NULL, full_imei = NULL, tenken_version = NULL, channels_json = NULL",
+            "was issued before tenken kept what it needs to render a certificate again; write it again",
+            id="row-from-before-0007",
+        ),
+        pytest.param(
+            f"UPDATE certificates SET record_sha256 = '{'0' * 64}'",
+            "was issued over record sha256 0000000000000000…, the stored inspection's is now",
+            id="issued-over-another-record",
+        ),
+    ],
+)
+def test_a_certificate_the_store_cannot_render_again(certified: Certified, update: str, said: str) -> None:
+    with certified.station.database() as database:
+        assert database.execute(update).rowcount == 1
+    result = certified.station.run("verify", str(certified.path))
+    assert result.exit_code == 1 and said in result.stderr and result.stderr.count("\n") == 1

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tenken.inspection import Inspection
     from tenken.report.html import Options
     from tenken.store import Store
-    from tenken.store.records import StoredInspection
+    from tenken.store.records import Issued, StoredInspection
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -71,12 +71,13 @@ def issue_for(app: AppContext, inspections: Sequence[Inspection], out_dir: Path,
 def issue(
     app: AppContext, store: Store, inspection_id: str, out_dir: Path, *, full_imei: bool, pdf: bool
 ) -> list[Path]:
-    """Write the certificate of a stored inspection (and its PDF), note it in the store; the paths."""
+    """Write the certificate of a stored inspection (and its PDF), keep it in the store with everything
+    it shows besides the inspection (so `tenken verify` can render it again); the paths."""
     from tenken.report.html import certificate as render
     from tenken.store.records import save_certificate
 
     checked = _checked(store, inspection_id)
-    options = _options(app, full_imei=full_imei, issued_at=datetime.now(UTC))
+    options = _options(app, checked.inspection, full_imei=full_imei)
     page = out_dir / _file_name(checked.inspection)
     try:  # owner-only: a certificate may hold full IMEIs
         private_folder(out_dir)
@@ -89,14 +90,7 @@ def issue(
 
         print_pdf(page, page.with_suffix(".pdf"))
         written.append(page.with_suffix(".pdf"))
-    save_certificate(
-        store,
-        inspection_id,
-        checked.record,
-        str(page.resolve()),
-        options.issued_at,
-        app.settings.station.name,
-    )
+    save_certificate(store, _issued(options, inspection_id, checked.record, page, app.settings.station.name))
     return written
 
 
@@ -110,8 +104,8 @@ class Checked:
 
 
 def _checked(store: Store, inspection_id: str) -> Checked:
-    """The stored inspection, after checking its evidence: every page it links to is there, has the hash
-    written with it, and is the page the inspection names. Raises Mismatch naming the first that is not."""
+    """The stored inspection, after checking the rows it rests on (`_unsound`), and its record hash.
+    Raises Mismatch naming the first row that does not check out."""
     from tenken.inspection import inspection_from_json
     from tenken.report.record import record_sha256
     from tenken.store.records import stored_inspection
@@ -120,13 +114,28 @@ def _checked(store: Store, inspection_id: str) -> Checked:
     if stored is None:
         raise NotFound(f"inspection {inspection_id} is not in the database {store.where}")
     inspection = inspection_from_json(stored.data)
+    problem = _unsound(inspection_id, stored, inspection)
+    if problem is not None:
+        raise Mismatch(problem)
+    pages = {page.record_id: page.stored_sha256 for page in stored.pages}
+    return Checked(stored, inspection, record_sha256(stored.data, pages))
+
+
+def _unsound(inspection_id: str, stored: StoredInspection, inspection: Inspection) -> str | None:
+    """What is wrong with the stored rows an inspection's certificate rests on, or None: every evidence
+    page it links to is there, has the sha256 written with it, and is the page the inspection names.
+
+    The one place `tenken certificate` and `tenken verify` ask whether stored rows check out. The store
+    has no check of its own rows yet (a station-key HMAC over each row is being added separately): when
+    it has, it is asked here, and it should cover the certificates row too, since verify renders the page
+    from it. An altered page is a Mismatch (exit 1), as docs/reports.md says."""
     for page in stored.pages:
         if not page.found:
-            raise Mismatch(
+            return (
                 f"the evidence page {page.record_id} of inspection {inspection_id} is missing from the store"
             )
         if page.altered:
-            raise Mismatch(
+            return (
                 f"the stored evidence page of {page.carrier} for IMEI …{page.imei[-4:]} (checked "
                 f"{page.checked_at:%Y-%m-%d %H:%M} UTC, record {page.record_id}) was altered: its sha256 is now "
                 f"{page.body_sha256}, it was stored as {page.stored_sha256}"
@@ -139,27 +148,91 @@ def _checked(store: Store, inspection_id: str) -> Checked:
             and result.record_id in pages
             and pages[result.record_id] != asked.evidence_sha256
         ):
-            raise Mismatch(
+            return (
                 f"inspection {inspection_id} names the {asked.carrier.value} page {asked.evidence_sha256} but "
                 f"the store holds {pages[result.record_id]} for record {result.record_id}"
             )
-    return Checked(stored, inspection, record_sha256(stored.data, pages))
+    return None
 
 
-def _options(app: AppContext, *, full_imei: bool, issued_at: datetime) -> Options:
+def _options(app: AppContext, inspection: Inspection, *, full_imei: bool) -> Options:
+    """A new certificate's options: now (to the second), the policy's titles of the inspection's channels."""
+    import uuid
+
     from tenken.report.html import Options
 
-    policy = app.policy()
-    channels = policy.channels.items()
+    channels = app.policy().channels
+    shown = {key: channels[key] for key in inspection.verdicts if key in channels}
     return Options(
+        certificate_id=uuid.uuid4().hex,
+        issued_at=datetime.now(UTC).replace(microsecond=0),
         full_imei=full_imei,
-        issued_at=issued_at,
+        lang="ja",
         generator=__version__,
-        titles={key: (channel.title("ja"), channel.title("en")) for key, channel in channels},
+        titles={key: (channel.title("ja"), channel.title("en")) for key, channel in shown.items()},
         short={
             key: (channel.title("ja", short=True), channel.title("en", short=True))
-            for key, channel in channels
+            for key, channel in shown.items()
         },
+    )
+
+
+def _issued(options: Options, inspection_id: str, record: str, page: Path, station: str) -> Issued:
+    """The certificates row of a certificate just written: its options, as plain data."""
+    from tenken.store.records import Issued
+
+    return Issued(
+        record_id=options.certificate_id,
+        inspection_id=inspection_id,
+        record_sha256=record,
+        path=str(page.resolve()),
+        issued_at=options.issued_at,
+        station=station,
+        lang=options.lang,
+        full_imei=options.full_imei,
+        tenken_version=options.generator,
+        channels={
+            key: {"ja": ja, "en": en, "short_ja": options.short[key][0], "short_en": options.short[key][1]}
+            for key, (ja, en) in options.titles.items()
+        },
+    )
+
+
+def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str) -> Options:
+    """The options a certificate was issued with, from its row; Mismatch when the store cannot vouch for
+    it (no such certificate of this inspection, issued over another record, or not renderable)."""
+    from tenken.report.html import LANGS_WRITTEN, Options
+
+    if issued is None or issued.inspection_id != inspection_id:
+        raise Mismatch(
+            f"{file}: the store has issued no such certificate of inspection {inspection_id}: it was edited, "
+            "or written before tenken kept certificates whole; write it again (tenken certificate "
+            f"{inspection_id})"
+        )
+    if issued.record_sha256 != record:
+        raise Mismatch(
+            f"{file}: certificate {issued.record_id} was issued over record sha256 {issued.record_sha256[:16]}…, "
+            f"the stored inspection's is now {record[:16]}…: the stored inspection was changed"
+        )
+    if not issued.renderable or issued.channels is None:
+        raise Mismatch(
+            f"{file}: certificate {issued.record_id} was issued before tenken kept what it needs to render a "
+            f"certificate again; write it again (tenken certificate {inspection_id})"
+        )
+    if issued.lang not in LANGS_WRITTEN:
+        raise Mismatch(
+            f"{file}: certificate {issued.record_id} is written in {issued.lang!r}, which this tenken does "
+            f"not write; verify it with tenken {issued.tenken_version}"
+        )
+    channels = issued.channels
+    return Options(
+        certificate_id=issued.record_id,
+        issued_at=issued.issued_at,
+        full_imei=bool(issued.full_imei),
+        lang=str(issued.lang),
+        generator=str(issued.tenken_version),
+        titles={key: (titles["ja"], titles["en"]) for key, titles in channels.items()},
+        short={key: (titles["short_ja"], titles["short_en"]) for key, titles in channels.items()},
     )
 
 
@@ -181,21 +254,24 @@ def _file_name(inspection: Inspection) -> str:
 def verify(app: AppContext, file: Path) -> None:
     """Check a certificate against the store: the inspection it names, its record hash (computed again
     from the stored inspection and the sha256 of its evidence pages, each recomputed from the stored
-    page), and everything the certificate says.
+    page), every value on it, and then the whole page: it must be the certificate rendered again from the
+    store, whitespace aside (re-indented or CRLF copies verify; anything added, removed or restyled does
+    not).
 
     \b
     Exit codes:
-      0   the certificate says what the store holds, and the evidence pages are unaltered
-      1   it does not, or a stored page was altered (one line says what differs)
+      0   the certificate is what the store renders, and the evidence pages are unaltered
+      1   it is not, or a stored page was altered (one line says where and what differs)
       65  the file is not a tenken certificate; 66 it cannot be read, or the inspection is not stored
       74  the database failed
     """
     from tenken.report.html import certificate as render
-    from tenken.report.html import claims
+    from tenken.report.html import claims, first_difference
     from tenken.store import open_store
+    from tenken.store.records import issued_certificate
 
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_bytes().decode("utf-8")
     except OSError as error:
         raise InputFileError(f"cannot read {file}: {error.strerror}") from None
     except UnicodeDecodeError:
@@ -203,21 +279,33 @@ def verify(app: AppContext, file: Path) -> None:
     found = claims(text)
     inspection_id = found.meta.get("tenken:inspection", "")
     said_record = found.meta.get("tenken:record-sha256", "")
-    if not re.fullmatch(r"[0-9a-f]{32}", inspection_id) or not said_record:
+    certificate_id = found.meta.get("tenken:certificate", "")
+    if not _ID.fullmatch(inspection_id) or not said_record:
         raise InputError(f"{file} is not a tenken certificate (no inspection id in it)")
     with open_store(app.settings) as store:
         checked = _checked(store, inspection_id)
+        issued = issued_certificate(store, certificate_id) if _ID.fullmatch(certificate_id) else None
     if checked.record != said_record:
         raise Mismatch(
             f"{file}: the record hash {said_record[:16]}… is not the stored inspection's {checked.record[:16]}…: "
             "the certificate or the stored inspection was changed"
         )
-    issued = _issued(found.meta.get("tenken:issued", ""))
-    options = _options(app, full_imei=found.meta.get("tenken:imei") == "full", issued_at=issued)
-    expected = claims(render(checked.inspection, checked.record, options))
-    for key, on_paper, in_store in found.differences(expected):
+    options = _reissued(file, issued, inspection_id, checked.record)
+    rendered = render(checked.inspection, checked.record, options)
+    since = (
+        ""
+        if options.generator == __version__
+        else f" (written by tenken {options.generator}, which may lay it out differently from {__version__})"
+    )
+    for key, on_paper, in_store in found.differences(claims(rendered)):
         raise Mismatch(
-            f"{file}: {key} reads {_quoted(on_paper)} but the stored inspection says {_quoted(in_store)}"
+            f"{file}: {key} reads {_quoted(on_paper)} but the stored inspection says {_quoted(in_store)}{since}"
+        )
+    difference = first_difference(text, rendered)
+    if difference is not None:
+        raise Mismatch(
+            f"{file}: line {difference.line}, column {difference.column}: the certificate has "
+            f"{_shown(difference.has)} where the store renders {_shown(difference.renders)}{since}"
         )
     retail = checked.inspection.verdicts.get("retail")
     click.echo(
@@ -227,11 +315,7 @@ def verify(app: AppContext, file: Path) -> None:
     )
 
 
-def _issued(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return datetime.now(UTC)  # not a claim: only shown on the page
+_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _quoted(value: str | None) -> str:
@@ -239,3 +323,9 @@ def _quoted(value: str | None) -> str:
         return "nothing"
     shown = " ".join(value.split())
     return repr(shown if len(shown) <= 80 else shown[:77] + "…")
+
+
+def _shown(text: str) -> str:
+    """Text from a file, quoted for one line: every character that does not print (control, format,
+    separators other than the space) as its escape."""
+    return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"

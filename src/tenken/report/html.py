@@ -8,7 +8,13 @@ characters made visible) before it is written.
 
 Every value taken from the inspection sits in an element with a `data-k` key. `claims()` reads them
 back from any certificate; `tenken verify` compares them with a certificate rendered again from the
-store, so an edited verdict, mark, time or hash shows up by its key.
+store, so an edited verdict, mark, time or hash shows up by its key, and then compares the whole page
+(`first_difference`), so that nothing can be added, hidden or restyled around the values either.
+
+Rendering is a function of the stored inspection, its record hash and the `Options` kept with the
+certificate in the store: no clock, no random id, no setting of the machine that renders it. Whitespace
+is the only thing verification lets differ; no CSS string on the page holds a space, so the style
+sheet means the same however its whitespace is laid out.
 """
 
 from __future__ import annotations
@@ -27,10 +33,13 @@ from tenken.inspection import MANUAL, Asked, Inspection, Level, Reason
 from tenken.report.labels import LANGS, jst, label, name, render
 from tenken.report.terminal import format_value, visible
 
+# Family names unquoted (CSS identifiers): a CSS string holding a space would break at a line end.
 FONTS = (
-    '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", '
-    '"YuGothic", "Meiryo", sans-serif'
+    "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothic, "
+    "Meiryo, sans-serif"
 )
+MONO = "DejaVu Sans Mono, Noto Sans Mono CJK JP, Menlo, Consolas, monospace"
+LANGS_WRITTEN = ("ja",)  # a certificate's language: Japanese, with English beside it
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _LONG_NUMBER = re.compile(r"(?<!\d)(\d{10})(\d{4,7})(?!\d)")  # IMEIs (15), IMEISVs (16), MEIDs (14)
 _LEVEL_CLASS = {
@@ -45,8 +54,13 @@ _MARK_CLASS = {Outcome.OK: "ok", Outcome.PENDING: "hold", Outcome.RESTRICTED: "b
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Everything besides the inspection that a certificate shows: kept with it in the store (the
+    `certificates` table) so that `tenken verify` renders the same page again, anywhere, any time."""
+
+    certificate_id: str  # the certificates row that keeps these options
+    issued_at: datetime
     full_imei: bool = False  # False: IMEIs show their last 4 digits only
-    issued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    lang: str = "ja"  # one of LANGS_WRITTEN
     generator: str = ""  # the tenken version writing the certificate
     titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # channel → (Japanese, English) title
     short: dict[str, tuple[str, str]] = field(default_factory=dict)  # channel → short titles
@@ -137,14 +151,17 @@ def certificate(inspection: Inspection, record: str, options: Options) -> str:
         ]
     )
     title = f"点検証明書 {visible(str(model))} {inspection.id[:8]}"
+    if options.lang not in LANGS_WRITTEN:
+        raise ValueError(f"no certificate is written in {options.lang!r}")
     return f"""<!DOCTYPE html>
-<html lang="ja">
+<html lang="{options.lang}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tenken {page.text(options.generator)}">
 <meta name="tenken:inspection" content="{page.text(inspection.id)}">
+<meta name="tenken:certificate" content="{page.text(options.certificate_id)}">
 <meta name="tenken:record-sha256" content="{page.text(record)}">
 <meta name="tenken:imei" content="{"full" if options.full_imei else "masked"}">
 <meta name="tenken:issued" content="{options.issued_at.astimezone(UTC).isoformat()}">
@@ -451,10 +468,11 @@ class Claims:
     meta: dict[str, str]  # <meta name=… content=…>
 
     def differences(self, other: Claims) -> Iterator[tuple[str, str | None, str | None]]:
-        """(key, value here, value there) for every key whose value differs, in document order."""
+        """(key, value here, value there) for every key whose value differs, whitespace aside (as in
+        `first_difference`), in document order."""
         for key in dict.fromkeys([*self.values, *other.values]):
             mine, theirs = self.values.get(key), other.values.get(key)
-            if mine != theirs:
+            if mine is None or theirs is None or _spaced(mine) != _spaced(theirs):
                 yield key, mine, theirs
 
 
@@ -463,6 +481,122 @@ def claims(document: str) -> Claims:
     parser.feed(document)
     parser.close()
     return Claims(parser.found, parser.meta)
+
+
+# ------------------------------------------------------------------------------------ the whole document
+
+_TOKEN = re.compile(r"<[^>]*>|[^<]+|<")  # a tag (or comment, doctype) as written; a text; a stray "<"
+_SPACE = re.compile(r"[\t\n\f\r ]+")  # HTML's ASCII whitespace (not NBSP, not 　): what a re-indent changes
+_WORD = re.compile(r"[^\t\n\f\r ]+")
+EXCERPT = 60  # characters of each side that a difference shows
+
+
+def _spaced(text: str) -> str:
+    """A text with each run of whitespace made one space, and none at either end."""
+    return _SPACE.sub(" ", text).strip(" ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    text: str  # normalised: a tag exactly as written, a text `_spaced`
+    at: int  # where it starts in the normalised document
+    raw: int  # where it starts in the document
+    tag: bool
+
+
+def _pieces(document: str) -> Iterator[_Piece]:
+    """The document as tags and texts with runs of whitespace made one space, none at a text's ends and
+    no text of whitespace alone: what a re-indented or CRLF copy of the page has in common with it."""
+    at = 0
+    for found in _TOKEN.finditer(document):
+        token = found.group()
+        tag = token.startswith("<")
+        text = token if tag else _spaced(token)
+        if text:
+            yield _Piece(text, at, found.start(), tag)
+            at += len(text)
+
+
+def _normalised(document: str) -> str:
+    return "".join(piece.text for piece in _pieces(document))
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """The first place where a certificate differs from the one the store renders, whitespace aside."""
+
+    line: int  # where the excerpts start in the certificate, from 1
+    column: int  # in that line, from 1
+    has: str  # what the certificate has there (up to EXCERPT characters, whitespace normalised)
+    renders: str  # what the store's rendering has there
+
+
+def first_difference(document: str, rendered: str) -> Difference | None:
+    """None when `document` is `rendered` but for runs of whitespace between tags and in texts (their
+    length and kind: spaces, tabs, CR LF, indentation); else where and how they first differ."""
+    mine, theirs = _normalised(document), _normalised(rendered)
+    if mine == theirs:
+        return None
+    index = _common_prefix(mine, theirs)
+    piece = _piece_at(document, index)
+    start = _excerpt_start(mine, piece, index)
+    raw = len(document) if piece is None else piece.raw + _raw_offset(document, piece, start - piece.at)
+    line_start = document.rfind("\n", 0, raw) + 1
+    return Difference(
+        line=document.count("\n", 0, raw) + 1,
+        column=raw - line_start + 1,
+        has=_excerpt(mine, start),
+        renders=_excerpt(theirs, start),
+    )
+
+
+def _common_prefix(one: str, other: str) -> int:
+    """The length of the longest common prefix (bisection over slices: C speed on long pages)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[:middle] == other[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _piece_at(document: str, index: int) -> _Piece | None:
+    return next((piece for piece in _pieces(document) if piece.at + len(piece.text) > index), None)
+
+
+def _raw_offset(document: str, piece: _Piece, offset: int) -> int:
+    """Where the `offset`-th character of a normalised piece is in the piece as written."""
+    if piece.tag:
+        return offset
+    token = _TOKEN.match(document, piece.raw)
+    assert token is not None
+    position = 0
+    for word in _WORD.finditer(token.group()):
+        if offset <= position + len(word.group()):
+            return word.start() + offset - position
+        position += len(word.group()) + 1
+    return len(token.group())
+
+
+def _excerpt_start(normalised: str, piece: _Piece | None, index: int) -> int:
+    """Where both excerpts start: at the tag or text the difference is in, or at the word before it when
+    that is long; the two documents are the same up to `index`."""
+    if piece is None:
+        return index
+    if index - piece.at <= EXCERPT // 2:
+        return piece.at
+    if not piece.tag:
+        space = normalised.rfind(" ", index - EXCERPT // 2, index)
+        if space >= piece.at:
+            return space + 1
+    return index
+
+
+def _excerpt(normalised: str, start: int) -> str:
+    text = normalised[start : start + EXCERPT]
+    return text + "…" if start + EXCERPT < len(normalised) else text
 
 
 STYLE = f"""
@@ -481,7 +615,7 @@ h2 .en, th .en {{ font-weight: normal; }}
 .en {{ color: #555; }}
 .small {{ font-size: 8pt; color: #444; }}
 .tiny {{ font-size: 6.5pt; }}
-.mono {{ font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", Menlo, Consolas, monospace; word-break: break-all; }}
+.mono {{ font-family: {MONO}; word-break: break-all; }}
 .qr-box {{ margin: 0; width: 40mm; text-align: center; }}
 .qr-box svg {{ width: 32mm; height: 32mm; }}
 .qr-box figcaption {{ word-break: break-all; line-height: 1.1; color: #666; font-size: 5.5pt; }}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -204,16 +203,61 @@ def each_inspection(
         yield json.loads(row["inspection_json"]), row["certificate"]
 
 
-def save_certificate(
-    store: Store, inspection_id: str, record_sha256: str, path: str, issued_at: datetime, station: str
-) -> None:
-    """Keep a note that a certificate was issued (written to `path`)."""
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """A certificate as the store keeps it: the inspection and record hash it was issued over, and what it
+    shows besides the inspection, so that it can be rendered again exactly (report/html.py Options)."""
+
+    record_id: str  # the certificate's id, written on it
+    inspection_id: str
+    record_sha256: str
+    path: str
+    issued_at: datetime
+    station: str | None  # the station that issued it
+    lang: str | None  # None on rows from before 0007: such a certificate cannot be rendered again
+    full_imei: bool | None
+    tenken_version: str | None
+    channels: dict[str, dict[str, str]] | None  # channel → {"ja", "en", "short_ja", "short_en"}
+
+    @property
+    def renderable(self) -> bool:
+        return None not in (self.lang, self.full_imei, self.tenken_version, self.channels)
+
+
+def save_certificate(store: Store, issued: Issued) -> None:
+    """Keep the certificate that was issued (written to `issued.path`) and what it showed."""
     row = {
-        "inspection_record_id": inspection_id,
-        "record_sha256": record_sha256,
-        "path": path,
-        "issued_at": issued_at,
-        "station": station,
-        "record_id": uuid.uuid4().hex,
+        "record_id": issued.record_id,
+        "inspection_record_id": issued.inspection_id,
+        "record_sha256": issued.record_sha256,
+        "path": issued.path,
+        "issued_at": issued.issued_at,
+        "station": issued.station,
+        "lang": issued.lang,
+        "full_imei": issued.full_imei,
+        "tenken_version": issued.tenken_version,
+        "channels_json": None if issued.channels is None else json.dumps(issued.channels, ensure_ascii=False),
     }
     store.keep(certificates, [row])
+
+
+def issued_certificate(store: Store, record_id: str) -> Issued | None:
+    """The certificate with this id, as the store keeps it."""
+    query = sa.select(certificates).where(certificates.c.record_id == record_id)
+    rows = store.read(partial(_all, query))
+    if not rows:
+        return None
+    row = rows[0]
+    channels = row["channels_json"]
+    return Issued(
+        record_id=row["record_id"],
+        inspection_id=row["inspection_record_id"],
+        record_sha256=row["record_sha256"],
+        path=row["path"],
+        issued_at=aware(row["issued_at"]),
+        station=row["station"],
+        lang=row["lang"],
+        full_imei=row["full_imei"],
+        tenken_version=row["tenken_version"],
+        channels=None if channels is None else json.loads(channels),
+    )

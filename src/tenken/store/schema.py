@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0006"  # 0004: the webhook outbox and carrier-site turns; 0005: certificates issued; 0006: signed rows
+HEAD = "0007"  # 0005: certificates issued; 0006: signed rows; 0007: what a certificate needs to be rendered again
 
 metadata = sa.MetaData()
 
@@ -132,7 +132,11 @@ certificates = sa.Table(
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("station", sa.Text),
-    sa.Column("record_id", sa.String(32)),
+    sa.Column("record_id", sa.String(32)),  # the certificate's id, on the page (tenken:certificate)
+    sa.Column("lang", sa.String(8)),  # from 0007: the page's language (NULL: issued before)
+    sa.Column("full_imei", sa.Boolean),
+    sa.Column("tenken_version", sa.String(32)),  # the tenken that wrote it
+    sa.Column("channels_json", sa.Text),  # the channel titles it printed: {key: {ja, en, short_ja, short_en}}
     sa.Index("ix_certificates_inspection", "inspection_record_id"),
     sa.Index("ux_certificates_record_id", "record_id", unique=True),
 )
