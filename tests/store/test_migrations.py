@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from tenken.errors import StoreError
 from tenken.facts import Carrier, Outcome
 from tenken.store import open_store, schema
 from tenken.store.migrate import MIGRATIONS
+from tenken.store.records import issued_certificate
 from tests.store.conftest import LEGACY_POSTGRESQL, LEGACY_SQLITE, legacy_rows, needs_postgres
 
 
@@ -187,3 +189,47 @@ def test_a_database_from_a_newer_tenken_is_one_clear_error(tmp_path: Path) -> No
     engine.dispose()
     with pytest.raises(StoreError, match=r"schema this tenken does not know .*9999.*upgrade tenken"):
         open_store(settings)
+
+
+def certificate_at_0006(url: str) -> None:
+    """A database at 0006 holding a certificate issued then (no language, IMEI choice, version, titles)."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        upgrade(alembic_config(connection), "0006")
+        connection.execute(
+            sa.text(
+                "INSERT INTO certificates (inspection_record_id, record_sha256, path, issued_at, station,"
+                " record_id) VALUES (:inspection, :sha, '/srv/certs/a.html', :issued, 'shop-a-1', :id)"
+            ),
+            {
+                "inspection": "a" * 32,
+                "sha": "b" * 64,
+                "issued": datetime(2026, 11, 30, 0, 41, tzinfo=UTC),
+                "id": "c" * 32,
+            },
+        )
+    engine.dispose()
+
+
+def assert_certificate_kept_unrenderable(settings: Settings) -> None:
+    with open_store(settings) as store:
+        issued = issued_certificate(store, "c" * 32)
+    assert issued is not None and issued.inspection_id == "a" * 32 and issued.path == "/srv/certs/a.html"
+    assert issued.issued_at == datetime(2026, 11, 30, 0, 41, tzinfo=UTC) and issued.station == "shop-a-1"
+    assert not issued.renderable and issued.lang is None and issued.channels is None
+    assert_schema_is_head(settings.db_url)
+
+
+def test_0007_keeps_the_certificates_issued_before_it_sqlite(tmp_path: Path) -> None:
+    settings = sqlite_settings(tmp_path)
+    certificate_at_0006(settings.db_url)
+    assert_certificate_kept_unrenderable(settings)
+
+
+@needs_postgres
+def test_0007_keeps_the_certificates_issued_before_it_postgresql(
+    scratch_database: Callable[[], str], tmp_path: Path
+) -> None:
+    url = scratch_database()
+    certificate_at_0006(url)
+    assert_certificate_kept_unrenderable(Settings(db=url, data_dir=str(tmp_path)))
