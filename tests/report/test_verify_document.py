@@ -158,6 +158,20 @@ def test_a_script_or_link_added(certified: Certified, edit: tuple[str, str], has
     assert has in certified.caught(line, "", "")
 
 
+def test_words_hidden_or_the_page_cut_short(certified: Certified) -> None:
+    """Words that are no value hidden (the line that says how to verify the certificate), or the end of
+    the page cut off."""
+    line = certified.edited(('<p class="small"><span lang="ja">', '<p class="small" hidden><span lang="ja">'))
+    certified.caught(line, '<p class="small" hidden>', '<p class="small"><span')
+    tail = certified.page[certified.page.index("</section>\n</body>") + len("</section>") :]
+    cut = certified.page.index(tail)
+    line = certified.edited((tail, ""))
+    result = certified.station.run("verify", str(certified.path))
+    column = cut - certified.page.rfind("\n", 0, cut)
+    said = f": line {line}, column {column}: the certificate has nothing where the store renders '</body></html>'"
+    assert result.exit_code == 1 and said in result.stderr, result.stderr
+
+
 def reindented(page: str, newline: str = "\n", indent: str = "  ") -> str:
     """The page as an editor's "format document" leaves it: every tag and every text on a line of its
     own, indented one step per open element (the style sheet's lines too)."""

@@ -327,5 +327,7 @@ def _quoted(value: str | None) -> str:
 
 def _shown(text: str) -> str:
     """Text from a file, quoted for one line: every character that does not print (control, format,
-    separators other than the space) as its escape."""
+    separators other than the space) as its escape; `nothing` where the document ended."""
+    if not text:
+        return "nothing"
     return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
