@@ -126,9 +126,12 @@ def _unsound(inspection_id: str, stored: StoredInspection, inspection: Inspectio
     page it links to is there, has the sha256 written with it, and is the page the inspection names.
 
     The one place `tenken certificate` and `tenken verify` ask whether stored rows check out. The store
-    has no check of its own rows yet (a station-key HMAC over each row is being added separately): when
-    it has, it is asked here, and it should cover the certificates row too, since verify renders the page
-    from it. An altered page is a Mismatch (exit 1), as docs/reports.md says."""
+    now signs carrier answers with the station's key and `lookups.integrity.check` judges one answer
+    (`tenken evidence`, exit 5), but the store has no read of the answers an inspection links to with
+    their seals (`records.stored_inspection` reads the pages without them), and inspections and
+    certificates rows are not signed. That read, when the store has it, is asked here, covering the
+    certificates row too (verify renders the page from it). An altered page is a Mismatch (exit 1), as
+    docs/reports.md says."""
     for page in stored.pages:
         if not page.found:
             return (
