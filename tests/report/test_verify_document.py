@@ -223,6 +223,17 @@ def test_the_difference_is_shown_not_acted_on(certified: Certified) -> None:
     assert len(said) < 300 + len(str(certified.path))
 
 
+def test_an_invisible_character_is_shown(certified: Certified) -> None:
+    """A character that does not print (a zero-width space in a heading, a byte-order mark before the
+    page) is a difference like any other, and the line shows it as an escape."""
+    line = certified.edited(("<h1>点検証明書", "<h1>点検\u200b証明書"))
+    certified.caught(line, "点検\\x200b証明書<span", "点検証明書<span")
+    certified.path.write_bytes(b"\xef\xbb\xbf" + certified.page.encode("utf-8"))
+    result = certified.station.run("verify", str(certified.path))
+    assert result.exit_code == 1, result.stdout
+    assert ": line 1, column 1: the certificate has '\\xfeff<!DOCTYPE html>" in result.stderr
+
+
 def test_a_pdf_is_not_verified(certified: Certified) -> None:
     """(f) verify reads the HTML certificate only; a PDF of it is refused as no certificate (exit 65).
     `--pdf` needs Chromium, which the browser tests need too: without it this fails, never skips."""

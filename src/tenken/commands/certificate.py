@@ -329,8 +329,9 @@ def _quoted(value: str | None) -> str:
 
 
 def _shown(text: str) -> str:
-    """Text from a file, quoted for one line: every character that does not print (control, format,
-    separators other than the space) as its escape; `nothing` where the document ended."""
+    """Text from a file, quoted for one line: each character that does not print as an escape written as
+    report/inert.py writes control characters (`\\x1b`, `\\x202e`), here also a zero-width space, NBSP or
+    byte-order mark, since a difference may be exactly one of them; `nothing` where the document ended."""
     if not text:
         return "nothing"
-    return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
+    return "'" + "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text) + "'"
