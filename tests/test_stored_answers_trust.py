@@ -231,3 +231,66 @@ def test_the_station_key_is_owner_only_and_kept_outside_the_database(env: dict[s
     with sqlite3.connect(env["TENKEN_DB"]) as database:
         (signed_by,) = database.execute("SELECT DISTINCT signed_by FROM lookups").fetchone()
     assert signed_by and key.read_text().strip() not in signed_by
+
+
+def test_an_earlier_inspection_edited_in_the_database_does_not_carry_its_owner_lock(
+    env: dict[str, str],
+) -> None:
+    """The two-read rule makes an erased phone sellable on the strength of an earlier read in use: an
+    earlier inspection whose stored owner lock was edited from on to off must not count; nor must one
+    kept unsigned (by an earlier tenken), nor re-checks of either."""
+    from datetime import UTC, datetime, timedelta
+
+    from tenken import config
+    from tenken.facts import DeviceFacts, DeviceRef, Fact, Platform
+    from tenken.inspection import Inspection
+    from tenken.store import open_store
+
+    settings = config.load(environ=env)
+    phone = DeviceFacts(DeviceRef(Platform.IOS, "udid-1"), read_at=datetime.now(UTC) - timedelta(hours=2))
+    phone.serial = Fact.measured("F2LXQ0AAAAAA", "t")
+    phone.imei = Fact.measured(IMEI, "t")
+    phone.setup_complete = Fact.measured(True, "t")
+    phone.owner_lock = Fact.measured(True, "t")  # Find My on, while in use
+    kept = Inspection(phone, finished_at=datetime.now(UTC) - timedelta(hours=2))
+    with open_store(settings) as store:
+        store.save_inspections([kept])
+        as_kept = store.earlier_in_use(phone, datetime.now(UTC))
+        assert as_kept is not None and as_kept.facts.owner_lock.value is True  # on: nothing carries
+    text = '"owner_lock": {"value": true'
+    edit(
+        env,
+        "UPDATE inspections SET facts_json = replace(facts_json, '"
+        + text
+        + "', '\"owner_lock\": {\"value\": false'), inspection_json = replace(inspection_json, '"
+        + text
+        + '\', \'"owner_lock": {"value": false\')',
+    )
+    with open_store(settings) as store:
+        assert store.earlier_in_use(phone, datetime.now(UTC)) is None
+        assert store.latest_inspections(datetime.now(UTC) - timedelta(days=1)) == []
+    edit(env, "UPDATE inspections SET signed_by = NULL, signature = NULL")
+    with open_store(settings) as store:
+        assert store.earlier_in_use(phone, datetime.now(UTC)) is None
+
+
+def test_an_earlier_inspection_as_kept_carries_its_owner_lock(env: dict[str, str]) -> None:
+    """The same, unedited, with the owner lock off: it counts (the test above is not vacuous)."""
+    from datetime import UTC, datetime, timedelta
+
+    from tenken import config
+    from tenken.facts import DeviceFacts, DeviceRef, Fact, Platform
+    from tenken.inspection import Inspection
+    from tenken.store import open_store
+
+    settings = config.load(environ=env)
+    phone = DeviceFacts(DeviceRef(Platform.IOS, "udid-1"), read_at=datetime.now(UTC) - timedelta(hours=2))
+    phone.serial = Fact.measured("F2LXQ0AAAAAA", "t")
+    phone.imei = Fact.measured(IMEI, "t")
+    phone.setup_complete = Fact.measured(True, "t")
+    phone.owner_lock = Fact.measured(False, "t")
+    with open_store(settings) as store:
+        store.save_inspections([Inspection(phone, finished_at=datetime.now(UTC) - timedelta(hours=2))])
+        earlier = store.earlier_in_use(phone, datetime.now(UTC))
+        assert earlier is not None and earlier.facts.owner_lock.value is False
+        assert len(store.latest_inspections(datetime.now(UTC) - timedelta(days=1))) == 1

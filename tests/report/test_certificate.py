@@ -191,10 +191,10 @@ def test_verify_detects_an_altered_stored_page_and_an_altered_stored_inspection(
         ).fetchone()
         database.execute("UPDATE lookups SET body = ? WHERE record_id = ?", (body + b" ", record_id))
     altered = station.run("verify", str(path))
-    assert altered.exit_code == 1 and altered.stderr.count("\n") == 1
-    assert "was altered: its sha256 is now" in altered.stderr
+    assert altered.exit_code == 5 and altered.stderr.count("\n") == 1
+    assert "is not what was kept: the page is not the one whose sha256" in altered.stderr
     again = station.run("certificate", IPHONE_13, "--out", str(station.tmp / "again"))
-    assert again.exit_code == 1 and "was altered" in again.stderr  # no certificate over altered evidence
+    assert again.exit_code == 5 and "is not what was kept" in again.stderr  # none over altered evidence
 
     with station.database() as database:
         database.execute("UPDATE lookups SET body = ? WHERE record_id = ?", (body, record_id))  # restored
@@ -206,7 +206,11 @@ def test_verify_detects_an_altered_stored_page_and_an_altered_stored_inspection(
             (stored.replace('"level": "HOLD"', '"level": "SELLABLE"', 1),),
         )
     changed = station.run("verify", str(path))
-    assert changed.exit_code == 1 and "is not the stored inspection's" in changed.stderr
+    assert changed.exit_code == 5 and "changed in the database after its station signed it" in changed.stderr
+    with station.database() as database:  # edited and signature removed: not vouched for either
+        database.execute("UPDATE inspections SET signature = NULL")
+    unsigned = station.run("verify", str(path))
+    assert unsigned.exit_code == 1 and "cannot vouch for it" in unsigned.stderr
 
 
 def test_inspect_writes_a_certificate_per_phone(station: Station) -> None:

@@ -332,14 +332,20 @@ def test_a_certificate_the_store_did_not_issue(
     ("update", "said"),
     [
         pytest.param(
-            "UPDATE certificates SET lang = NULL, full_imei = NULL, tenken_version = NULL, channels_json = NULL",
+            "UPDATE certificates SET lang = NULL, full_imei = NULL, tenken_version = NULL, channels_json = NULL, "
+            "signed_by = NULL, signature = NULL",
             "was issued before tenken kept what it needs to render a certificate again; write it again",
             id="row-from-before-0007",
         ),
         pytest.param(
+            "UPDATE certificates SET signed_by = NULL, signature = NULL",
+            "is unsigned in the store: this station cannot vouch for it; write it again",
+            id="row-unsigned",
+        ),
+        pytest.param(
             f"UPDATE certificates SET record_sha256 = '{'0' * 64}'",
-            "was issued over record sha256 0000000000000000…, the stored inspection's is now",
-            id="issued-over-another-record",
+            "the store's row of certificate",
+            id="issued-over-another-record-edited-in",
         ),
     ],
 )
@@ -347,4 +353,6 @@ def test_a_certificate_the_store_cannot_render_again(certified: Certified, updat
     with certified.station.database() as database:
         assert database.execute(update).rowcount == 1
     result = certified.station.run("verify", str(certified.path))
-    assert result.exit_code == 1 and said in result.stderr and result.stderr.count("\n") == 1
+    edited = "signature" not in update  # changed without the key: altered, exit 5
+    assert result.exit_code == (5 if edited else 1) and said in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1

@@ -114,6 +114,7 @@ def _checked(store: Store, inspection_id: str) -> Checked:
     if stored is None:
         raise NotFound(f"inspection {inspection_id} is not in the database {store.where}")
     inspection = inspection_from_json(stored.data)
+    _vouch(inspection_id, stored)
     problem = _unsound(inspection_id, stored, inspection)
     if problem is not None:
         raise Mismatch(problem)
@@ -121,17 +122,47 @@ def _checked(store: Store, inspection_id: str) -> Checked:
     return Checked(stored, inspection, record_sha256(stored.data, pages))
 
 
+def _vouch(inspection_id: str, stored: StoredInspection) -> None:
+    """The rows a certificate rests on must be as their station signed them: the inspection and every
+    carrier answer it used (lookups/integrity.py reads each kept page again). A row changed after it was
+    kept raises EvidenceAltered (exit 5); one this station cannot vouch for (unsigned: kept by an earlier
+    tenken; signed with a key not held here) raises Mismatch (exit 1)."""
+    from tenken.errors import EvidenceAltered
+    from tenken.facts import Seal
+    from tenken.lookups.integrity import check
+    from tenken.report.labels import render
+
+    if stored.seal is Seal.BROKEN:
+        raise EvidenceAltered(
+            f"inspection {inspection_id} was changed in the database after its station signed it: "
+            "it proves nothing; inspect the phone again"
+        )
+    if stored.seal is not Seal.SIGNED:
+        raise Mismatch(
+            f"inspection {inspection_id} is {stored.seal.value} (kept by an earlier tenken, or signed by a "
+            "station whose key is not held here): this station cannot vouch for it; inspect the phone again"
+        )
+    for page in stored.pages:
+        answer = page.answer
+        if answer is None:
+            continue
+        checked = check(answer)
+        if checked.ok:
+            continue
+        problem = render(checked.problem, "en")
+        what = f"the stored {answer.carrier.value} answer for IMEI …{answer.imei[-4:]} (record {answer.record_id})"
+        if checked.altered:
+            raise EvidenceAltered(
+                f"{what} is not what was kept: {problem}; see tenken evidence {answer.imei}"
+            )
+        raise Mismatch(f"{what} cannot be vouched for here: {problem}")
+
+
 def _unsound(inspection_id: str, stored: StoredInspection, inspection: Inspection) -> str | None:
     """What is wrong with the stored rows an inspection's certificate rests on, or None: every evidence
     page it links to is there, has the sha256 written with it, and is the page the inspection names.
-
-    The one place `tenken certificate` and `tenken verify` ask whether stored rows check out. The store
-    now signs carrier answers with the station's key and `lookups.integrity.check` judges one answer
-    (`tenken evidence`, exit 5), but the store has no read of the answers an inspection links to with
-    their seals (`records.stored_inspection` reads the pages without them), and inspections and
-    certificates rows are not signed. That read, when the store has it, is asked here, covering the
-    certificates row too (verify renders the page from it). An altered page is a Mismatch (exit 1), as
-    docs/reports.md says."""
+    (Whether the rows are as their station signed them: `_vouch`.) An altered page is a Mismatch (exit 1),
+    as docs/reports.md says."""
     for page in stored.pages:
         if not page.found:
             return (
@@ -204,8 +235,15 @@ def _issued(options: Options, inspection_id: str, record: str, page: Path, stati
 def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str) -> Options:
     """The options a certificate was issued with, from its row; Mismatch when the store cannot vouch for
     it (no such certificate of this inspection, issued over another record, or not renderable)."""
+    from tenken.errors import EvidenceAltered
+    from tenken.facts import Seal
     from tenken.report.html import LANGS_WRITTEN, Options
 
+    if issued is not None and issued.seal is Seal.BROKEN:
+        raise EvidenceAltered(
+            f"{file}: the store's row of certificate {issued.record_id} was changed after its station signed "
+            "it: it proves nothing; write the certificate again"
+        )
     if issued is None or issued.inspection_id != inspection_id:
         raise Mismatch(
             f"{file}: the store has issued no such certificate of inspection {inspection_id}: it was edited, "
@@ -221,6 +259,11 @@ def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str
         raise Mismatch(
             f"{file}: certificate {issued.record_id} was issued before tenken kept what it needs to render a "
             f"certificate again; write it again (tenken certificate {inspection_id})"
+        )
+    if issued.seal is not Seal.SIGNED:
+        raise Mismatch(
+            f"{file}: certificate {issued.record_id} is {issued.seal.value if issued.seal else 'unsigned'} in "
+            f"the store: this station cannot vouch for it; write it again (tenken certificate {inspection_id})"
         )
     if issued.lang not in LANGS_WRITTEN:
         raise Mismatch(
@@ -264,7 +307,9 @@ def verify(app: AppContext, file: Path) -> None:
     \b
     Exit codes:
       0   the certificate is what the store renders, and the evidence pages are unaltered
-      1   it is not, or a stored page was altered (one line says where and what differs)
+      1   it is not, or the store cannot vouch for a row it rests on (one line says where and what)
+      5   a row it rests on (the inspection, a carrier's answer, the certificate's own) was changed in the
+          database after its station signed it
       65  the file is not a tenken certificate; 66 it cannot be read, or the inspection is not stored
       74  the database failed
     """

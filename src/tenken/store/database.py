@@ -30,6 +30,7 @@ from tenken.facts import (
     Message,
     Outcome,
     Provenance,
+    Seal,
     device_facts_from_json,
     msg,
 )
@@ -37,6 +38,7 @@ from tenken.inspection import Earlier, Inspection, Recorded, inspection_from_jso
 from tenken.store import engine as engines
 from tenken.store.migrate import ensure_schema
 from tenken.store.rows import (
+    SIGNED_INSPECTION,
     Outgoing,
     aware,
     inspection_batch,
@@ -46,6 +48,7 @@ from tenken.store.rows import (
     outgoing_row,
     recorded_from_row,
     recorded_row,
+    seal_of,
 )
 from tenken.store.schema import inspections, lookups, manual_facts, site_turns, webhook_outbox
 from tenken.store.signing import KeyRing
@@ -105,7 +108,8 @@ class Store:
         """Keep each inspection as one unit (what was read, the verdicts, links to the carrier answers
         it used), with the webhook messages it owes, all in one transaction; raises like save_lookups."""
         if results or messages:
-            self._keep([*inspection_batch(results), *((webhook_outbox, outgoing_row(m)) for m in messages)])
+            rows = inspection_batch(results, self.keys)
+            self._keep([*rows, *((webhook_outbox, outgoing_row(m)) for m in messages)])
 
     def drain(self) -> bool:
         """Write what waits in the spool now (a long-running station calls it; a failure is logged).
@@ -163,12 +167,14 @@ class Store:
         if not serial or not imeis:
             return None
         query = (
-            sa.select(inspections.c.record_id, inspections.c.read_at, inspections.c.facts_json)
+            sa.select(inspections)
             .where(inspections.c.serial == serial, inspections.c.read_at < before)
             .order_by(inspections.c.read_at.desc(), inspections.c.id.desc())
             .limit(50)
         )
         for row in self._read(partial(_all, query)):
+            if not self._vouched(row):
+                continue  # the read that would make an erased phone sellable must be the one kept
             earlier = device_facts_from_json(json.loads(row["facts_json"]))
             same_phone = set(earlier.imeis()) == imeis and earlier.serial.value == serial
             in_use = earlier.setup_complete.known and earlier.setup_complete.value is True
@@ -197,16 +203,26 @@ class Store:
         )
         return [recorded_from_row(row, self.keys) for row in self._read(partial(_all, query))]
 
+    def inspection_seal(self, row: sa.RowMapping) -> Seal:
+        """Whether an inspections row is still as its station signed it."""
+        return seal_of(row, SIGNED_INSPECTION, self.keys)
+
+    def _vouched(self, row: sa.RowMapping) -> bool:
+        seal = self.inspection_seal(row)
+        if seal is not Seal.SIGNED:
+            log.warning(
+                "the stored inspection %s (%s) is not used: it is %s (tenken history; docs/station.md)",
+                row["record_id"],
+                row["serial"] or row["imei"] or row["device_id"],
+                seal.value,
+            )
+        return seal is Seal.SIGNED
+
     def latest_inspections(self, since: datetime) -> list[Inspection]:
         """The newest inspection of each phone (by serial, else IMEI, else device id) finished since
         `since`, newest first: what a re-check looks at."""
         query = (
-            sa.select(
-                inspections.c.serial,
-                inspections.c.imei,
-                inspections.c.device_id,
-                inspections.c.inspection_json,
-            )
+            sa.select(inspections)
             .where(inspections.c.finished_at >= since, inspections.c.inspection_json.is_not(None))
             .order_by(inspections.c.finished_at.desc(), inspections.c.id.desc())
         )
@@ -217,6 +233,8 @@ class Store:
             if phone in seen:
                 continue
             seen.add(phone)
+            if not self._vouched(row):
+                continue  # a re-check judges the stored facts again: only as they were kept
             try:
                 latest.append(inspection_from_json(json.loads(row["inspection_json"])))
             except (ValueError, KeyError, TypeError) as error:
@@ -439,6 +457,7 @@ def save_inspections(settings: Settings, results: Sequence[Inspection]) -> None:
     try:
         database = open_store(settings)
     except StoreError as error:
-        raise _into_spool(Spool(settings.spool_path), str(error), inspection_batch(results)) from None
+        batch = inspection_batch(results, KeyRing.load(settings.data_path))
+        raise _into_spool(Spool(settings.spool_path), str(error), batch) from None
     with database:
         database.save_inspections(results)

@@ -18,10 +18,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tenken.facts import Carrier, Outcome
+from tenken.facts import Carrier, LookupResult, Outcome, Seal
 from tenken.store.database import Store
-from tenken.store.rows import aware
+from tenken.store.rows import SIGNED_CERTIFICATE, SIGNED_INSPECTION, aware, lookup_result, seal_of, signed
 from tenken.store.schema import certificates, inspection_lookups, inspections, lookups
+from tenken.store.signing import KeyRing
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Page:
     stored_sha256: str | None  # the sha256 column, written with the page
     body_sha256: str | None  # recomputed from the stored body now
     found: bool = True  # False: the inspection links to an answer that is not in the store
+    answer: LookupResult | None = None  # the whole answer with its seal (lookups/integrity.py checks it)
 
     @property
     def altered(self) -> bool:
@@ -45,6 +47,7 @@ class Page:
 class StoredInspection:
     data: dict[str, Any]  # the inspection as stored (`inspection_json`): Inspection.to_json without texts
     pages: tuple[Page, ...]  # the evidence it rests on, by look-up record id
+    seal: Seal = Seal.UNSIGNED  # whether the inspection's row is still as its station signed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +88,20 @@ def inspection_ids(store: Store, key: str) -> list[str]:
 
 
 def stored_inspection(store: Store, inspection_id: str) -> StoredInspection | None:
-    """The inspection as stored and every evidence page it links to, with the page's hash recomputed."""
-    return store.read(partial(_stored, inspection_id))
+    """The inspection as stored and every evidence page it links to, with the page's hash recomputed and
+    the seal of each row (the inspection's, each answer's)."""
+    return store.read(partial(_stored, inspection_id, store.keys))
 
 
-def _stored(inspection_id: str, connection: sa.Connection) -> StoredInspection | None:
-    text = connection.scalar(
-        sa.select(inspections.c.inspection_json).where(inspections.c.record_id == inspection_id)
+def _stored(inspection_id: str, keys: KeyRing, connection: sa.Connection) -> StoredInspection | None:
+    row = (
+        connection.execute(sa.select(inspections).where(inspections.c.record_id == inspection_id))
+        .mappings()
+        .first()
     )
-    if text is None:
+    if row is None or row["inspection_json"] is None:
         return None
+    text = row["inspection_json"]
     linked = connection.scalars(
         sa.select(inspection_lookups.c.lookup_record_id)
         .where(inspection_lookups.c.inspection_record_id == inspection_id)
@@ -102,35 +109,27 @@ def _stored(inspection_id: str, connection: sa.Connection) -> StoredInspection |
     ).all()
     rows = {
         row["record_id"]: row
-        for row in connection.execute(
-            sa.select(
-                lookups.c.record_id,
-                lookups.c.imei,
-                lookups.c.carrier,
-                lookups.c.checked_at,
-                lookups.c.sha256,
-                lookups.c.body,
-            ).where(lookups.c.record_id.in_(linked))
-        ).mappings()
+        for row in connection.execute(sa.select(lookups).where(lookups.c.record_id.in_(linked))).mappings()
     }
     pages = []
     for record_id in dict.fromkeys(linked):
-        row = rows.get(record_id)
-        if row is None:
+        found = rows.get(record_id)
+        if found is None:
             pages.append(Page(record_id, "", "", datetime.min, None, None, found=False))
             continue
-        body = row["body"]
+        body = found["body"]
         pages.append(
             Page(
                 record_id,
-                row["imei"],
-                row["carrier"],
-                aware(row["checked_at"]),
-                row["sha256"],
+                found["imei"],
+                found["carrier"],
+                aware(found["checked_at"]),
+                found["sha256"],
                 hashlib.sha256(body).hexdigest() if body is not None else None,
+                answer=lookup_result(found, from_cache=False, keys=keys),
             )
         )
-    return StoredInspection(json.loads(text), tuple(pages))
+    return StoredInspection(json.loads(text), tuple(pages), seal_of(row, SIGNED_INSPECTION, keys))
 
 
 def inspections_of(store: Store, key: str | None, since: datetime | None) -> list[dict[str, Any]]:
@@ -218,6 +217,7 @@ class Issued:
     full_imei: bool | None
     tenken_version: str | None
     channels: dict[str, dict[str, str]] | None  # channel → {"ja", "en", "short_ja", "short_en"}
+    seal: Seal | None = None  # read back: whether the row is still as its station signed it
 
     @property
     def renderable(self) -> bool:
@@ -238,7 +238,7 @@ def save_certificate(store: Store, issued: Issued) -> None:
         "tenken_version": issued.tenken_version,
         "channels_json": None if issued.channels is None else json.dumps(issued.channels, ensure_ascii=False),
     }
-    store.keep(certificates, [row])
+    store.keep(certificates, [signed(row, SIGNED_CERTIFICATE, store.keys)])
 
 
 def issued_certificate(store: Store, record_id: str) -> Issued | None:
@@ -260,4 +260,5 @@ def issued_certificate(store: Store, record_id: str) -> Issued | None:
         full_imei=row["full_imei"],
         tenken_version=row["tenken_version"],
         channels=None if channels is None else json.loads(channels),
+        seal=seal_of(row, SIGNED_CERTIFICATE, store.keys),
     )

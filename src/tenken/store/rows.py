@@ -32,6 +32,14 @@ SIGNED_LOOKUP = (
     "imei", "carrier", "outcome", "raw_mark", "detail", "checked_at", "url", "method", "http_status",
     "content_type", "sha256", "record_id", "origin", "body_cut",
 )  # fmt: skip
+SIGNED_INSPECTION = (
+    "record_id", "platform", "device_id", "state", "read_at", "imei", "imei2", "serial", "station",
+    "facts_json", "verdicts_json", "inspection_json", "finished_at", "policy_sha256", "stock_no",
+)  # fmt: skip
+SIGNED_CERTIFICATE = (
+    "record_id", "inspection_record_id", "record_sha256", "issued_at", "station", "lang", "full_imei",
+    "tenken_version", "channels_json",
+)  # fmt: skip
 SIGNED_RECORDED = (
     "serial", "imei", "fact", "value_json", "what", "recorded_by", "recorded_at", "evidence_name",
     "evidence_sha256", "record_id",
@@ -117,11 +125,12 @@ def lookup_result(row: sa.RowMapping, *, from_cache: bool, keys: KeyRing | None 
     )
 
 
-def inspection_batch(units: Sequence[Inspection]) -> list[tuple[sa.Table, Row]]:
-    """The rows that keep inspections as units: one per inspection, one per carrier answer it used."""
+def inspection_batch(units: Sequence[Inspection], keys: KeyRing) -> list[tuple[sa.Table, Row]]:
+    """The rows that keep inspections as units: one per inspection (signed), one per carrier answer it
+    used (the inspection names each answer's record id and page hash, so a link moved is seen)."""
     batch: list[tuple[sa.Table, Row]] = []
     for unit in units:
-        batch.append((inspections, inspection_row(unit)))
+        batch.append((inspections, signed(inspection_row(unit), SIGNED_INSPECTION, keys)))
         for result in unit.results():
             if result.record_id:  # answers stored before record ids existed cannot be linked
                 link = hashlib.sha256(f"{unit.id}:{result.record_id}".encode()).hexdigest()[:32]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0007"  # 0005: certificates issued; 0006: signed rows; 0007: what a certificate needs to be rendered again
+HEAD = "0008"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed inspections
 
 metadata = sa.MetaData()
 
@@ -59,6 +59,8 @@ inspections = sa.Table(
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("verdicts_json", sa.Text),
     sa.Column("inspection_json", sa.Text),  # the inspection as `inspect --json` printed it
+    sa.Column("signed_by", sa.String(16)),  # from 0008 (store/signing.py)
+    sa.Column("signature", sa.String(64)),
     sa.Index("ix_inspections_imei", "imei"),
     sa.Index("ux_inspections_record_id", "record_id", unique=True),
     sa.Index("ix_inspections_serial", "serial"),
@@ -137,6 +139,8 @@ certificates = sa.Table(
     sa.Column("full_imei", sa.Boolean),
     sa.Column("tenken_version", sa.String(32)),  # the tenken that wrote it
     sa.Column("channels_json", sa.Text),  # the channel titles it printed: {key: {ja, en, short_ja, short_en}}
+    sa.Column("signed_by", sa.String(16)),  # from 0008 (store/signing.py)
+    sa.Column("signature", sa.String(64)),
     sa.Index("ix_certificates_inspection", "inspection_record_id"),
     sa.Index("ux_certificates_record_id", "record_id", unique=True),
 )
