@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "catalog": {"errors", "facts", "schema"},
     "devices": {"catalog", "config", "errors", "facts", "files", "imei"},
     "store": {"config", "errors", "facts", "files", "inspection"},
-    "lookups": {"config", "errors", "facts", "imei", "store"},
+    "lookups": {"catalog", "config", "errors", "facts", "imei", "store"},
     "station": {
         "config",
         "devices",

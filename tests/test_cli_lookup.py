@@ -348,3 +348,18 @@ def test_two_answers_in_the_same_second_are_both_saved(tmp_path: Path, env: dict
     assert len(set(saved)) == 2 and all(page.is_file() for page in saved)
     assert sorted(page.name for page in saved) == [saved[1].name, saved[0].name]  # names sort by time
     assert len(list(out.glob("*.meta.json"))) == 2
+
+
+def test_evidence_shows_jst_and_each_mark_once(env: dict[str, str]) -> None:
+    assert run_cli(["lookup", "--carrier", "docomo", CLEAN], env).exit_code == 0
+    with sqlite3.connect(env["TENKEN_DB"]) as database:
+        (stored,) = database.execute("SELECT checked_at FROM lookups").fetchone()
+    from datetime import UTC, datetime
+
+    from tenken.report.labels import jst
+
+    when = jst(datetime.fromisoformat(stored).replace(tzinfo=UTC))
+    for lang, said in (("en", "○ no restriction"), ("ja", "○ 制限なし")):
+        shown = run_cli(["--lang", lang, "evidence", CLEAN, "--no-save"], env).stdout
+        assert when in shown and said in shown
+        assert "○ ○" not in shown

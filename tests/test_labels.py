@@ -45,7 +45,7 @@ LOOKED_UP += ("guess.", "cond.", "stage.", "cert.", "history.")  # stage.<the st
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
-SAME_IN_BOTH |= {"ios.region_code", "site.http_status", "lookup.stored_text", "imei.invalid"}
+SAME_IN_BOTH |= {"ios.region_code", "site.http_status", "lookup.stored_text", "imei.invalid", "ui.http"}
 
 
 def codes_in_source() -> dict[str, Path]:
@@ -168,3 +168,14 @@ def test_every_condition_has_a_short_name_and_a_reason() -> None:
     from tenken.verdict.conditions import KEYS
 
     assert all(f"cond.{key}" in CATALOG and f"reason.{key}" in CATALOG for key in KEYS)
+
+
+@pytest.mark.parametrize(
+    "moment", ["2026-12-06T19:27:44.244360+00:00", "2026-12-06T19:27:44+00:00", "2026-12-06T19:27:44Z"]
+)
+def test_a_time_read_back_from_json_is_shown_in_jst_to_the_minute(moment: str) -> None:
+    """An inspection read back (history, report --from) carries its times as JSON strings: a reason that
+    holds one shows it as every other time is shown, JST to the minute, never the raw UTC string."""
+    said = msg("reason.owner_lock_off_earlier", read_at=moment)
+    assert "2026-12-07 04:27 JST" in render(said, "ja") and "2026-12-07 04:27 JST" in render(said, "en")
+    assert "T19:27" not in render(said, "ja")

@@ -256,3 +256,34 @@ def test_inspect_does_not_believe_an_answer_edited_in_the_database(
     again = json.loads(result.stdout)
     assert "restricted" in codes(verdict(again)) and carrier_sim.hits["docomo"] > hits
     assert result.stderr.count("ALTERED: the stored docomo answer") == 2  # one per IMEI
+
+
+def test_a_check_by_hand_names_the_carrier_its_page_and_the_imeis(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    """docomo shows a CAPTCHA: the action names docomo, its page's address and both IMEIs to type there —
+    in the JSON, with --details, and on the board's list of what needs the technician."""
+    carrier_sim.set_fault(Carrier.DOCOMO, "captcha")
+    for imei in ("353915111001014", "353915111001022"):
+        carrier_sim.rules.set_mark(imei, Carrier.DOCOMO, Outcome.OK)
+    usbmux.attach(bundled("iphone13-docomo"))
+    env = {**env, "TENKEN_LOOKUP_RAKUTEN_ENABLED": "false"}
+    _, payload = inspect_json(env)
+    unanswered = next(r for r in verdict(payload)["reasons"] if r["code"] == "carrier_unanswered")  # type: ignore[index]
+    pages = {page["params"]["carrier"]: page for page in unanswered["action"]["params"]["pages"]}
+    assert set(pages) == {"docomo", "rakuten"}  # Rakuten is off here: what it would say is not known either
+    assert pages["docomo"]["params"] == {
+        "carrier": "docomo",
+        "url": "https://nw-restriction.nttdocomo.co.jp/top.php",
+        "imeis": "353915111001014 / 353915111001022",
+    }
+    for args in (["inspect", "--platform", "ios"], ["inspect", "--platform", "ios", "--details"]):
+        for lang, carrier in (("en", "docomo at"), ("ja", "ドコモ（")):
+            result = run_cli(["--lang", lang, *args], {**env, "COLUMNS": "400"})
+            shown = result.stdout
+            assert result.exit_code == 3, result.stderr  # a carrier could not be asked
+            assert (
+                carrier + ("https://nw-restriction.nttdocomo.co.jp/top.php" if lang == "ja" else " ") in shown
+            )
+            assert "https://nw-restriction.nttdocomo.co.jp/top.php" in shown
+            assert "353915111001014 / 353915111001022" in shown

@@ -31,6 +31,7 @@ def read_table(text: str, where: str, kind: type[T]) -> T:
 
 class CarrierRow(FrozenSchema, frozen=True):
     name: str
+    checker: Annotated[str, Meta(pattern=r"^https://")]  # the page a person opens to check an IMEI by hand
     mcc_mnc: tuple[Annotated[str, Meta(pattern=r"^\d{5,6}$")], ...]  # the SIM networks it owns
     simlock_free_from: date | None = (
         None  # models released from this date were sold unlocked; None: never locked
@@ -75,6 +76,11 @@ def carriers() -> dict[str, CarrierInfo]:
         key.value: CarrierInfo(key=key.value, name=row.name, simlock_free_from=row.simlock_free_from)
         for key, row in table.items()
     }
+
+
+def checker_page(carrier: Carrier) -> str:
+    """The carrier's network-restriction page, as a person opens it in a browser."""
+    return _table().carriers[carrier].checker
 
 
 def simlock_history() -> SimLockHistory:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,6 +16,9 @@ from tenken.cli import AppContext, emit_json, pass_app
 from tenken.errors import OutputError
 from tenken.facts import Carrier, Evidence, LookupResult
 from tenken.files import private_folder, write_private
+
+if TYPE_CHECKING:
+    from tenken.report.labels import Lang
 from tenken.imei import validate_imei
 
 
@@ -67,7 +71,7 @@ def evidence(
     from tenken.errors import EvidenceAltered, NotFound
     from tenken.facts import msg
     from tenken.lookups.integrity import check
-    from tenken.report.labels import label, name, render
+    from tenken.report.labels import jst, label, name, render
     from tenken.report.terminal import outside, said
     from tenken.store import open_store
 
@@ -110,9 +114,10 @@ def evidence(
             )
         )
     else:
-        table = Table(box=box.SIMPLE_HEAD, title=f"carrier answers for {number}", title_justify="left")
-        for column in ("checked (UTC)", "carrier", "answer", "HTTP", "sha256", "saved to"):
-            table.add_column(column, overflow="fold")
+        title = render(msg("evidence.title", imei=number), app.lang)
+        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+        for column in ("ui.checked_at", "ui.carrier", "ui.answer", "ui.http", "ui.evidence", "ui.saved_to"):
+            table.add_column(label(column, app.lang), overflow="fold")
         for index, (result, ok) in enumerate(zip(history, intact, strict=True)):
             ev = result.evidence
             digest = Text(ev.sha256[:16] + "…") if ev else Text("")
@@ -123,9 +128,9 @@ def evidence(
             elif problem is not None:
                 digest.append(" " + render(problem, app.lang), style="yellow")
             table.add_row(
-                result.checked_at.strftime("%Y-%m-%d %H:%M:%S"),
-                result.carrier.value,
-                outside(f"{result.raw_mark or ''} {name(result.outcome, app.lang)}".strip()),
+                jst(result.checked_at),
+                name(result.carrier, app.lang),
+                outside(_answer(result, app.lang)),
                 str(ev.http_status) if ev else "",
                 digest,
                 outside(saved.get(index, "")),
@@ -135,11 +140,23 @@ def evidence(
         if altered:
             console.print(said(msg("evidence.altered", count=len(altered)), app.lang, "bold red"))
     if altered:
-        which = ", ".join(f"{result.carrier.value} {result.checked_at.isoformat()}" for result in altered)
+        which = ", ".join(f"{result.carrier.value} {jst(result.checked_at)}" for result in altered)
         raise EvidenceAltered(
             f"{len(altered)} stored answer(s) for {number} are not what was kept ({which}): "
             "the database was altered or damaged; do not use them as evidence"
         )
+
+
+def _answer(result: LookupResult, lang: Lang) -> str:
+    """The answer in words, each mark once: the page's own glyph only where it is not the usual one
+    (SoftBank's ▲, Rakuten's status number)."""
+    from tenken.report.labels import name
+
+    said = name(result.outcome, lang)
+    raw = result.raw_mark
+    if raw and result.outcome.is_mark and raw != result.outcome.symbol:
+        return f"{said} ({raw})"
+    return said
 
 
 def _save(imei: str, result: LookupResult, evidence: Evidence, intact: bool, out_dir: Path) -> Path:

@@ -72,7 +72,6 @@ def _lone_mark(raw: str) -> tuple[Outcome | None, str]:
 
 class Au(FormProvider):
     carrier = Carrier.AU
-    manual_url = "https://my.au.com/cmn/WCV009001/WCE009001.hc"
     form_path = FORM_PATH
     missing_form = Outcome.NEEDS_BROWSER  # the form is built by JavaScript on some versions
 

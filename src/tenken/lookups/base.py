@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
+from tenken.catalog import checker_page
 from tenken.facts import Carrier, Evidence, LookupResult, Message, Outcome, msg
 from tenken.lookups.client import OffOrigin, PoliteClient, SiteSession, SiteUnavailable
 from tenken.lookups.pages import Form, PageKind, charset_of, classify, excerpt, forms, parse_html
@@ -81,7 +82,6 @@ class Provider(ABC):
     """One carrier's checker. Subclasses implement `flow`; the origin is configurable, paths are not."""
 
     carrier: ClassVar[Carrier]
-    manual_url: ClassVar[str]  # the page a person opens to check by hand
 
     def __init__(self, origin: str) -> None:
         self.origin = origin.rstrip("/")
@@ -114,7 +114,7 @@ class Provider(ABC):
     def result(self, imei: str, answer: Answer, evidence: Evidence | None) -> LookupResult:
         detail = answer.detail
         if answer.outcome in (Outcome.CAPTCHA_REQUIRED, Outcome.NEEDS_BROWSER):
-            detail = msg("site.check_by_hand", reason=detail, url=self.manual_url)
+            detail = msg("site.check_by_hand", reason=detail, url=checker_page(self.carrier))
         return LookupResult(
             imei=imei,
             carrier=self.carrier,

@@ -57,7 +57,6 @@ def _mark_with_legend(raw: str) -> Outcome | None:
 
 class Docomo(FormProvider):
     carrier = Carrier.DOCOMO
-    manual_url = "https://nw-restriction.nttdocomo.co.jp/top.php"
     form_path = TOP_PATH
     default_charset = ENCODING
 

@@ -60,7 +60,6 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 class Rakuten(Provider):
     carrier = Carrier.RAKUTEN
-    manual_url = "https://network.mobile.rakuten.co.jp/restriction/"
 
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
         found = await session.get(

@@ -40,7 +40,6 @@ def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
 
 class SoftBank(FormProvider):
     carrier = Carrier.SOFTBANK
-    manual_url = "https://ct99.my.softbank.jp/WBF/icv"
     form_path = FORM_PATH
     submit = SUBMIT
 

@@ -208,6 +208,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "export.written": ("{count} inspections written to {path}", "{count}件の点検を {path} に書き出しました"),
     "ui.evidence_altered": ("ALTERED: not the recorded page", "改変あり：記録時のページと不一致"),
+    "ui.http": ("HTTP", "HTTP"),
+    "ui.saved_to": ("saved to", "保存先"),
+    "evidence.title": ("carrier answers for {imei}", "{imei} のキャリア判定結果"),
     # ------------------------------------------------------------------ tenken demo
     "demo.title": ("tenken demo", "tenken デモ"),
     "demo.intro": (
@@ -476,8 +479,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "IMEIを問い合わせてください（--no-lookup なしで点検）",
     ),
     "todo.check_by_hand": (
-        "check by hand in a browser and record the mark with a screenshot (tenken record)",
-        "ブラウザで手動確認し、スクリーンショット付きで判定を記録してください（tenken record）",
+        "check by hand in a browser — {pages} — and record each mark with a screenshot "
+        "(tenken record mark CARRIER MARK --imei IMEI --evidence FILE)",
+        "ブラウザで手動確認してください — {pages} — 判定はスクリーンショット付きで記録してください"
+        "（tenken record mark キャリア 判定 --imei IMEI --evidence ファイル）",
+    ),
+    "todo.checker_page": (
+        "{carrier:carrier} at {url}: IMEI {imeis}",
+        "{carrier:carrier}（{url}）でIMEI {imeis}",
     ),
     "todo.check_imei_again": (
         "check the IMEI against *#06# and the tray; re-check after two days",
@@ -1226,6 +1235,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
 }
 
+# A moment as JSON writes one (UTC, with its offset): "2026-12-06T19:27:44.244360+00:00".
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)$")
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _ENUM_NAMESPACES: dict[type[Enum], str] = {
@@ -1290,6 +1301,8 @@ def _value(value: Any, namespace: str | None, lang: Lang) -> str:
         return name(value, lang)
     if isinstance(value, datetime):
         return jst(value)
+    if isinstance(value, str) and _MOMENT.match(value):
+        return jst(datetime.fromisoformat(value))  # a time read back from JSON: shown in JST like any
     if isinstance(value, float):
         return f"{value:g}"
     if value == "sim-free":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tenken.catalog import checker_page
 from tenken.catalog.apple import JAPAN_REGION, region_name
 from tenken.facts import (
     SIM_FREE,
@@ -284,7 +285,7 @@ def _network(inspection: Inspection) -> list[Finding]:
         says = msg("reason.carrier_unanswered", carriers=_carriers(missing), imeis=_imeis(missing))
         return [
             Finding(
-                "carrier_unanswered", says, ("imei", "imei2", "sold_for"), missing, msg("todo.check_by_hand")
+                "carrier_unanswered", says, ("imei", "imei2", "sold_for"), missing, check_by_hand(missing)
             )
         ]
     if registered[primary]:
@@ -305,6 +306,16 @@ def _network(inspection: Inspection) -> list[Finding]:
     return []  # − everywhere for a SIM-free, overseas or Apple model: not registered is expected
 
 
+def check_by_hand(pairs: tuple[tuple[str, Carrier], ...]) -> Message:
+    """What the technician does about answers nobody could read: which carrier's page to open, where, and
+    which IMEIs to type there, then record each mark."""
+    pages = []
+    for carrier in _carriers(pairs):
+        imeis = " / ".join(_imeis(tuple(pair for pair in pairs if pair[1] is carrier)))
+        pages.append(msg("todo.checker_page", carrier=carrier, url=checker_page(carrier), imeis=imeis))
+    return msg("todo.check_by_hand", pages=pages)
+
+
 def _registering(asked: list[Asked], imei: str) -> set[Carrier]:
     return {carrier for carrier, seen in _answers(asked, imei).items() if seen.registers}
 
@@ -321,7 +332,7 @@ def _imei2_only(inspection: Inspection, primary: str, second: str, sellers: set[
     unread = tuple((primary, carrier) for carrier in at if answers.get(carrier) is not Outcome.NOT_FOUND)
     if unread:
         says = msg("reason.carrier_unanswered", carriers=_carriers(unread), imeis=[primary])
-        return [Finding("carrier_unanswered", says, ("imei", "imei2"), unread, msg("todo.check_by_hand"))]
+        return [Finding("carrier_unanswered", says, ("imei", "imei2"), unread, check_by_hand(unread))]
     registered_at = [carrier for carrier in Carrier if carrier in sellers]
     basis = (*((primary, carrier) for carrier in at), *((second, carrier) for carrier in registered_at))
     says = msg("reason.imei2_only_registered", carriers=registered_at)
