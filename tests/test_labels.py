@@ -41,7 +41,7 @@ LOOKED_UP += (
     "ui.",
     "level.",
 )
-LOOKED_UP += ("guess.", "cond.", "stage.", "cert.", "history.")  # stage.<the station's Stage value>
+LOOKED_UP += ("guess.", "cond.", "stage.", "cert.", "history.", "help.")  # stage.<the station's Stage value>
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
@@ -179,3 +179,23 @@ def test_a_time_read_back_from_json_is_shown_in_jst_to_the_minute(moment: str) -
     said = msg("reason.owner_lock_off_earlier", read_at=moment)
     assert "2026-12-07 04:27 JST" in render(said, "ja") and "2026-12-07 04:27 JST" in render(said, "en")
     assert "T19:27" not in render(said, "ja")
+
+
+def test_every_command_in_the_table_has_its_help_in_both_languages() -> None:
+    from tenken.cli import COMMANDS, SIMULATORS
+
+    for entry in [*COMMANDS.values(), *SIMULATORS.values()]:
+        assert all(CATALOG[entry.help][index] for index in (0, 1)), entry
+
+
+def test_tenken_help_lists_the_commands_in_the_language_chosen() -> None:
+    from tests.conftest import run_cli
+
+    english = run_cli(["--help"], {"TENKEN_LANG": "", "LANG": "C"}).stdout
+    japanese = run_cli(["--lang", "ja", "--help"], {"TENKEN_LANG": "", "LANG": "C"}).stdout
+    by_locale = run_cli(["--help"], {"TENKEN_LANG": "", "LANG": "ja_JP.UTF-8"}).stdout
+    assert "Read every attached phone" in english and "Commands:" in english
+    for shown in (japanese, by_locale):
+        assert (
+            "接続中の端末を読み取り" in shown and "コマンド:" in shown and "Read every attached" not in shown
+        )

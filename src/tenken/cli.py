@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -108,10 +110,46 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A command: where it lives (imported only when invoked) and its one-line help, as a message code."""
+
+    module: str
+    attribute: str
+    help: str  # the code of its one-line help in report/labels.py (`tenken --help` lists it in words)
+
+
+COMMANDS: dict[str, Entry] = {
+    "inspect": Entry("tenken.commands.inspect", "inspect", "help.inspect"),
+    "watch": Entry("tenken.commands.watch", "watch", "help.watch"),
+    "record": Entry("tenken.commands.record", "record", "help.record"),
+    "recheck": Entry("tenken.commands.recheck", "recheck", "help.recheck"),
+    "lookup": Entry("tenken.commands.lookup", "lookup", "help.lookup"),
+    "evidence": Entry("tenken.commands.evidence", "evidence", "help.evidence"),
+    "certificate": Entry("tenken.commands.certificate", "certificate", "help.certificate"),
+    "verify": Entry("tenken.commands.certificate", "verify", "help.verify"),
+    "history": Entry("tenken.commands.history", "history", "help.history"),
+    "export": Entry("tenken.commands.export", "export", "help.export"),
+    "report": Entry("tenken.commands.report", "report", "help.report"),
+    "policy": Entry("tenken.commands.policy", "policy_group", "help.policy"),
+    "schema": Entry("tenken.commands.schema", "schema_command", "help.schema"),
+    "doctor": Entry("tenken.commands.doctor", "doctor", "help.doctor"),
+    "udev": Entry("tenken.commands.udev", "udev_group", "help.udev"),
+    "config": Entry("tenken.commands.config", "config_command", "help.config"),
+    "demo": Entry("tenken.commands.demo", "demo", "help.demo"),
+    "sim": Entry("tenken.cli", "sim", "help.sim"),
+}
+SIMULATORS: dict[str, Entry] = {
+    "carriers": Entry("tenken.commands.sim_carriers", "command", "help.sim_carriers"),
+    "ios": Entry("tenken.commands.sim_ios", "command", "help.sim_ios"),
+    "android": Entry("tenken.commands.sim_android", "command", "help.sim_android"),
+}
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands live in other modules and are imported only when invoked."""
 
-    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy: dict[str, Entry] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = lazy or {}
 
@@ -119,67 +157,43 @@ class LazyGroup(click.Group):
         return sorted([*super().list_commands(ctx), *self.lazy])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.lazy:
-            module_name, attribute = self.lazy[cmd_name]
-            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        entry = self.lazy.get(cmd_name)
+        if entry is not None:
+            command: click.Command = getattr(importlib.import_module(entry.module), entry.attribute)
             return command
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # Listing lazy commands would import them; show their one-line help from the table instead.
-        rows = [(name, LAZY_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        # Listing lazy commands would import them; their one-line help comes from the catalog instead.
+        from tenken.report.labels import label
+
+        lang = help_language(ctx)
+        rows = [(name, label(entry.help, lang)) for name, entry in self.lazy.items()]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(label("help.commands", lang)):
                 formatter.write_dl(rows)
 
 
-LAZY_HELP = {
-    "certificate": "Write a phone's inspection certificate (点検証明書) as HTML, and PDF on request.",
-    "verify": "Check a certificate against the stored inspection and its evidence pages.",
-    "history": "A phone's past inspections and carrier answers, with what changed between them.",
-    "export": "Every inspection as a row: CSV for Excel (UTF-8 with BOM or cp932), JSON, JSON Lines.",
-    "schema": "The JSON Schema of what --json and export print.",
-    "carriers": "Serve the four carriers' checkers on 127.0.0.1 (for tests, demos, training).",
-    "ios": "Emulate usbmuxd with simulated iPhones on 127.0.0.1.",
-    "android": "Emulate adbd phones and register them with the adb server.",
-    "demo": "Run the whole job on simulated phones and carrier sites.",
-    "evidence": "List stored carrier answers for an IMEI and save the raw pages.",
-    "inspect": "Read every attached phone, ask the carriers, and say per sales channel whether it can be sold.",
-    "udev": "Print or install the udev rule for Android phones (install needs root).",
-    "doctor": "Check the station's setup: usbmuxd, adb, udev, data dir, database, carriers, webhook.",
-    "recheck": "Ask the carriers again about stored phones whose answers were △ or unknown.",
-    "watch": "The station: follow phones plugged in and out, a live board per port, webhooks.",
-    "lookup": "Ask the carriers' checkers about IMEIs (○ △ × −), with evidence.",
-    "config": "Show the configuration file, data paths and environment variables.",
-    "policy": "Show the sales policy in effect, or check a policy file.",
-    "record": "Record a fact read by hand off a phone or its box (SIM lock, battery, a carrier's mark).",
-    "report": "Judge saved inspections (their JSON) again, under another policy, without the phone.",
-    "sim": "Simulators: carrier sites, iPhones, Android phones.",
-}
+def help_language(ctx: click.Context) -> Lang:
+    """The language of --help: `--lang` when it came before --help, else the setting or the locale."""
+    from tenken.report.labels import language
+
+    chosen = ctx.find_root().meta.get(LANG_KEY)
+    return language(chosen or os.environ.get("TENKEN_LANG") or None)
+
+
+LANG_KEY = "tenken.lang"
+
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        ctx.meta[LANG_KEY] = value
+    return value
 
 
 @click.group(
     cls=LazyGroup,
-    lazy={
-        "lookup": ("tenken.commands.lookup", "lookup"),
-        "evidence": ("tenken.commands.evidence", "evidence"),
-        "inspect": ("tenken.commands.inspect", "inspect"),
-        "watch": ("tenken.commands.watch", "watch"),
-        "recheck": ("tenken.commands.recheck", "recheck"),
-        "udev": ("tenken.commands.udev", "udev_group"),
-        "doctor": ("tenken.commands.doctor", "doctor"),
-        "demo": ("tenken.commands.demo", "demo"),
-        "config": ("tenken.commands.config", "config_command"),
-        "policy": ("tenken.commands.policy", "policy_group"),
-        "record": ("tenken.commands.record", "record"),
-        "certificate": ("tenken.commands.certificate", "certificate"),
-        "verify": ("tenken.commands.certificate", "verify"),
-        "history": ("tenken.commands.history", "history"),
-        "export": ("tenken.commands.export", "export"),
-        "schema": ("tenken.commands.schema", "schema_command"),
-        "report": ("tenken.commands.report", "report"),
-        "sim": ("tenken.cli", "sim"),
-    },
+    lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": None},
 )
 @click.version_option(__version__, prog_name="tenken")
@@ -194,6 +208,8 @@ LAZY_HELP = {
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
+    is_eager=True,  # read before --help, so that `tenken --lang ja --help` is in Japanese
+    callback=_remember_lang,
     help="Language of what tenken prints (default: from the locale; LANG=ja_JP.UTF-8 gives Japanese).",
 )
 @click.pass_context
@@ -235,14 +251,7 @@ class LogLines(logging.Formatter):
             return "en"
 
 
-@click.group(
-    cls=LazyGroup,
-    lazy={
-        "carriers": ("tenken.commands.sim_carriers", "command"),
-        "ios": ("tenken.commands.sim_ios", "command"),
-        "android": ("tenken.commands.sim_android", "command"),
-    },
-)
+@click.group(cls=LazyGroup, lazy=SIMULATORS)
 def sim() -> None:
     """Simulators that speak the real protocols, on 127.0.0.1 only."""
 

@@ -28,6 +28,92 @@ LANGS: tuple[Lang, ...] = ("en", "ja")
 
 # code → (English, Japanese)
 CATALOG: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ tenken --help: the commands
+    "help.commands": ("Commands", "コマンド"),
+    "help.inspect": (
+        "Read every attached phone, ask the carriers, and say per sales channel whether it can be sold.",
+        "接続中の端末を読み取り、キャリアに問い合わせ、販売チャネルごとに販売可否を判定します。",
+    ),
+    "help.watch": (
+        "The station: follow phones plugged in and out, a live board per port, webhooks.",
+        "点検ステーション：端末の抜き差しを追い、ポートごとの状況をライブ表示し、Webhookを送ります。",
+    ),
+    "help.record": (
+        "Record a fact read by hand off a phone or its box (SIM lock, battery, a carrier's mark).",
+        "端末や箱から手で読み取った事実を記録します（SIMロック、バッテリー、キャリアの判定など）。",
+    ),
+    "help.recheck": (
+        "Ask the carriers again about stored phones whose answers were △ or unknown.",
+        "判定が△または不明だった保存済みの端末について、キャリアに再確認します。",
+    ),
+    "help.lookup": (
+        "Ask the carriers' checkers about IMEIs (○ △ × −), with evidence.",
+        "IMEIについてキャリアのネットワーク利用制限を確認します（○ △ × −、証拠付き）。",
+    ),
+    "help.evidence": (
+        "List stored carrier answers for an IMEI and save the raw pages.",
+        "IMEIについて保存済みのキャリア回答を一覧し、元のページを保存します。",
+    ),
+    "help.certificate": (
+        "Write a phone's inspection certificate (点検証明書) as HTML, and PDF on request.",
+        "端末の点検証明書をHTMLで出力します（指定すればPDFも）。",
+    ),
+    "help.verify": (
+        "Check a certificate against the stored inspection and its evidence pages.",
+        "点検証明書を保存済みの点検結果と証拠ページに照らして検証します。",
+    ),
+    "help.history": (
+        "A phone's past inspections and carrier answers, with what changed between them.",
+        "端末の過去の点検とキャリア回答、その間の変化を表示します。",
+    ),
+    "help.export": (
+        "Every inspection as a row: CSV for Excel (UTF-8 with BOM or cp932), JSON, JSON Lines.",
+        "点検結果を1行ずつ出力します：Excel向けCSV（BOM付きUTF-8またはcp932）、JSON、JSON Lines。",
+    ),
+    "help.report": (
+        "Judge saved inspections (their JSON) again, under another policy, without the phone.",
+        "保存した点検結果（JSON）を、端末なしで別のポリシーにより判定し直します。",
+    ),
+    "help.policy": (
+        "Show the sales policy in effect, or check a policy file.",
+        "有効な販売ポリシーを表示、またはポリシーファイルを検査します。",
+    ),
+    "help.schema": (
+        "The JSON Schema of what --json and export print.",
+        "--json と export が出力するJSONのスキーマ（JSON Schema）です。",
+    ),
+    "help.doctor": (
+        "Check the station's setup: usbmuxd, adb, udev, data dir, database, carriers, webhook.",
+        "ステーションの設定を確認します：usbmuxd、adb、udev、データフォルダ、データベース、キャリア、Webhook。",
+    ),
+    "help.udev": (
+        "Print or install the udev rule for Android phones (install needs root).",
+        "Android端末用のudevルールを表示またはインストールします（インストールにはroot権限が必要）。",
+    ),
+    "help.config": (
+        "Show the configuration file, data paths and environment variables.",
+        "設定ファイル、データの保存先、環境変数を表示します。",
+    ),
+    "help.demo": (
+        "Run the whole job on simulated phones and carrier sites.",
+        "シミュレーターの端末とキャリアサイトで、点検の流れ全体を実演します。",
+    ),
+    "help.sim": (
+        "Simulators: carrier sites, iPhones, Android phones.",
+        "シミュレーター：キャリアサイト、iPhone、Android端末。",
+    ),
+    "help.sim_carriers": (
+        "Serve the four carriers' checkers on 127.0.0.1 (for tests, demos, training).",
+        "4キャリアの確認サイトを127.0.0.1で提供します（テスト、デモ、研修用）。",
+    ),
+    "help.sim_ios": (
+        "Emulate usbmuxd with simulated iPhones on 127.0.0.1.",
+        "127.0.0.1でusbmuxdとシミュレーターのiPhoneを動かします。",
+    ),
+    "help.sim_android": (
+        "Emulate adbd phones and register them with the adb server.",
+        "adbd端末をシミュレートし、adbサーバーに登録します。",
+    ),
     # ------------------------------------------------------------------ names of things
     "carrier.docomo": ("docomo", "ドコモ"),
     "carrier.au": ("au", "au"),
