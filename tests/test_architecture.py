@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,79 @@ ALLOWED: dict[str, set[str]] = {
     "verdict": {"catalog", "errors", "facts", "imei", "inspection", "schema"},
     "sim": {"devices", "errors", "facts", "files", "imei", "lookups", "schema"},
 }
+
+
+# package → the third-party libraries it may import. The verdict is pure (no I/O library); reports do not
+# reach the network or the database; only the command layer and cli.py talk to a person through click.
+THIRD_PARTY: dict[str, set[str]] = {
+    "errors": set(),
+    "files": set(),
+    "facts": set(),
+    "inspection": set(),
+    "imei": {"stdnum"},
+    "schema": {"msgspec"},
+    "config": {"msgspec", "platformdirs"},
+    "catalog": {"msgspec"},
+    "devices": {"adbutils", "cryptography", "packaging", "pymobiledevice3"},
+    "lookups": {"httpx", "selectolax"},
+    "store": {"alembic", "sqlalchemy"},
+    "verdict": {"msgspec"},
+    "report": {"msgspec", "rich", "segno"},
+    "station": {"httpx", "sqlalchemy", "adbutils"},
+    "sim": {"adbutils", "anyio", "cryptography", "msgspec", "stdnum"},
+    "commands": {"click", "msgspec", "rich"},
+    "cli": {"click"},
+    "__init__": set(),
+    "__main__": set(),
+}
+# Packages with a subpackage per platform: one platform's code never imports another's.
+PLATFORMS = {"devices": {"ios", "android"}, "sim": {"ios", "android", "carriers"}}
+
+
+def third_party(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        found.update(
+            top
+            for top in (name.split(".")[0] for name in names)
+            if top != "tenken" and top not in sys.stdlib_module_names
+        )
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(SOURCE.rglob("*.py")), ids=lambda path: str(path.relative_to(SOURCE)))
+def test_third_party_libraries_stay_in_their_layer(path: Path) -> None:
+    own = layer(path)
+    stray = third_party(path) - THIRD_PARTY[own]
+    assert not stray, f"{own} may not import {sorted(stray)}"
+
+
+def test_the_third_party_rules_name_only_what_is_installed() -> None:
+    from importlib.util import find_spec
+
+    for allowed in THIRD_PARTY.values():
+        for name in allowed:
+            assert find_spec(name) is not None, name
+
+
+@pytest.mark.parametrize("path", sorted(SOURCE.rglob("*.py")), ids=lambda path: str(path.relative_to(SOURCE)))
+def test_one_platform_does_not_import_another(path: Path) -> None:
+    parts = path.relative_to(SOURCE).parts
+    if len(parts) < 3 or parts[0] not in PLATFORMS or parts[1] not in PLATFORMS[parts[0]]:
+        return
+    others = PLATFORMS[parts[0]] - {parts[1]}
+    prefix = f"tenken.{parts[0]}."
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        modules += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        for module in modules:
+            if module.startswith(prefix):
+                assert module.removeprefix(prefix).split(".")[0] not in others, f"{path}: {module}"
 
 
 def imports(path: Path) -> set[str]:

@@ -14,15 +14,10 @@ from tenken.cli import AppContext, emit_json, pass_app, run_async
 from tenken.commands import options
 from tenken.commands.options import PLATFORM_CHOICES
 from tenken.errors import (
-    EXIT_FLAGGED,
-    EXIT_HOLD,
-    EXIT_NO_PHONE,
-    EXIT_NOT_ASKED,
-    EXIT_OK,
     StoreError,
 )
-from tenken.facts import DeviceState, Platform, msg
-from tenken.inspection import Inspection, Level
+from tenken.facts import Platform, msg
+from tenken.inspection import Inspection
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,7 +28,6 @@ if TYPE_CHECKING:
     from tenken.station.pipeline import Expected, Pipeline
     from tenken.verdict.policy import Policy
 
-READ_FAILED = frozenset({DeviceState.ERROR, DeviceState.TIMEOUT, DeviceState.UNPLUGGED})
 
 
 @click.command()
@@ -160,6 +154,8 @@ def inspect(
     if store_error is not None:
         raise store_error  # after the results: they were read, judged and shown; the error says where they wait
     transport_down = bool(problems) and (bool(missing) or not selection.narrows)
+    from tenken.station.outcome import exit_code
+
     sys.exit(exit_code(inspections, channel, missing, transport_down))
 
 
@@ -260,30 +256,3 @@ def _print(
         needed = attention(inspections, lang, channel)
         if needed is not None:
             console.print(needed)
-
-
-def exit_code(
-    inspections: Sequence[Inspection], channel: str, missing: list[str], transport_down: bool
-) -> int:
-    """1 blocked or parts, before 3 could not ask or read, before 4 nothing attached, before 2 held."""
-    levels = [
-        inspection.verdicts[channel].level for inspection in inspections if channel in inspection.verdicts
-    ]
-    if any(level in (Level.BLOCKED, Level.PARTS_ONLY) for level in levels):
-        return EXIT_FLAGGED
-    unread_carrier = any(
-        asked.result is not None and not asked.result.outcome.is_mark
-        for inspection in inspections
-        for asked in inspection.asked
-    )
-    if (
-        transport_down
-        or unread_carrier
-        or any(inspection.facts.state in READ_FAILED for inspection in inspections)
-    ):
-        return EXIT_NOT_ASKED
-    if missing or not inspections:
-        return EXIT_NO_PHONE
-    if any(level is Level.HOLD for level in levels):
-        return EXIT_HOLD
-    return EXIT_OK

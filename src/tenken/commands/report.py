@@ -40,10 +40,10 @@ def report(
     """
     from rich.console import Console
 
-    from tenken.commands.inspect import exit_code
     from tenken.inspection import inspection_from_json
     from tenken.report.board import attention, board, inspection_details
     from tenken.report.json_output import document
+    from tenken.station.outcome import exit_code
     from tenken.verdict.judge import judge
 
     policy = app.policy_with(policy_path, channel)

@@ -15,7 +15,6 @@ import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
 from tenken.commands import options
-from tenken.commands.inspect import exit_code
 from tenken.commands.options import PLATFORM_CHOICES
 from tenken.errors import EXIT_OK, UsageError
 from tenken.facts import Platform, msg
@@ -111,6 +110,8 @@ def watch(
         )
     if run.store_error is not None:
         raise run.store_error
+    from tenken.station.outcome import exit_code
+
     sys.exit(exit_code(kept, channel, [], bool(problems)) if once else EXIT_OK)
 
 

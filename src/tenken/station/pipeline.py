@@ -236,20 +236,3 @@ def apply_recorded(facts: DeviceFacts, recorded: Sequence[Recorded]) -> None:
             continue
         if entry.fact in names:
             setattr(facts, entry.fact, Fact.measured(entry.value, entry.source))
-
-
-def exit_level(inspections: Sequence[Inspection], channel: str) -> Level:
-    """The worst level on `channel` over the inspections."""
-    levels = [
-        inspection.verdicts[channel].level for inspection in inspections if channel in inspection.verdicts
-    ]
-    return max(levels, key=lambda level: level.rank, default=Level.SELLABLE)
-
-
-def not_asked_carriers(inspections: Sequence[Inspection]) -> bool:
-    """True when some carrier could not be asked (down, CAPTCHA, page changed) for some phone."""
-    return any(
-        asked.result is not None and not asked.result.outcome.is_mark
-        for inspection in inspections
-        for asked in inspection.asked
-    )
