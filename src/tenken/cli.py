@@ -160,7 +160,7 @@ class LazyGroup(click.Group):
         entry = self.lazy.get(cmd_name)
         if entry is not None:
             command: click.Command = getattr(importlib.import_module(entry.module), entry.attribute)
-            return command
+            return helped(command)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -172,6 +172,38 @@ class LazyGroup(click.Group):
         if rows:
             with formatter.section(label("help.commands", lang)):
                 formatter.write_dl(rows)
+
+
+class HelpContext(click.Context):
+    """A command's context whose --help is written in the user's language (report/help_ja.py holds the
+    Japanese of every help text, keyed by its English)."""
+
+    formatter_class = click.HelpFormatter
+
+    def get_help(self) -> str:
+        lang = help_language(self)
+        if lang == "ja":
+            from tenken.commands.help_ja import in_japanese
+
+            in_japanese(self.command)
+        return super().get_help()
+
+    def make_formatter(self) -> click.HelpFormatter:
+        if help_language(self) != "ja":
+            return super().make_formatter()
+        from tenken.commands.help_ja import JapaneseHelpFormatter
+
+        return JapaneseHelpFormatter(width=self.terminal_width, max_width=self.max_content_width)
+
+
+def helped(command: click.Command) -> click.Command:
+    """The command (and every subcommand of a group) with the context that writes --help in the user's
+    language."""
+    command.context_class = HelpContext
+    if isinstance(command, click.Group) and not isinstance(command, LazyGroup):
+        for sub in command.commands.values():
+            helped(sub)
+    return command
 
 
 def help_language(ctx: click.Context) -> Lang:
@@ -254,6 +286,10 @@ class LogLines(logging.Formatter):
 @click.group(cls=LazyGroup, lazy=SIMULATORS)
 def sim() -> None:
     """Simulators that speak the real protocols, on 127.0.0.1 only."""
+
+
+cli.context_class = HelpContext
+sim.context_class = HelpContext
 
 
 def main(argv: list[str] | None = None) -> None:
