@@ -25,32 +25,37 @@ def doctor(app: AppContext, as_json: bool) -> None:
     from rich.text import Text
 
     from tenken.report.json_output import document
+    from tenken.report.labels import label, render
     from tenken.report.terminal import outside
     from tenken.station.doctor import Status, run_checks
 
     checks = run_checks(app.settings)
     failed = any(check.status is Status.FAIL for check in checks)
     if as_json:
-        emit_json(
-            document(
-                ok=not failed,
-                checks=[
-                    {"name": c.name, "status": c.status.value, "found": c.found, "fix": c.fix or None}
-                    for c in checks
-                ],
-            )
-        )
+        emit_json(document(ok=not failed, checks=[check.to_json() for check in checks]))
     else:
-        styles = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
+        lang = app.lang
+        statuses = {
+            Status.OK: ("green", label("doctor.status.ok", lang)),
+            Status.WARN: ("yellow", label("doctor.status.warn", lang)),
+            Status.FAIL: ("bold red", label("doctor.status.fail", lang)),
+        }
         table = Table(box=None, pad_edge=False)
-        for heading in ("check", "", "found", "to do"):
+        headings = (
+            label("doctor.heading.check", lang),
+            label("doctor.heading.status", lang),
+            label("doctor.heading.found", lang),
+            label("doctor.heading.fix", lang),
+        )
+        for heading in headings:
             table.add_column(heading, overflow="fold")
         for check in checks:
+            style, status = statuses[check.status]
             table.add_row(
-                check.name,
-                Text(check.status.value, style=styles[check.status]),
-                outside(check.found),
-                outside(check.fix),
+                label(f"doctor.check.{check.code}", lang),
+                Text(status, style=style),
+                outside(render(check.found, lang)),
+                outside(render(check.fix, lang)),
             )
         Console().print(table)
     sys.exit(1 if failed else 0)

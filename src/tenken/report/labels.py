@@ -393,6 +393,161 @@ CATALOG: dict[str, tuple[str, str]] = {
         "次は tenken sim ios / tenken sim android / tenken sim carriers を起動し、tenken inspect や "
         "tenken lookup を試してください（docs/simulators.md）。",
     ),
+    # ------------------------------------------------------------------ tenken doctor
+    "doctor.heading.check": ("check", "確認項目"),
+    "doctor.heading.status": ("status", "結果"),
+    "doctor.heading.found": ("found", "状況"),
+    "doctor.heading.fix": ("to do", "対処"),
+    "doctor.status.ok": ("ok", "正常"),
+    "doctor.status.warn": ("warn", "注意"),
+    "doctor.status.fail": ("fail", "要対処"),
+    "doctor.check.usbmuxd": ("usbmuxd", "usbmuxd（iPhoneの接続）"),
+    "doctor.check.adb_server": ("adb server", "adbサーバー"),
+    "doctor.check.udev_android": ("udev (Android)", "udevルール（Android）"),
+    "doctor.check.udev_iphone": ("udev (iPhone)", "udevルール（iPhone）"),
+    "doctor.check.usb_permissions": ("USB permissions", "USBの権限"),
+    "doctor.check.data_folder": ("data folder", "データフォルダー"),
+    "doctor.check.database": ("database", "データベース"),
+    "doctor.check.carrier_sites": ("carrier sites", "キャリアのサイト"),
+    "doctor.check.webhook": ("webhook", "Webhookの送信先"),
+    "doctor.why.timeout": ("no answer within {seconds} s", "{seconds} 秒以内に応答がありません"),
+    "doctor.why.refused": ("connection refused", "接続を拒否されました"),
+    "doctor.why.no_socket": ("no socket there", "ソケットがありません"),
+    "doctor.why.denied": ("permission denied", "アクセス権がありません"),
+    "doctor.why.unknown_host": ("host name not found", "ホスト名が見つかりません"),
+    "doctor.why.other": ("{detail}", "エラー：{detail}"),
+    "doctor.usbmuxd.ok": (
+        "{address}: {phones} iPhone(s) attached[; {version}]",
+        "{address}：接続中のiPhone {phones} 台[（{version}）]",
+    ),
+    "doctor.usbmuxd.unreachable": (
+        "not reachable at {address}: {reason}",
+        "{address} の usbmuxd に接続できません：{reason}",
+    ),
+    "doctor.usbmuxd.start": (
+        "install and start usbmuxd (apt install usbmuxd; it starts when an iPhone is plugged in), or set "
+        "ios.usbmux",
+        "usbmuxd をインストールして起動してください（apt install usbmuxd。iPhoneを接続すると起動します）。"
+        "別の場所で動かしている場合は ios.usbmux を設定してください",
+    ),
+    "doctor.adb.ok": (
+        "{address}, version {version}, {phones} phone(s), loopback only",
+        "{address}：バージョン {version}、端末 {phones} 台、ループバックのみで待ち受け",
+    ),
+    "doctor.adb.not_running": ("not running at {address}", "{address} で動いていません"),
+    "doctor.adb.started_on_first_use": (
+        "tenken starts it (loopback only) when it first looks for Android phones",
+        "Android端末を初めて探すときに tenken が起動します（ループバックのみで待ち受け）",
+    ),
+    "doctor.adb.not_adb": (
+        "something listens at {address} but does not answer as an adb server ({reason})",
+        "{address} で待ち受けているプログラムが adb サーバーとして応答しません（{reason}）",
+    ),
+    "doctor.adb.check_port": (
+        "run `tenken inspect --platform android` once to check; if it fails, see what listens on port "
+        "{port} (`ss -ltnp`) or set android.adb_port",
+        "`tenken inspect --platform android` を一度実行して確認してください。失敗する場合は、ポート {port} で"
+        "待ち受けているプログラムを確認する（`ss -ltnp`）か、android.adb_port を設定してください",
+    ),
+    "doctor.adb.exposed": (
+        "version {version}, listening on {addresses}: phones can be reached from the network",
+        "バージョン {version}。{addresses} で待ち受けています：ネットワークから端末を操作できる状態です",
+    ),
+    "doctor.adb.restart": (
+        "`adb -P {port} kill-server`, unset ADB_SERVER_SOCKET, and let tenken start it (loopback only)",
+        "`adb -P {port} kill-server` を実行し、ADB_SERVER_SOCKET を解除して、tenken に起動させてください"
+        "（ループバックのみで待ち受けます）",
+    ),
+    "doctor.udev.rule": ("{path}", "ルールファイル：{path}"),
+    "doctor.udev.no_android_rule": (
+        "no rule gives this user access to Android phones' ADB interface",
+        "このユーザーがAndroid端末のADBインターフェースにアクセスするためのudevルールがありません",
+    ),
+    "doctor.udev.install": ("sudo tenken udev install", "sudo tenken udev install を実行してください"),
+    "doctor.udev.no_usbmuxd_rule": (
+        "usbmuxd's udev rule is not installed",
+        "usbmuxd の udev ルールがインストールされていません",
+    ),
+    "doctor.udev.install_usbmuxd": ("apt install usbmuxd", "apt install usbmuxd を実行してください"),
+    "doctor.usb.none_attached": (
+        "no Android phone with USB debugging attached to check",
+        "確認できる端末がありません（USBデバッグが有効なAndroid端末が接続されていません）",
+    ),
+    "doctor.usb.denied": ("cannot open {nodes}", "{nodes} を開けません"),
+    "doctor.usb.fix": (
+        "sudo tenken udev install; add this user to plugdev; replug the phones",
+        "sudo tenken udev install を実行し、このユーザーを plugdev グループに追加してから、端末を挿し直してください",
+    ),
+    "doctor.usb.ok": ("{count} Android phone(s) can be opened", "Android端末 {count} 台を開けます"),
+    "doctor.data.ok": ("{path} (writable)", "{path}（書き込み可）"),
+    "doctor.data.not_writable": (
+        "{path} is not writable by this user",
+        "このユーザーは {path} に書き込めません",
+    ),
+    "doctor.data.fix": (
+        "set data_dir or TENKEN_DATA_DIR",
+        "data_dir または TENKEN_DATA_DIR を設定してください",
+    ),
+    "doctor.db.first_use": ("{where}: created on first use", "{where}：初回使用時に作成されます"),
+    "doctor.db.current": ("{where}: schema {revision} (latest)", "{where}：スキーマ {revision}（最新）"),
+    "doctor.db.empty": ("{where}: no tables yet", "{where}：テーブルがまだありません"),
+    "doctor.db.older": (
+        "{where}: schema {revision}, latest {head}",
+        "{where}：スキーマ {revision}（最新は {head}）",
+    ),
+    "doctor.db.migrates": ("tenken migrates it on the next run", "次回の実行時に tenken が更新します"),
+    "doctor.db.newer": (
+        "{where}: schema {revision} is newer than this tenken knows",
+        "{where}：スキーマ {revision} はこの tenken より新しいバージョンのものです",
+    ),
+    "doctor.db.upgrade": ("upgrade tenken", "tenken をアップグレードしてください"),
+    "doctor.db.no_folder": (
+        "{where}: the folder {folder} does not exist",
+        "{where}：フォルダー {folder} がありません",
+    ),
+    "doctor.db.fix_setting": ("check db / TENKEN_DB", "db / TENKEN_DB の設定を確認してください"),
+    "doctor.db.unreachable": ("{where}: {detail}", "{where}：接続できません（{detail}）"),
+    "doctor.db.start_server": (
+        "start the database server or fix db / TENKEN_DB",
+        "データベースサーバーを起動するか、db / TENKEN_DB を修正してください",
+    ),
+    "doctor.db.unusable": ("{where}: {detail}", "{where}：開けません（{detail}）"),
+    "doctor.carriers.sites": ("configured (never contacted): {sites}", "設定（接続はしていません）：{sites}"),
+    "doctor.carriers.site": ("{carrier:carrier} {origin}", "{carrier:carrier}：{origin}"),
+    "doctor.carriers.off": ("{carrier:carrier} off", "{carrier:carrier}：無効"),
+    "doctor.carriers.not_a_url": (
+        '{carrier:carrier}: origin "{origin}" is not a URL',
+        "{carrier:carrier}：接続先「{origin}」はURLではありません",
+    ),
+    "doctor.carriers.fix_origin": ("fix lookup.{key}.origin", "lookup.{key}.origin を修正してください"),
+    "doctor.carriers.local": (
+        "{carriers:carrier} point at this machine (a simulator?)",
+        "{carriers:carrier} はこのマシンを指しています（シミュレーターでしょうか？）",
+    ),
+    "doctor.webhook.none": ("none configured", "設定されていません"),
+    "doctor.webhook.not_http": (
+        "{url} is not an http(s) URL",
+        "{url} は http または https のURLではありません",
+    ),
+    "doctor.webhook.fix_url": ("fix webhook.url", "webhook.url を修正してください"),
+    "doctor.webhook.no_answer": (
+        "{host}:{port} does not answer ({reason})",
+        "{host}:{port} が応答しません（{reason}）",
+    ),
+    "doctor.webhook.start_receiver": (
+        "start the receiver or fix webhook.url; results wait in the outbox meanwhile",
+        "受信側を起動するか、webhook.url を修正してください。それまでの点検結果は送信待ちとして保存されます",
+    ),
+    "doctor.webhook.bad_secret": (
+        "{host}:{port} answers; webhook.secret starts with whsec_ but is not base64 after it",
+        "{host}:{port} は応答しますが、webhook.secret が whsec_ で始まり、その後がbase64ではありません",
+    ),
+    "doctor.webhook.fix_secret": ("fix webhook.secret", "webhook.secret を修正してください"),
+    "doctor.webhook.signed": ("{host}:{port} answers; signed", "{host}:{port} は応答します（署名あり）"),
+    "doctor.webhook.unsigned": (
+        "{host}:{port} answers; NOT signed (no webhook.secret)",
+        "{host}:{port} は応答しますが、署名されません（webhook.secret が未設定）",
+    ),
     # ------------------------------------------------------------------ the verdict: levels, reasons, actions
     "level.SELLABLE": ("SELLABLE", "販売可"),
     "level.SELLABLE_WITH_DISCLOSURE": ("SELLABLE, disclose", "告知して販売可"),

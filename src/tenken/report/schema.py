@@ -396,11 +396,26 @@ class RecheckDocument(Doc):
     rechecks: list[RecheckDoc]
 
 
+DoctorCheck = Literal[
+    "usbmuxd",
+    "adb_server",
+    "udev_android",
+    "udev_iphone",
+    "usb_permissions",
+    "data_folder",
+    "database",
+    "carrier_sites",
+    "webhook",
+]
+
+
 class DoctorCheckDoc(Doc):
-    name: str
+    """One check: its stable code, what it found and, when something is wrong, what to do (messages)."""
+
+    code: DoctorCheck
     status: Literal["ok", "warn", "fail"]
-    found: str
-    fix: str | None
+    found: MessageDoc
+    fix: MessageDoc | None
 
 
 class DoctorDocument(Doc):

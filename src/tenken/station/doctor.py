@@ -1,5 +1,7 @@
 """`tenken doctor`: is this machine ready to be a station? Each check says what it found and, when
-something is wrong, what to do. Nothing here changes the machine, and no carrier site is contacted."""
+something is wrong, what to do, as messages (codes with parameters: the words are in report/labels.py).
+Nothing here changes the machine, and no carrier site is contacted. The store says how the database is
+and devices/android/server.py how the adb server is; this module asks them and says what it means."""
 
 from __future__ import annotations
 
@@ -8,18 +10,19 @@ import os
 import shutil
 import socket
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from tenken.config import Settings
-from tenken.errors import ConfigError
-from tenken.facts import Carrier
+from tenken.config import Settings, secret_bytes
+from tenken.facts import Carrier, Message, msg
 
 UDEV_DIRS = (Path("/etc/udev/rules.d"), Path("/lib/udev/rules.d"), Path("/usr/lib/udev/rules.d"))
 ADB_INTERFACE = ("ff", "42", "01")  # class, subclass, protocol of the ADB interface
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Status(StrEnum):
@@ -30,10 +33,16 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    name: str
+    """One check: `code` names it (stable: usbmuxd, adb_server, udev_android, udev_iphone,
+    usb_permissions, data_folder, database, carrier_sites, webhook; its words are `doctor.check.<code>`)."""
+
+    code: str
     status: Status
-    found: str
-    fix: str = ""
+    found: Message
+    fix: Message | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "status": self.status.value, "found": self.found, "fix": self.fix}
 
 
 def run_checks(
@@ -60,89 +69,60 @@ async def usbmuxd(settings: Settings) -> Check:
     from tenken.devices.ios.usbmux import exchange, list_attached, usbmux_address
 
     address = usbmux_address(settings.ios.usbmux)
+    timeout = settings.ios.timeout
     try:
-        phones = await asyncio.wait_for(list_attached(address), settings.ios.timeout)
-        await asyncio.wait_for(exchange(address, {"MessageType": "ReadBUID"}), settings.ios.timeout)
+        phones = await asyncio.wait_for(list_attached(address), timeout)
+        await asyncio.wait_for(exchange(address, {"MessageType": "ReadBUID"}), timeout)
     except Exception as error:  # any failure to talk to it is the finding
         return Check(
             "usbmuxd",
             Status.FAIL,
-            f"not reachable at {address}: {error}".strip(),
-            "install and start usbmuxd (apt install usbmuxd; it starts when an iPhone is plugged in), "
-            "or set ios.usbmux",
+            msg("doctor.usbmuxd.unreachable", address=address, reason=reason(error, timeout)),
+            msg("doctor.usbmuxd.start"),
         )
     version = _version(["usbmuxd", "--version"])
     return Check(
-        "usbmuxd",
-        Status.OK,
-        f"{address}: {len(phones)} iPhone(s) attached" + (f"; {version}" if version else ""),
+        "usbmuxd", Status.OK, msg("doctor.usbmuxd.ok", address=address, phones=len(phones), version=version)
     )
 
 
 def adb_server(settings: Settings) -> Check:
-    from tenken.devices.android.server import server_reachable
+    from tenken.devices.android.server import server_status
 
     config = settings.android
-    if not server_reachable(config.adb_host, config.adb_port):  # asking adbutils would start one
+    address = f"{config.adb_host}:{config.adb_port}"
+    server = server_status(config.adb_host, config.adb_port, config.timeout)
+    if not server.listening:
         return Check(
-            "adb server",
+            "adb_server",
             Status.WARN,
-            f"not running at {config.adb_host}:{config.adb_port}",
-            "tenken starts it (loopback only) when it first looks for Android phones",
+            msg("doctor.adb.not_running", address=address),
+            msg("doctor.adb.started_on_first_use"),
         )
-    try:
-        import adbutils
-
-        client = adbutils.AdbClient(host=config.adb_host, port=config.adb_port, socket_timeout=config.timeout)
-        version = client.server_version()
-        phones = len(client.list())
-    except Exception as error:
+    if server.version is None:
+        why = (
+            msg("doctor.why.timeout", seconds=config.timeout)
+            if server.timed_out
+            else msg("doctor.why.other", detail=server.problem)
+        )
         return Check(
-            "adb server",
+            "adb_server",
             Status.WARN,
-            f"not running at {config.adb_host}:{config.adb_port} ({error})",
-            "tenken starts it on first use; run `tenken inspect --platform android` once to check",
+            msg("doctor.adb.not_adb", address=address, reason=why),
+            msg("doctor.adb.check_port", port=config.adb_port),
         )
-    exposed = (
-        listening_beyond_loopback(config.adb_port) if config.adb_host in ("127.0.0.1", "localhost") else []
-    )
-    if exposed:
+    if server.exposed:
         return Check(
-            "adb server",
+            "adb_server",
             Status.FAIL,
-            f"version {version}, listening on {', '.join(exposed)}: phones can be reached from the network",
-            f"`adb -P {config.adb_port} kill-server`, unset ADB_SERVER_SOCKET, and let tenken start it (loopback only)",
+            msg("doctor.adb.exposed", version=server.version, addresses=list(server.exposed)),
+            msg("doctor.adb.restart", port=config.adb_port),
         )
     return Check(
-        "adb server",
+        "adb_server",
         Status.OK,
-        f"{config.adb_host}:{config.adb_port}, version {version}, {phones} phone(s), loopback only",
+        msg("doctor.adb.ok", address=address, version=server.version, phones=server.phones),
     )
-
-
-def listening_beyond_loopback(port: int, proc_net: Path = Path("/proc/net")) -> list[str]:
-    """Addresses other than loopback that a TCP socket on `port` listens on (Linux /proc/net/tcp*)."""
-    exposed = []
-    for name, loopback in (("tcp", {"0100007F"}), ("tcp6", {"00000000000000000000000001000000"})):
-        try:
-            lines = (proc_net / name).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) < 4 or fields[3] != "0A":  # 0A: LISTEN
-                continue
-            address, _, hex_port = fields[1].partition(":")
-            if int(hex_port, 16) == port and address not in loopback:
-                exposed.append(_address(address))
-    return exposed
-
-
-def _address(hexed: str) -> str:
-    if len(hexed) == 8:
-        return socket.inet_ntop(socket.AF_INET, bytes.fromhex(hexed)[::-1])
-    words = [bytes.fromhex(hexed[index : index + 8])[::-1] for index in range(0, 32, 8)]
-    return "[" + socket.inet_ntop(socket.AF_INET6, b"".join(words)) + "]"
 
 
 def udev_android(udev_dirs: list[Path]) -> Check:
@@ -150,20 +130,17 @@ def udev_android(udev_dirs: list[Path]) -> Check:
         for rule in sorted(folder.glob("*.rules")) if folder.is_dir() else []:
             text = _read(rule)
             if "ff4201" in text or ("android" in rule.name and "MODE" in text):
-                return Check("udev (Android)", Status.OK, str(rule))
-    return Check(
-        "udev (Android)",
-        Status.FAIL,
-        "no rule gives this user access to Android phones' ADB interface",
-        "sudo tenken udev install",
-    )
+                return Check("udev_android", Status.OK, msg("doctor.udev.rule", path=str(rule)))
+    return Check("udev_android", Status.FAIL, msg("doctor.udev.no_android_rule"), msg("doctor.udev.install"))
 
 
 def udev_iphone(udev_dirs: list[Path]) -> Check:
     for folder in udev_dirs:
         for rule in sorted(folder.glob("*usbmuxd*.rules")) if folder.is_dir() else []:
-            return Check("udev (iPhone)", Status.OK, str(rule))
-    return Check("udev (iPhone)", Status.FAIL, "usbmuxd's udev rule is not installed", "apt install usbmuxd")
+            return Check("udev_iphone", Status.OK, msg("doctor.udev.rule", path=str(rule)))
+    return Check(
+        "udev_iphone", Status.FAIL, msg("doctor.udev.no_usbmuxd_rule"), msg("doctor.udev.install_usbmuxd")
+    )
 
 
 def usb_permissions(usb_root: Path) -> Check:
@@ -186,15 +163,12 @@ def usb_permissions(usb_root: Path) -> Check:
         if not os.access(node, os.R_OK | os.W_OK):
             denied.append(f"{device.name} ({node})")
     if not found:
-        return Check("USB permissions", Status.WARN, "no Android phone with USB debugging attached to check")
+        return Check("usb_permissions", Status.WARN, msg("doctor.usb.none_attached"))
     if denied:
         return Check(
-            "USB permissions",
-            Status.FAIL,
-            f"cannot open {', '.join(denied)}",
-            "sudo tenken udev install; add this user to plugdev; replug the phones",
+            "usb_permissions", Status.FAIL, msg("doctor.usb.denied", nodes=denied), msg("doctor.usb.fix")
         )
-    return Check("USB permissions", Status.OK, f"{found} Android phone(s) can be opened")
+    return Check("usb_permissions", Status.OK, msg("doctor.usb.ok", count=found))
 
 
 def data_dir(settings: Settings) -> Check:
@@ -203,111 +177,151 @@ def data_dir(settings: Settings) -> Check:
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent  # it is created on first use: its nearest existing parent must be writable
     if os.access(probe, os.W_OK | os.X_OK):
-        return Check("data folder", Status.OK, str(folder))
+        return Check("data_folder", Status.OK, msg("doctor.data.ok", path=str(folder)))
     return Check(
-        "data folder", Status.FAIL, f"{probe} is not writable by this user", "set data_dir or TENKEN_DATA_DIR"
+        "data_folder", Status.FAIL, msg("doctor.data.not_writable", path=str(probe)), msg("doctor.data.fix")
     )
 
 
 def database(settings: Settings) -> Check:
-    import sqlalchemy as sa
+    from tenken.store.health import DatabaseState, database_health
 
-    from tenken.store import engine as engines
-    from tenken.store import schema
-    from tenken.store.migrate import revision
-    from tenken.store.urls import masked
-
-    where = masked(settings.db_url)
-    path = engines.sqlite_path(sa.engine.make_url(settings.db_url))
-    if path is not None and not path.exists():
-        return Check("database", Status.OK, f"{where}: created on first use")
-    try:
-        engine = engines.create(settings)
-    except Exception as error:
-        return Check("database", Status.FAIL, f"{where}: {error}", "check db / TENKEN_DB")
-    try:
-        found = revision(engine)
-    except engines.DatabaseFailed as error:
-        return Check(
-            "database", Status.FAIL, f"{where}: {error}", "start the database server or fix db / TENKEN_DB"
-        )
-    finally:
-        engine.dispose()
-    if found == schema.HEAD:
-        return Check("database", Status.OK, f"{where}: schema {found} (latest)")
-    if found is None or found < schema.HEAD:
-        return Check(
-            "database",
-            Status.WARN,
-            f"{where}: schema {found or 'none'}, latest {schema.HEAD}",
-            "tenken migrates it on the next run",
-        )
+    health = database_health(settings)
+    where, found = health.where, health.revision
+    match health.state:
+        case DatabaseState.NOT_CREATED:
+            return Check("database", Status.OK, msg("doctor.db.first_use", where=where))
+        case DatabaseState.CURRENT:
+            return Check("database", Status.OK, msg("doctor.db.current", where=where, revision=found))
+        case DatabaseState.EMPTY:
+            return Check(
+                "database", Status.WARN, msg("doctor.db.empty", where=where), msg("doctor.db.migrates")
+            )
+        case DatabaseState.OLDER:
+            return Check(
+                "database",
+                Status.WARN,
+                msg("doctor.db.older", where=where, revision=found, head=health.head),
+                msg("doctor.db.migrates"),
+            )
+        case DatabaseState.NEWER:
+            return Check(
+                "database",
+                Status.FAIL,
+                msg("doctor.db.newer", where=where, revision=found),
+                msg("doctor.db.upgrade"),
+            )
+        case DatabaseState.NO_FOLDER:
+            return Check(
+                "database",
+                Status.FAIL,
+                msg("doctor.db.no_folder", where=where, folder=health.folder),
+                msg("doctor.db.fix_setting"),
+            )
+        case DatabaseState.UNREACHABLE:
+            return Check(
+                "database",
+                Status.FAIL,
+                msg("doctor.db.unreachable", where=where, detail=health.detail),
+                msg("doctor.db.start_server"),
+            )
     return Check(
-        "database", Status.FAIL, f"{where}: schema {found} is newer than this tenken knows", "upgrade tenken"
+        "database",
+        Status.FAIL,
+        msg("doctor.db.unusable", where=where, detail=health.detail),
+        msg("doctor.db.fix_setting"),
     )
 
 
 def carriers(settings: Settings) -> Check:
-    shown = []
+    sites = []
     local = []
     for carrier in Carrier:
         site = getattr(settings.lookup, carrier.value)
         if not site.enabled:
-            shown.append(f"{carrier.value} off")
+            sites.append(msg("doctor.carriers.off", carrier=carrier))
             continue
         host = urlsplit(site.origin).hostname or ""
         if not host:
             return Check(
-                "carrier sites",
+                "carrier_sites",
                 Status.FAIL,
-                f"{carrier.value}: origin {site.origin!r} is not a URL",
-                f"fix lookup.{carrier.value}.origin",
+                msg("doctor.carriers.not_a_url", carrier=carrier, origin=site.origin),
+                msg("doctor.carriers.fix_origin", key=carrier.value),
             )
-        shown.append(f"{carrier.value} {site.origin}")
-        if host in ("127.0.0.1", "localhost", "::1"):
-            local.append(carrier.value)
+        sites.append(msg("doctor.carriers.site", carrier=carrier, origin=site.origin))
+        if host in LOOPBACK:
+            local.append(carrier)
+    found = msg("doctor.carriers.sites", sites=sites)
     if local:
-        return Check(
-            "carrier sites",
-            Status.WARN,
-            "; ".join(shown),
-            f"{', '.join(local)} point at this machine (a simulator?)",
-        )
-    return Check("carrier sites", Status.OK, "; ".join(shown))
+        return Check("carrier_sites", Status.WARN, found, msg("doctor.carriers.local", carriers=local))
+    return Check("carrier_sites", Status.OK, found)
 
 
 def webhook(settings: Settings) -> Check:
     url = settings.webhook.url
     if not url:
-        return Check("webhook", Status.OK, "none configured")
+        return Check("webhook", Status.OK, msg("doctor.webhook.none"))
     from tenken.store.urls import masked
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return Check("webhook", Status.FAIL, f"{masked(url)!r} is not an http(s) URL", "fix webhook.url")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+        return Check(
+            "webhook",
+            Status.FAIL,
+            msg("doctor.webhook.not_http", url=masked(url)),
+            msg("doctor.webhook.fix_url"),
+        )
+    host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    timeout = settings.webhook.timeout
     try:
-        with socket.create_connection((parts.hostname, port), timeout=settings.webhook.timeout):
+        with socket.create_connection((host, port), timeout=timeout):
             pass
     except OSError as error:
         return Check(
             "webhook",
             Status.FAIL,
-            f"{parts.hostname}:{port} does not answer ({error.strerror or error})",
-            "start the receiver or fix webhook.url; results wait in the outbox meanwhile",
+            msg("doctor.webhook.no_answer", host=host, port=port, reason=reason(error, timeout)),
+            msg("doctor.webhook.start_receiver"),
         )
     try:
-        _key = settings.webhook.key
-    except ConfigError as error:
+        secret_bytes(settings.webhook.secret)
+    except ValueError:
         return Check(
-            "webhook", Status.FAIL, f"{parts.hostname}:{port} answers; {error}", "fix webhook.secret"
+            "webhook",
+            Status.FAIL,
+            msg("doctor.webhook.bad_secret", host=host, port=port),
+            msg("doctor.webhook.fix_secret"),
         )
-    secret = "signed" if settings.webhook.secret else "NOT signed (no webhook.secret)"
-    return Check(
-        "webhook",
-        Status.OK if settings.webhook.secret else Status.WARN,
-        f"{parts.hostname}:{port} answers; {secret}",
-    )
+    if not settings.webhook.secret:
+        return Check("webhook", Status.WARN, msg("doctor.webhook.unsigned", host=host, port=port))
+    return Check("webhook", Status.OK, msg("doctor.webhook.signed", host=host, port=port))
+
+
+def reason(error: BaseException, timeout: float) -> Message:
+    """Why a connection failed, as a message: the OS error behind a library's exception where there is one."""
+    for cause in _causes(error):
+        if isinstance(cause, TimeoutError):
+            return msg("doctor.why.timeout", seconds=timeout)
+        if isinstance(cause, ConnectionRefusedError):
+            return msg("doctor.why.refused")
+        if isinstance(cause, FileNotFoundError):
+            return msg("doctor.why.no_socket")
+        if isinstance(cause, PermissionError):
+            return msg("doctor.why.denied")
+        if isinstance(cause, socket.gaierror):
+            return msg("doctor.why.unknown_host")
+    words = " ".join(str(getattr(error, "strerror", None) or error).split())
+    return msg("doctor.why.other", detail=words or type(error).__name__)
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def _read(path: Path) -> str:

@@ -1,10 +1,12 @@
-"""Finding and starting the adb server: adbutils' bundled adb by default, a system adb when configured."""
+"""Finding and starting the adb server (adbutils' bundled adb by default, a system adb when configured),
+and what a running one says about itself."""
 
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -78,3 +80,57 @@ def ensure_server(host: str, port: int, adb_path: str = "", timeout: float = STA
             f"the adb server on port {port} could not be started ({detail[-1] if detail else 'no output'}); "
             f"is another program using the port?"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ServerStatus:
+    """What the adb server at host:port says about itself (for `tenken doctor`); nothing is started."""
+
+    listening: bool  # something accepts connections there
+    version: int | None = None  # the server's protocol version; None: it did not answer as an adb server
+    phones: int = 0  # devices it lists, in any state
+    exposed: tuple[str, ...] = ()  # addresses beyond loopback it listens on (checked for a local server)
+    timed_out: bool = False  # it did not answer within the timeout
+    problem: str = ""  # else why it did not answer as an adb server (adbutils' words: data)
+
+
+def server_status(host: str, port: int, timeout: float) -> ServerStatus:
+    if not server_reachable(host, port):  # asking adbutils would start one
+        return ServerStatus(listening=False)
+    import adbutils
+
+    try:
+        client = adbutils.AdbClient(host=host, port=port, socket_timeout=timeout)
+        version = client.server_version()
+        phones = len(client.list())
+    except (adbutils.AdbTimeout, TimeoutError):
+        return ServerStatus(listening=True, timed_out=True)
+    except Exception as error:  # anything that is not an adb server's answer is the finding
+        return ServerStatus(listening=True, problem=" ".join(str(error).split()) or type(error).__name__)
+    exposed = listening_beyond_loopback(port) if host in ("127.0.0.1", "localhost") else []
+    return ServerStatus(listening=True, version=version, phones=phones, exposed=tuple(exposed))
+
+
+def listening_beyond_loopback(port: int, proc_net: Path = Path("/proc/net")) -> list[str]:
+    """Addresses other than loopback that a TCP socket on `port` listens on (Linux /proc/net/tcp*)."""
+    exposed = []
+    for name, loopback in (("tcp", {"0100007F"}), ("tcp6", {"00000000000000000000000001000000"})):
+        try:
+            lines = (proc_net / name).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) < 4 or fields[3] != "0A":  # 0A: LISTEN
+                continue
+            address, _, hex_port = fields[1].partition(":")
+            if int(hex_port, 16) == port and address not in loopback:
+                exposed.append(_address(address))
+    return exposed
+
+
+def _address(hexed: str) -> str:
+    if len(hexed) == 8:
+        return socket.inet_ntop(socket.AF_INET, bytes.fromhex(hexed)[::-1])
+    words = [bytes.fromhex(hexed[index : index + 8])[::-1] for index in range(0, 32, 8)]
+    return "[" + socket.inet_ntop(socket.AF_INET6, b"".join(words)) + "]"
