@@ -135,6 +135,28 @@ def test_doctor_names_a_database_folder_that_does_not_exist(tmp_path: Path) -> N
     assert database(in_data_folder).status is Status.OK  # the data folder is made with the database
 
 
+def test_doctor_on_databases_empty_older_away_and_not_one(tmp_path: Path) -> None:
+    from tenken.station.doctor import database
+    from tenken.store.schema import HEAD
+
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    cases = {
+        str(empty): (Status.WARN, "doctor.db.empty"),
+        str(newer_database(tmp_path, "0001")): (Status.WARN, "doctor.db.older"),
+        "postgresql+psycopg://tenken:s3cret@127.0.0.1:9/tenken": (Status.FAIL, "doctor.db.unreachable"),
+        "://no-database": (Status.FAIL, "doctor.db.unusable"),
+    }
+    for db, (status, code) in cases.items():
+        check = database(config.load(environ={"TENKEN_CONFIG": "", "TENKEN_DB": db}))
+        assert (check.status, check.found.code) == (status, code), db
+        assert check.fix is not None and "s3cret" not in render(check.found)
+    older = database(
+        config.load(environ={"TENKEN_CONFIG": "", "TENKEN_DB": str(tmp_path / "at-0001.sqlite3")})
+    )
+    assert render(older.found, "ja").endswith(f"スキーマ 0001（最新は {HEAD}）")
+
+
 def test_doctor_shows_no_webhook_credential() -> None:
     from tenken.config import Settings, WebhookSettings
     from tenken.station.doctor import webhook
@@ -298,14 +320,15 @@ def test_every_doctor_message_is_japanese_in_japanese() -> None:
         assert english_left(japanese) == [], code
 
 
-def newer_database(tmp_path: Path) -> Path:
-    """A SQLite file at a schema revision this tenken does not know (a newer one migrated it)."""
+def newer_database(tmp_path: Path, revision: str = "9999") -> Path:
+    """A SQLite file at a schema revision this tenken does not know (a newer one migrated it), or at
+    `revision`."""
     import sqlalchemy as sa
 
-    database = tmp_path / "newer.sqlite3"
+    database = tmp_path / f"at-{revision}.sqlite3"
     engine = sa.create_engine(f"sqlite:///{database}")
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
-        connection.execute(sa.text("INSERT INTO alembic_version VALUES ('9999')"))
+        connection.execute(sa.text("INSERT INTO alembic_version VALUES (:revision)"), {"revision": revision})
     engine.dispose()
     return database

@@ -188,49 +188,39 @@ def database(settings: Settings) -> Check:
 
     health = database_health(settings)
     where, found = health.where, health.revision
-    match health.state:
-        case DatabaseState.NOT_CREATED:
-            return Check("database", Status.OK, msg("doctor.db.first_use", where=where))
-        case DatabaseState.CURRENT:
-            return Check("database", Status.OK, msg("doctor.db.current", where=where, revision=found))
-        case DatabaseState.EMPTY:
-            return Check(
-                "database", Status.WARN, msg("doctor.db.empty", where=where), msg("doctor.db.migrates")
-            )
-        case DatabaseState.OLDER:
-            return Check(
-                "database",
-                Status.WARN,
-                msg("doctor.db.older", where=where, revision=found, head=health.head),
-                msg("doctor.db.migrates"),
-            )
-        case DatabaseState.NEWER:
-            return Check(
-                "database",
-                Status.FAIL,
-                msg("doctor.db.newer", where=where, revision=found),
-                msg("doctor.db.upgrade"),
-            )
-        case DatabaseState.NO_FOLDER:
-            return Check(
-                "database",
-                Status.FAIL,
-                msg("doctor.db.no_folder", where=where, folder=health.folder),
-                msg("doctor.db.fix_setting"),
-            )
-        case DatabaseState.UNREACHABLE:
-            return Check(
-                "database",
-                Status.FAIL,
-                msg("doctor.db.unreachable", where=where, detail=health.detail),
-                msg("doctor.db.start_server"),
-            )
-    return Check(
-        "database",
-        Status.FAIL,
-        msg("doctor.db.unusable", where=where, detail=health.detail),
-        msg("doctor.db.fix_setting"),
-    )
+    migrates, fix_setting = msg("doctor.db.migrates"), msg("doctor.db.fix_setting")
+    said: dict[DatabaseState, tuple[Status, Message, Message | None]] = {
+        DatabaseState.NOT_CREATED: (Status.OK, msg("doctor.db.first_use", where=where), None),
+        DatabaseState.CURRENT: (Status.OK, msg("doctor.db.current", where=where, revision=found), None),
+        DatabaseState.EMPTY: (Status.WARN, msg("doctor.db.empty", where=where), migrates),
+        DatabaseState.OLDER: (
+            Status.WARN,
+            msg("doctor.db.older", where=where, revision=found, head=health.head),
+            migrates,
+        ),
+        DatabaseState.NEWER: (
+            Status.FAIL,
+            msg("doctor.db.newer", where=where, revision=found),
+            msg("doctor.db.upgrade"),
+        ),
+        DatabaseState.NO_FOLDER: (
+            Status.FAIL,
+            msg("doctor.db.no_folder", where=where, folder=health.folder),
+            fix_setting,
+        ),
+        DatabaseState.UNREACHABLE: (
+            Status.FAIL,
+            msg("doctor.db.unreachable", where=where, detail=health.detail),
+            msg("doctor.db.start_server"),
+        ),
+        DatabaseState.UNUSABLE: (
+            Status.FAIL,
+            msg("doctor.db.unusable", where=where, detail=health.detail),
+            fix_setting,
+        ),
+    }
+    status, what, fix = said[health.state]
+    return Check("database", status, what, fix)
 
 
 def carriers(settings: Settings) -> Check:
