@@ -401,7 +401,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "doctor.status.ok": ("ok", "正常"),
     "doctor.status.warn": ("warn", "注意"),
     "doctor.status.fail": ("fail", "要対処"),
-    "doctor.check.usbmuxd": ("usbmuxd", "usbmuxd（iPhoneの接続）"),
+    "doctor.check.usbmuxd": ("usbmuxd", "usbmuxd（iPhone）"),
     "doctor.check.adb_server": ("adb server", "adbサーバー"),
     "doctor.check.udev_android": ("udev (Android)", "udevルール（Android）"),
     "doctor.check.udev_iphone": ("udev (iPhone)", "udevルール（iPhone）"),
