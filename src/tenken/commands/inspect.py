@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from tenken.verdict.policy import Policy
 
 
-
 @click.command()
 @click.option(
     "--udid",
