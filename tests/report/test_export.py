@@ -8,13 +8,21 @@ import copy
 import csv
 import io
 import os
+import re
+import shutil
+import stat
+import subprocess
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from tenken.facts import Carrier, Outcome
+from tenken.report.labels import JST
 from tests.ios.simulator import bundled
 from tests.report.conftest import IMEI_1, IMEI_2, IPHONE_13, Station
 from tests.schemas import check_json, check_lines
@@ -136,3 +144,188 @@ def test_export_history_and_verify_on_postgresql(on_postgresql: Station) -> None
     assert station.run("history", IPHONE_13, "--json").exit_code == 0
     for row in exported:
         assert station.run("verify", row["certificate"]).exit_code == 0
+    again = {phone["inspection_id"] for phone in station.inspect()["phones"]}
+    latest = rows(station.run("export", "--latest").stdout.lstrip("\ufeff"))
+    assert {row["inspection_id"] for row in latest} == again and len(rows(station.run("export").stdout)) == 4
+
+
+# ---------------------------------------------------------------------------------------- Excel (xlsx)
+
+XLSX_HEADER_JA = [
+    "点検日時（JST）",
+    "点検日時（UTC）",
+    "点検ID",
+    "ステーション",
+    "管理番号",
+    "機種名",
+    "型番",
+    "容量（GB）",
+    "カラー",
+    "IMEI",
+    "IMEI2",
+    "シリアル番号",
+    "ドコモ",
+    "au",
+    "ソフトバンク",
+    "楽天モバイル",
+    "ドコモ（IMEI2）",
+    "au（IMEI2）",
+    "ソフトバンク（IMEI2）",
+    "楽天モバイル（IMEI2）",
+    "SIMロック",
+    "SIMロックの確認方法",
+    "アクティベーションロック・FRP",
+    "MDM・監視",
+    "バッテリー最大容量（%）",
+    "バッテリーの確認方法",
+    "店頭（買取・販売）",
+    "フリマ（メルカリ・ラクマ・ヤフオク）",
+    "ジャンク・部品・輸出",
+    "主な理由",
+    "理由コード",
+    "点検証明書",
+]
+
+
+def workbook(path: Path) -> Any:
+    import openpyxl
+
+    return openpyxl.load_workbook(path)
+
+
+def test_xlsx_for_excel(station: Station) -> None:
+    """IMEIs and serials as text cells, the time in Japan as a real date, the header in the language of
+    --lang, frozen and filtered: what a shop opens in Excel."""
+    two_phones(station)
+    out = station.tmp / "phones.xlsx"
+    result = station.run("--lang", "ja", "export", "--format", "xlsx", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "2件の点検を" in result.stderr and stat.S_IMODE(out.stat().st_mode) == 0o600
+    book = workbook(out)
+    (sheet,) = book.worksheets
+    assert sheet.title == "点検一覧" and sheet.freeze_panes == "A2"
+    header, *body = list(sheet.iter_rows())
+    assert [cell.value for cell in header] == XLSX_HEADER_JA
+    assert sheet.auto_filter.ref == f"A1:{header[-1].column_letter}3" and len(body) == 2
+    column = {cell.value: index for index, cell in enumerate(header)}
+    table = {row[column["シリアル番号"]].value: row for row in body}
+    iphone13 = table[IPHONE_13]
+    for name, value in (("IMEI", IMEI_1), ("IMEI2", IMEI_2), ("シリアル番号", IPHONE_13)):
+        assert iphone13[column[name]].value == value and iphone13[column[name]].data_type == "s"
+    inspected_at = datetime.fromisoformat(iphone13[column["点検日時（UTC）"]].value)
+    when = iphone13[column["点検日時（JST）"]]
+    assert when.is_date and when.number_format == "yyyy-mm-dd hh:mm"
+    assert when.value == inspected_at.astimezone(JST).replace(tzinfo=None, second=0, microsecond=0)
+    assert iphone13[column["容量（GB）"]].value == 128 and iphone13[column["容量（GB）"]].data_type == "n"
+    assert iphone13[column["バッテリー最大容量（%）"]].value == 92
+    assert iphone13[column["ドコモ"]].value == "△" and iphone13[column["ドコモ（IMEI2）"]].value == "○"
+    assert iphone13[column["店頭（買取・販売）"]].value == "HOLD" and iphone13[column["主な理由"]].value.startswith(
+        "初期設定済みで使用中"
+    )
+    assert table["SIMT08SBL002"][column["IMEI2"]].value is None  # empty, as in the CSV
+
+    english = station.tmp / "phones-en.xlsx"
+    assert station.run("--lang", "en", "export", "--format", "xlsx", "--out", str(english)).exit_code == 0
+    (sheet,) = workbook(english).worksheets
+    first = next(sheet.iter_rows(max_row=1, values_only=True))
+    assert sheet.title == "Inspections" and first[:3] == ("Date (JST)", "Inspected at (UTC)", "Inspection ID")
+    assert "docomo (IMEI2)" in first and "Retail (shop buy-back and resale)" in first
+
+
+def test_xlsx_is_a_file(station: Station) -> None:
+    """A workbook is binary: written to --out FILE (or `--out -` for a pipe), never to a terminal by default;
+    --encoding and --excel are for CSV."""
+    result = station.run("export", "--format", "xlsx")
+    assert result.exit_code == 64 and "--out" in result.stderr
+    assert station.run("export", "--format", "xlsx", "--encoding", "cp932", "--out", "x.xlsx").exit_code == 64
+    assert station.run("export", "--format", "xlsx", "--excel", "--out", "x.xlsx").exit_code == 64
+
+
+def test_libreoffice_reads_the_xlsx_and_the_excel_csv_as_text(station: Station, soffice: str) -> None:
+    """An independent spreadsheet (LibreOffice Calc, headless) reads the IMEIs of the xlsx and of
+    `export --excel` as text, all 15 digits; a plain CSV's IMEI becomes a number (Excel shows 3.53915E+14)."""
+    two_phones(station)
+    assert station.run("export", "--format", "xlsx", "--out", str(station.tmp / "phones.xlsx")).exit_code == 0
+    assert station.run("export", "--out", str(station.tmp / "plain.csv")).exit_code == 0
+    assert station.run("export", "--excel", "--out", str(station.tmp / "excel.csv")).exit_code == 0
+    converted = libreoffice(soffice, station.tmp, "phones.xlsx", "csv:Text - txt - csv (StarCalc):44,34,76")
+    (row, *_) = [row for row in rows(converted.read_text(encoding="utf-8")) if row["serial"]]
+    assert row["imei"] in (IMEI_1, "356742082002012")  # as written, not 3.53915E+14
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["date_jst"])  # a date, in the column's format
+
+    for name, text in (("plain.csv", False), ("excel.csv", True)):
+        sheet = workbook(libreoffice(soffice, station.tmp, name, "xlsx", infilter="CSV:44,34,76,1")).active
+        header = next(sheet.iter_rows(max_row=1, values_only=True))
+        imeis = [row[header.index("imei")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        if text:
+            assert sorted(imeis) == sorted(["\t" + IMEI_1, "\t353915111001030"])
+        else:
+            assert all(isinstance(imei, int) for imei in imeis)  # a number: 15 significant digits at most
+
+
+def libreoffice(soffice: str, folder: Path, name: str, target: str, infilter: str | None = None) -> Path:
+    out = folder / f"lo-{name.replace('.', '-')}"
+    command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'lo').as_uri()}"]
+    if infilter:
+        command.append(f"--infilter={infilter}")
+    done = subprocess.run(
+        [*command, "--convert-to", target, "--outdir", str(out), str(folder / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    (found,) = list(out.iterdir()) or [None]
+    assert done.returncode == 0 and found is not None, done.stderr
+    return found
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        pytest.fail(
+            "LibreOffice is missing: apt-get install libreoffice-calc-nogui, as .ci/run does", pytrace=False
+        )
+    return found
+
+
+# ------------------------------------------------------------------------------------------- CSV --excel
+
+
+def test_csv_for_excel_keeps_identifiers_as_text(station: Station) -> None:
+    """--excel: each identifier (inspection id, stock number, model number, IMEIs, serial) starts with a
+    tab, which Excel and LibreOffice read as text; the other cells are as without it."""
+    two_phones(station)
+    plain = {row["serial"]: row for row in rows(station.run("export").stdout.lstrip("\ufeff"))}
+    excel = station.run("export", "--excel")
+    assert excel.exit_code == 0 and excel.stdout.startswith("\ufeff" + HEADER + "\r\n")
+    for serial, row in {row["serial"].lstrip("\t"): row for row in rows(excel.stdout[1:])}.items():
+        before = plain[serial]
+        for name in row:
+            identifier = name in ("inspection_id", "stock_no", "model_number", "imei", "imei2", "serial")
+            expected = "\t" + before[name] if identifier and before[name] else before[name]
+            assert row[name] == expected, name
+    assert station.run("export", "--format", "jsonl", "--excel").exit_code == 64
+
+
+# ------------------------------------------------------------------------------------------- --latest
+
+
+def test_latest_is_one_row_per_phone_its_newest_inspection(station: Station) -> None:
+    """--latest: each phone (by serial, else IMEI) once, with its newest inspection: a listing."""
+    two_phones(station)
+    station.mark(IMEI_1, Carrier.DOCOMO, Outcome.RESTRICTED)
+    newest = {
+        phone["facts"]["serial"]["value"]: phone["inspection_id"] for phone in station.inspect()["phones"]
+    }
+    assert len(rows(station.run("export").stdout.lstrip("\ufeff"))) == 4
+    latest = rows(station.run("export", "--latest").stdout.lstrip("\ufeff"))
+    assert {row["serial"]: row["inspection_id"] for row in latest} == newest and len(latest) == 2
+    assert [row for row in latest if row["serial"] == IPHONE_13][0]["docomo"] == "×"
+    document = check_json("export", station.run("export", "--format", "json", "--latest").stdout)
+    assert document["latest"] is True and len(document["inspections"]) == 2
+    assert check_json("export", station.run("export", "--format", "json").stdout)["latest"] is False
+    out = station.tmp / "listing.xlsx"
+    assert station.run("export", "--format", "xlsx", "--latest", "--out", str(out)).exit_code == 0
+    assert workbook(out).active.max_row == 3  # the header and two phones
