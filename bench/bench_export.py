@@ -1,6 +1,7 @@
-"""Benchmark: `tenken export` streams, so its memory stays the same for 10k and 100k stored inspections.
+"""Benchmark: `tenken export` streams, so its memory stays the same for 10k and 100k stored inspections,
+as CSV and as an Excel workbook (xlsx).
 
-    python bench/bench_export.py [--sizes 10000 100000] [--format csv] [--work DIR] [--in-memory]
+    python bench/bench_export.py [--sizes 10000 100000] [--formats csv xlsx] [--work DIR] [--in-memory]
 
 One real inspection is made first (an iPhone 13 on the simulated usbmuxd, its IMEIs asked of the
 carrier simulator, judged and stored by `tenken inspect`); each database is filled with copies of its
@@ -8,11 +9,13 @@ row, each with its own inspection id, IMEIs, serial number and time (about 17 kB
 as stored). Each measurement is a child process whose peak RSS is read with wait4():
 
 - floor:    `tenken export` of no rows (--since in the future): the interpreter, tenken, SQLAlchemy;
-- export:   `tenken export --format FORMAT --out /dev/null` of every row;
+- export:   `tenken export --format FORMAT --out FILE` of every row, for each format (FILE: a file in the
+            work folder, since a workbook is put together when it is closed; removed after);
 - in memory (--in-memory): every stored inspection read into a list at once (store.records.inspections_of),
              what an export that did not stream would hold, for contrast (8.4 GB at 100k: off by default).
 
-Reports the peak RSS per size, the ratio 100k/10k for each, and rows per second.
+Reports the peak RSS per size and format, the ratio 100k/10k for each, rows per second, and each
+format's peak RSS and time against CSV's in the same run (xlsx/csv).
 """
 
 from __future__ import annotations
@@ -151,11 +154,13 @@ def measure(database: Path, kind: str, work: Path, in_memory: bool) -> dict[str,
         "TENKEN_CONFIG": "",
     }
     tenken = [sys.executable, "-m", "tenken"]
+    out = work / f"export.{kind}"
     floor, _ = peak_rss(
-        [*tenken, "export", "--format", kind, "--since", "2099-01-01", "--out", os.devnull], env
+        [*tenken, "export", "--format", kind, "--since", "2099-01-01", "--out", str(out)], env
     )
-    export, seconds = peak_rss([*tenken, "export", "--format", kind, "--out", os.devnull], env)
-    found = {"floor": floor, "export": export, "seconds": seconds}
+    export, seconds = peak_rss([*tenken, "export", "--format", kind, "--out", str(out)], env)
+    found = {"floor": floor, "export": export, "seconds": seconds, "megabytes": out.stat().st_size / 1e6}
+    out.unlink()
     if in_memory:
         found["in_memory"], _ = peak_rss([sys.executable, "-c", IN_MEMORY], env)
     return found
@@ -166,7 +171,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--format", dest="kind", choices=["csv", "json", "jsonl"], default="csv")
+    parser.add_argument(
+        "--formats", nargs="+", choices=["csv", "xlsx", "json", "jsonl"], default=["csv", "xlsx"]
+    )
     parser.add_argument("--work", type=Path, help="folder for the databases (default: a temporary one)")
     parser.add_argument(
         "--in-memory", action="store_true", help="also read every inspection into memory at once"
@@ -179,7 +186,7 @@ def main() -> None:
         print(
             f"one inspection as stored: {sum(len(str(row[key])) for key in ('facts_json', 'inspection_json', 'verdicts_json'))} characters of JSON"
         )
-        results = {}
+        results: dict[str, dict[int, dict[str, float]]] = {kind: {} for kind in arguments.formats}
         for size in arguments.sizes:
             database = work / f"export-{size}.sqlite3"
             began = time.perf_counter()
@@ -187,22 +194,34 @@ def main() -> None:
             print(
                 f"{size} inspections stored in {time.perf_counter() - began:.0f} s ({database.stat().st_size / 1e6:.0f} MB)"
             )
-            results[size] = measure(database, arguments.kind, work, arguments.in_memory)
-            found = results[size]
-            contrast = f"; all read into memory: {found['in_memory']:.0f} MB" if "in_memory" in found else ""
-            print(
-                f"  export --format {arguments.kind}: peak RSS {found['export']:.0f} MB in {found['seconds']:.1f} s "
-                f"({size / found['seconds']:.0f} rows/s); no rows: {found['floor']:.0f} MB{contrast}"
-            )
+            for index, kind in enumerate(arguments.formats):
+                found = measure(database, kind, work, arguments.in_memory and index == 0)
+                results[kind][size] = found
+                contrast = (
+                    f"; all read into memory: {found['in_memory']:.0f} MB" if "in_memory" in found else ""
+                )
+                print(
+                    f"  export --format {kind}: peak RSS {found['export']:.0f} MB in {found['seconds']:.1f} s "
+                    f"({size / found['seconds']:.0f} rows/s, {found['megabytes']:.0f} MB written); "
+                    f"no rows: {found['floor']:.0f} MB{contrast}"
+                )
             database.unlink()
-        if len(results) >= 2:
-            small, large = min(results), max(results)
-            ratios = {
-                f"{key}_peak_rss_ratio": round(results[large][key] / results[small][key], 3)
-                for key in ("export", "in_memory")
-                if key in results[small]
-            }
-            print(json.dumps({"rows": [small, large], **ratios}))
+        summary: dict[str, object] = {"rows": arguments.sizes}
+        for kind, sizes in results.items():
+            small, large = min(sizes), max(sizes)
+            if small != large:
+                for key in ("export", "in_memory"):
+                    if key in sizes[small]:
+                        summary[f"{kind}_{key}_peak_rss_ratio"] = round(
+                            sizes[large][key] / sizes[small][key], 3
+                        )
+            if kind != "csv" and "csv" in results:
+                for size in sizes:
+                    summary[f"{kind}_vs_csv_{size}"] = {
+                        "peak_rss": round(sizes[size]["export"] / results["csv"][size]["export"], 3),
+                        "seconds": round(sizes[size]["seconds"] / results["csv"][size]["seconds"], 3),
+                    }
+        print(json.dumps(summary))
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
     # msgspec too: the configuration (the first user of it) is loaded only by commands that need it.
     code = (
         "import sys\nfrom tenken.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pymobiledevice3', 'adbutils', 'httpx', 'sqlalchemy', 'selectolax', 'msgspec') "
+        "heavy = [m for m in ('pymobiledevice3', 'adbutils', 'httpx', 'sqlalchemy', 'selectolax', 'msgspec', 'xlsxwriter') "
         "if m in sys.modules]\nprint(','.join(heavy), file=sys.stderr)"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

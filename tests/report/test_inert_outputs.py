@@ -13,6 +13,7 @@ import os
 import pty
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from tenken.facts import Carrier, Outcome
@@ -87,6 +88,34 @@ def test_csv_cells_a_spreadsheet_would_run_are_text(station: Station) -> None:
     assert station.run("export", "--encoding", "cp932", "--out", str(cp932)).exit_code == 0
     (old,) = list(csv.DictReader(io.StringIO(cp932.read_bytes().decode("cp932"))))
     assert old["model"] == "'" + HYPERLINK and old["serial"] == "'-2+3"
+
+
+def test_xlsx_cells_a_spreadsheet_would_run_are_text(station: Station) -> None:
+    """The workbook follows the CSV's rule: every text cell, the header too, is a string cell (never a
+    formula) with the same leading `'` and visible control characters as in the CSV."""
+    import openpyxl
+
+    station.env["TENKEN_POLICY"] = str(hostile_policy(station.tmp))
+    station.usbmux.attach(hostile_phone())
+    station.mark(IMEI_1, Carrier.DOCOMO, Outcome.NOT_FOUND)
+    station.inspect()
+    out = station.tmp / "phones.xlsx"
+    assert station.run("--lang", "en", "export", "--format", "xlsx", "--out", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula anywhere
+    header, row = list(openpyxl.load_workbook(out).active.iter_rows())
+    cells = [cell for cell in (*header, *row) if cell.value is not None]
+    assert all(cell.data_type in ("s", "n", "d") for cell in cells)
+    assert_no_raw("".join(str(cell.value) for cell in cells))
+    titles = [str(cell.value) for cell in header]
+    assert f"en {MARKUP} \\x1b[2J\\x1b]0;pwned\\x07" in titles[-4]  # the hostile channel's title
+    value = {str(heading): cell.value for heading, cell in zip(titles, row, strict=True)}
+    assert value["Model"] == "'" + HYPERLINK and value["Model number"] == "'@SUM(A1:A9)J/A"
+    assert value["Serial"] == "'-2+3"
+    assert value["Colour"].startswith("'+81 \\x1b[2J\\x1b]0;pwned\\x07")
+    assert value["Colour"].endswith("\\x202e\\x2066")
+    assert value["docomo"] == "−" and value["Storage (GB)"] == 128 and value["Battery health (%)"] == 92
 
 
 def test_json_keeps_every_value_and_carries_no_raw_control(station: Station) -> None:

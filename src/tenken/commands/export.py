@@ -1,5 +1,5 @@
-"""`tenken export`: one row per inspection for a spreadsheet or an inventory system (CSV, JSON, JSON
-Lines), streamed from the store in constant memory."""
+"""`tenken export`: one row per inspection (or, with --latest, per phone) for a spreadsheet or an
+inventory system (CSV, an Excel workbook, JSON, JSON Lines), streamed from the store in constant memory."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, cast
 
 import click
 
@@ -17,10 +17,18 @@ from tenken.commands.since import parse_since
 from tenken.errors import OutputError, UsageError
 from tenken.files import private_file
 
+if TYPE_CHECKING:
+    from tenken.report.export import Format
+
 
 @click.command()
 @click.option(
-    "--format", "kind", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True
+    "--format",
+    "kind",
+    type=click.Choice(["csv", "xlsx", "json", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="xlsx: an Excel workbook (IMEIs as text, dates as dates; needs --out).",
 )
 @click.option(
     "--since", metavar="SPAN|DATE", help="Only inspections from then on: 7d, 12h, 2w, or a date (JST)."
@@ -35,7 +43,18 @@ from tenken.files import private_file
     "--out",
     "out_path",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="File to write (default: stdout).",
+    help="File to write (default: stdout; `-` for stdout with xlsx).",
+)
+@click.option(
+    "--latest",
+    is_flag=True,
+    help="One row per phone (by serial, else IMEI): its newest inspection, as a listing wants.",
+)
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV only: start each identifier (IMEI, serial, stock and model number, inspection id) with a "
+    "tab, so that Excel keeps it as text instead of 3.53915E+14 (docs/reports.md).",
 )
 @click.option(
     "--encoding",
@@ -47,7 +66,14 @@ from tenken.files import private_file
 )
 @pass_app
 def export(
-    app: AppContext, kind: str, since: str | None, channel: str, out_path: Path | None, encoding: str
+    app: AppContext,
+    kind: str,
+    since: str | None,
+    channel: str,
+    out_path: Path | None,
+    latest: bool,
+    excel: bool,
+    encoding: str,
 ) -> None:
     """Every stored inspection (oldest first) as one row: date (JST), stock number, model, model number,
     storage, colour, IMEIs, serial, each carrier's mark, SIM lock and how it is known, Find My/FRP, MDM,
@@ -60,6 +86,10 @@ def export(
 
     if kind != "csv" and encoding != "utf-8-sig":
         raise UsageError("--encoding is for CSV; JSON is always UTF-8")
+    if kind != "csv" and excel:
+        raise UsageError("--excel is for CSV; an xlsx workbook keeps IMEIs as text by itself")
+    if kind == "xlsx" and out_path is None:
+        raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx (or --out - for a pipe)")
     policy = app.policy_with(None, channel)
     start = parse_since(since) if since else None
     lang = app.lang
@@ -68,17 +98,20 @@ def export(
         "since": start.isoformat() if start else None,
         "channel": channel,
         "lang": lang,
+        "latest": latest,
     }
     with open_store(app.settings) as store, _output(out_path) as out:
-        rows = rows_of(each_inspection(store, start), channel, lang)
+        rows = rows_of(each_inspection(store, start, latest=latest), channel, lang)
         try:
             count, replaced = write(
                 rows,
                 out,
-                "csv" if kind == "csv" else "jsonl" if kind == "jsonl" else "json",
-                channels=list(policy.channels),
+                cast("Format", kind),  # one of click.Choice's
+                channels={key: found.title(lang) for key, found in policy.channels.items()},
                 encoding="cp932" if encoding == "cp932" else "utf-8" if encoding == "utf-8" else "utf-8-sig",
                 head=head,
+                lang=lang,
+                excel=excel,
             )
         except BrokenPipeError:
             raise

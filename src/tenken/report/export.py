@@ -1,34 +1,43 @@
 """Inspections as rows for spreadsheets and inventory systems: CSV (UTF-8 with BOM, or cp932 for older
-Excel), JSON and JSON Lines. Rows are written as they come (the store streams them), so an export of any
-size runs in constant memory. The columns are report/schema.py's ExportRow, documented in
-docs/reports.md; the CSV header is pinned by a test.
+Excel), an Excel workbook (xlsx), JSON and JSON Lines. Rows are written as they come (the store streams
+them; XlsxWriter's constant_memory mode writes each row out as the next begins), so an export of any size
+runs in constant memory. The columns are report/schema.py's ExportRow, documented in docs/reports.md;
+the CSV header is pinned by a test.
 
-Every text cell of the CSV (the header's too: a policy names the channel columns) goes through
-report/inert.py's `spreadsheet_cell`: no formula, no control character. Numbers are written as numbers
-and never prefixed. JSON keeps every value exactly, with C1 and bidi controls written as escapes."""
+Every text cell of the CSV and of the workbook (the header's too: a policy names the channel columns)
+goes through report/inert.py's `spreadsheet_cell`: no formula, no control character; the workbook writes
+it as a string cell, never a formula. Numbers are written as numbers and never prefixed. JSON keeps every
+value exactly, with C1 and bidi controls written as escapes."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import IO, Any, Literal
 
 import msgspec
 
-from tenken.facts import SCHEMA_VERSION, Carrier, Fact, Outcome
+from tenken.errors import OutputError
+from tenken.facts import SCHEMA_VERSION, Carrier, Fact, Message, Outcome, msg
 from tenken.inspection import MANUAL, Inspection, Level
 from tenken.report.history import cell
 from tenken.report.inert import json_bytes, spreadsheet_cell
 from tenken.report.labels import JST, Lang, render
 from tenken.report.schema import ExportRow
 
-Format = Literal["csv", "json", "jsonl"]
+Format = Literal["csv", "json", "jsonl", "xlsx"]
 Encoding = Literal["utf-8-sig", "utf-8", "cp932"]
 REPLACEMENT = "〓"  # げた: the mark Japanese printing uses for a character that cannot be set
+# Identifiers: text whatever they look like (Excel reads 353915111001014 as 3.53915E+14 and 0123 as 123).
+IDENTIFIERS = ("inspection_id", "stock_no", "model_number", "imei", "imei2", "serial")
+# `--excel`: what starts each identifier of the CSV so that Excel keeps it as text (docs/reports.md).
+EXCEL_TEXT = "\t"
+XLSX_ROWS = 1_048_575  # a worksheet's 1 048 576 rows, less the header
 
 
 def row(inspection: Inspection, certificate: str | None, channel: str, lang: Lang) -> ExportRow:
@@ -110,21 +119,35 @@ def _managed(inspection: Inspection) -> Any:
     return "off" if all(fact.known for fact in values) else "unknown"
 
 
-def columns(channels: Sequence[str]) -> list[str]:
-    """The CSV header: ExportRow's keys in order, `verdicts` spread into one column per channel."""
-    names: list[str] = []
-    for name in ExportRow.__struct_fields__:
-        names.extend(channels if name == "verdicts" else [name])
-    return names
+def layout(channels: Iterable[str]) -> list[tuple[str, str]]:
+    """(ExportRow field, column) in order: `verdicts` spread into one column per channel, named by its key."""
+    return [
+        (name, column)
+        for name in ExportRow.__struct_fields__
+        for column in (channels if name == "verdicts" else [name])
+    ]
 
 
-def _csv_values(entry: ExportRow, channels: Sequence[str]) -> list[str]:
-    values: list[str] = []
-    for name in ExportRow.__struct_fields__:
+def columns(channels: Iterable[str]) -> list[str]:
+    """The CSV header."""
+    return [column for _, column in layout(channels)]
+
+
+def _cells(entry: ExportRow, channels: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """(ExportRow field, value) per column; a channel's is ("verdicts", its level's code or None)."""
+    for name, column in layout(channels):
         value = getattr(entry, name)
         if name == "verdicts":
-            values.extend(value[channel].value if channel in value else "" for channel in channels)
-        elif name == "inspected_at":
+            found = value.get(column)
+            yield name, found.value if found is not None else None
+        else:
+            yield name, value
+
+
+def _csv_values(entry: ExportRow, channels: Iterable[str], excel: bool) -> list[str]:
+    values: list[str] = []
+    for name, value in _cells(entry, channels):
+        if name == "inspected_at":
             values.append(value.isoformat())
         elif value is None:
             values.append("")
@@ -133,8 +156,45 @@ def _csv_values(entry: ExportRow, channels: Sequence[str]) -> list[str]:
         elif isinstance(value, int):
             values.append(str(value))
         else:  # text: from a phone, a person, a page or a policy, or tenken's own words and codes
-            values.append(spreadsheet_cell(str(value)))
+            text = spreadsheet_cell(str(value))
+            values.append(EXCEL_TEXT + text if excel and name in IDENTIFIERS else text)
     return values
+
+
+# The workbook's header: each column's name in the export's language (a channel: its title in the policy).
+HEADINGS: dict[str, Message] = {
+    "date_jst": msg("column.date_jst"),
+    "inspected_at": msg("column.inspected_at"),
+    "inspection_id": msg("column.inspection_id"),
+    "station": msg("column.station"),
+    "stock_no": msg("column.stock_no"),
+    "model": msg("column.model"),
+    "model_number": msg("column.model_number"),
+    "storage_gb": msg("column.storage_gb"),
+    "colour": msg("column.colour"),
+    "imei": msg("fact.imei"),
+    "imei2": msg("fact.imei2"),
+    "serial": msg("fact.serial"),
+    **{carrier.value: msg(f"carrier.{carrier.value}") for carrier in Carrier},
+    **{f"{carrier.value}_imei2": msg("column.carrier_imei2", carrier=carrier) for carrier in Carrier},
+    "sim_lock": msg("column.sim_lock"),
+    "sim_lock_how": msg("column.sim_lock_how"),
+    "find_my_frp": msg("column.find_my_frp"),
+    "mdm": msg("column.mdm"),
+    "battery_health_pct": msg("column.battery_health_pct"),
+    "battery_how": msg("column.battery_how"),
+    "first_reason": msg("column.first_reason"),
+    "first_reason_code": msg("column.first_reason_code"),
+    "certificate": msg("column.certificate"),
+}
+
+
+def headings(channels: Mapping[str, str], lang: Lang) -> list[str]:
+    """The workbook's header row: `channels` maps each channel's key to its title in `lang`."""
+    return [
+        channels[column] if name == "verdicts" else render(HEADINGS[name], lang)
+        for name, column in layout(channels)
+    ]
 
 
 @dataclass
@@ -166,14 +226,20 @@ def write(
     out: IO[bytes],
     kind: Format,
     *,
-    channels: Sequence[str],
+    channels: Mapping[str, str],
     encoding: Encoding,
     head: dict[str, Any],
+    lang: Lang,
+    excel: bool = False,
 ) -> tuple[int, Replacements]:
-    """Write the rows as they come; how many, and what the encoding could not hold (CSV in cp932)."""
+    """Write the rows as they come; how many, and what the encoding could not hold (CSV in cp932).
+    `channels` maps each channel's key to its title in `lang` (the workbook's header); `excel` starts each
+    identifier of the CSV with a tab, which Excel reads as text."""
     replaced = Replacements()
     if kind == "csv":
-        count = _write_csv(rows, out, channels, encoding, replaced)
+        count = _write_csv(rows, out, channels, encoding, replaced, excel)
+    elif kind == "xlsx":
+        count = _write_xlsx(rows, out, channels, lang)
     elif kind == "jsonl":
         count = _write_lines(rows, out)
     else:
@@ -184,9 +250,10 @@ def write(
 def _write_csv(
     rows: Iterable[ExportRow],
     out: IO[bytes],
-    channels: Sequence[str],
+    channels: Iterable[str],
     encoding: Encoding,
     replaced: Replacements,
+    excel: bool,
 ) -> int:
     """RFC 4180 with CRLF, as Excel writes it; UTF-8 with a byte-order mark unless told otherwise."""
     if encoding == "utf-8-sig":
@@ -197,7 +264,7 @@ def _write_csv(
     count = 0
     writer.writerow([spreadsheet_cell(name) for name in columns(channels)])
     for entry in rows:
-        writer.writerow(_csv_values(entry, channels))
+        writer.writerow(_csv_values(entry, channels, excel))
         count += 1
         if count % 256 == 0:
             out.write(replaced.encode(line.getvalue(), codec))
@@ -205,6 +272,64 @@ def _write_csv(
             line.truncate()
     out.write(replaced.encode(line.getvalue(), codec))
     return count
+
+
+def _write_xlsx(rows: Iterable[ExportRow], out: IO[bytes], channels: Mapping[str, str], lang: Lang) -> int:
+    """One worksheet: the header in `lang`, bold, frozen and filtered; identifiers as text cells (their
+    columns formatted as text too, so that what a person types there stays text); the time in Japan as a
+    date; numbers as numbers; every other value a string cell. Each row goes to a temporary file as the
+    next begins (constant memory), in a folder of its own (0700) removed at the end, whatever happens."""
+    import xlsxwriter
+
+    with tempfile.TemporaryDirectory(prefix="tenken-xlsx-") as scratch:
+        book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": scratch})
+        sheet = book.add_worksheet(render(msg("export.sheet"), lang))
+        bold = book.add_format({"bold": True})
+        text = book.add_format({"num_format": "@"})
+        when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        header = headings(channels, lang)
+        for column, ((name, _), heading) in enumerate(zip(layout(channels), header, strict=True)):
+            wide = sum(1 for char in heading if ord(char) >= 0x2E80)  # CJK: two columns each
+            width = max(_WIDTHS.get(name, 10), min(len(heading) + wide + 2, 40))
+            sheet.set_column(column, column, width, text if name in IDENTIFIERS else None)
+            sheet.write_string(0, column, spreadsheet_cell(heading), bold)
+        sheet.freeze_panes(1, 0)
+        count = 0
+        for entry in rows:
+            if count == XLSX_ROWS:
+                raise OutputError(
+                    f"a worksheet holds {XLSX_ROWS} rows and this export has more: narrow it with --since "
+                    "or --latest, or use --format csv"
+                )
+            count += 1
+            for column, (name, value) in enumerate(_cells(entry, channels)):
+                if name == "date_jst":
+                    moment = entry.inspected_at.astimezone(JST).replace(tzinfo=None, second=0, microsecond=0)
+                    sheet.write_datetime(count, column, moment, when)
+                elif isinstance(value, datetime):
+                    sheet.write_string(count, column, value.isoformat())
+                elif isinstance(value, int | float):
+                    sheet.write_number(count, column, value)
+                elif value is not None:
+                    sheet.write_string(count, column, spreadsheet_cell(str(value)))
+        sheet.autofilter(0, 0, count, len(header) - 1)
+        sheet.ignore_errors({"number_stored_as_text": f"A1:XFD{count + 1}"})  # IMEIs are text on purpose
+        book.close()
+    return count
+
+
+# Columns wider than a heading needs: what they hold (characters; Japanese counts about 2).
+_WIDTHS = {
+    "date_jst": 16,
+    "inspected_at": 32,
+    "inspection_id": 34,
+    "model": 18,
+    "imei": 17,
+    "imei2": 17,
+    "serial": 14,
+    "first_reason": 60,
+    "certificate": 40,
+}
 
 
 def _write_lines(rows: Iterable[ExportRow], out: IO[bytes]) -> int:

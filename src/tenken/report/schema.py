@@ -302,6 +302,7 @@ class ExportDocument(Doc):
     since: Time | None
     channel: str
     lang: Literal["en", "ja"]
+    latest: bool  # --latest: one row per phone, its newest inspection
     inspections: list[ExportRow]
 
 

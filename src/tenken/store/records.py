@@ -179,25 +179,38 @@ def answers_for(store: Store, imeis: Sequence[str], since: datetime | None) -> l
 
 
 def each_inspection(
-    store: Store, since: datetime | None, until: datetime | None = None
+    store: Store, since: datetime | None, until: datetime | None = None, *, latest: bool = False
 ) -> Iterator[tuple[dict[str, Any], str | None]]:
     """Every inspection read from `since` (up to `until`), oldest first, with the path of the newest
-    certificate issued for it: streamed from the database in batches, in constant memory."""
+    certificate issued for it: streamed from the database in batches, in constant memory. With `latest`,
+    only the newest of each phone (by serial, else IMEI, else device id, as re-checks group them)."""
+    column = inspections.c
     newest_certificate = (
         sa.select(certificates.c.path)
-        .where(certificates.c.inspection_record_id == inspections.c.record_id)
+        .where(certificates.c.inspection_record_id == column.record_id)
         .order_by(certificates.c.issued_at.desc(), certificates.c.id.desc())
         .limit(1)
         .scalar_subquery()
     )
-    query = sa.select(inspections.c.inspection_json, newest_certificate.label("certificate")).where(
-        inspections.c.inspection_json.is_not(None)
-    )
+    wanted: list[sa.ColumnElement[bool]] = [column.inspection_json.is_not(None)]
     if since is not None:
-        query = query.where(inspections.c.read_at >= since)
+        wanted.append(column.read_at >= since)
     if until is not None:
-        query = query.where(inspections.c.read_at < until)
-    query = query.order_by(inspections.c.read_at, inspections.c.id)
+        wanted.append(column.read_at < until)
+    if latest:
+        phone = sa.func.coalesce(
+            sa.func.nullif(column.serial, ""), sa.func.nullif(column.imei, ""), column.device_id
+        )
+        newest_first = sa.func.row_number().over(
+            partition_by=phone, order_by=(column.read_at.desc(), column.id.desc())
+        )
+        ranked = sa.select(column.id, newest_first.label("rank")).where(*wanted).subquery()
+        wanted.append(column.id.in_(sa.select(ranked.c.id).where(ranked.c.rank == 1)))
+    query = (
+        sa.select(column.inspection_json, newest_certificate.label("certificate"))
+        .where(*wanted)
+        .order_by(column.read_at, column.id)
+    )
     for row in store.stream(query):
         yield json.loads(row["inspection_json"]), row["certificate"]
 
