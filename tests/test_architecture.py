@@ -56,7 +56,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "lookups": {"httpx", "selectolax"},
     "store": {"alembic", "sqlalchemy"},
     "verdict": {"msgspec"},
-    "report": {"msgspec", "rich", "segno"},
+    "report": {"msgspec", "rich", "segno", "xlsxwriter"},
     "station": {"httpx"},  # webhooks; the database is the store's, the adb server the readers'
     "sim": {"adbutils", "anyio", "cryptography", "msgspec", "stdnum"},
     "commands": {"click", "msgspec", "rich"},
