@@ -75,9 +75,10 @@ def export(
     excel: bool,
     encoding: str,
 ) -> None:
-    """Every stored inspection (oldest first) as one row: date (JST), stock number, model, model number,
-    storage, colour, IMEIs, serial, each carrier's mark, SIM lock and how it is known, Find My/FRP, MDM,
-    battery, the verdict per channel, the first reason and the certificate written (docs/reports.md)."""
+    """Every stored inspection (oldest first; --latest: each phone's newest) as one row: date (JST), stock
+    number, model, model number, storage, colour, IMEIs, serial, each carrier's mark, SIM lock and how it
+    is known, Find My/FRP, MDM, battery, the verdict per channel, the first reason and the certificate
+    written (docs/reports.md)."""
     from tenken.facts import msg
     from tenken.report.export import rows_of, write
     from tenken.report.labels import render

@@ -67,8 +67,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "端末の過去の点検とキャリア回答、その間の変化を表示します。",
     ),
     "help.export": (
-        "Every inspection as a row: CSV for Excel (UTF-8 with BOM or cp932), JSON, JSON Lines.",
-        "点検結果を1行ずつ出力します：Excel向けCSV（BOM付きUTF-8またはcp932）、JSON、JSON Lines。",
+        "Every inspection (--latest: each phone's newest) as a row: an Excel workbook (xlsx), CSV (UTF-8 "
+        "with BOM or cp932), JSON, JSON Lines.",
+        "点検結果を1行ずつ出力します（--latest で端末ごとに最新の1件）：Excelブック（xlsx）、CSV（BOM付き"
+        "UTF-8またはcp932）、JSON、JSON Lines。",
     ),
     "help.report": (
         "Judge saved inspections (their JSON) again, under another policy, without the phone.",
