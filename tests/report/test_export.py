@@ -346,3 +346,9 @@ def test_an_export_larger_than_a_worksheet_writes_nothing(
     result = station.run("export", "--format", "xlsx", "--out", str(out))
     assert result.exit_code == 73 and "a worksheet holds 1 rows" in result.stderr
     assert not out.exists() and list(scratch.iterdir()) == [] and list(station.tmp.glob(".phones*")) == []
+
+
+def test_the_new_options_are_explained_in_japanese(station: Station) -> None:
+    shown = station.run("--lang", "ja", "export", "--help")
+    assert shown.exit_code == 0
+    assert "Excelブック" in shown.stdout and "端末ごとに1行" in shown.stdout and "タブを付け" in shown.stdout

@@ -53,3 +53,20 @@ class JapaneseHelpFormatter(click.HelpFormatter):
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, USAGE if prefix is None else prefix)
+
+
+# tenken export's options for the workbook, --latest and --excel (a block of its own, to keep merges easy)
+HELP_JA.update(
+    {
+        "xlsx: an Excel workbook (IMEIs as text, dates as dates; needs --out).": "xlsx：Excelブック"
+        "（IMEIは文字列、日時は日付として。--out が必要）。",
+        "File to write (default: stdout; `-` for stdout with xlsx).": "出力するファイル（既定：標準出力。"
+        "xlsx を標準出力に書くには `-`）。",
+        "One row per phone (by serial, else IMEI): its newest inspection, as a listing wants.": "端末ごとに1行"
+        "（シリアル番号、なければIMEIで判別）：出品一覧向けに最新の点検だけを出力します。",
+        "CSV only: start each identifier (IMEI, serial, stock and model number, inspection id) with a tab, so "
+        "that Excel keeps it as text instead of 3.53915E+14 (docs/reports.md).": "CSVのみ：識別子（IMEI、"
+        "シリアル番号、管理番号、型番、点検ID）の先頭にタブを付け、Excelが 3.53915E+14 のような数値に"
+        "変えず文字列のまま表示するようにします（docs/reports.md）。",
+    }
+)
