@@ -229,6 +229,19 @@ class DeviceFacts:
                 found.append(fact.value)
         return found
 
+    def management(self) -> list[tuple[str, Fact[bool]]]:
+        """The facts that say whether an organisation manages the phone: MDM enrolment, and on an iPhone
+        supervision too (Android has no supervision; a device owner is its MDM)."""
+        found = [("mdm_enrolled", self.mdm_enrolled)]
+        return found + ([("supervised", self.supervised)] if self.ref.platform is Platform.IOS else [])
+
+    def managed(self) -> bool | None:
+        """True when MDM enrolment or supervision is known on, False when every fact of management() is
+        known off, else None."""
+        if any(fact.known and fact.value for fact in (self.mdm_enrolled, self.supervised)):
+            return True
+        return False if all(fact.known for _, fact in self.management()) else None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "device": self.ref.to_json(),

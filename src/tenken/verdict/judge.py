@@ -202,7 +202,7 @@ def _management(inspection: Inspection) -> list[Finding]:
                 action=msg("todo.organisation_releases"),
             )
         ]
-    needed = [facts.mdm_enrolled] + ([facts.supervised] if facts.ref.platform is Platform.IOS else [])
+    needed = [fact for _, fact in facts.management()]
     if all(fact.known for fact in needed):
         return []
     unknown = next(fact for fact in needed if not fact.known)
