@@ -15,18 +15,8 @@ from tests.conftest import run_cli
 
 
 def test_android_certificates_verify_and_export(
-    phones: Phones, adb_server: AdbServer, tmp_path: Path
+    phones: Phones, adb_server: AdbServer, env: dict[str, str], tmp_path: Path
 ) -> None:
-    env = {
-        "HOME": str(adb_server.home),
-        "ANDROID_ADB_SERVER_PORT": str(adb_server.port),
-        "ANDROID_SERIAL": "",
-        "TENKEN_DATA_DIR": str(tmp_path / "data"),
-        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
-        "TENKEN_CONFIG": "",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TENKEN_ANDROID_TIMEOUT": "5",
-    }
     phones.attach("sc51d-docomo")  # Google and Samsung accounts: FRP
     phones.attach("so51c-docomo")
     out = tmp_path / "certificates"
@@ -63,19 +53,9 @@ def test_android_certificates_verify_and_export(
 
 
 def test_android_mdm_measured_off_is_off_in_the_export_and_history(
-    phones: Phones, adb_server: AdbServer, tmp_path: Path
+    phones: Phones, adb_server: AdbServer, env: dict[str, str]
 ) -> None:
     """Android has no supervision: the device-policy read alone says whether an organisation manages it."""
-    env = {
-        "HOME": str(adb_server.home),
-        "ANDROID_ADB_SERVER_PORT": str(adb_server.port),
-        "ANDROID_SERIAL": "",
-        "TENKEN_DATA_DIR": str(tmp_path / "data"),
-        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
-        "TENKEN_CONFIG": "",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TENKEN_ANDROID_TIMEOUT": "5",
-    }
     serial = phones.attach("so51c-docomo").serial
     where = ["--platform", "android", "--adb-port", str(adb_server.port), "--serial", serial]
     inspected = run_cli(["inspect", "--json", "--no-lookup", *where], env)
