@@ -1044,11 +1044,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ios.model_era": ("{model} released {released}", "{model}（{released}発売）"),
     "ios.model_era_unknown": ("release date not catalogued", "発売日は未登録"),
     "ios.sim_lock_rule": ("{rule} (RegionInfo {region}; {era})", "{rule}（RegionInfo {region}、{era}）"),
-    "ios.no_battery_entry": ("the phone returned no battery entry", "バッテリー情報が返りませんでした"),
+    "ios.no_battery_entry": (
+        "the phone's IORegistry has no battery entry (IOPMPowerSource)",
+        "端末のIORegistryにバッテリーの項目（IOPMPowerSource）がありません",
+    ),
     "ios.battery_health_formula": (
-        "{key} {full} mAh / DesignCapacity {design} mAh: an approximation of Settings' Maximum Capacity, "
+        "{key} {full} mAh / {design_key} {design} mAh: an approximation of Settings' Maximum Capacity, "
         "whose formula Apple does not publish",
-        "{key} {full} mAh ÷ DesignCapacity {design} mAh。設定の「最大容量」の近似値です（Appleは計算式を公開していません）",
+        "{key} {full} mAh ÷ {design_key} {design} mAh。設定の「最大容量」の近似値です（Appleは計算式を公開していません）",
     ),
     "ios.answered": ("the phone answered {error}", "端末の応答：{error}"),
     "ios.answered_nothing": ("the phone answered nothing", "端末から応答がありませんでした"),
@@ -1058,6 +1061,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "a configuration profile on the phone forbids it (MCProtected); the organisation that manages "
         "the phone must lift the restriction",
         "端末の構成プロファイルで禁止されています（MCProtected）。端末を管理する組織に制限を解除してもらう必要があります",
+    ),
+    # ------------------------------------------------------------------ readers-16: iPad batteries, cellular
+    "ios.battery_above_design": (
+        "{key} {full} mAh / {design_key} {design} mAh = {ratio} %: above the design capacity (a new or "
+        "uncalibrated battery); shown as 100 %, as Settings' Maximum Capacity never shows more",
+        "{key} {full} mAh ÷ {design_key} {design} mAh = {ratio} %。設計容量を超えています（新品または"
+        "未較正のバッテリー）。設定の「最大容量」は100 %を超えて表示されないため100 %としています",
     ),
     # ------------------------------------------------------------------ facts: Android
     "android.tool_missing": (

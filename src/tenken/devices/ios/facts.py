@@ -62,7 +62,7 @@ class Reading:
     queries: dict[str, Any] = field(default_factory=dict)  # QUERIES → value or Unread
     cloud_configuration: Any = None  # None: no answer (yet); see `absent`
     profile_list: Any = None
-    battery: Any = None  # IORegistry IOPMPowerSource properties
+    battery: Any = None  # IORegistry IOPMPowerSource properties; {}: answered, with no such entry
 
     @property
     def absent(self) -> Unread:
@@ -391,24 +391,54 @@ def use_lookups(facts: DeviceFacts, results: Sequence[LookupResult]) -> None:
         facts.sim_locked = _by_dates(apple_model(str(facts.model_id.value)), region.group(), seller)
 
 
+BATTERY = "diagnostics_relay IORegistry IOPMPowerSource"
+NESTED = "BatteryData"  # older iOS keep the gauge's own readings here (CycleCount, DesignCapacity)
+# The full-charge readings, the one Settings' "Maximum Capacity" follows first: NominalChargeCapacity is
+# the usual approximation of it; AppleRawMaxCapacity is the gauge's raw estimate (FullChargeCapacity
+# reads 100 since iOS 12.2 and is no capacity).
+FULL_CHARGE = ("NominalChargeCapacity", "AppleRawMaxCapacity")
+HEALTH_CEILING = 100.0  # Settings never shows more: a new or uncalibrated battery can read above design
+
+
+def _battery_reading(battery: dict[str, Any], key: str) -> tuple[int, str] | None:
+    """An integer reading and where it was: at the top of the entry, else inside BatteryData."""
+    for table, path in ((battery, key), (battery.get(NESTED), f"{NESTED}.{key}")):
+        found = table.get(key) if isinstance(table, dict) else None
+        if isinstance(found, int) and not isinstance(found, bool):
+            return found, path
+    return None
+
+
 def _battery(battery: Any) -> tuple[Fact[int], Fact[float]]:
-    source = "diagnostics_relay IORegistry IOPMPowerSource"
     if isinstance(battery, Unread):
-        return Fact.unknown(source, battery.reason), Fact.unknown(source, battery.reason)
-    if not isinstance(battery, dict):
-        reason = msg("ios.no_battery_entry")
-        return Fact.unknown(source, reason), Fact.unknown(source, reason)
-    cycles_raw = battery.get("CycleCount")
+        return Fact.unknown(BATTERY, battery.reason), Fact.unknown(BATTERY, battery.reason)
+    if not isinstance(battery, dict) or not battery:  # {}: the relay answered, with no battery entry
+        reason = (
+            msg("ios.no_battery_entry")
+            if battery == {}
+            else msg("ios.unexpected_answer", answer=type(battery).__name__)
+        )
+        return Fact.unknown(BATTERY, reason), Fact.unknown(BATTERY, reason)
+    cycles_read = _battery_reading(battery, "CycleCount")
     cycles: Fact[int] = (
-        Fact.measured(cycles_raw, f"{source} CycleCount")
-        if isinstance(cycles_raw, int) and not isinstance(cycles_raw, bool)
-        else Fact.unknown(f"{source} CycleCount", NOT_REPORTED)
+        Fact.measured(cycles_read[0], f"{BATTERY} {cycles_read[1]}")
+        if cycles_read is not None
+        else Fact.unknown(f"{BATTERY} CycleCount", NOT_REPORTED)
     )
-    design = battery.get("DesignCapacity")
-    for key in ("NominalChargeCapacity", "AppleRawMaxCapacity"):
-        full = battery.get(key)
-        if isinstance(full, int) and isinstance(design, int) and design > 0:
-            health = round(100 * full / design, 1)
-            note = msg("ios.battery_health_formula", key=key, full=full, design=design)
-            return cycles, Fact.inferred(health, f"{source} {key}/DesignCapacity", note)
-    return cycles, Fact.unknown(f"{source} DesignCapacity", NOT_REPORTED)
+    design = _battery_reading(battery, "DesignCapacity")
+    if design is None or design[0] <= 0:
+        return cycles, Fact.unknown(f"{BATTERY} DesignCapacity", NOT_REPORTED)
+    for key in FULL_CHARGE:
+        full = _battery_reading(battery, key)
+        if full is None:
+            continue
+        ratio = round(100 * full[0] / design[0], 1)
+        params = {"key": full[1], "full": full[0], "design_key": design[1], "design": design[0]}
+        note = (
+            msg("ios.battery_above_design", ratio=ratio, **params)
+            if ratio > HEALTH_CEILING
+            else msg("ios.battery_health_formula", **params)
+        )
+        source = f"{BATTERY} {full[1]}/{design[1]}"
+        return cycles, Fact.inferred(min(ratio, HEALTH_CEILING), source, note)
+    return cycles, Fact.unknown(f"{BATTERY} {FULL_CHARGE[0]}", NOT_REPORTED)
