@@ -81,6 +81,17 @@ def with_sim_back(phone: PhoneProfile) -> PhoneProfile:
     return wiped
 
 
+def cellular_unsaid(phone: PhoneProfile) -> PhoneProfile:
+    """An iPad whose lockdown says neither TelephonyCapability nor BasebandStatus: whether it has cellular
+    is not known (never taken for Wi-Fi only)."""
+    said = {
+        key: value
+        for key, value in phone.values.items()
+        if key not in ("TelephonyCapability", "BasebandStatus")
+    }
+    return replace(phone, values=said)
+
+
 def rules(marks: dict[str, str], **faults: str) -> str:
     """A rules file: IMEI → "carrier mark" ("docomo ○") or "none", with "/fault" for a fault on that IMEI's
     answers only ("docomo ×/maintenance"); faults by carrier."""
@@ -252,6 +263,14 @@ def unanswered_about(imei: str) -> Callable[[dict[str, Any], dict[str, Any] | No
 def registered_elsewhere_not_asked(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
     au = answers(phone)[SO51C[0], "au"]
     assert (au["asked"], au["why_not"]["code"]) == (False, "plan.registered_elsewhere")
+
+
+def nothing_asked(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
+    assert phone["lookups"]["answers"] == []
+    assert (phone["facts"]["cellular"]["value"], phone["facts"]["cellular"]["provenance"]) == (
+        False,
+        "measured",
+    )
 
 
 def reason_at(code: str, *expected: str) -> Callable[[dict[str, Any], dict[str, Any] | None], None]:
@@ -453,6 +472,25 @@ CASES = [
         frozenset({"in_use"}),
         frozenset({"carrier_unanswered"}),  # docomo did not answer; au's ○ says it was never docomo's
         check=seller_from_the_lookups("au", locked=False),  # iPhone 13: sold unlocked by every carrier
+    ),
+    # --- a Wi-Fi-only iPad: no IMEI, no SIM, nothing for the carriers to restrict
+    Case(
+        "wifi-only-ipad-no-cellular",
+        lambda: erased(iphone("ipad9-wifi")),
+        rules({}),
+        (S, S, S),
+        frozenset({"owner_lock_off_earlier"}),
+        frozenset({"imei_unknown", "not_checked", "carrier_unanswered", "sim_lock_unconfirmed"}),
+        in_use=lambda: iphone("ipad9-wifi"),
+        check=nothing_asked,
+    ),
+    Case(
+        "ipad-cellular-not-said-holds",  # unknown stays unknown: no IMEI is HOLD
+        lambda: cellular_unsaid(erased_iphone(iphone("ipad9-wifi"))),
+        rules({}),
+        (H, H, H),
+        frozenset({"imei_unknown"}),
+        in_use=lambda: cellular_unsaid(iphone("ipad9-wifi")),
     ),
     # --- possible tampering
     Case(

@@ -55,8 +55,10 @@ SIM_STATES = [
 SIM_CARRIERS = [Fact.unknown("t"), Fact.measured("none", "t"), Fact.measured("docomo", "t")]
 SELLERS = [Fact.unknown("t"), Fact.inferred(SIM_FREE, "t"), *(Fact.inferred(c, "t") for c in Carrier)]
 BATTERIES = [Fact.unknown("t"), Fact.measured(91.0, "t"), Fact.inferred(72.5, "t")]
+CELLULAR = [Fact.unknown("t"), Fact.measured(True, "t"), Fact.measured(False, "t"), Fact.inferred(False, "t")]
 PERTURBABLE = (
     *BOOLS,
+    "cellular",
     "state",
     "imei",
     "imei2",
@@ -111,6 +113,10 @@ def inspections(draw: st.DrawFn) -> Inspection:
             facts.sold_for = draw(st.sampled_from(SELLERS))
         elif field == "battery":
             facts.battery_health_pct = draw(st.sampled_from(BATTERIES))
+        elif field == "cellular":  # with the IMEIs taken away too, now and then: a Wi-Fi-only model
+            facts.cellular = draw(st.sampled_from(CELLULAR))
+            if draw(st.booleans()):
+                facts.imei = facts.imei2 = Fact.unknown("t")
         elif field == "looked_up":
             inspection.looked_up = False
         elif field == "earlier":
@@ -198,7 +204,9 @@ def _network_unknown(inspection: Inspection) -> bool:
     (a × or △ anywhere settles it; so does IMEI1 read − where IMEI2 is registered: tampering)."""
     facts = inspection.facts
     if not facts.imei.known:
-        return True
+        # nothing to ask only for a model measured without cellular that gave no IMEI at all
+        wifi_only = facts.cellular.provenance.value == "measured" and facts.cellular.value is False
+        return not (wifi_only and not facts.imei2.known)
     if not is_valid_imei(str(facts.imei.value)):
         return False  # the invalid IMEI is itself a blocking reason
     if not inspection.looked_up:

@@ -205,6 +205,7 @@ class DeviceFacts:
     mdm_enrolled: Fact[bool] = _unknown()
     bootloader_unlocked: Fact[bool] = _unknown()
     # carriers and SIM
+    cellular: Fact[bool] = _unknown()  # has a cellular modem (IMEI, SIM); False: a Wi-Fi-only tablet
     sold_for: Fact[SoldFor] = _unknown()  # the carrier the model was made for, or SIM_FREE
     sim_carrier: Fact[str] = _unknown()  # carrier of the inserted SIM(s)
     sim_state: Fact[str] = _unknown()
@@ -228,6 +229,12 @@ class DeviceFacts:
             if fact.known and isinstance(fact.value, str) and fact.value not in found:
                 found.append(fact.value)
         return found
+
+    def without_cellular(self) -> bool:
+        """Measured to have no cellular modem and no IMEI read: the carriers' registers cannot hold it.
+        Never from a default: an unknown `cellular` is not "no cellular"."""
+        cellular = self.cellular
+        return cellular.provenance is Provenance.MEASURED and cellular.value is False and not self.imeis()
 
     def management(self) -> list[tuple[str, Fact[bool]]]:
         """The facts that say whether an organisation manages the phone: MDM enrolment, and on an iPhone

@@ -122,6 +122,42 @@ async def test_no_battery_entry_in_the_ioregistry_says_so(
         assert text(fact.note) == "the phone's IORegistry has no battery entry (IOPMPowerSource)"
 
 
+async def test_a_wifi_only_ipad_is_measured_without_cellular(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("ipad9-wifi"))  # TelephonyCapability false, BasebandStatus NoTelephonyCapability
+    facts = await inspect_only(settings)
+
+    assert (facts.cellular.value, facts.cellular.provenance) == (False, Provenance.MEASURED)
+    assert facts.cellular.source == "lockdown TelephonyCapability"
+    assert "NoTelephonyCapability" in text(facts.cellular.note)
+    assert facts.without_cellular()
+    for identifier in (facts.imei, facts.imei2, facts.meid):
+        assert identifier.provenance is Provenance.UNKNOWN
+        assert text(identifier.note) == "none: no cellular (a Wi-Fi-only model has no IMEI)"
+    for fact, value in ((facts.sim_state, "ABSENT"), (facts.sim_carrier, "none"), (facts.sim_locked, False)):
+        assert (fact.value, fact.provenance) == (value, Provenance.MEASURED)
+        assert "no cellular" in text(fact.note)
+    assert facts.model_name.value == "iPad (9th gen, WiFi)"
+
+
+async def test_a_device_that_does_not_say_whether_it_has_cellular_is_unknown_not_wifi_only(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    ipad = bundled("ipad9-wifi")
+    said = {
+        key: value
+        for key, value in ipad.values.items()
+        if key not in ("TelephonyCapability", "BasebandStatus")
+    }
+    usbmux.attach(replace(ipad, values=said))
+    facts = await inspect_only(settings)
+
+    assert facts.cellular.provenance is Provenance.UNKNOWN and not facts.without_cellular()
+    assert text(facts.imei.note) == "the phone did not report it"
+    assert facts.sim_state.provenance is Provenance.UNKNOWN
+
+
 async def test_pairing_disabled_leaves_the_phone_not_paired_with_pre_pairing_facts(
     usbmux: SimulatorThread, settings: Settings
 ) -> None:

@@ -1069,6 +1069,21 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{key} {full} mAh ÷ {design_key} {design} mAh = {ratio} %。設計容量を超えています（新品または"
         "未較正のバッテリー）。設定の「最大容量」は100 %を超えて表示されないため100 %としています",
     ),
+    "fact.cellular": ("Cellular (IMEI, SIM)", "モバイル通信（IMEI・SIM）"),
+    "ios.no_cellular": (
+        "no cellular modem (TelephonyCapability false[, BasebandStatus {baseband}]): a Wi-Fi-only model "
+        "has no IMEI and no SIM, and no carrier's register can hold it",
+        "モバイル通信機能なし（TelephonyCapability false[、BasebandStatus {baseband}]）。Wi-Fiモデルには"
+        "IMEIもSIMもなく、キャリアの登録（ネットワーク利用制限）の対象外です",
+    ),
+    "ios.no_cellular_identifier": (
+        "none: no cellular (a Wi-Fi-only model has no IMEI)",
+        "なし：モバイル通信機能なし（Wi-FiモデルにはIMEIがありません）",
+    ),
+    "ios.no_cellular_sim": (
+        "no SIM: no cellular (Wi-Fi-only model)",
+        "SIMなし：モバイル通信機能なし（Wi-Fiモデル）",
+    ),
     # ------------------------------------------------------------------ facts: Android
     "android.tool_missing": (
         "`{tool}` is missing on this firmware (exit 127); {manual}",

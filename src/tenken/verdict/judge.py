@@ -102,7 +102,7 @@ def findings(inspection: Inspection) -> list[Finding]:
 def _identity(inspection: Inspection) -> list[Finding]:
     facts = inspection.facts
     found: list[Finding] = []
-    if not facts.imei.known:
+    if not facts.imei.known and not facts.without_cellular():  # a Wi-Fi-only model has no IMEI to ask about
         found.append(
             Finding("imei_unknown", msg("reason.imei_unknown"), ("imei",), action=msg("todo.record_imei"))
         )

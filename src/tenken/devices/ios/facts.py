@@ -30,6 +30,7 @@ QUERIES = (FMIP_ASSOCIATED, CHAPERONED, SETUP_DONE, DISK_USAGE, BATTERY_DOMAIN)
 OPERATOR_LOCKED = "kCTSIMSupportSIMStatusOperatorLocked"
 READY = "kCTSIMSupportSIMStatusReady"
 NOT_INSERTED = "kCTSIMSupportSIMStatusNotInserted"
+NO_TELEPHONY = "NoTelephonyCapability"  # BasebandStatus of a device without a modem
 JAPANESE_MCC = frozenset({"440", "441"})
 BY_DATES = "RegionInfo + model release date + carrier SIM-lock policy dates"
 _REGION = re.compile(r"[A-Z]{1,2}/A$")  # the RegionInfo that ends a part number (MLNC3J/A)
@@ -109,6 +110,9 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
     facts.sim_carrier = _sim_carrier(values, missing)
     facts.sim_state = _sim_state(values, missing)
     facts.sim_locked = _sim_lock(values, model, missing)
+    facts.cellular = _cellular(values, missing)
+    if facts.cellular.known and facts.cellular.value is False:
+        _without_cellular(facts)
     facts.storage_bytes = _domain_key(reading, DISK_USAGE, "TotalDiskCapacity", int)
     facts.battery_level_pct = _domain_key(reading, BATTERY_DOMAIN, "BatteryCurrentCapacity", int)
     facts.battery_cycles, facts.battery_health_pct = _battery(reading.battery)
@@ -321,6 +325,33 @@ def _sim_carrier(values: dict[str, Any], missing: Message) -> Fact[str]:
     if status:  # a SIM is in, PIN-locked or refused, and names no carrier yet
         return Fact.unknown("lockdown CarrierBundleInfoArray", msg("ios.sim_no_carrier", status=str(status)))
     return Fact.unknown("lockdown CarrierBundleInfoArray", missing)
+
+
+def _cellular(values: dict[str, Any], missing: Message) -> Fact[bool]:
+    """Whether the device has a cellular modem: TelephonyCapability, else BasebandStatus (a Wi-Fi-only
+    iPad answers false and NoTelephonyCapability)."""
+    telephony, baseband = values.get("TelephonyCapability"), values.get("BasebandStatus")
+    if isinstance(telephony, bool):
+        note = None if telephony else msg("ios.no_cellular", baseband=baseband)
+        return Fact.measured(telephony, "lockdown TelephonyCapability", note)
+    if baseband == NO_TELEPHONY:
+        return Fact.measured(False, "lockdown BasebandStatus", msg("ios.no_cellular", baseband=baseband))
+    return Fact.unknown("lockdown TelephonyCapability", missing)
+
+
+def _without_cellular(facts: DeviceFacts) -> None:
+    """A device measured without a modem: no IMEI to report and no SIM, said so instead of "not reported"
+    (a value the phone did give is kept)."""
+    source = facts.cellular.source
+    for name in ("imei", "imei2", "meid"):
+        if not getattr(facts, name).known:
+            setattr(facts, name, Fact.unknown(source, msg("ios.no_cellular_identifier")))
+    if not facts.sim_state.known:
+        facts.sim_state = Fact.measured("ABSENT", source, msg("ios.no_cellular_sim"))
+    if not facts.sim_carrier.known:
+        facts.sim_carrier = Fact.measured("none", source, msg("ios.no_cellular_sim"))
+    if not facts.sim_locked.known or facts.sim_locked.source == BY_DATES:
+        facts.sim_locked = Fact.measured(False, source, msg("ios.no_cellular_sim"))
 
 
 def _sim_state(values: dict[str, Any], missing: Message) -> Fact[str]:
