@@ -50,6 +50,7 @@ SO51C = ("004401510000017", "004401510000025")  # so51c-docomo (docomo model num
 SC51D = ("004402510000015", "004402510000023")  # sc51d-docomo
 PIXEL7 = ("004400070000011", "004400070000029")  # pixel7-jp
 XQCT44 = ("004401440000012", "004401440000020")  # tests/profiles/android/xqct44-sim-free
+PIXEL7_STORE = ("004400070000037", "004400070000045")  # tests/profiles/android/pixel7-google-store
 
 
 def iphone(name: str) -> PhoneProfile:
@@ -265,6 +266,19 @@ def registered_elsewhere_not_asked(phone: dict[str, Any], _earlier: dict[str, An
     assert (au["asked"], au["why_not"]["code"]) == (False, "plan.registered_elsewhere")
 
 
+def sold_by_google_store_au_or_softbank(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
+    """One fact, the carriers the SKU could have come from, says it to the note, the plan and the verdict."""
+    candidates = phone["facts"]["sold_by_candidates"]
+    assert (candidates["value"], candidates["provenance"]) == (["sim-free", "au", "softbank"], "inferred")
+    assert phone["facts"]["sold_for"]["provenance"] == "unknown"
+    assert "Google Store (SIM-free) or au, SoftBank" in phone["facts"]["sold_for"]["note"]["text"]
+    asked = [entry["carrier"] for entry in phone["lookups"]["answers"] if entry["imei"] == PIXEL7_STORE[0]]
+    assert asked[:2] == ["au", "softbank"]  # the plan asks where the phone could come from first
+    assert {answers(phone)[PIXEL7_STORE[0], carrier]["outcome"] for carrier in ("au", "softbank")} == {
+        "not_found"
+    }
+
+
 def nothing_asked(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
     assert phone["lookups"]["answers"] == []
     assert (phone["facts"]["cellular"]["value"], phone["facts"]["cellular"]["provenance"]) == (
@@ -427,6 +441,17 @@ CASES = [
         (H, H, H),
         frozenset({"carrier_unanswered"}),
         in_use=lambda: android("xqct44-sim-free"),
+    ),
+    Case(
+        "dash-where-a-pixel-is-sold-rakuten-never-sold-it",  # G03Z5: Google Store, au or SoftBank
+        lambda: erased(android("pixel7-google-store")),
+        rules(both(PIXEL7_STORE, "none")),
+        (S, S, S),
+        frozenset({"owner_lock_off_earlier"}),
+        frozenset({"carrier_unanswered", "not_registered_carrier_model"}),
+        in_use=lambda: android("pixel7-google-store"),
+        recorded=(NO_SIM_LOCK, NO_WEAR),
+        check=sold_by_google_store_au_or_softbank,
     ),
     Case(
         "dash-somewhere-circle-at-the-seller",

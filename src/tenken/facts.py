@@ -207,6 +207,7 @@ class DeviceFacts:
     # carriers and SIM
     cellular: Fact[bool] = _unknown()  # has a cellular modem (IMEI, SIM); False: a Wi-Fi-only tablet
     sold_for: Fact[SoldFor] = _unknown()  # the carrier the model was made for, or SIM_FREE
+    sold_by_candidates: Fact[list[SoldFor]] = _unknown()  # who could have sold the model ([]: no one here)
     sim_carrier: Fact[str] = _unknown()  # carrier of the inserted SIM(s)
     sim_state: Fact[str] = _unknown()
     sim_locked: Fact[bool] = _unknown()
@@ -271,6 +272,12 @@ class Carrier(StrEnum):
 
 SIM_FREE: Literal["sim-free"] = "sim-free"  # a phone sold without a carrier (Apple Store, maker SIM-free)
 SoldFor = Carrier | Literal["sim-free"]
+ANY_SELLER: tuple[SoldFor, ...] = (*Carrier, SIM_FREE)  # a Japanese model no table narrows down
+
+
+def sold_for_value(value: str) -> SoldFor:
+    """A seller as JSON and the catalogs write it ("docomo", "sim-free")."""
+    return SIM_FREE if value == SIM_FREE else Carrier(value)
 
 
 class Outcome(StrEnum):
@@ -449,8 +456,10 @@ class ImeiReport:
 def fact_from_json(name: str, data: dict[str, Any]) -> Fact[Any]:
     """A Fact from its JSON (an inspection's own output, or the store); values keep their JSON types."""
     value = data.get("value")
-    if name == "sold_for" and value is not None and value != SIM_FREE:
-        value = Carrier(value)
+    if name == "sold_for" and value is not None:
+        value = sold_for_value(value)
+    elif name == "sold_by_candidates" and isinstance(value, list):
+        value = [sold_for_value(item) for item in value]
     return Fact(
         value,
         Provenance(data["provenance"]),

@@ -1084,6 +1084,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "no SIM: no cellular (Wi-Fi-only model)",
         "SIMなし：モバイル通信機能なし（Wi-Fiモデル）",
     ),
+    "fact.sold_by_candidates": ("Could have been sold by", "販売元の候補"),
+    "sellers.japan_iphone": (
+        "a J/A model: sold SIM-free by Apple or by any Japanese carrier",
+        "日本モデル（J/A）：AppleのSIMフリー版か、国内キャリアのいずれかが販売",
+    ),
+    "sellers.abroad": (
+        "made for {region}: no Japanese carrier sold it",
+        "{region}向けのモデル：国内キャリアの販売ではありません",
+    ),
+    "sellers.sim_free_model": (
+        "a SIM-free model: sold by its maker, and possibly by any carrier",
+        "SIMフリーモデル：メーカー販売のほか、どのキャリアも販売しうる",
+    ),
     # ------------------------------------------------------------------ facts: Android
     "android.tool_missing": (
         "`{tool}` is missing on this firmware (exit 127); {manual}",
@@ -1201,8 +1214,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "android.csc_build": ("{code} = {seller} build", "{code} = {seller}向けビルド"),
     "android.csc": ("Samsung CSC {code}", "Samsung CSC {code}"),
     "android.pixel_japan_sku": (
-        "Japan SKU {sku} ({model}): sold by Google Store, au or SoftBank; the SKU does not say which",
-        "日本向けSKU {sku}（{model}）：Googleストア・au・ソフトバンクのどれで販売されたかはSKUでは分かりません",
+        "Japan SKU {sku} ({model}): sold by [{store} (SIM-free) or ]{carriers}; the SKU does not say which",
+        "日本向けSKU {sku}（{model}）：[{store}（SIMフリー）・]{carriers}のどれで販売されたかはSKUでは分かりません",
     ),
     "android.pixel_sku": ("{sku} is the Japan SKU of {model}", "{sku} は {model} の日本向けSKUです"),
     "android.model_scheme": (

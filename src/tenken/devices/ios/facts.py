@@ -17,7 +17,7 @@ from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
 from tenken.devices.ios.compat import marketing_name
-from tenken.facts import Carrier, DeviceFacts, Fact, LookupResult, Message, msg
+from tenken.facts import ANY_SELLER, Carrier, DeviceFacts, Fact, LookupResult, Message, SoldFor, msg
 from tenken.imei import is_valid_imei
 
 FMIP_ASSOCIATED = "com.apple.fmip/IsAssociated"
@@ -107,6 +107,7 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
     facts.supervised = _supervised(reading)
     facts.mdm_enrolled = _mdm(reading)
     facts.sold_for = Fact.unknown("lockdown", msg("ios.sold_for_unreadable"))
+    facts.sold_by_candidates = _sellers(values, missing)
     facts.sim_carrier = _sim_carrier(values, missing)
     facts.sim_state = _sim_state(values, missing)
     facts.sim_locked = _sim_lock(values, model, missing)
@@ -179,6 +180,18 @@ def _part_and_region(values: dict[str, Any], missing: Message) -> tuple[Fact[str
         else Fact.measured(str(region), "lockdown RegionInfo", msg("ios.region_unknown"))
     )
     return Fact.measured(f"{model_number}{region}", source), sales_region
+
+
+def _sellers(values: dict[str, Any], missing: Message) -> Fact[list[SoldFor]]:
+    """Who could have sold the model: a J/A model, Apple (SIM-free) or any Japanese carrier; a model made
+    for another country, none of them (Japanese carriers sell Japanese models only)."""
+    region = values.get("RegionInfo")
+    if not region:
+        return Fact.unknown("lockdown RegionInfo", missing)
+    if region == JAPAN_REGION:
+        return Fact.inferred(list(ANY_SELLER), "lockdown RegionInfo", msg("sellers.japan_iphone"))
+    where = region_name(str(region)) or str(region)
+    return Fact.inferred([], "lockdown RegionInfo", msg("sellers.abroad", region=where))
 
 
 def _colour(values: dict[str, Any], missing: Message) -> Fact[str]:
