@@ -1215,7 +1215,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "android.csc": ("Samsung CSC {code}", "Samsung CSC {code}"),
     "android.pixel_japan_sku": (
         "Japan SKU {sku} ({model}): sold by [{store} (SIM-free) or ]{carriers}; the SKU does not say which",
-        "日本向けSKU {sku}（{model}）：[{store}（SIMフリー）・]{carriers}のどれで販売されたかはSKUでは分かりません",
+        "日本向けSKU {sku}（{model}）：[{store}（SIMフリー）、]{carriers}のどれで販売されたかはSKUでは分かりません",
     ),
     "android.pixel_sku": ("{sku} is the Japan SKU of {model}", "{sku} は {model} の日本向けSKUです"),
     "android.model_scheme": (
