@@ -50,6 +50,7 @@ SO51C = ("004401510000017", "004401510000025")  # so51c-docomo (docomo model num
 SC51D = ("004402510000015", "004402510000023")  # sc51d-docomo
 PIXEL7 = ("004400070000011", "004400070000029")  # pixel7-jp
 XQCT44 = ("004401440000012", "004401440000020")  # tests/profiles/android/xqct44-sim-free
+PIXEL7_STORE = ("004400070000037", "004400070000045")  # tests/profiles/android/pixel7-google-store
 
 
 def iphone(name: str) -> PhoneProfile:
@@ -79,6 +80,17 @@ def with_sim_back(phone: PhoneProfile) -> PhoneProfile:
     for key in ("SIMStatus", "SIMTrayStatus", "CarrierBundleInfoArray"):
         wiped.values[key] = phone.values[key]
     return wiped
+
+
+def cellular_unsaid(phone: PhoneProfile) -> PhoneProfile:
+    """An iPad whose lockdown says neither TelephonyCapability nor BasebandStatus: whether it has cellular
+    is not known (never taken for Wi-Fi only)."""
+    said = {
+        key: value
+        for key, value in phone.values.items()
+        if key not in ("TelephonyCapability", "BasebandStatus")
+    }
+    return replace(phone, values=said)
 
 
 def rules(marks: dict[str, str], **faults: str) -> str:
@@ -254,6 +266,27 @@ def registered_elsewhere_not_asked(phone: dict[str, Any], _earlier: dict[str, An
     assert (au["asked"], au["why_not"]["code"]) == (False, "plan.registered_elsewhere")
 
 
+def sold_by_google_store_au_or_softbank(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
+    """One fact, the carriers the SKU could have come from, says it to the note, the plan and the verdict."""
+    candidates = phone["facts"]["sold_by_candidates"]
+    assert (candidates["value"], candidates["provenance"]) == (["sim-free", "au", "softbank"], "inferred")
+    assert phone["facts"]["sold_for"]["provenance"] == "unknown"
+    assert "Google Store (SIM-free) or au, SoftBank" in phone["facts"]["sold_for"]["note"]["text"]
+    asked = [entry["carrier"] for entry in phone["lookups"]["answers"] if entry["imei"] == PIXEL7_STORE[0]]
+    assert asked[:2] == ["au", "softbank"]  # the plan asks where the phone could come from first
+    assert {answers(phone)[PIXEL7_STORE[0], carrier]["outcome"] for carrier in ("au", "softbank")} == {
+        "not_found"
+    }
+
+
+def nothing_asked(phone: dict[str, Any], _earlier: dict[str, Any] | None) -> None:
+    assert phone["lookups"]["answers"] == []
+    assert (phone["facts"]["cellular"]["value"], phone["facts"]["cellular"]["provenance"]) == (
+        False,
+        "measured",
+    )
+
+
 def reason_at(code: str, *expected: str) -> Callable[[dict[str, Any], dict[str, Any] | None], None]:
     """The level `code` gives on each channel (the phone's own level may be worse for other reasons)."""
 
@@ -410,6 +443,17 @@ CASES = [
         in_use=lambda: android("xqct44-sim-free"),
     ),
     Case(
+        "dash-where-a-pixel-is-sold-rakuten-never-sold-it",  # G03Z5: Google Store, au or SoftBank
+        lambda: erased(android("pixel7-google-store")),
+        rules(both(PIXEL7_STORE, "none")),
+        (S, S, S),
+        frozenset({"owner_lock_off_earlier"}),
+        frozenset({"carrier_unanswered", "not_registered_carrier_model"}),
+        in_use=lambda: android("pixel7-google-store"),
+        recorded=(NO_SIM_LOCK, NO_WEAR),
+        check=sold_by_google_store_au_or_softbank,
+    ),
+    Case(
         "dash-somewhere-circle-at-the-seller",
         iphone13_erased,
         rules(both(IPHONE13, "au ○")),
@@ -453,6 +497,25 @@ CASES = [
         frozenset({"in_use"}),
         frozenset({"carrier_unanswered"}),  # docomo did not answer; au's ○ says it was never docomo's
         check=seller_from_the_lookups("au", locked=False),  # iPhone 13: sold unlocked by every carrier
+    ),
+    # --- a Wi-Fi-only iPad: no IMEI, no SIM, nothing for the carriers to restrict
+    Case(
+        "wifi-only-ipad-no-cellular",
+        lambda: erased(iphone("ipad9-wifi")),
+        rules({}),
+        (S, S, S),
+        frozenset({"owner_lock_off_earlier"}),
+        frozenset({"imei_unknown", "not_checked", "carrier_unanswered", "sim_lock_unconfirmed"}),
+        in_use=lambda: iphone("ipad9-wifi"),
+        check=nothing_asked,
+    ),
+    Case(
+        "ipad-cellular-not-said-holds",  # unknown stays unknown: no IMEI is HOLD
+        lambda: cellular_unsaid(erased_iphone(iphone("ipad9-wifi"))),
+        rules({}),
+        (H, H, H),
+        frozenset({"imei_unknown"}),
+        in_use=lambda: cellular_unsaid(iphone("ipad9-wifi")),
     ),
     # --- possible tampering
     Case(

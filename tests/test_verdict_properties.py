@@ -54,15 +54,25 @@ SIM_STATES = [
 ]
 SIM_CARRIERS = [Fact.unknown("t"), Fact.measured("none", "t"), Fact.measured("docomo", "t")]
 SELLERS = [Fact.unknown("t"), Fact.inferred(SIM_FREE, "t"), *(Fact.inferred(c, "t") for c in Carrier)]
+CANDIDATES = [  # who could have sold the model: not known, a Pixel's SKU, one carrier, anyone, no one here
+    Fact.unknown("t"),
+    Fact.inferred([SIM_FREE, Carrier.AU, Carrier.SOFTBANK], "t"),
+    Fact.inferred([Carrier.DOCOMO], "t"),
+    Fact.inferred([*Carrier, SIM_FREE], "t"),
+    Fact.inferred([], "t"),
+]
 BATTERIES = [Fact.unknown("t"), Fact.measured(91.0, "t"), Fact.inferred(72.5, "t")]
+CELLULAR = [Fact.unknown("t"), Fact.measured(True, "t"), Fact.measured(False, "t"), Fact.inferred(False, "t")]
 PERTURBABLE = (
     *BOOLS,
+    "cellular",
     "state",
     "imei",
     "imei2",
     "sim_state",
     "sim_carrier",
     "sold_for",
+    "sold_by_candidates",
     "battery",
     "answers",
     "looked_up",
@@ -109,8 +119,14 @@ def inspections(draw: st.DrawFn) -> Inspection:
             facts.sim_carrier = draw(st.sampled_from(SIM_CARRIERS))
         elif field == "sold_for":
             facts.sold_for = draw(st.sampled_from(SELLERS))
+        elif field == "sold_by_candidates":
+            facts.sold_by_candidates = draw(st.sampled_from(CANDIDATES))
         elif field == "battery":
             facts.battery_health_pct = draw(st.sampled_from(BATTERIES))
+        elif field == "cellular":  # with the IMEIs taken away too, now and then: a Wi-Fi-only model
+            facts.cellular = draw(st.sampled_from(CELLULAR))
+            if draw(st.booleans()):
+                facts.imei = facts.imei2 = Fact.unknown("t")
         elif field == "looked_up":
             inspection.looked_up = False
         elif field == "earlier":
@@ -145,6 +161,7 @@ def network_cases(draw: st.DrawFn) -> Inspection:
     """A clean phone whose only doubts are who sold it and what the carriers answered."""
     inspection = clean(draw(st.sampled_from(list(Platform))))
     inspection.facts.sold_for = draw(st.sampled_from(SELLERS))
+    inspection.facts.sold_by_candidates = draw(st.sampled_from(CANDIDATES))
     inspection.asked = draw(answers(inspection.facts))
     return inspection
 
@@ -198,7 +215,9 @@ def _network_unknown(inspection: Inspection) -> bool:
     (a × or △ anywhere settles it; so does IMEI1 read − where IMEI2 is registered: tampering)."""
     facts = inspection.facts
     if not facts.imei.known:
-        return True
+        # nothing to ask only for a model measured without cellular that gave no IMEI at all
+        wifi_only = facts.cellular.provenance.value == "measured" and facts.cellular.value is False
+        return not (wifi_only and not facts.imei2.known)
     if not is_valid_imei(str(facts.imei.value)):
         return False  # the invalid IMEI is itself a blocking reason
     if not inspection.looked_up:
@@ -210,7 +229,8 @@ def _network_unknown(inspection: Inspection) -> bool:
     ok = {imei: {carrier for carrier, seen in said[imei].items() if seen is Outcome.OK} for imei in valid}
     primary, others = valid[0], valid[1:]
     seller = facts.sold_for.value
-    candidates = {seller} if isinstance(seller, Carrier) else set(Carrier)
+    could = facts.sold_by_candidates.value if facts.sold_by_candidates.known else list(Carrier)
+    candidates = {seller} if isinstance(seller, Carrier) else {c for c in Carrier if c in could}
     if ok[primary]:
         matters = ok[primary]
     elif any(ok[imei] for imei in others):  # tampering, if IMEI1 is − wherever the phone could come from

@@ -205,7 +205,9 @@ class DeviceFacts:
     mdm_enrolled: Fact[bool] = _unknown()
     bootloader_unlocked: Fact[bool] = _unknown()
     # carriers and SIM
+    cellular: Fact[bool] = _unknown()  # has a cellular modem (IMEI, SIM); False: a Wi-Fi-only tablet
     sold_for: Fact[SoldFor] = _unknown()  # the carrier the model was made for, or SIM_FREE
+    sold_by_candidates: Fact[list[SoldFor]] = _unknown()  # who could have sold the model ([]: no one here)
     sim_carrier: Fact[str] = _unknown()  # carrier of the inserted SIM(s)
     sim_state: Fact[str] = _unknown()
     sim_locked: Fact[bool] = _unknown()
@@ -229,6 +231,25 @@ class DeviceFacts:
                 found.append(fact.value)
         return found
 
+    def without_cellular(self) -> bool:
+        """Measured to have no cellular modem and no IMEI read: the carriers' registers cannot hold it.
+        Never from a default: an unknown `cellular` is not "no cellular"."""
+        cellular = self.cellular
+        return cellular.provenance is Provenance.MEASURED and cellular.value is False and not self.imeis()
+
+    def management(self) -> list[tuple[str, Fact[bool]]]:
+        """The facts that say whether an organisation manages the phone: MDM enrolment, and on an iPhone
+        supervision too (Android has no supervision; a device owner is its MDM)."""
+        found = [("mdm_enrolled", self.mdm_enrolled)]
+        return found + ([("supervised", self.supervised)] if self.ref.platform is Platform.IOS else [])
+
+    def managed(self) -> bool | None:
+        """True when MDM enrolment or supervision is known on, False when every fact of management() is
+        known off, else None."""
+        if any(fact.known and fact.value for fact in (self.mdm_enrolled, self.supervised)):
+            return True
+        return False if all(fact.known for _, fact in self.management()) else None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "device": self.ref.to_json(),
@@ -251,6 +272,12 @@ class Carrier(StrEnum):
 
 SIM_FREE: Literal["sim-free"] = "sim-free"  # a phone sold without a carrier (Apple Store, maker SIM-free)
 SoldFor = Carrier | Literal["sim-free"]
+ANY_SELLER: tuple[SoldFor, ...] = (*Carrier, SIM_FREE)  # a Japanese model no table narrows down
+
+
+def sold_for_value(value: str) -> SoldFor:
+    """A seller as JSON and the catalogs write it ("docomo", "sim-free")."""
+    return SIM_FREE if value == SIM_FREE else Carrier(value)
 
 
 class Outcome(StrEnum):
@@ -429,8 +456,10 @@ class ImeiReport:
 def fact_from_json(name: str, data: dict[str, Any]) -> Fact[Any]:
     """A Fact from its JSON (an inspection's own output, or the store); values keep their JSON types."""
     value = data.get("value")
-    if name == "sold_for" and value is not None and value != SIM_FREE:
-        value = Carrier(value)
+    if name == "sold_for" and value is not None:
+        value = sold_for_value(value)
+    elif name == "sold_by_candidates" and isinstance(value, list):
+        value = [sold_for_value(item) for item in value]
     return Fact(
         value,
         Provenance(data["provenance"]),

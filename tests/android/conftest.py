@@ -106,6 +106,21 @@ class Inspection:
 
 
 @pytest.fixture
+def env(adb_server: AdbServer, tmp_path: Path) -> dict[str, str]:
+    """The environment of `tenken` run through run_cli: this adb server, a private database and data folder."""
+    return {
+        "HOME": str(adb_server.home),
+        "ANDROID_ADB_SERVER_PORT": str(adb_server.port),
+        "ANDROID_SERIAL": "",
+        "TENKEN_DATA_DIR": str(tmp_path / "data"),
+        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
+        "TENKEN_CONFIG": "",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TENKEN_ANDROID_TIMEOUT": "5",
+    }
+
+
+@pytest.fixture
 def inspect_cli(adb_server: AdbServer, tmp_path: Path) -> Any:
     """Run `tenken inspect --platform android --json` through click; returns the parsed phones."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from tenken.report.html import claims
@@ -14,18 +15,8 @@ from tests.conftest import run_cli
 
 
 def test_android_certificates_verify_and_export(
-    phones: Phones, adb_server: AdbServer, tmp_path: Path
+    phones: Phones, adb_server: AdbServer, env: dict[str, str], tmp_path: Path
 ) -> None:
-    env = {
-        "HOME": str(adb_server.home),
-        "ANDROID_ADB_SERVER_PORT": str(adb_server.port),
-        "ANDROID_SERIAL": "",
-        "TENKEN_DATA_DIR": str(tmp_path / "data"),
-        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
-        "TENKEN_CONFIG": "",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TENKEN_ANDROID_TIMEOUT": "5",
-    }
     phones.attach("sc51d-docomo")  # Google and Samsung accounts: FRP
     phones.attach("so51c-docomo")
     out = tmp_path / "certificates"
@@ -59,3 +50,24 @@ def test_android_certificates_verify_and_export(
     galaxy = rows["SC-51D"]
     assert galaxy["find_my_frp"] == "on" and galaxy["retail"] == "BLOCKED" and galaxy["docomo"] == ""
     assert galaxy["certificate"] == str(pages["SC-51D"].resolve())
+
+
+def test_android_mdm_measured_off_is_off_in_the_export_and_history(
+    phones: Phones, adb_server: AdbServer, env: dict[str, str]
+) -> None:
+    """Android has no supervision: the device-policy read alone says whether an organisation manages it."""
+    serial = phones.attach("so51c-docomo").serial
+    where = ["--platform", "android", "--adb-port", str(adb_server.port), "--serial", serial]
+    inspected = run_cli(["inspect", "--json", "--no-lookup", *where], env)
+    [phone] = json.loads(inspected.stdout)["phones"]
+    assert (phone["facts"]["mdm_enrolled"]["value"], phone["facts"]["mdm_enrolled"]["provenance"]) == (
+        False,
+        "measured",
+    )
+    assert "mdm_unknown" not in {reason["code"] for reason in phone["verdicts"]["retail"]["reasons"]}
+
+    [row] = csv.DictReader(io.StringIO(run_cli(["export"], env).stdout.lstrip("\ufeff")))
+    assert row["mdm"] == "off"
+    [history] = json.loads(run_cli(["history", "QV71SIM0001", "--json"], env).stdout)["phones"]
+    [entry] = history["inspections"]
+    assert entry["mdm"] is False

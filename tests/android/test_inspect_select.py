@@ -4,27 +4,10 @@ could not be asked from a station with nothing attached: the real CLI → adbuti
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 from tenken.sim.android.adb_server import PrivateAdbServer as AdbServer
 from tests.android.conftest import Phones
 from tests.conftest import CliResult, run_cli
-
-
-@pytest.fixture
-def env(adb_server: AdbServer, tmp_path: Path) -> dict[str, str]:
-    return {
-        "HOME": str(adb_server.home),
-        "ANDROID_ADB_SERVER_PORT": str(adb_server.port),
-        "ANDROID_SERIAL": "",
-        "TENKEN_DATA_DIR": str(tmp_path / "data"),
-        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
-        "TENKEN_CONFIG": "",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TENKEN_ANDROID_TIMEOUT": "5",
-    }
 
 
 def inspect(adb_server: AdbServer, env: dict[str, str], *arguments: str) -> CliResult:

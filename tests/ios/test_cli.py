@@ -53,6 +53,17 @@ def test_json_for_every_phone(usbmux: SimulatorThread, env: dict[str, str]) -> N
     assert phones[find_my.udid]["facts"]["owner_lock"]["value"] is True
 
 
+def test_a_wifi_only_ipad_shows_no_cellular_and_who_could_have_sold_it_in_words(
+    usbmux: SimulatorThread, env: dict[str, str]
+) -> None:
+    usbmux.attach(bundled("ipad9-wifi"))
+    shown = run_cli(["--lang", "ja", *inspect_args(usbmux, "--details")], env).stdout
+    assert "ドコモ、au、ソフトバンク、楽天モバイル、SIMフリー" in shown  # names, not codes
+    assert "モバイル通信機能なし" in shown and "IMEIを読み取れていません" not in shown
+    shown = run_cli(["--lang", "en", *inspect_args(usbmux, "--details")], env).stdout
+    assert "docomo, au, SoftBank, Rakuten Mobile, SIM-free" in shown
+
+
 def test_a_phone_waiting_for_trust_flags_the_run(usbmux: SimulatorThread, env: dict[str, str]) -> None:
     usbmux.attach(bundled("iphone13-docomo"))
     waiting = usbmux.attach(bundled("iphone15-trust", trust="never"))

@@ -16,8 +16,11 @@ from tenken.devices.ios import reader as ios
 from tenken.devices.ios.usbmux import usbmux_address
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, Provenance
+from tenken.sim.ios.profile import load_file
 from tests.conftest import text
 from tests.ios.simulator import SimulatorThread, bundled
+
+TEST_PROFILES = Path(__file__).resolve().parents[1] / "profiles" / "ios"
 
 
 async def inspect_only(settings: Settings) -> DeviceFacts:
@@ -75,6 +78,84 @@ async def test_battery_health_is_an_approximation_from_the_ioregistry(
     assert "approximation" in text(facts.battery_health_pct.note)
     assert facts.battery_health_pct.source.startswith("diagnostics_relay IORegistry")
     assert facts.battery_cycles.value == 214
+
+
+async def test_a_battery_above_its_design_capacity_reads_100_with_the_raw_ratio_in_the_note(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    """A new iPad: NominalChargeCapacity 9020 and AppleRawMaxCapacity 9181 mAh over a design of 8557.
+    Settings never shows more than 100 %; the reading it follows (NominalChargeCapacity) is the one used."""
+    usbmux.attach(bundled("ipad9-wifi"))
+    facts = await inspect_only(settings)
+
+    health = facts.battery_health_pct
+    assert (health.value, health.provenance) == (100.0, Provenance.INFERRED)
+    assert health.source.endswith("NominalChargeCapacity/DesignCapacity")
+    note = text(health.note)
+    assert "NominalChargeCapacity 9020 mAh / DesignCapacity 8557 mAh = 105.4 %" in note
+    assert "above the design capacity" in note and "107.3" not in note
+    assert facts.battery_cycles.value == 3
+
+
+async def test_older_ios_keeps_cycles_and_design_capacity_under_battery_data(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(load_file(TEST_PROFILES / "iphone7-ios12.toml"))
+    facts = await inspect_only(settings)
+
+    assert (facts.battery_cycles.value, facts.battery_cycles.provenance) == (612, Provenance.MEASURED)
+    assert facts.battery_cycles.source.endswith("BatteryData.CycleCount")
+    assert facts.battery_health_pct.value == pytest.approx(100 * 1520 / 1960, abs=0.05)
+    assert facts.battery_health_pct.source.endswith("AppleRawMaxCapacity/BatteryData.DesignCapacity")
+    assert "BatteryData.DesignCapacity 1960 mAh" in text(facts.battery_health_pct.note)
+
+
+async def test_no_battery_entry_in_the_ioregistry_says_so(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(replace(bundled("iphone13-docomo"), battery={}))  # the relay answers, without the entry
+    facts = await inspect_only(settings)
+
+    assert facts.state is DeviceState.READY
+    for fact in (facts.battery_health_pct, facts.battery_cycles):
+        assert fact.provenance is Provenance.UNKNOWN
+        assert text(fact.note) == "the phone's IORegistry has no battery entry (IOPMPowerSource)"
+
+
+async def test_a_wifi_only_ipad_is_measured_without_cellular(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    usbmux.attach(bundled("ipad9-wifi"))  # TelephonyCapability false, BasebandStatus NoTelephonyCapability
+    facts = await inspect_only(settings)
+
+    assert (facts.cellular.value, facts.cellular.provenance) == (False, Provenance.MEASURED)
+    assert facts.cellular.source == "lockdown TelephonyCapability"
+    assert "NoTelephonyCapability" in text(facts.cellular.note)
+    assert facts.without_cellular()
+    for identifier in (facts.imei, facts.imei2, facts.meid):
+        assert identifier.provenance is Provenance.UNKNOWN
+        assert text(identifier.note) == "none: no cellular (a Wi-Fi-only model has no IMEI)"
+    for fact, value in ((facts.sim_state, "ABSENT"), (facts.sim_carrier, "none"), (facts.sim_locked, False)):
+        assert (fact.value, fact.provenance) == (value, Provenance.MEASURED)
+        assert "no cellular" in text(fact.note)
+    assert facts.model_name.value == "iPad (9th gen, WiFi)"
+
+
+async def test_a_device_that_does_not_say_whether_it_has_cellular_is_unknown_not_wifi_only(
+    usbmux: SimulatorThread, settings: Settings
+) -> None:
+    ipad = bundled("ipad9-wifi")
+    said = {
+        key: value
+        for key, value in ipad.values.items()
+        if key not in ("TelephonyCapability", "BasebandStatus")
+    }
+    usbmux.attach(replace(ipad, values=said))
+    facts = await inspect_only(settings)
+
+    assert facts.cellular.provenance is Provenance.UNKNOWN and not facts.without_cellular()
+    assert text(facts.imei.note) == "the phone did not report it"
+    assert facts.sim_state.provenance is Provenance.UNKNOWN
 
 
 async def test_pairing_disabled_leaves_the_phone_not_paired_with_pre_pairing_facts(

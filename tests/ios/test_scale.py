@@ -44,6 +44,7 @@ async def test_every_bundled_profile_at_once(usbmux: SimulatorThread, settings: 
     }
 
     expected = {
+        "ipad9-wifi": DeviceState.READY,
         "iphone11-supervised": DeviceState.READY,
         "iphone12-findmy": DeviceState.READY,
         "iphone12mini-rebooted": DeviceState.BEFORE_FIRST_UNLOCK,

@@ -37,7 +37,10 @@ def test_bundled_profiles_are_distinct_phones() -> None:
     for profile in profiles:
         assert profile.description
         assert UDID.match(profile.udid), profile.name
-        assert is_valid_imei(profile.values["InternationalMobileEquipmentIdentity"]), profile.name
+        if profile.values.get("TelephonyCapability", True):  # a Wi-Fi-only iPad has no IMEI
+            assert is_valid_imei(profile.values["InternationalMobileEquipmentIdentity"]), profile.name
+        else:
+            assert "InternationalMobileEquipmentIdentity" not in profile.values, profile.name
         assert profile.values["RegionInfo"] == "J/A"
 
 

@@ -37,6 +37,7 @@ class CscRow(FrozenSchema, frozen=True):
 class SkuRow(FrozenSchema, frozen=True):
     model: str
     released: date
+    sold_by: tuple[SoldBy, ...]  # who sells this SKU in Japan ("sim-free": the maker's own store)
     verified: bool  # launch date checked against Google's own page
 
 
@@ -94,6 +95,7 @@ class MarketBuild:
     market: str  # ISO country
     model: str = ""
     released: date | None = None
+    sold_by: tuple[str, ...] = ()  # who sells this build in Japan, when the table says
 
 
 def normalise_model(model: str) -> str:
@@ -147,4 +149,6 @@ def pixel_japan_sku(sku: str) -> MarketBuild | None:
     row = _table().pixel_sku.get(sku.strip().upper())
     if row is None:
         return None
-    return MarketBuild(code=sku, carrier=None, market="JP", model=row.model, released=row.released)
+    return MarketBuild(
+        code=sku, carrier=None, market="JP", model=row.model, released=row.released, sold_by=row.sold_by
+    )

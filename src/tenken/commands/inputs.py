@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from tenken.devices.saved_text import BOMS
 from tenken.errors import InputFileError, InvalidIdentifier
 from tenken.imei import normalise, validate_imei
 
@@ -28,11 +29,6 @@ _DELIMITERS = ",\t;"
 MAX_LINE = 4096  # an IMEI list or intake row is short; a longer line is not one (and csv would choke)
 _PIECE = 1 << 20  # bytes read at a time
 _SKIP = 1 << 16  # characters skipped at a time past an over-long line
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # Header spellings seen in shops' sheets, after NFKC, lower case and dropping spaces, _ - ( ) and ・.
 IMEI_HEADERS = frozenset({"imei", "imei1", "imei番号", "imeino", "imeinumber", "製造番号", "製造番号imei"})
 IMEI2_HEADERS = frozenset({"imei2", "imei2番号", "imei2no"})
@@ -113,7 +109,7 @@ def _seekable(path: Path) -> IO[bytes]:
 
 def _encoding(source: IO[bytes], name: str) -> str:
     head = source.read(4)
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if head.startswith(bom):
             if not _decodes(source, encoding):
                 raise InputFileError(f"{name} starts with a {encoding} mark but is not {encoding} text")

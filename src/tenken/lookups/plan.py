@@ -2,8 +2,9 @@
 
 An IMEI is registered only by the carrier that sold the phone, so a phone needs far fewer requests
 than IMEIs × carriers (the carriers' checkers are built for one manual look-up at a time):
-- the model's carrier first (a docomo model number: docomo), else the network of the SIM inside,
-  else in order of market share; the first ○ / △ / × names the seller and ends the search;
+- the carriers that could have sold the model first (a docomo model number: docomo; a Pixel's SKU: au
+  and SoftBank), then the network of the SIM inside, then in order of market share; the first ○ / △ / ×
+  names the seller and ends the search;
 - IMEI2 is asked only where IMEI1 is registered, or, when IMEI1 is registered nowhere, everywhere
   IMEI1 was asked (IMEI − while IMEI2 has a mark is the sign of a rewritten IMEI);
 - nothing at all when the phone is blocked on every channel whatever the carriers say.
@@ -28,13 +29,14 @@ class Query:
 
     imeis: tuple[str, ...]  # valid IMEIs, primary first
     carriers: tuple[Carrier, ...]  # the carriers enabled, in the order to ask them
-    model_carrier: Carrier | None = None  # the carrier the model number names
+    sellers: tuple[Carrier, ...] = ()  # the carriers that could have sold the phone (verdict.could_have_sold)
     blocked_by: Message | None = None  # set when no carrier's answer can change the verdict
 
 
-def order(enabled: list[Carrier], model_carrier: Carrier | None, hint: Carrier | None) -> tuple[Carrier, ...]:
-    """The model's carrier, then the SIM's network, then market order; only enabled carriers."""
-    first = [carrier for carrier in (model_carrier, hint) if carrier is not None]
+def order(enabled: list[Carrier], sellers: tuple[Carrier, ...], hint: Carrier | None) -> tuple[Carrier, ...]:
+    """The carriers that could have sold the phone (the SIM's network first among them), then the SIM's
+    network, then market order; only enabled carriers."""
+    first = [carrier for carrier in (hint,) if carrier in sellers] + [*sellers, *([hint] if hint else [])]
     ranked = list(dict.fromkeys([*first, *MARKET_ORDER]))
     return tuple(carrier for carrier in ranked if carrier in enabled)
 

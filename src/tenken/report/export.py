@@ -113,10 +113,7 @@ def _how(fact: Fact[Any]) -> Any:
 
 
 def _managed(inspection: Inspection) -> Any:
-    values = [inspection.facts.mdm_enrolled, inspection.facts.supervised]
-    if any(fact.known and fact.value for fact in values):
-        return "on"
-    return "off" if all(fact.known for fact in values) else "unknown"
+    return {True: "on", False: "off", None: "unknown"}[inspection.facts.managed()]
 
 
 def layout(channels: Iterable[str]) -> list[tuple[str, str]]:

@@ -162,7 +162,7 @@ def to_json(phone: Phone) -> dict[str, Any]:
                 "levels": {channel: verdict.level.value for channel, verdict in inspection.verdicts.items()},
                 "marks": marks(inspection),
                 "owner_lock": values["owner_lock"].value,
-                "mdm": _managed(inspection),
+                "mdm": inspection.facts.managed(),
                 "sim_locked": values["sim_locked"].value,
                 "battery_health_pct": values["battery_health_pct"].value,
                 "changes": inspection_changes(older, inspection) if older is not None else [],
@@ -190,11 +190,3 @@ def to_json(phone: Phone) -> dict[str, Any]:
         "inspections": entries,
         "lookups": answers,
     }
-
-
-def _managed(inspection: Inspection) -> bool | None:
-    """MDM or supervision: True when either is, False when both are known off, else unknown."""
-    values = [inspection.facts.mdm_enrolled.value, inspection.facts.supervised.value]
-    if True in values:
-        return True
-    return False if values == [False, False] else None

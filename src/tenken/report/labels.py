@@ -1067,11 +1067,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ios.model_era": ("{model} released {released}", "{model}（{released}発売）"),
     "ios.model_era_unknown": ("release date not catalogued", "発売日は未登録"),
     "ios.sim_lock_rule": ("{rule} (RegionInfo {region}; {era})", "{rule}（RegionInfo {region}、{era}）"),
-    "ios.no_battery_entry": ("the phone returned no battery entry", "バッテリー情報が返りませんでした"),
+    "ios.no_battery_entry": (
+        "the phone's IORegistry has no battery entry (IOPMPowerSource)",
+        "端末のIORegistryにバッテリーの項目（IOPMPowerSource）がありません",
+    ),
     "ios.battery_health_formula": (
-        "{key} {full} mAh / DesignCapacity {design} mAh: an approximation of Settings' Maximum Capacity, "
+        "{key} {full} mAh / {design_key} {design} mAh: an approximation of Settings' Maximum Capacity, "
         "whose formula Apple does not publish",
-        "{key} {full} mAh ÷ DesignCapacity {design} mAh。設定の「最大容量」の近似値です（Appleは計算式を公開していません）",
+        "{key} {full} mAh ÷ {design_key} {design} mAh。設定の「最大容量」の近似値です（Appleは計算式を公開していません）",
     ),
     "ios.answered": ("the phone answered {error}", "端末の応答：{error}"),
     "ios.answered_nothing": ("the phone answered nothing", "端末から応答がありませんでした"),
@@ -1081,6 +1084,41 @@ CATALOG: dict[str, tuple[str, str]] = {
         "a configuration profile on the phone forbids it (MCProtected); the organisation that manages "
         "the phone must lift the restriction",
         "端末の構成プロファイルで禁止されています（MCProtected）。端末を管理する組織に制限を解除してもらう必要があります",
+    ),
+    # ------------------------------------------------------------------ readers-16: iPad batteries, cellular
+    "ios.battery_above_design": (
+        "{key} {full} mAh / {design_key} {design} mAh = {ratio} %: above the design capacity (a new or "
+        "uncalibrated battery); shown as 100 %, as Settings' Maximum Capacity never shows more",
+        "{key} {full} mAh ÷ {design_key} {design} mAh = {ratio} %。設計容量を超えています（新品または"
+        "未較正のバッテリー）。設定の「最大容量」は100 %を超えて表示されないため100 %としています",
+    ),
+    "fact.cellular": ("Cellular (IMEI, SIM)", "モバイル通信（IMEI・SIM）"),
+    "ios.no_cellular": (
+        "no cellular modem (TelephonyCapability false[, BasebandStatus {baseband}]): a Wi-Fi-only model "
+        "has no IMEI and no SIM, and no carrier's register can hold it",
+        "モバイル通信機能なし（TelephonyCapability false[、BasebandStatus {baseband}]）。Wi-Fiモデルには"
+        "IMEIもSIMもなく、キャリアの登録（ネットワーク利用制限）の対象外です",
+    ),
+    "ios.no_cellular_identifier": (
+        "none: no cellular (a Wi-Fi-only model has no IMEI)",
+        "なし：モバイル通信機能なし（Wi-FiモデルにはIMEIがありません）",
+    ),
+    "ios.no_cellular_sim": (
+        "no SIM: no cellular (Wi-Fi-only model)",
+        "SIMなし：モバイル通信機能なし（Wi-Fiモデル）",
+    ),
+    "fact.sold_by_candidates": ("Could have been sold by", "販売元の候補"),
+    "sellers.japan_iphone": (
+        "a J/A model: sold SIM-free by Apple or by any Japanese carrier",
+        "日本モデル（J/A）：AppleのSIMフリー版か、国内キャリアのいずれかが販売",
+    ),
+    "sellers.abroad": (
+        "made for {region}: no Japanese carrier sold it",
+        "{region}向けのモデル：国内キャリアの販売ではありません",
+    ),
+    "sellers.sim_free_model": (
+        "a SIM-free model: sold by its maker, and possibly by any carrier",
+        "SIMフリーモデル：メーカー販売のほか、どのキャリアも販売しうる",
     ),
     # ------------------------------------------------------------------ facts: Android
     "android.tool_missing": (
@@ -1199,8 +1237,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "android.csc_build": ("{code} = {seller} build", "{code} = {seller}向けビルド"),
     "android.csc": ("Samsung CSC {code}", "Samsung CSC {code}"),
     "android.pixel_japan_sku": (
-        "Japan SKU {sku} ({model}): sold by Google Store, au or SoftBank; the SKU does not say which",
-        "日本向けSKU {sku}（{model}）：Googleストア・au・ソフトバンクのどれで販売されたかはSKUでは分かりません",
+        "Japan SKU {sku} ({model}): sold by [{store} (SIM-free) or ]{carriers}; the SKU does not say which",
+        "日本向けSKU {sku}（{model}）：[{store}（SIMフリー）、]{carriers}のどれで販売されたかはSKUでは分かりません",
     ),
     "android.pixel_sku": ("{sku} is the Japan SKU of {model}", "{sku} は {model} の日本向けSKUです"),
     "android.model_scheme": (

@@ -70,10 +70,15 @@ SoldFor = StrEnum(  # type: ignore[misc]
 
 def _fact_type(hint: Any) -> Any:
     """Fact[X] → FactDoc[X]; sold_for's Carrier | "sim-free" as one string enum (msgspec takes one
-    string-like type per union)."""
+    string-like type per union), in a list too (sold_by_candidates)."""
     (value,) = typing.get_args(hint)
     if typing.get_origin(value) in (typing.Union, types.UnionType):
         value = SoldFor
+    elif typing.get_origin(value) is list and typing.get_origin(typing.get_args(value)[0]) in (
+        typing.Union,
+        types.UnionType,
+    ):
+        value = list[SoldFor]
     return FactDoc[value]  # type: ignore[valid-type]
 
 

@@ -71,6 +71,9 @@ def format_value(field: str, fact: Fact[Any], lang: Lang) -> str:
         return f"{value / 1e9:.0f} GB"
     if field == "sold_for" and isinstance(value, str):
         return name(value, lang)
+    if field == "sold_by_candidates" and isinstance(value, list):
+        shown = [name(seller, lang) for seller in value]
+        return ("、" if lang == "ja" else ", ").join(shown) or label("value.none", lang)
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, list):

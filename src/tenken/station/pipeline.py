@@ -39,7 +39,7 @@ from tenken.lookups.service import LookupService, enabled_carriers
 from tenken.station.readers import inspect_one
 from tenken.store import Store
 from tenken.store.rows import Outgoing
-from tenken.verdict.judge import findings, judge
+from tenken.verdict.judge import could_have_sold, findings, judge
 from tenken.verdict.policy import Policy
 
 log = logging.getLogger(__name__)
@@ -182,13 +182,9 @@ def plan_for(inspection: Inspection, policy: Policy, enabled: list[Carrier]) -> 
     change its verdict at all."""
     facts = inspection.facts
     imeis = tuple(imei for imei in facts.imeis() if is_valid_imei(imei))
-    seller = facts.sold_for.value if facts.sold_for.known else None
-    model_carrier = seller if isinstance(seller, Carrier) else None
+    sellers = tuple(could_have_sold(facts))  # the verdict's own list: what it waits for is asked first
     return Query(
-        imeis,
-        order(enabled, model_carrier, sim_network(facts)),
-        model_carrier,
-        blocked_everywhere(inspection, policy),
+        imeis, order(enabled, sellers, sim_network(facts)), sellers, blocked_everywhere(inspection, policy)
     )
 
 

@@ -161,10 +161,12 @@ class Store:
 
     def earlier_in_use(self, facts: DeviceFacts, before: datetime) -> Earlier | None:
         """The newest earlier inspection of this phone (same serial and IMEIs) that read it in use, with
-        the owner lock measured: an erased phone cannot show its owner lock, that reading can."""
+        the owner lock measured: an erased phone cannot show its owner lock, that reading can. A device
+        measured without cellular (a Wi-Fi-only iPad) has no IMEI: its serial alone, read so both times."""
         serial = facts.serial.value if facts.serial.known else None
         imeis = set(facts.imeis())
-        if not serial or not imeis:
+        wifi_only = facts.without_cellular()
+        if not serial or not (imeis or wifi_only):
             return None
         query = (
             sa.select(inspections)
@@ -176,7 +178,11 @@ class Store:
             if not self._vouched(row):
                 continue  # the read that would make an erased phone sellable must be the one kept
             earlier = device_facts_from_json(json.loads(row["facts_json"]))
-            same_phone = set(earlier.imeis()) == imeis and earlier.serial.value == serial
+            same_phone = (
+                set(earlier.imeis()) == imeis
+                and earlier.serial.value == serial
+                and earlier.without_cellular() == wifi_only
+            )
             in_use = earlier.setup_complete.known and earlier.setup_complete.value is True
             if same_phone and in_use and earlier.owner_lock.provenance is Provenance.MEASURED:
                 return Earlier(row["record_id"], aware(row["read_at"]), earlier)

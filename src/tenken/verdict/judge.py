@@ -102,7 +102,7 @@ def findings(inspection: Inspection) -> list[Finding]:
 def _identity(inspection: Inspection) -> list[Finding]:
     facts = inspection.facts
     found: list[Finding] = []
-    if not facts.imei.known:
+    if not facts.imei.known and not facts.without_cellular():  # a Wi-Fi-only model has no IMEI to ask about
         found.append(
             Finding("imei_unknown", msg("reason.imei_unknown"), ("imei",), action=msg("todo.record_imei"))
         )
@@ -202,7 +202,7 @@ def _management(inspection: Inspection) -> list[Finding]:
                 action=msg("todo.organisation_releases"),
             )
         ]
-    needed = [facts.mdm_enrolled] + ([facts.supervised] if facts.ref.platform is Platform.IOS else [])
+    needed = [fact for _, fact in facts.management()]
     if all(fact.known for fact in needed):
         return []
     unknown = next(fact for fact in needed if not fact.known)
@@ -220,13 +220,17 @@ def _management(inspection: Inspection) -> list[Finding]:
 
 
 def could_have_sold(facts: DeviceFacts) -> list[Carrier]:
-    """The carriers whose register may hold the phone: the one its model number names; none for a model the
-    phone itself says was made for another country (Japanese carriers sell Japanese models only); else all
-    four."""
+    """The carriers whose register may hold the phone, in market order: the one that sold it (its model
+    number, or the look-ups); else the carriers among those the model could have come from
+    (`sold_by_candidates`: a Pixel's SKU, sold by Google Store, au or SoftBank; none for a model made for
+    another country); else all four. The look-up plan asks them first, and only they can hold the phone."""
     seller = facts.sold_for.value if facts.sold_for.known else None
     if isinstance(seller, Carrier) and facts.sold_for.provenance is not Provenance.UNKNOWN:
         return [seller]
-    region = facts.sales_region
+    candidates = facts.sold_by_candidates
+    if candidates.known and isinstance(candidates.value, list):
+        return [carrier for carrier in Carrier if carrier in candidates.value]
+    region = facts.sales_region  # an inspection kept before sold_by_candidates: the same rule
     if region.provenance is Provenance.MEASURED and region.known and region.value not in JAPAN:
         return []
     return list(Carrier)

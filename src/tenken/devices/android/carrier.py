@@ -10,7 +10,7 @@ from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.models_jp import lookup_model, match_pattern, pixel_japan_sku, samsung_csc
 from tenken.catalog.simlock import infer_sim_lock, unlocked_models_from
 from tenken.devices.android.props import first, slots
-from tenken.facts import SIM_FREE, Carrier, Fact, SoldFor, msg
+from tenken.facts import ANY_SELLER, SIM_FREE, Carrier, Fact, SoldFor, msg, sold_for_value
 
 CSC_PROPS = ("ro.csc.sales_code", "ro.boot.sales_code", "persist.omc.sales_code", "ro.boot.carrierid")
 SKU_PROPS = ("ro.boot.hardware.sku", "ro.boot.product.hardware.sku")
@@ -27,6 +27,7 @@ class ModelMarket:
     sold_for: Fact[SoldFor]
     sales_region: Fact[str]
     model_name: Fact[str] | None
+    candidates: Fact[list[SoldFor]]  # who could have sold the model (DeviceFacts.sold_by_candidates)
     japan_model: bool | None  # None: cannot tell
     earliest: date | None = None  # launch date (or the range the model number allows)
     latest: date | None = None
@@ -34,11 +35,6 @@ class ModelMarket:
     @property
     def seller(self) -> SoldFor | None:
         return self.sold_for.value if self.sold_for.known else None
-
-
-def seller(key: str) -> SoldFor:
-    """A catalog's carrier key ("docomo", "sim-free") as a SoldFor value."""
-    return SIM_FREE if key == SIM_FREE else Carrier(key)
 
 
 def sold_for(props: Mapping[str, str]) -> ModelMarket:
@@ -54,7 +50,7 @@ def sold_for(props: Mapping[str, str]) -> ModelMarket:
                 "android.csc_disagrees",
                 prop=csc[0],
                 code=csc[1],
-                seller=seller(csc_build.carrier) if csc_build.carrier else None,
+                seller=sold_for_value(csc_build.carrier) if csc_build.carrier else None,
             )
         note = msg(
             "android.model_table",
@@ -67,22 +63,24 @@ def sold_for(props: Mapping[str, str]) -> ModelMarket:
         )
         era = match_pattern(model) if info.released is None else None  # no date: the number's era bounds it
         return ModelMarket(
-            sold_for=Fact.inferred(seller(info.carrier), table, note),
+            sold_for=Fact.inferred(sold_for_value(info.carrier), table, note),
             sales_region=Fact.inferred("JP", table, msg("android.japanese_model", model=info.model)),
             model_name=Fact.inferred(info.name, table),
+            candidates=sellers(sold_for_value(info.carrier), table),
             japan_model=True,
             earliest=era.earliest if era else info.released,
             latest=era.latest if era else info.released,
         )
     if csc is not None and csc_build is not None and csc_build.carrier is not None:
         key, code = csc
-        build_seller = seller(csc_build.carrier)
+        build_seller = sold_for_value(csc_build.carrier)
         return ModelMarket(
             sold_for=Fact.inferred(
                 build_seller, f"Samsung CSC {key}", msg("android.csc_build", code=code, seller=build_seller)
             ),
             sales_region=Fact.inferred(csc_build.market, f"Samsung CSC {key}", msg("android.csc", code=code)),
             model_name=None,
+            candidates=sellers(build_seller, f"Samsung CSC {key}"),
             japan_model=True,
         )
     # A CSC not in the table names no seller (it may be a Japanese build we have not catalogued): the model
@@ -90,12 +88,21 @@ def sold_for(props: Mapping[str, str]) -> ModelMarket:
     sku = first(props, *SKU_PROPS)
     pixel = pixel_japan_sku(sku[1]) if sku else None
     if sku is not None and pixel is not None:
+        could = [sold_for_value(key) for key in pixel.sold_by]
+        said = msg(
+            "android.pixel_japan_sku",
+            sku=sku[1],
+            model=pixel.model,
+            store="Google Store" if SIM_FREE in could else None,
+            carriers=[key for key in could if isinstance(key, Carrier)],
+        )  # the note and the fact say the same list
         return ModelMarket(
-            sold_for=Fact.unknown(sku[0], msg("android.pixel_japan_sku", sku=sku[1], model=pixel.model)),
+            sold_for=Fact.unknown(sku[0], said),
             sales_region=Fact.inferred(
                 "JP", f"Pixel hardware SKU {sku[0]}", msg("android.pixel_sku", sku=sku[1], model=pixel.model)
             ),
             model_name=Fact.inferred(pixel.model, "Pixel SKU table (models_jp.toml)"),
+            candidates=Fact.inferred(could, f"Pixel SKU table (models_jp.toml) {sku[1]}", said),
             japan_model=True,
             earliest=pixel.released,
             latest=pixel.released,
@@ -105,12 +112,15 @@ def sold_for(props: Mapping[str, str]) -> ModelMarket:
         fallback = "model-number scheme (fallback)"
         return ModelMarket(
             sold_for=Fact.inferred(
-                seller(pattern.carrier), fallback, msg("android.model_scheme", model=model, rule=pattern.rule)
+                sold_for_value(pattern.carrier),
+                fallback,
+                msg("android.model_scheme", model=model, rule=pattern.rule),
             ),
             sales_region=Fact.inferred(
                 "JP", fallback, msg("android.model_scheme", model=model, rule=pattern.rule)
             ),
             model_name=None,
+            candidates=sellers(sold_for_value(pattern.carrier), fallback),
             japan_model=True,
             earliest=pattern.earliest,
             latest=pattern.latest,
@@ -118,12 +128,27 @@ def sold_for(props: Mapping[str, str]) -> ModelMarket:
     why = msg(
         "android.model_unknown", model=model, csc=msg("android.csc_unknown", code=csc[1]) if csc else None
     )
+    country = _csc_country(props, csc)
+    abroad = country is not None and country.value != "JP"
     return ModelMarket(
         sold_for=Fact.unknown("ro.product.model", why),
-        sales_region=_csc_country(props, csc) or Fact.unknown("ro.product.model", why),
+        sales_region=country or Fact.unknown("ro.product.model", why),
         model_name=None,
+        candidates=(
+            Fact.inferred([], country.source, msg("sellers.abroad", region=country.value))
+            if country is not None and abroad
+            else Fact.unknown("ro.product.model", why)
+        ),
         japan_model=None,
     )
+
+
+def sellers(seller: SoldFor, source: str) -> Fact[list[SoldFor]]:
+    """Who could have sold a model the table names: its carrier; for a SIM-free model, its maker and any
+    carrier (carriers and their sub-brands sell SIM-free models too)."""
+    if isinstance(seller, Carrier):
+        return Fact.inferred([seller], source)
+    return Fact.inferred(list(ANY_SELLER), source, msg("sellers.sim_free_model"))
 
 
 def _csc_country(props: Mapping[str, str], csc: tuple[str, str] | None) -> Fact[str] | None:

@@ -276,6 +276,7 @@ def _from_props(facts: DeviceFacts, props: dict[str, str], adb_serial: str) -> N
     facts.bootloader_unlocked = android_identity.bootloader_unlocked(props)
     sold = android_carrier.sold_for(props)
     facts.sold_for = sold.sold_for
+    facts.sold_by_candidates = sold.candidates
     facts.sales_region = sold.sales_region
     named = sold.model_name or android_identity.marketing_name(props)
     if named is None and facts.model_id.known and facts.model_id.value:

@@ -17,7 +17,7 @@ from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
 from tenken.devices.ios.compat import marketing_name
-from tenken.facts import Carrier, DeviceFacts, Fact, LookupResult, Message, msg
+from tenken.facts import ANY_SELLER, Carrier, DeviceFacts, Fact, LookupResult, Message, SoldFor, msg
 from tenken.imei import is_valid_imei
 
 FMIP_ASSOCIATED = "com.apple.fmip/IsAssociated"
@@ -30,6 +30,7 @@ QUERIES = (FMIP_ASSOCIATED, CHAPERONED, SETUP_DONE, DISK_USAGE, BATTERY_DOMAIN)
 OPERATOR_LOCKED = "kCTSIMSupportSIMStatusOperatorLocked"
 READY = "kCTSIMSupportSIMStatusReady"
 NOT_INSERTED = "kCTSIMSupportSIMStatusNotInserted"
+NO_TELEPHONY = "NoTelephonyCapability"  # BasebandStatus of a device without a modem
 JAPANESE_MCC = frozenset({"440", "441"})
 BY_DATES = "RegionInfo + model release date + carrier SIM-lock policy dates"
 _REGION = re.compile(r"[A-Z]{1,2}/A$")  # the RegionInfo that ends a part number (MLNC3J/A)
@@ -62,7 +63,7 @@ class Reading:
     queries: dict[str, Any] = field(default_factory=dict)  # QUERIES → value or Unread
     cloud_configuration: Any = None  # None: no answer (yet); see `absent`
     profile_list: Any = None
-    battery: Any = None  # IORegistry IOPMPowerSource properties
+    battery: Any = None  # IORegistry IOPMPowerSource properties; {}: answered, with no such entry
 
     @property
     def absent(self) -> Unread:
@@ -106,9 +107,13 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
     facts.supervised = _supervised(reading)
     facts.mdm_enrolled = _mdm(reading)
     facts.sold_for = Fact.unknown("lockdown", msg("ios.sold_for_unreadable"))
+    facts.sold_by_candidates = _sellers(values, missing)
     facts.sim_carrier = _sim_carrier(values, missing)
     facts.sim_state = _sim_state(values, missing)
     facts.sim_locked = _sim_lock(values, model, missing)
+    facts.cellular = _cellular(values, missing)
+    if facts.cellular.known and facts.cellular.value is False:
+        _without_cellular(facts)
     facts.storage_bytes = _domain_key(reading, DISK_USAGE, "TotalDiskCapacity", int)
     facts.battery_level_pct = _domain_key(reading, BATTERY_DOMAIN, "BatteryCurrentCapacity", int)
     facts.battery_cycles, facts.battery_health_pct = _battery(reading.battery)
@@ -175,6 +180,18 @@ def _part_and_region(values: dict[str, Any], missing: Message) -> tuple[Fact[str
         else Fact.measured(str(region), "lockdown RegionInfo", msg("ios.region_unknown"))
     )
     return Fact.measured(f"{model_number}{region}", source), sales_region
+
+
+def _sellers(values: dict[str, Any], missing: Message) -> Fact[list[SoldFor]]:
+    """Who could have sold the model: a J/A model, Apple (SIM-free) or any Japanese carrier; a model made
+    for another country, none of them (Japanese carriers sell Japanese models only)."""
+    region = values.get("RegionInfo")
+    if not region:
+        return Fact.unknown("lockdown RegionInfo", missing)
+    if region == JAPAN_REGION:
+        return Fact.inferred(list(ANY_SELLER), "lockdown RegionInfo", msg("sellers.japan_iphone"))
+    where = region_name(str(region)) or str(region)
+    return Fact.inferred([], "lockdown RegionInfo", msg("sellers.abroad", region=where))
 
 
 def _colour(values: dict[str, Any], missing: Message) -> Fact[str]:
@@ -323,6 +340,33 @@ def _sim_carrier(values: dict[str, Any], missing: Message) -> Fact[str]:
     return Fact.unknown("lockdown CarrierBundleInfoArray", missing)
 
 
+def _cellular(values: dict[str, Any], missing: Message) -> Fact[bool]:
+    """Whether the device has a cellular modem: TelephonyCapability, else BasebandStatus (a Wi-Fi-only
+    iPad answers false and NoTelephonyCapability)."""
+    telephony, baseband = values.get("TelephonyCapability"), values.get("BasebandStatus")
+    if isinstance(telephony, bool):
+        note = None if telephony else msg("ios.no_cellular", baseband=baseband)
+        return Fact.measured(telephony, "lockdown TelephonyCapability", note)
+    if baseband == NO_TELEPHONY:
+        return Fact.measured(False, "lockdown BasebandStatus", msg("ios.no_cellular", baseband=baseband))
+    return Fact.unknown("lockdown TelephonyCapability", missing)
+
+
+def _without_cellular(facts: DeviceFacts) -> None:
+    """A device measured without a modem: no IMEI to report and no SIM, said so instead of "not reported"
+    (a value the phone did give is kept)."""
+    source = facts.cellular.source
+    for name in ("imei", "imei2", "meid"):
+        if not getattr(facts, name).known:
+            setattr(facts, name, Fact.unknown(source, msg("ios.no_cellular_identifier")))
+    if not facts.sim_state.known:
+        facts.sim_state = Fact.measured("ABSENT", source, msg("ios.no_cellular_sim"))
+    if not facts.sim_carrier.known:
+        facts.sim_carrier = Fact.measured("none", source, msg("ios.no_cellular_sim"))
+    if not facts.sim_locked.known or facts.sim_locked.source == BY_DATES:
+        facts.sim_locked = Fact.measured(False, source, msg("ios.no_cellular_sim"))
+
+
 def _sim_state(values: dict[str, Any], missing: Message) -> Fact[str]:
     status = values.get("SIMStatus")
     if not status:
@@ -391,24 +435,54 @@ def use_lookups(facts: DeviceFacts, results: Sequence[LookupResult]) -> None:
         facts.sim_locked = _by_dates(apple_model(str(facts.model_id.value)), region.group(), seller)
 
 
+BATTERY = "diagnostics_relay IORegistry IOPMPowerSource"
+NESTED = "BatteryData"  # older iOS keep the gauge's own readings here (CycleCount, DesignCapacity)
+# The full-charge readings, the one Settings' "Maximum Capacity" follows first: NominalChargeCapacity is
+# the usual approximation of it; AppleRawMaxCapacity is the gauge's raw estimate (FullChargeCapacity
+# reads 100 since iOS 12.2 and is no capacity).
+FULL_CHARGE = ("NominalChargeCapacity", "AppleRawMaxCapacity")
+HEALTH_CEILING = 100.0  # Settings never shows more: a new or uncalibrated battery can read above design
+
+
+def _battery_reading(battery: dict[str, Any], key: str) -> tuple[int, str] | None:
+    """An integer reading and where it was: at the top of the entry, else inside BatteryData."""
+    for table, path in ((battery, key), (battery.get(NESTED), f"{NESTED}.{key}")):
+        found = table.get(key) if isinstance(table, dict) else None
+        if isinstance(found, int) and not isinstance(found, bool):
+            return found, path
+    return None
+
+
 def _battery(battery: Any) -> tuple[Fact[int], Fact[float]]:
-    source = "diagnostics_relay IORegistry IOPMPowerSource"
     if isinstance(battery, Unread):
-        return Fact.unknown(source, battery.reason), Fact.unknown(source, battery.reason)
-    if not isinstance(battery, dict):
-        reason = msg("ios.no_battery_entry")
-        return Fact.unknown(source, reason), Fact.unknown(source, reason)
-    cycles_raw = battery.get("CycleCount")
+        return Fact.unknown(BATTERY, battery.reason), Fact.unknown(BATTERY, battery.reason)
+    if not isinstance(battery, dict) or not battery:  # {}: the relay answered, with no battery entry
+        reason = (
+            msg("ios.no_battery_entry")
+            if battery == {}
+            else msg("ios.unexpected_answer", answer=type(battery).__name__)
+        )
+        return Fact.unknown(BATTERY, reason), Fact.unknown(BATTERY, reason)
+    cycles_read = _battery_reading(battery, "CycleCount")
     cycles: Fact[int] = (
-        Fact.measured(cycles_raw, f"{source} CycleCount")
-        if isinstance(cycles_raw, int) and not isinstance(cycles_raw, bool)
-        else Fact.unknown(f"{source} CycleCount", NOT_REPORTED)
+        Fact.measured(cycles_read[0], f"{BATTERY} {cycles_read[1]}")
+        if cycles_read is not None
+        else Fact.unknown(f"{BATTERY} CycleCount", NOT_REPORTED)
     )
-    design = battery.get("DesignCapacity")
-    for key in ("NominalChargeCapacity", "AppleRawMaxCapacity"):
-        full = battery.get(key)
-        if isinstance(full, int) and isinstance(design, int) and design > 0:
-            health = round(100 * full / design, 1)
-            note = msg("ios.battery_health_formula", key=key, full=full, design=design)
-            return cycles, Fact.inferred(health, f"{source} {key}/DesignCapacity", note)
-    return cycles, Fact.unknown(f"{source} DesignCapacity", NOT_REPORTED)
+    design = _battery_reading(battery, "DesignCapacity")
+    if design is None or design[0] <= 0:
+        return cycles, Fact.unknown(f"{BATTERY} DesignCapacity", NOT_REPORTED)
+    for key in FULL_CHARGE:
+        full = _battery_reading(battery, key)
+        if full is None:
+            continue
+        ratio = round(100 * full[0] / design[0], 1)
+        params = {"key": full[1], "full": full[0], "design_key": design[1], "design": design[0]}
+        note = (
+            msg("ios.battery_above_design", ratio=ratio, **params)
+            if ratio > HEALTH_CEILING
+            else msg("ios.battery_health_formula", **params)
+        )
+        source = f"{BATTERY} {full[1]}/{design[1]}"
+        return cycles, Fact.inferred(min(ratio, HEALTH_CEILING), source, note)
+    return cycles, Fact.unknown(f"{BATTERY} {FULL_CHARGE[0]}", NOT_REPORTED)

@@ -322,7 +322,8 @@ class _Inspection:
         try:
             connection = await self._service(lockdown, DiagnosticsService.SERVICE_NAME)
             async with DiagnosticsService(lockdown, service=connection) as service:
-                reading.battery = await self._call(service.get_battery())
+                found = await self._call(service.get_battery())
+                reading.battery = {} if found is None else found  # None: answered, with no battery entry
         except PyMobileDevice3Exception as error:
             reading.battery = _refusal(error, "diagnostics_relay", "battery", locked)
 

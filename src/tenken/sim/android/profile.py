@@ -1,4 +1,5 @@
-"""Simulated Android phone profiles: TOML or JSON (docs/android.md), or a raw `adb shell getprop` dump as is.
+"""Simulated Android phone profiles: TOML or JSON (docs/android.md), or a raw `adb shell getprop` dump as is
+(in the encoding a byte-order mark names: a dump PowerShell saved is UTF-16 LE with CRLF).
 
 A profile may name a `base` (a bundled profile or a file, relative to the profile) and override parts
 of it: props are merged key by key, tables field by field, lists are replaced. Each file is checked
@@ -20,6 +21,7 @@ import msgspec
 from msgspec import Meta
 
 from tenken.devices.android.props import parse_getprop, slot_count
+from tenken.devices.saved_text import decode_saved
 from tenken.errors import ProfileError
 from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert, dotted
 from tenken.sim.identifiers import vary_alnum, vary_imei
@@ -173,7 +175,7 @@ def _read(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path.resolve() in seen:
         raise ProfileError(str(path), "base profiles form a loop")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_saved(path.read_bytes())  # a BOM names the encoding: PowerShell writes UTF-16 LE
     except (OSError, UnicodeDecodeError) as error:
         raise ProfileError(str(path), f"cannot be read ({error})") from None
     data = _decode(path, text)

@@ -6,6 +6,8 @@ A profile is one file:
   `[phone]` shortcuts, `[behaviour]`, and `base` to start from another profile or a raw dump;
 - a raw `ideviceinfo -x` plist (XML or binary), taken as the default domain of a paired phone;
 - plain `ideviceinfo` text output, parsed back into values (types are guessed, see _TEXT_INTEGERS).
+Text files are read in the encoding their byte-order mark names (a dump PowerShell saved is UTF-16 LE
+with CRLF), else UTF-8.
 Bundled profiles (src/tenken/sim/profiles/ios/*.toml) are named by their file stem.
 """
 
@@ -27,6 +29,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from tenken.devices.saved_text import decode_saved
 from tenken.errors import ProfileError
 from tenken.schema import YEAR_SECONDS, FrozenSchema, Schema, convert, dotted
 from tenken.sim.identifiers import vary_alnum, vary_hex, vary_imei
@@ -174,17 +177,19 @@ def load_file(path: Path, _seen: frozenset[Path] = frozenset()) -> PhoneProfile:
     except OSError as error:
         raise ProfileError(f"{path}: cannot be read ({error.strerror})") from None
     name = path.stem
-    stripped = raw.lstrip()
-    if stripped.startswith((b"<?xml", b"<plist", b"bplist00")):
+    if raw.startswith(b"bplist00"):
         return PhoneProfile(name, _plist_values(raw, path))
     text = _decode_text(raw, path)
+    stripped = text.lstrip()
+    if stripped.startswith(("<?xml", "<plist")):  # `ideviceinfo -x`, re-encoded by whatever saved it
+        return PhoneProfile(name, _plist_values(stripped.encode("utf-8"), path))
     if path.suffix == ".toml":
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ProfileError(f"{path}: not valid TOML: {error}") from None
         return _from_document(name, document, path, _seen | {path})
-    if stripped.startswith(b"{"):
+    if stripped.startswith("{"):
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
@@ -198,10 +203,11 @@ def load_file(path: Path, _seen: frozenset[Path] = frozenset()) -> PhoneProfile:
 
 
 def _decode_text(raw: bytes, path: Path) -> str:
+    """Text in the encoding its byte-order mark names (PowerShell's `>` writes UTF-16 LE), else UTF-8."""
     try:
-        return raw.decode("utf-8-sig")
+        return decode_saved(raw)
     except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not UTF-8 text, and not a plist") from None
+        raise ProfileError(f"{path}: not UTF-8 or UTF-16 text, and not a plist") from None
 
 
 def _plist_values(raw: bytes, path: Path) -> dict[str, Any]:
