@@ -55,7 +55,19 @@ def record_mark(env: dict[str, str], tmp_path: Path, glyph: str = "○") -> None
     screenshot = tmp_path / "docomo.png"
     screenshot.write_bytes(b"\x89PNG\r\n\x1a\n a screenshot")
     recorded = run_cli(
-        ["record", "mark", "docomo", glyph, "--imei", IMEI, "--by", "sato", "--evidence", str(screenshot)],
+        [
+            "record",
+            "mark",
+            "docomo",
+            glyph,
+            "--imei",
+            IMEI,
+            "--new",
+            "--by",
+            "sato",
+            "--evidence",
+            str(screenshot),
+        ],
         env,
     )
     assert recorded.exit_code == 0, recorded.stderr
@@ -203,7 +215,7 @@ def test_a_recorded_fact_changed_in_the_database_is_not_used(env: dict[str, str]
     from tenken import config
     from tenken.store import open_store
 
-    assert run_cli(["record", "battery", "91", "--imei", IMEI, "--by", "sato"], env).exit_code == 0
+    assert run_cli(["record", "battery", "91", "--imei", IMEI, "--new", "--by", "sato"], env).exit_code == 0
     settings = config.load(environ=env)
     with open_store(settings) as store:
         (kept,) = store.recorded_for(None, [IMEI])

@@ -98,6 +98,8 @@ def test_record_a_sim_lock_read_in_settings(
     usbmux: SimulatorThread, env: dict[str, str], tmp_path: Path
 ) -> None:
     usbmux.attach(bundled("iphone13-docomo"))
+    _, before = inspect_json(env, "--no-lookup")
+    assert "sim_lock_unconfirmed" in codes(verdict(before))
     shot = tmp_path / "settings.png"
     shot.write_bytes(b"\x89PNG fake screenshot")
     recorded = run_cli(
@@ -118,7 +120,8 @@ def test_record_a_sim_lock_read_in_settings(
     _, payload = inspect_json(env, "--no-lookup")
     fact = payload["phones"][0]["facts"]["sim_locked"]  # type: ignore[index]
     assert fact["value"] is False and fact["provenance"] == "measured"
-    assert fact["source"].startswith("manual: 設定 › 一般 › 情報 › SIMロック: unlocked (sato, ")
+    # where an iPhone shows it: the phone's own screens, as its inspection read the platform
+    assert fact["source"].startswith("manual: 設定 › 一般 › 情報 › SIMロック（iOS 14以降）: unlocked (sato, ")
     assert "sim_lock_unconfirmed" not in codes(verdict(payload))
 
 

@@ -34,7 +34,7 @@ def inspected(station: Station) -> dict[str, object]:
     station.usbmux.attach(bundled("iphone13-docomo"))
     station.mark(IMEI_1, Carrier.DOCOMO, Outcome.PENDING)
     station.mark(IMEI_2, Carrier.DOCOMO, Outcome.OK)
-    recorded = station.run("record", "sim-lock", "unlocked", "--serial", IPHONE_13, "--by", "sato")
+    recorded = station.run("record", "sim-lock", "unlocked", "--serial", IPHONE_13, "--new", "--by", "sato")
     assert recorded.exit_code == 0, recorded.stderr
     phone: dict[str, object] = station.inspect()["phones"][0]
     return phone
@@ -94,7 +94,8 @@ def test_the_certificate_says_what_was_found_and_how(station: Station) -> None:
     assert (
         found["fact.sim_locked"] == "なし / no" and found["fact.sim_locked.how"] == "手入力 entered by hand"
     )
-    assert found["manual.sim_locked"].startswith("設定 › 一般 › 情報 › SIMロック: unlocked (sato, ")
+    # recorded before any inspection: where it was read is not known, only that a person read it
+    assert found["manual.sim_locked"].startswith("手動で確認: unlocked (sato, ")
     assert (
         found["fact.battery_health_pct"] == "92.0 %"
         and found["fact.battery_health_pct.how"] == "推定 inferred"

@@ -40,7 +40,8 @@ def two_phones(station: Station) -> None:
     station.mark(IMEI_2, Carrier.DOCOMO, Outcome.OK)
     station.usbmux.attach(bundled("iphone13-docomo"))
     station.usbmux.attach(bundled("iphone8-softbank-simlocked"))
-    assert station.run("record", "sim-lock", "unlocked", "--serial", IPHONE_13, "--by", "sato").exit_code == 0
+    recorded = station.run("record", "sim-lock", "unlocked", "--serial", IPHONE_13, "--new", "--by", "sato")
+    assert recorded.exit_code == 0
     station.inspect("--certificates", str(station.tmp / "certificates"))
 
 

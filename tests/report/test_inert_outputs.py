@@ -235,7 +235,9 @@ def test_policy_show_toml_is_the_file_in_a_pipe_and_inert_on_a_terminal(station:
 
 def test_a_persons_words_and_an_intake_files_name_reach_the_terminal_inert(station: Station) -> None:
     station.usbmux.attach(bundled("iphone13-docomo"))
-    recorded = station.run("record", "sim-lock", "unlocked", "--serial", IPHONE_13, "--by", f"sato {ESCAPES}")
+    recorded = station.run(
+        "record", "sim-lock", "unlocked", "--serial", IPHONE_13, "--new", "--by", f"sato {ESCAPES}"
+    )
     assert recorded.exit_code == 0, recorded.stderr
     assert_no_raw(recorded.stdout)
     assert "sato \\x1b[2J\\x1b]0;pwned\\x07" in recorded.stdout

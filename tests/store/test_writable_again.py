@@ -74,14 +74,14 @@ def test_a_database_made_writable_again_takes_the_spool(env: dict[str, str]) -> 
     path = Path(env["TENKEN_DB"])
     open_store(Settings(db=str(path), data_dir=env["TENKEN_DATA_DIR"])).close()  # at head, empty
     path.chmod(0o400)  # read-only for a while (a backup, a mistake)
-    refused = tenken(["--db", read_only(path), "record", "battery", "87", "--imei", IMEI], env)
+    refused = tenken(["--db", read_only(path), "record", "battery", "87", "--imei", IMEI, "--new"], env)
     assert refused.returncode == 74, refused.stderr
     assert spooled(env) == 1
     shm, wal = Path(f"{path}-shm"), Path(f"{path}-wal")
     assert mode(shm) == mode(wal) == 0o400  # SQLite made them as the database was: read-only
 
     path.chmod(0o600)  # writable again
-    again = tenken(["record", "battery", "88", "--imei", IMEI], env)
+    again = tenken(["record", "battery", "88", "--imei", IMEI, "--new"], env)
     assert again.returncode == 0, again.stderr
     assert again.stderr == ""
     assert spooled(env) == 0
@@ -108,8 +108,14 @@ def test_one_line_says_why_the_spool_stays(env: dict[str, str], lang: str) -> No
     path = Path(env["TENKEN_DB"])
     open_store(Settings(db=str(path), data_dir=env["TENKEN_DATA_DIR"])).close()
     spool = Path(env["TENKEN_DATA_DIR"]) / "spool.jsonl"
-    assert tenken(["--db", read_only(path), "record", "battery", "87", "--imei", IMEI], env).returncode == 74
-    assert tenken(["--db", read_only(path), "record", "battery", "86", "--imei", IMEI], env).returncode == 74
+    assert (
+        tenken(["--db", read_only(path), "record", "battery", "87", "--imei", IMEI, "--new"], env).returncode
+        == 74
+    )
+    assert (
+        tenken(["--db", read_only(path), "record", "battery", "86", "--imei", IMEI, "--new"], env).returncode
+        == 74
+    )
 
     result = tenken(["--lang", lang, "--db", read_only(path), "history", IMEI], env)  # it only reads
     lines = [line for line in result.stderr.splitlines() if str(spool) in line]
@@ -128,7 +134,10 @@ def test_a_station_says_it_once_while_the_reason_stays(
 ) -> None:
     path = Path(env["TENKEN_DB"])
     open_store(Settings(db=str(path), data_dir=env["TENKEN_DATA_DIR"])).close()
-    assert tenken(["--db", read_only(path), "record", "battery", "87", "--imei", IMEI], env).returncode == 74
+    assert (
+        tenken(["--db", read_only(path), "record", "battery", "87", "--imei", IMEI, "--new"], env).returncode
+        == 74
+    )
     with caplog.at_level(logging.INFO, logger="tenken.store"):
         database = open_store(Settings(db=read_only(path), data_dir=env["TENKEN_DATA_DIR"]))
         with database:

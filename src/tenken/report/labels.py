@@ -165,8 +165,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "fact.manufacturer": ("Manufacturer", "メーカー"),
     "fact.brand": ("Brand", "ブランド"),
     "fact.model_name": ("Model", "機種名"),
-    "fact.model_id": ("Model ID", "型番"),
-    "fact.part_number": ("Part number", "モデル番号"),
+    "fact.model_id": ("Model ID", "機種ID"),
+    "fact.part_number": ("Part number", "型番"),
     "fact.sales_region": ("Sales region", "販売地域"),
     "fact.colour": ("Colour", "カラー"),
     "fact.storage_bytes": ("Storage", "容量"),
@@ -604,7 +604,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cond.battery_unknown": ("battery not measured", "バッテリー未測定"),
     "guess.True": ("possibly SIM-locked", "SIMロックありの可能性"),
     "guess.False": ("probably not SIM-locked", "SIMロックなしの見込み"),
-    "reason.not_ready": ("the phone is not ready: {state}", "端末の準備ができていません：{state}"),
+    "reason.not_ready": (
+        "the phone is not ready: {state:state}",
+        "端末の準備ができていません：{state:state}",
+    ),
     "reason.imei_unknown": ("no IMEI was read", "IMEIを読み取れていません"),
     "reason.imei_invalid": (
         "IMEI {imei} fails its check digit: possible tampering",
@@ -713,22 +716,20 @@ CATALOG: dict[str, tuple[str, str]] = {
         "所有者本人が「iPhoneを探す」をオフにしてiCloudからサインアウトし、もう一度点検してください",
     ),
     "todo.remove_account": (
-        "the owner removes the account (Settings › Accounts); then inspect again",
-        "所有者がアカウントを削除（設定 › アカウント）してから、もう一度点検してください",
+        "the owner removes the account[ ({where})]; then inspect again",
+        "所有者がアカウントを削除[（{where}）]してから、もう一度点検してください",
     ),
     "todo.read_owner_lock": (
-        "read the owner lock before erasing (inspect the phone in use), or go through setup to the "
-        "activation screen",
-        "初期化する前（使用中の状態）に点検して所有者ロックを確認するか、初期設定をアクティベーション画面まで"
-        "進めて確認してください",
+        "read the owner lock before erasing (inspect the phone in use)[, or go through setup to {where}]",
+        "初期化する前（使用中の状態）に点検して所有者ロックを確認してください[。または初期設定を{where}まで進めて確認してください]",
     ),
     "todo.organisation_releases": (
         "the organisation releases the phone from its management",
         "管理している組織に端末の管理解除を依頼してください",
     ),
     "todo.read_management": (
-        "unlock the phone and inspect again, or check Settings › General › VPN & Device Management",
-        "ロックを解除してもう一度点検するか、設定 › 一般 › VPNとデバイス管理 を確認してください",
+        "unlock the phone and inspect again[, or check {where}]",
+        "ロックを解除してもう一度点検してください[。または {where} を確認してください]",
     ),
     "todo.keep_evidence": (
         "keep the dated evidence (tenken evidence); sell as parts or Wi-Fi only where the policy allows",
@@ -779,16 +780,137 @@ CATALOG: dict[str, tuple[str, str]] = {
         "告知してください。キャリアの無料SIMロック解除（2015年5月以降の機種）を案内してください",
     ),
     "todo.read_sim_lock": (
-        "read Settings › General › About › SIMロック (iOS 14+) or try another carrier's SIM; record it",
-        "設定 › 一般 › 情報 ›「SIMロック」（iOS 14以降）を見るか他社SIMを挿して確認し、記録してください",
+        "read {where}, or insert another carrier's SIM; record it (tenken record sim-lock)",
+        "{where} を見るか他社のSIMを挿して確認し、記録してください（tenken record sim-lock）",
     ),
     "todo.disclose_battery": (
         "disclose the battery health, or replace the battery",
         "バッテリーの状態を告知するか、交換してください",
     ),
     "todo.record_battery": (
-        "read the battery health in Settings and record it (tenken record)",
-        "設定でバッテリーの最大容量を確認し、記録してください（tenken record）",
+        "read the battery's health[ in {where}] and record it (tenken record battery)",
+        "[{where} で]バッテリーの状態を確認し、記録してください（tenken record battery）",
+    ),
+    # ------------------------------------------------------------------ where a person reads a fact (certs-16)
+    "todo.try_other_sim": (
+        "insert a SIM of another carrier: a SIM-locked phone refuses it or asks for an unlock code; record "
+        "what it did (tenken record sim-lock)",
+        "他社のSIMを挿してください（SIMロックがあれば使えないか、ロック解除コードを求められます）。結果を記録して"
+        "ください（tenken record sim-lock）",
+    ),
+    "where.sim_lock.ios": (
+        "Settings › General › About › SIM Lock (iOS 14 and later)",
+        "設定 › 一般 › 情報 › SIMロック（iOS 14以降）",
+    ),
+    "where.sim_lock.sony": (
+        "Settings › About phone › SIM card status (“allowed” means unlocked)",
+        "設定 › デバイス情報 › SIMカードステータス（「許可されています」ならSIMロックなし）",
+    ),
+    "where.battery.ios": (
+        "Settings › Battery › Battery Health (& Charging) › Maximum Capacity",
+        "設定 › バッテリー › バッテリーの状態（と充電） › 最大容量",
+    ),
+    "where.battery.samsung": (
+        "Settings › Battery › Battery information",
+        "設定 › バッテリー › バッテリー情報",
+    ),
+    "where.battery.japanese_maker": (
+        "Settings › About phone › Battery performance",
+        "設定 › デバイス情報（端末情報） › 電池性能表示",
+    ),
+    "where.battery.google": (
+        "Settings › Battery › Battery health (Pixel 8a and later)",
+        "設定 › バッテリー › バッテリーの状態（Pixel 8a以降）",
+    ),
+    "where.battery.android": (
+        "the maker's settings or diagnostics app (Android itself shows no capacity)",
+        "メーカーの設定画面または診断アプリ（Android標準では容量を表示しません）",
+    ),
+    "where.management.ios": (
+        "Settings › General › VPN & Device Management",
+        "設定 › 一般 › VPNとデバイス管理",
+    ),
+    "where.management.samsung": (
+        "Settings › Security and privacy › Other security settings › Device admin apps, and Settings › "
+        "Accounts and backup for a work profile",
+        "設定 › セキュリティおよびプライバシー › その他のセキュリティ設定 › デバイス管理アプリ と 設定 › "
+        "アカウントとバックアップ（仕事用プロファイル）",
+    ),
+    "where.management.android": (
+        "Settings › Security › Device admin apps, and Settings › Accounts for a work profile",
+        "設定 › セキュリティ › デバイス管理アプリ と 設定 › アカウント（仕事用プロファイル）",
+    ),
+    "where.owner_lock.ios": (
+        "the activation screen, where Activation Lock asks for the previous owner's Apple ID",
+        "アクティベーション画面（アクティベーションロックがあれば前の所有者のApple IDを求められます）",
+    ),
+    "where.owner_lock.android": (
+        "the screen after Wi-Fi, where FRP asks for the previous owner's Google account",
+        "Wi-Fi接続の次の画面（FRPがあれば前の所有者のGoogleアカウントを求められます）",
+    ),
+    "where.owner_lock.samsung": (
+        "the screen after Wi-Fi, where FRP asks for the previous owner's Google account and Reactivation "
+        "Lock for their Samsung account",
+        "Wi-Fi接続の次の画面（FRPがあれば前の所有者のGoogleアカウント、リアクティベーションロックがあれば"
+        "Samsungアカウントを求められます）",
+    ),
+    "where.accounts.samsung": (
+        "Settings › Accounts and backup › Manage accounts",
+        "設定 › アカウントとバックアップ › アカウント管理",
+    ),
+    "where.accounts.google": ("Settings › Passwords & accounts", "設定 › パスワードとアカウント"),
+    "where.accounts.android": ("Settings › Accounts", "設定 › アカウント"),
+    "where.imei": ("*#06# or the SIM tray", "*#06# またはSIMトレイ"),
+    "where.by_hand": ("read by hand", "手動で確認"),
+    "where.other_sim": ("another carrier's SIM", "他社SIMでの確認"),
+    # ------------------------------------------------------------------ tenken record (certs-16)
+    "record.name_the_phone": (
+        "name the phone with --imei or --serial",
+        "--imei または --serial で端末を指定してください",
+    ),
+    "record.mark_usage": (
+        "record mark needs --imei and CARRIER MARK, e.g. `tenken record mark docomo ○ --imei …`",
+        "record mark には --imei と「キャリア 判定」が必要です（例：`tenken record mark ドコモ ○ --imei …`）",
+    ),
+    "record.one_value": ("record {fact} takes one value", "record {fact} に指定する値は1つです"),
+    "record.unknown_phone": (
+        "no inspection, carrier answer or recorded fact names {phone}: check what was typed, or add --new for "
+        "a phone tenken has not seen yet",
+        "{phone}の点検・キャリア回答・記録がありません。入力を確認するか、まだ点検していない端末なら --new を"
+        "付けてください",
+    ),
+    "record.phone_serial": ("serial number {serial}", "シリアル番号 {serial} の端末"),
+    "record.phone_imei": ("IMEI {imei}", "IMEI {imei} の端末"),
+    "record.recorded": (
+        "recorded for {phone}: {fact:fact} = {value} ({what}; by {by}, {when})",
+        "{phone}に記録しました：{fact:fact} = {value}（{what}。{by}、{when}）",
+    ),
+    "record.mark": (
+        "recorded {carrier}'s answer about IMEI {imei}: {outcome} (checked by hand by {by}; evidence "
+        "sha256 {sha256})",
+        "IMEI {imei} の{carrier}の判定を記録しました：{outcome}（{by}が手動で確認。証拠の sha256 {sha256}）",
+    ),
+    "record.not_a_carrier": (
+        "'{text}' is not a carrier: docomo (ドコモ), au (エーユー), softbank (ソフトバンク) or rakuten (楽天モバイル)",
+        "「{text}」はキャリア名として読めません：ドコモ（docomo）、au（エーユー）、ソフトバンク（softbank）、"
+        "楽天モバイル（rakuten）のいずれかです",
+    ),
+    "record.not_a_mark": (
+        "'{text}' is not a mark: ○ (o, 0, maru, まる), △ (▲, sankaku), × (x, batsu, ばつ) or − (-, ー, none, なし)",
+        "「{text}」は判定として読めません：○（o・0・まる）、△（▲・さんかく）、×（x・ばつ）、−（-・ー・なし）の"
+        "いずれかです",
+    ),
+    "record.not_a_value": (
+        "'{text}': expected one of {words}",
+        "「{text}」：次のいずれかを入力してください：{words}",
+    ),
+    "record.not_a_percentage": (
+        "'{text}': expected a percentage such as 87",
+        "「{text}」：87 のような割合（%）を入力してください",
+    ),
+    "record.percentage_bounds": (
+        "'{text}': a battery health is between 1 and 100 %",
+        "「{text}」：バッテリーの最大容量は 1〜100 % です",
     ),
     "plan.disabled": ("not asked: this carrier is disabled in the configuration", "未問い合わせ：設定で無効"),
     "plan.blocked": (

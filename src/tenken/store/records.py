@@ -18,10 +18,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tenken.facts import Carrier, LookupResult, Outcome, Seal
+from tenken.facts import Carrier, DeviceFacts, LookupResult, Outcome, Seal, device_facts_from_json
 from tenken.store.database import Store
 from tenken.store.rows import SIGNED_CERTIFICATE, SIGNED_INSPECTION, aware, lookup_result, seal_of, signed
-from tenken.store.schema import certificates, inspection_lookups, inspections, lookups
+from tenken.store.schema import certificates, inspection_lookups, inspections, lookups, manual_facts
 from tenken.store.signing import KeyRing
 
 
@@ -85,6 +85,49 @@ def inspection_ids(store: Store, key: str) -> list[str]:
         .order_by(column.read_at.desc(), column.id.desc())
     )
     return [row["record_id"] for row in store.read(partial(_all, query))]
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A phone the store knows: as its newest inspection read it (None when only carrier answers or facts
+    recorded by hand name it)."""
+
+    facts: DeviceFacts | None
+
+
+def seen_phone(store: Store, serial: str, imei: str) -> Seen | None:
+    """What the store knows of the phone with this serial number (any case) or IMEI (either slot): an
+    inspection, a carrier answer about the IMEI, or a fact recorded by hand; None when nothing names it."""
+    return store.read(partial(_seen, serial.strip(), imei.strip()))
+
+
+def _seen(serial: str, imei: str, connection: sa.Connection) -> Seen | None:
+    named = []
+    if serial:
+        named.append(sa.func.upper(inspections.c.serial) == serial.upper())
+    if imei:
+        named += [inspections.c.imei == imei, inspections.c.imei2 == imei]
+    if not named:
+        return None
+    newest = connection.scalars(
+        sa.select(inspections.c.facts_json)
+        .where(sa.or_(*named))
+        .order_by(inspections.c.read_at.desc(), inspections.c.id.desc())
+        .limit(1)
+    ).first()
+    if newest is not None:
+        return Seen(device_facts_from_json(json.loads(newest)))
+    recorded = []
+    if serial:
+        recorded.append(sa.func.upper(manual_facts.c.serial) == serial.upper())
+    if imei:
+        recorded.append(manual_facts.c.imei == imei)
+    elsewhere = [sa.select(manual_facts.c.id).where(sa.or_(*recorded)).limit(1)]
+    if imei:
+        elsewhere.append(sa.select(lookups.c.id).where(lookups.c.imei == imei).limit(1))
+    if any(connection.scalars(query).first() is not None for query in elsewhere):
+        return Seen(None)
+    return None
 
 
 def stored_inspection(store: Store, inspection_id: str) -> StoredInspection | None:

@@ -26,6 +26,7 @@ from tenken.facts import (
 )
 from tenken.imei import is_valid_imei
 from tenken.inspection import Asked, ChannelVerdict, Inspection, Reason, worst
+from tenken.verdict import instructions
 from tenken.verdict.conditions import BY_KEY
 from tenken.verdict.policy import Policy
 
@@ -155,7 +156,8 @@ def _owner_lock(inspection: Inspection) -> list[Finding]:
     lock = facts.owner_lock
     if lock.known and lock.value:
         accounts = facts.owner_accounts.value if facts.owner_accounts.known else []
-        todo = msg("todo.find_my_off") if facts.ref.platform is Platform.IOS else msg("todo.remove_account")
+        ios = facts.ref.platform is Platform.IOS
+        todo = msg("todo.find_my_off") if ios else instructions.remove_account(instructions.screens_of(facts))
         says = msg("reason.owner_lock_on", accounts=accounts or [], note=lock.note)
         return [Finding("owner_lock_on", says, ("owner_lock", "owner_accounts"), action=todo)]
     # After a reset Android lists no account but FRP still wants the previous owner's: only a technician
@@ -180,7 +182,7 @@ def _owner_lock(inspection: Inspection) -> list[Finding]:
             "owner_lock_unknown",
             msg("reason.owner_lock_unknown", why=why),
             ("owner_lock", "setup_complete"),
-            action=msg("todo.read_owner_lock"),
+            action=instructions.read_owner_lock(instructions.screens_of(facts)),
         )
     ]
 
@@ -211,7 +213,7 @@ def _management(inspection: Inspection) -> list[Finding]:
             "mdm_unknown",
             msg("reason.mdm_unknown", why=unknown.note),
             ("mdm_enrolled", "supervised"),
-            action=msg("todo.read_management"),
+            action=instructions.read_management(instructions.screens_of(facts)),
         )
     ]
 
@@ -437,9 +439,8 @@ def _sim_lock(facts: DeviceFacts) -> list[Finding]:
         return []
     guess = fact.value if fact.known else None
     says = msg("reason.sim_lock_unconfirmed", guess=guess, note=fact.note)
-    return [
-        Finding("sim_lock_unconfirmed", says, ("sim_locked", "sold_for"), action=msg("todo.read_sim_lock"))
-    ]
+    todo = instructions.read_sim_lock(instructions.screens_of(facts))
+    return [Finding("sim_lock_unconfirmed", says, ("sim_locked", "sold_for"), action=todo)]
 
 
 def _battery(facts: DeviceFacts) -> list[Finding]:
@@ -450,7 +451,7 @@ def _battery(facts: DeviceFacts) -> list[Finding]:
                 "battery_unknown",
                 msg("reason.battery_unknown"),
                 ("battery_health_pct",),
-                action=msg("todo.record_battery"),
+                action=instructions.record_battery(instructions.screens_of(facts)),
             )
         ]
     if health.value < WORN_BELOW:
