@@ -126,6 +126,54 @@ class WatchSettings(Schema):
     android_concurrency: Annotated[int, Meta(ge=1, le=256)] = 16  # Android phones read at once
 
 
+LicenceAuthority = Annotated[
+    str,
+    Meta(
+        pattern=r"^(?:\S.*公安委員会)?$",
+        description="the public-safety commission that issued the licence, e.g. 東京都公安委員会",
+    ),
+]
+LicenceNumber = Annotated[
+    str,
+    Meta(
+        pattern=r"^(?:第?[0-9０-９]{12}号?)?$",
+        description="the 12-digit licence number, e.g. 第301234567890号",
+    ),
+]
+VerifyUrl = Annotated[
+    str,
+    Meta(
+        pattern=r"^(?:https?://[^\s/?#]+(?:/[^\s?#]*)?(?:\?[^\s#]*)?)?$",
+        description="an http(s) address without a fragment, e.g. https://shop.example/verify",
+    ),
+]
+
+
+class ShopSettings(Schema):
+    """Who issues the certificates: shown on each, with the technician who wrote it (`--by`)."""
+
+    name: Annotated[str, Meta(max_length=200)] = ""  # 店名
+    licence_authority: LicenceAuthority = ""  # 古物商許可: the 公安委員会 that issued it
+    licence_number: LicenceNumber = ""  # 古物商許可番号: 12 digits
+
+    def __post_init__(self) -> None:
+        if bool(self.licence_authority) != bool(self.licence_number):
+            raise ValueError(
+                "licence_authority and licence_number go together (e.g. 東京都公安委員会 and 301234567890)"
+            )
+
+    @property
+    def licence(self) -> str:
+        """The licence number's 12 digits (第 and 号 and full-width digits as people write them)."""
+        return "".join(str(int(char)) for char in self.licence_number if char.isdigit())
+
+
+class CertificateSettings(Schema):
+    # Where the QR code sends a buyer: the shop's page that checks a certificate; tenken adds
+    # c=<certificate id>&r=<record sha256> (docs/reports.md). Empty: the QR code holds a tenken: line.
+    verify_url: VerifyUrl = ""
+
+
 class StationSettings(Schema):
     id: str = ""  # this station's name in every inspection it stores; empty = the host name
 
@@ -143,6 +191,8 @@ class Settings(Schema):
     policy: str = ""  # a policy file (docs/policy.md); empty = the policy shipped with tenken
     ports: dict[UsbLocation, PortName] = field(default_factory=dict)  # hub port location → its name
     station: StationSettings = field(default_factory=StationSettings)
+    shop: ShopSettings = field(default_factory=ShopSettings)
+    certificate: CertificateSettings = field(default_factory=CertificateSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     lookup: LookupSettings = field(default_factory=LookupSettings)

@@ -20,7 +20,15 @@ import sqlalchemy as sa
 
 from tenken.facts import Carrier, DeviceFacts, LookupResult, Outcome, Seal, device_facts_from_json
 from tenken.store.database import Store
-from tenken.store.rows import SIGNED_CERTIFICATE, SIGNED_INSPECTION, aware, lookup_result, seal_of, signed
+from tenken.store.rows import (
+    SIGNED_CERTIFICATE,
+    SIGNED_CERTIFICATE_ISSUER,
+    SIGNED_INSPECTION,
+    aware,
+    lookup_result,
+    seal_of,
+    signed,
+)
 from tenken.store.schema import certificates, inspection_lookups, inspections, lookups, manual_facts
 from tenken.store.signing import KeyRing
 
@@ -274,6 +282,12 @@ class Issued:
     tenken_version: str | None
     channels: dict[str, dict[str, str]] | None  # channel → {"ja", "en", "short_ja", "short_en"}
     seal: Seal | None = None  # read back: whether the row is still as its station signed it
+    # who issued it (from 0009; None on rows from before, whose certificates showed none of them)
+    shop_name: str | None = None
+    licence_authority: str | None = None  # 古物商許可: "東京都公安委員会"
+    licence_number: str | None = None  # "301234567890"
+    technician: str | None = None  # 担当者
+    verify_url: str | None = None  # the address the QR code carries ("": the tenken: line)
 
     @property
     def renderable(self) -> bool:
@@ -293,8 +307,13 @@ def save_certificate(store: Store, issued: Issued) -> None:
         "full_imei": issued.full_imei,
         "tenken_version": issued.tenken_version,
         "channels_json": None if issued.channels is None else json.dumps(issued.channels, ensure_ascii=False),
+        "shop_name": issued.shop_name,
+        "licence_authority": issued.licence_authority,
+        "licence_number": issued.licence_number,
+        "technician": issued.technician,
+        "verify_url": issued.verify_url,
     }
-    store.keep(certificates, [signed(row, SIGNED_CERTIFICATE, store.keys)])
+    store.keep(certificates, [signed(row, SIGNED_CERTIFICATE, store.keys, SIGNED_CERTIFICATE_ISSUER)])
 
 
 def issued_certificate(store: Store, record_id: str) -> Issued | None:
@@ -316,5 +335,10 @@ def issued_certificate(store: Store, record_id: str) -> Issued | None:
         full_imei=row["full_imei"],
         tenken_version=row["tenken_version"],
         channels=None if channels is None else json.loads(channels),
-        seal=seal_of(row, SIGNED_CERTIFICATE, store.keys),
+        seal=seal_of(row, SIGNED_CERTIFICATE, store.keys, SIGNED_CERTIFICATE_ISSUER),
+        shop_name=row["shop_name"],
+        licence_authority=row["licence_authority"],
+        licence_number=row["licence_number"],
+        technician=row["technician"],
+        verify_url=row["verify_url"],
     )

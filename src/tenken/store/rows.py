@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -40,6 +40,9 @@ SIGNED_CERTIFICATE = (
     "record_id", "inspection_record_id", "record_sha256", "issued_at", "station", "lang", "full_imei",
     "tenken_version", "channels_json",
 )  # fmt: skip
+# Covered when not NULL: rows signed before 0009 have none of them and still check out; setting one on
+# such a row, or clearing one a newer row was signed with, breaks the signature.
+SIGNED_CERTIFICATE_ISSUER = ("shop_name", "licence_authority", "licence_number", "technician", "verify_url")
 SIGNED_RECORDED = (
     "serial", "imei", "fact", "value_json", "what", "recorded_by", "recorded_at", "evidence_name",
     "evidence_sha256", "record_id",
@@ -51,14 +54,24 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def signed(row: dict[str, object], columns: Sequence[str], keys: KeyRing) -> dict[str, object]:
-    row["signed_by"], row["signature"] = keys.seal({column: row[column] for column in columns})
+def signed(
+    row: dict[str, object], columns: Sequence[str], keys: KeyRing, optional: Sequence[str] = ()
+) -> dict[str, object]:
+    row["signed_by"], row["signature"] = keys.seal(_covered(row, columns, optional))
     return row
 
 
-def seal_of(row: sa.RowMapping, columns: Sequence[str], keys: KeyRing) -> Seal:
+def seal_of(row: sa.RowMapping, columns: Sequence[str], keys: KeyRing, optional: Sequence[str] = ()) -> Seal:
+    return keys.check(_covered(row, columns, optional), row["signed_by"], row["signature"])
+
+
+def _covered(
+    row: Mapping[str, object] | sa.RowMapping, columns: Sequence[str], optional: Sequence[str]
+) -> dict[str, object]:
+    """The fields a signature covers: every column named, and each optional one that is not NULL."""
     fields = {column: row[column] for column in columns}
-    return keys.check(fields, row["signed_by"], row["signature"])
+    fields.update({column: row[column] for column in optional if row[column] is not None})
+    return fields
 
 
 def lookup_row(result: LookupResult, keys: KeyRing) -> dict[str, object]:

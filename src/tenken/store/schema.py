@@ -8,7 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0008"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed inspections
+HEAD = "0009"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed
+# inspections; 0009: who issued a certificate (the shop, its licence, the technician, the verify address)
 
 metadata = sa.MetaData()
 
@@ -141,6 +142,11 @@ certificates = sa.Table(
     sa.Column("channels_json", sa.Text),  # the channel titles it printed: {key: {ja, en, short_ja, short_en}}
     sa.Column("signed_by", sa.String(16)),  # from 0008 (store/signing.py)
     sa.Column("signature", sa.String(64)),
+    sa.Column("shop_name", sa.Text),  # from 0009: who issued it (NULL: issued before, showing none)
+    sa.Column("licence_authority", sa.Text),  # 古物商許可: the public-safety commission (…公安委員会)
+    sa.Column("licence_number", sa.Text),  # … and the licence number
+    sa.Column("technician", sa.Text),  # 担当者
+    sa.Column("verify_url", sa.Text),  # where the QR code sends a buyer ("": the tenken: line)
     sa.Index("ix_certificates_inspection", "inspection_record_id"),
     sa.Index("ux_certificates_record_id", "record_id", unique=True),
 )
