@@ -1,11 +1,13 @@
 """Android phones are told where *their* screens show a fact, never an iPhone's path: the verdict's actions
 (JSON, `inspect --details` in both languages, the certificate) and what `tenken record` keeps when no
-`--what` is given. Per maker where the makers' screens differ (Samsung, Sony, Sharp, Google). Real CLI →
-adbutils → adb server → simulated phones."""
+`--what` is given. Per maker where the makers' screens differ (Samsung, Sony, Sharp, Google). And their
+values in the words shops use: the storage as sold, the model number as the 型番. Real CLI → adbutils →
+adb server → simulated phones."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +174,33 @@ def test_a_fact_recorded_for_an_android_phone_keeps_its_own_screen(
     (phone,) = json.loads(again.stdout)["phones"]
     name = {"sim-lock": "sim_locked", "battery": "battery_health_pct", "mdm": "mdm_enrolled"}[fact]
     assert phone["facts"][name]["source"] == source
+
+
+# ---------------------------------------------------------------------------------------------- values in words
+
+
+def test_storage_as_sold_and_the_model_number_as_the_kataban(
+    phones: Phones, env: dict[str, str], tmp_path: Path
+) -> None:
+    serial = phones.attach("shg14-au").serial  # AQUOS: /data is 113 GB of 128 GB
+    inspected = run_cli([*inspect_args(env, serial), "--json"], env)
+    assert inspected.exit_code < 64, inspected.stderr
+    out = tmp_path / "certificates"
+    assert run_cli(["certificate", "SH14SIM0002", "--out", str(out)], env).exit_code == 0
+    (path,) = out.glob("*.html")
+    page = path.read_text(encoding="utf-8")
+    found = claims(page).values
+    assert found["fact.storage_bytes"] == "128 GB"
+    assert found["fact.model_id"] == "SHG14" and "fact.part_number" not in found
+    row = re.search(
+        r'<tr><th><span lang="ja">([^<]+)</span> <span[^>]*>([^<]+)</span></th><td><span data-k="fact.model_id"',
+        page,
+    )
+    assert row is not None and row.groups() == ("型番", "Model number")
+    assert run_cli(["verify", str(path)], env).exit_code == 0
+
+    details = run_cli(["--lang", "ja", *inspect_args(env, serial), "--details"], env)
+    assert re.search(r"型番\s+SHG14", details.stdout) and re.search(r"容量\s+128 GB", details.stdout), (
+        details.stdout
+    )
+    assert "113 GB" not in details.stdout and "機種ID" not in details.stdout

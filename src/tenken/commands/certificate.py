@@ -40,11 +40,15 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 )
 @click.option("--full-imei", is_flag=True, help="Show the IMEIs in full (default: only their last 4 digits).")
 @click.option("--pdf", is_flag=True, help="Also print it to PDF beside the HTML (needs Chromium).")
+@click.option("--by", "technician", help="The technician (担当者) on it (default: the user running tenken).")
 @pass_app
-def certificate(app: AppContext, key: str, out_dir: Path, full_imei: bool, pdf: bool) -> None:
+def certificate(
+    app: AppContext, key: str, out_dir: Path, full_imei: bool, pdf: bool, technician: str | None
+) -> None:
     """Write the inspection certificate (点検証明書) of a phone's newest inspection, or of the inspection
-    with that id: one self-contained HTML file for A4 paper, in Japanese and English, with a QR code
-    that carries the inspection id and its record hash (`tenken verify` checks it)."""
+    with that id: one self-contained HTML file for A4 paper, in Japanese and English, with the shop that
+    issues it ([shop] in the configuration) and a QR code that carries the record hash, or the shop's
+    page that checks it (certificate.verify_url; `tenken verify` checks it here)."""
     from tenken.store import open_store
     from tenken.store.records import inspection_ids
 
@@ -54,30 +58,58 @@ def certificate(app: AppContext, key: str, out_dir: Path, full_imei: bool, pdf: 
             raise NotFound(
                 f"no stored inspection for {key.strip()!r}; inspect the phone first (tenken inspect)"
             )
-        for path in issue(app, store, found[0], out_dir, full_imei=full_imei, pdf=pdf):
+        written = issue(app, store, found[0], out_dir, full_imei=full_imei, pdf=pdf, technician=technician)
+        for path in written:
             click.echo(f"wrote {path}")
 
 
 def issue_for(app: AppContext, inspections: Sequence[Inspection], out_dir: Path, console: Console) -> None:
-    """`tenken inspect --certificates DIR`: a certificate for each phone just inspected and stored."""
+    """`tenken inspect --certificates DIR`: a certificate for each phone just inspected and stored, but
+    for a phone whose identity was not read (one line each says why)."""
+    from tenken.facts import msg
+    from tenken.report.labels import render
+    from tenken.report.terminal import outside
     from tenken.store import open_store
 
     with open_store(app.settings) as store:
         for inspection in inspections:
+            if not identified(inspection):
+                said = msg("cert.skipped", phone=inspection.facts.ref.device_id, state=inspection.facts.state)
+                console.print(outside(render(said, app.lang)), style="yellow")
+                continue
             for path in issue(app, store, inspection.id, out_dir, full_imei=False, pdf=False):
                 console.print(f"certificate: {path}", style="dim", markup=False, highlight=False)
 
 
+def identified(inspection: Inspection) -> bool:
+    """Whether the inspection read who the phone is (an IMEI or a serial number): a certificate names it."""
+    facts = inspection.facts
+    return any(fact.known and str(fact.value).strip() for fact in (facts.imei, facts.imei2, facts.serial))
+
+
 def issue(
-    app: AppContext, store: Store, inspection_id: str, out_dir: Path, *, full_imei: bool, pdf: bool
+    app: AppContext,
+    store: Store,
+    inspection_id: str,
+    out_dir: Path,
+    *,
+    full_imei: bool,
+    pdf: bool,
+    technician: str | None = None,
 ) -> list[Path]:
     """Write the certificate of a stored inspection (and its PDF), keep it in the store with everything
-    it shows besides the inspection (so `tenken verify` can render it again); the paths."""
+    it shows besides the inspection (so `tenken verify` can render it again); the paths. Refused (one
+    line, exit 65) for an inspection that read neither an IMEI nor a serial number."""
+    from tenken.facts import msg
     from tenken.report.html import certificate as render
+    from tenken.report.labels import render as words
     from tenken.store.records import save_certificate
 
     checked = _checked(store, inspection_id)
-    options = _options(app, checked.inspection, full_imei=full_imei)
+    if not identified(checked.inspection):
+        said = msg("cert.no_identity", inspection=inspection_id, state=checked.inspection.facts.state)
+        raise InputError(words(said, app.lang))
+    options = _options(app, checked.inspection, full_imei=full_imei, technician=technician)
     page = out_dir / _file_name(checked.inspection)
     try:  # owner-only: a certificate may hold full IMEIs
         private_folder(out_dir)
@@ -189,15 +221,22 @@ def _unsound(inspection_id: str, stored: StoredInspection, inspection: Inspectio
     return None
 
 
-def _options(app: AppContext, inspection: Inspection, *, full_imei: bool) -> Options:
-    """A new certificate's options: now (to the second), the policy's titles of the inspection's channels."""
+def _options(app: AppContext, inspection: Inspection, *, full_imei: bool, technician: str | None) -> Options:
+    """A new certificate's options: now (to the second), the policy's titles of the inspection's channels,
+    the shop that issues it, the technician, and where its QR code sends a buyer."""
     import uuid
 
     from tenken.report.html import Options
 
     channels = app.policy().channels
     shown = {key: channels[key] for key in inspection.verdicts if key in channels}
+    shop = app.settings.shop
     return Options(
+        shop_name=shop.name.strip(),
+        licence_authority=shop.licence_authority.strip(),
+        licence_number=shop.licence,
+        technician=(technician or _user()).strip(),
+        verify_url=app.settings.certificate.verify_url,
         certificate_id=uuid.uuid4().hex,
         issued_at=datetime.now(UTC).replace(microsecond=0),
         full_imei=full_imei,
@@ -229,7 +268,21 @@ def _issued(options: Options, inspection_id: str, record: str, page: Path, stati
             key: {"ja": ja, "en": en, "short_ja": options.short[key][0], "short_en": options.short[key][1]}
             for key, (ja, en) in options.titles.items()
         },
+        shop_name=options.shop_name,
+        licence_authority=options.licence_authority,
+        licence_number=options.licence_number,
+        technician=options.technician,
+        verify_url=options.verify_url,
     )
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str) -> Options:
@@ -279,6 +332,11 @@ def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str
         generator=str(issued.tenken_version),
         titles={key: (titles["ja"], titles["en"]) for key, titles in channels.items()},
         short={key: (titles["short_ja"], titles["short_en"]) for key, titles in channels.items()},
+        shop_name=issued.shop_name or "",  # None: issued before tenken kept who issued it, showing none
+        licence_authority=issued.licence_authority or "",
+        licence_number=issued.licence_number or "",
+        technician=issued.technician or "",
+        verify_url=issued.verify_url or "",
     )
 
 

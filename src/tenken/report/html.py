@@ -27,11 +27,13 @@ from datetime import UTC, datetime
 from enum import Enum
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
-from tenken.facts import Carrier, Fact, Message, Outcome
-from tenken.inspection import MANUAL, Asked, Inspection, Level, Reason
-from tenken.report.labels import LANGS, jst, label, name, render
+from tenken.facts import Carrier, Fact, Message, Outcome, Platform, msg
+from tenken.inspection import MANUAL, Asked, Earlier, Inspection, Level, Reason
+from tenken.report.labels import LANGS, fact_code, jst, label, name, render
 from tenken.report.terminal import format_value, visible
+from tenken.report.values import colour_name
 
 # Family names unquoted (CSS identifiers): a CSS string holding a space would break at a line end.
 FONTS = (
@@ -64,6 +66,12 @@ class Options:
     generator: str = ""  # the tenken version writing the certificate
     titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # channel → (Japanese, English) title
     short: dict[str, tuple[str, str]] = field(default_factory=dict)  # channel → short titles
+    # who issued it ([shop] and --by), and where the QR code sends a buyer (certificate.verify_url)
+    shop_name: str = ""
+    licence_authority: str = ""  # 古物商許可: "東京都公安委員会"
+    licence_number: str = ""  # its 12 digits
+    technician: str = ""  # 担当者
+    verify_url: str = ""  # the shop's page; the QR code carries verify_link(…) to it
 
 
 def mask(text: str) -> str:
@@ -71,9 +79,21 @@ def mask(text: str) -> str:
     return _LONG_NUMBER.sub(lambda found: "*" * len(found.group(1)) + found.group(2)[-4:], text)
 
 
-def qr_payload(inspection: Inspection, record: str) -> str:
-    """What the QR code carries: the inspection id, the IMEI's last 4 digits, the retail verdict and
-    the record hash (report/record.py)."""
+def verify_link(base: str, certificate_id: str, record: str) -> str:
+    """The shop's verify page for one certificate: `base` with c=<certificate id>&r=<record sha256> added
+    to its query (docs/reports.md)."""
+    query = urlencode({"c": certificate_id, "r": record})
+    if base.endswith(("?", "&")):
+        return base + query
+    return f"{base}{'&' if '?' in base else '?'}{query}"
+
+
+def qr_payload(inspection: Inspection, record: str, options: Options | None = None) -> str:
+    """What the QR code carries: the shop's verify page for this certificate when `certificate.verify_url`
+    was set; else the inspection id, the IMEI's last 4 digits, the retail verdict and the record hash
+    (report/record.py)."""
+    if options is not None and options.verify_url:
+        return verify_link(options.verify_url, options.certificate_id, record)
     imei = inspection.facts.imei.value if inspection.facts.imei.known else ""
     retail = inspection.verdicts.get("retail")
     return (
@@ -147,6 +167,7 @@ def certificate(inspection: Inspection, record: str, options: Options) -> str:
             _answers(page),
             _locks(page),
             _manual(page),
+            _issuer(page),
             _record(page, record),
         ]
     )
@@ -177,7 +198,7 @@ def certificate(inspection: Inspection, record: str, options: Options) -> str:
 
 def _header(page: _Page, model: str, record: str) -> str:
     inspection = page.inspection
-    payload = qr_payload(inspection, record)
+    payload = qr_payload(inspection, record, page.options)
     issued = page.options.issued_at
     return f"""<header>
 <div class="title">
@@ -265,21 +286,79 @@ def _locks(page: _Page) -> str:
 
 
 def _facts_table(page: _Page, names: tuple[str, ...]) -> str:
-    facts = dict(page.inspection.facts.facts())
+    phone = page.inspection.facts
+    facts = dict(phone.facts())
+    earlier = _carried(page.inspection)
     rows = []
     for field_name in names:
         fact = facts[field_name]
-        if field_name == "bootloader_unlocked" and not fact.known and not fact.source:
-            continue  # iPhones have none to read
+        if not fact.known and not fact.source and field_name in _absent_on(phone.ref.platform):
+            continue  # iPhones have no bootloader to read; an Android phone's 型番 is its model ID
+        if field_name in CARRIED and earlier is not None and getattr(earlier.facts, field_name).known:
+            rows.append(_read_earlier(page, field_name, earlier))
+            continue
+        value = _value(page, field_name, fact)
+        if value is None:
+            continue  # a colour code no table names: left out, never shown as "1"
         rows.append(
-            f"<tr><th>{page.both(f'fact.{field_name}')}</th>"
-            f"<td>{page.claim(f'fact.{field_name}', _value(page, field_name, fact), css='value')}</td>"
+            f"<tr><th>{page.both(fact_code(field_name, phone.ref.platform))}</th>"
+            f"<td>{page.claim(f'fact.{field_name}', value, css='value')}</td>"
             f"<td>{_how(page, field_name, fact)}</td></tr>"
         )
     return f'<table class="facts">{"".join(rows)}</table>'
 
 
-def _value(page: _Page, field_name: str, fact: Fact[Any]) -> str:
+def _absent_on(platform: Platform) -> tuple[str, ...]:
+    """Facts a platform has none of: left out of the certificate when nothing was read for them."""
+    return ("bootloader_unlocked",) if platform is Platform.IOS else ("part_number",)
+
+
+def _carried(inspection: Inspection) -> Earlier | None:
+    """The earlier inspection whose owner-lock reading the verdict rests on (the two reads), if it does."""
+    rests = any(
+        reason.condition == "owner_lock_off_earlier"
+        for verdict in inspection.verdicts.values()
+        for reason in verdict.reasons
+    )
+    return inspection.earlier if rests else None
+
+
+CARRIED = ("owner_lock", "owner_accounts")  # what the earlier read in use stands for on an erased phone
+
+
+def _read_earlier(page: _Page, field_name: str, earlier: Earlier) -> str:
+    """The owner lock (and the accounts that arm it) of an erased phone sold on the strength of an earlier
+    read in use: what that read said, when, of which phone, rather than the 不明 an erased phone reads."""
+    read = getattr(earlier.facts, field_name)
+    value = " / ".join(dict.fromkeys(format_value(field_name, read, lang) for lang in ("ja", "en")))
+    code = "cert.measured_earlier"
+    how = f"{label(code, 'ja')} {label(code, 'en')}"
+    badge = page.claim(f"fact.{field_name}.how", how, css="badge measured")
+    source = (
+        page.claim(f"fact.{field_name}.source", page.shown(read.source), css="source") if read.source else ""
+    )
+    note = ""
+    if field_name == "owner_lock":
+        said = msg(
+            "cert.owner_lock_earlier",
+            read_at=earlier.read_at,
+            inspection=earlier.inspection_id[:8],
+            serial=earlier.facts.serial.value if earlier.facts.serial.known else "",
+            imeis=earlier.facts.imeis(),
+        )
+        note = f'<div class="note">{page.said("fact.owner_lock.note", said)}</div>'
+    return (
+        f"<tr><th>{page.both(f'fact.{field_name}')}</th>"
+        f"<td>{page.claim(f'fact.{field_name}', value, css='value')}</td><td>{badge} {source}{note}</td></tr>"
+    )
+
+
+def _value(page: _Page, field_name: str, fact: Fact[Any]) -> str | None:
+    if field_name == "colour" and fact.known:
+        named = colour_name(page.inspection.facts)
+        return (
+            None if named is None else " / ".join(dict.fromkeys(render(named, lang) for lang in ("ja", "en")))
+        )
     shown = [format_value(field_name, fact, lang) for lang in ("ja", "en")]
     value = shown[0] if shown[0] == shown[1] else f"{shown[0]} / {shown[1]}"
     if field_name.endswith("_pct") and fact.known:
@@ -400,10 +479,36 @@ def _record(page: _Page, record: str) -> str:
             ("cert.earlier", page.claim("record.earlier", inspection.earlier.inspection_id, css="mono"))
         )
     cells = "".join(f"<tr><th>{page.both(code)}</th><td>{value}</td></tr>" for code, value in rows)
+    options = page.options
+    if options.verify_url:
+        link = verify_link(options.verify_url, options.certificate_id, record)
+        check = f"{page.both('cert.verify_url')} {page.claim('record.verify_url', link, css='mono')}"
+    else:
+        check = f"{page.both('cert.verify')} <code>tenken verify FILE</code>"
     return (
         f'<section><h2>{page.both("cert.record")}</h2><table class="facts">{cells}</table>'
-        f'<p class="small">{page.both("cert.verify")} <code>tenken verify FILE</code></p></section>'
+        f'<p class="small">{check}</p></section>'
     )
+
+
+def _issuer(page: _Page) -> str:
+    """The shop that issues the certificate, its secondhand-dealer licence and the technician: what a
+    buyer and the 古物営業法 expect to see, as the certificate's row keeps them."""
+    options = page.options
+    rows = []
+    if options.shop_name:
+        rows.append(("cert.shop_name", page.claim("issuer.shop", options.shop_name)))
+    if options.licence_authority and options.licence_number:
+        said = msg("cert.licence_value", authority=options.licence_authority, number=options.licence_number)
+        rows.append(
+            ("cert.licence", page.claim("issuer.licence", render(said, "ja")))
+        )  # as the law writes it
+    if options.technician:
+        rows.append(("cert.technician", page.claim("issuer.technician", options.technician)))
+    if not rows:
+        return ""
+    cells = "".join(f"<tr><th>{page.both(code)}</th><td>{value}</td></tr>" for code, value in rows)
+    return f'<section><h2>{page.both("cert.issuer")}</h2><table class="facts">{cells}</table></section>'
 
 
 def _times(page: _Page, key: str, moment: datetime) -> str:

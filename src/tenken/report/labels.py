@@ -270,6 +270,45 @@ CATALOG: dict[str, tuple[str, str]] = {
         "To check this certificate against the station's records:",
         "この証明書が記録と一致するかの確認：",
     ),
+    # ------------------------------------------------------------------ the certificate: issuer, two reads (certs-16)
+    "cert.issuer": ("Issued by", "発行者"),
+    "cert.shop_name": ("Shop", "店名"),
+    "cert.licence": ("Secondhand dealer licence", "古物商許可番号"),
+    "cert.licence_value": ("{authority} 第{number}号", "{authority} 第{number}号"),
+    "cert.technician": ("Technician", "担当者"),
+    "cert.verify_url": (
+        "To check this certificate, scan the QR code or open this address; the page must show the record "
+        "sha256 printed above:",
+        "この証明書の確認：QRコードを読み取るか次のアドレスを開き、上記の記録の sha256 が表示されることを"
+        "確かめてください：",
+    ),
+    "cert.measured_earlier": ("measured earlier", "前回点検で実測"),
+    "cert.owner_lock_earlier": (
+        "off, read on {read_at} while the phone was in use (inspection {inspection}); the same phone: "
+        "serial number {serial}, IMEI {imeis}; erased since",
+        "{read_at}の点検（使用中、点検ID {inspection}）でオフと確認。同じ端末（シリアル番号 {serial}、"
+        "IMEI {imeis}）で、その後初期化されています",
+    ),
+    "cert.no_identity": (
+        "inspection {inspection} read neither an IMEI nor a serial number ({state:state}): a certificate must "
+        "name the phone; inspect it again once it can be read",
+        "点検 {inspection} ではIMEIもシリアル番号も読み取れていません（{state:state}）。証明書には端末の特定が"
+        "必要です。読み取れる状態にしてから、もう一度点検してください",
+    ),
+    "cert.skipped": (
+        "no certificate for {phone}: neither an IMEI nor a serial number was read ({state:state})",
+        "{phone}の証明書は作成しません：IMEIもシリアル番号も読み取れていません（{state:state}）",
+    ),
+    "fact.model_number": ("Model number", "型番"),
+    "colour.space_gray": ("Space Gray", "スペースグレイ"),
+    "colour.silver": ("Silver", "シルバー"),
+    "colour.gold": ("Gold", "ゴールド"),
+    "colour.rose_gold": ("Rose Gold", "ローズゴールド"),
+    "colour.blue": ("Blue", "ブルー"),
+    "colour.pink": ("Pink", "ピンク"),
+    "colour.green": ("Green", "グリーン"),
+    "colour.white": ("White", "ホワイト"),
+    "colour.yellow": ("Yellow", "イエロー"),
     # ------------------------------------------------------------------ tenken history: what changed
     "change.mark": ("{carrier} {imei}: {before} → {after}", "{carrier} {imei}：{before} → {after}"),
     "change.lock_on": ("{lock:fact}: now on", "{lock:fact}：ありに変化"),
@@ -1683,6 +1722,14 @@ def render(message: Message | None, lang: Lang = "en") -> str:
         return f"{message.code} {message.params}" if message.params else message.code
     template = entry[LANGS.index(lang)]
     return _fill(template, message.params, lang)
+
+
+def fact_code(field: str, platform: Platform | None = None) -> str:
+    """The catalog entry that names a fact on this platform: an Android phone's model ID (SO-51C) is what
+    shops call its 型番, an iPhone's (iPhone14,5) its 機種ID, beside the 型番 MLNC3J/A."""
+    if field == "model_id" and platform is Platform.ANDROID:
+        return "fact.model_number"
+    return f"fact.{field}"
 
 
 def label(code: str, lang: Lang = "en") -> str:

@@ -26,7 +26,8 @@ from tenken.facts import (
     Provenance,
 )
 from tenken.report.inert import visible as visible  # the rule itself, for plain text
-from tenken.report.labels import Lang, label, name, render
+from tenken.report.labels import Lang, fact_code, label, name, render
+from tenken.report.values import colour_name, storage_words
 
 PROVENANCE_STYLE = {
     Provenance.MEASURED: "green",
@@ -68,7 +69,7 @@ def format_value(field: str, fact: Fact[Any], lang: Lang) -> str:
     if isinstance(value, bool):
         return label("value.yes" if value else "value.no", lang)
     if field == "storage_bytes" and isinstance(value, int):
-        return f"{value / 1e9:.0f} GB"
+        return storage_words(value)  # the nominal capacity, as a shop writes it
     if field == "sold_for" and isinstance(value, str):
         return name(value, lang)
     if field == "sold_by_candidates" and isinstance(value, list):
@@ -106,10 +107,16 @@ def device_panel(facts: DeviceFacts, lang: Lang, port: str | None = None) -> Pan
     for field, fact in facts.facts():
         if not fact.known and not fact.source and fact.note is not None and fact.note.code == "fact.not_read":
             continue
+        value = format_value(field, fact, lang)
+        if field == "colour" and fact.known:
+            named = colour_name(facts)
+            if named is None:
+                continue  # a code no table names ("1"): not a colour anyone could check
+            value = render(named, lang)
         note = render(fact.note, lang)
         table.add_row(
-            label(f"fact.{field}", lang),
-            outside(format_value(field, fact, lang)),
+            label(fact_code(field, facts.ref.platform), lang),
+            outside(value),
             Text(name(fact.provenance, lang), style=PROVENANCE_STYLE[fact.provenance]),
             outside(fact.source + (f" — {note}" if note else ""), style="dim"),
         )
