@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from tenken.report.html import claims
-from tenken.sim.android.adb_server import PrivateAdbServer as AdbServer
 from tenken.sim.android.profile import erased, load
 from tests.android.conftest import Phones
 from tests.conftest import run_cli
@@ -33,18 +32,8 @@ IPHONE_ONLY = (
 
 
 @pytest.fixture
-def env(adb_server: AdbServer, tmp_path: Path) -> dict[str, str]:
-    return {
-        "HOME": str(adb_server.home),
-        "ANDROID_ADB_SERVER_PORT": str(adb_server.port),
-        "ANDROID_SERIAL": "",
-        "TENKEN_DATA_DIR": str(tmp_path / "data"),
-        "TENKEN_DB": str(tmp_path / "tenken.sqlite3"),
-        "TENKEN_CONFIG": "",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TENKEN_ANDROID_TIMEOUT": "5",
-        "COLUMNS": "400",
-    }
+def env(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "COLUMNS": "400"}  # rich lays tables out wide: one row a line
 
 
 def inspect(env: dict[str, str], serial: str, *extra: str) -> Any:
