@@ -70,5 +70,7 @@ def test_demo_runs_the_whole_job_and_leaves_nothing_behind(tmp_path: Path, local
     assert not (tmp_path / "data" / "tenken").exists()
     (folder,) = (tmp_path / "tmp").glob("tenken-demo-certificates-*")  # and every other folder is gone
     pages = list(folder.glob("*.html"))
-    assert len(pages) >= 15 and all("<html" in page.read_text(encoding="utf-8")[:500] for page in pages)
+    # one for every phone that left the station but the screen-locked iPhone, whose IMEI and serial were
+    # never read: a certificate names the phone
+    assert len(pages) >= 14 and all("<html" in page.read_text(encoding="utf-8")[:500] for page in pages)
     assert str(folder) in out

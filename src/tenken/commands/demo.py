@@ -176,13 +176,15 @@ async def _run_station(
 
 
 def _certificates(app: AppContext, database: Store, inspections: Sequence[Inspection]) -> list[Path]:
-    """A certificate (点検証明書) for each phone as it left the station, in a folder that outlives the demo."""
-    from tenken.commands.certificate import issue
+    """A certificate (点検証明書) for each phone as it left the station, in a folder that outlives the demo;
+    none for a phone it could not identify (a locked screen: no IMEI, no serial number)."""
+    from tenken.commands.certificate import identified, issue
 
     folder = Path(tempfile.mkdtemp(prefix="tenken-demo-certificates-"))
     return [
         path
         for inspection in inspections
+        if identified(inspection)
         for path in issue(app, database, inspection.id, folder, full_imei=False, pdf=False)
     ]
 
