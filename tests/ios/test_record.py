@@ -172,3 +172,10 @@ def test_what_is_not_a_value_is_one_line_in_words(env: dict[str, str], args: lis
     assert result.exit_code == 65 and said in result.stderr and result.stderr.count("\n") == 1, result.stderr
     japanese = run_cli(["--lang", "ja", "record", *args, "--imei", NEVER_SEEN, "--new"], env)
     assert japanese.exit_code == 65 and "「" in japanese.stderr, japanese.stderr
+
+
+def test_the_new_options_are_explained_in_japanese() -> None:
+    record = run_cli(["--lang", "ja", "record", "--help"], {"TENKEN_LANG": "", "LANG": "C"})
+    assert "まだtenkenが扱っていない端末です" in record.stdout and "この端末のOSとメーカー" in record.stdout
+    certificate = run_cli(["--lang", "ja", "certificate", "--help"], {"TENKEN_LANG": "", "LANG": "C"})
+    assert "証明書に載せる担当者" in certificate.stdout

@@ -70,3 +70,16 @@ HELP_JA.update(
         "変えず文字列のまま表示するようにします（docs/reports.md）。",
     }
 )
+
+
+# tenken record's --new and --what, tenken certificate's --by (a block of its own, to keep merges easy)
+HELP_JA.update(
+    {
+        "The phone is one tenken has not seen yet (no inspection, answer or recorded fact names it).": "まだ"
+        "tenkenが扱っていない端末です（点検・キャリア回答・記録のどれにも載っていない端末を記録するとき）。",
+        "What was read, and where (default: where this phone's platform and maker show it).": "何をどこで"
+        "読み取ったか（既定：この端末のOSとメーカーでその項目が表示される場所）。",
+        "The technician (担当者) on it (default: the user running tenken).": "証明書に載せる担当者（既定："
+        "tenkenを実行しているユーザー）。",
+    }
+)
