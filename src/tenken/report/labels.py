@@ -364,7 +364,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "watch.no_phones": ("no phone yet: plug one in", "端末を接続してください"),
     "watch.done": ("done", "完了"),
     "watch.waiting": ("waiting", "待機"),
-    "watch.blocked": ("blocked", "販売不可"),
     "watch.kept": ("stored", "保存済"),
     "watch.queues": ("carrier queues", "キャリア照会待ち"),
     "watch.webhooks": ("webhooks sent", "Webhook送信"),
@@ -415,6 +414,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "no phone inspected since {since} has an answer that --status asks again",
         "{since}以降に点検した端末に、--status で再照会する回答はありません",
     ),
+    "stage.removed": ("unplugged", "抜去済み"),  # done, then unplugged: its result stays on the board
+    "stage.free": ("free", "空き"),  # a [ports] port no phone has been on
+    "watch.state": ("state", "状態"),  # the board's stage and focus level in one column
     # ------------------------------------------------------------------ (end of board-16's block)
     "recheck.answers": ("carriers' answers", "キャリアの判定"),
     "recheck.verdicts": ("verdicts", "販売判定"),
