@@ -339,3 +339,14 @@ def test_inspect_board_shows_phone_reason_and_tcp_serials_at_every_width(
         assert whole(shown[reason]) == whole(expected_reason(inspection, lang)), text
         for fragment in [*shown[phone], *shown[reason]]:
             assert len(fragment) > 1, text
+
+
+def test_details_fold_a_long_japanese_fact_name_rather_than_cut_it(
+    inspected: tuple[dict[str, str], set[str]], tmp_path: Path
+) -> None:
+    env = {**inspected[0], "COLUMNS": "80", "TENKEN_DB": str(tmp_path / "t.sqlite3")}
+    result = run_cli(["--lang", "ja", "inspect", "--details", "--no-lookup"], env)
+    panels = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert panels and not [line for line in panels if "…" in line], result.stdout
+    owner_lock = label("fact.owner_lock", "ja")  # 所有者ロック（アクティベーションロック／FRP）
+    assert owner_lock[:6] in result.stdout and cell_len(owner_lock) > 20
