@@ -247,6 +247,9 @@ def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | Non
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: int, lang: str | None) -> None:
     """tenken (点検): inspect used phones and tell whether they can be sold, and why."""
+    from tenken.config import named_file_exists
+
+    named_file_exists(config_path)  # for every command, one that reads no setting too
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     app = AppContext(config_path, db, verbose, lang)
     handler = logging.StreamHandler(sys.stderr)

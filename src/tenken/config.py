@@ -247,6 +247,14 @@ def config_file(path: Path | None = None, environ: Mapping[str, str] | None = No
     return default_config_path(), False
 
 
+def named_file_exists(path: Path | None = None, environ: Mapping[str, str] | None = None) -> None:
+    """A file that is named (`--config`, $TENKEN_CONFIG) must exist: checked by every command, the ones
+    that read no setting too, so that a mistyped name is never ignored by some and refused by others."""
+    config_path, named = config_file(path, environ)
+    if named and not config_path.is_file():
+        raise ConfigError(f"config file {config_path}", "does not exist")
+
+
 def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from defaults, then the TOML file (if present), then TENKEN_… variables; adb's own
     variables for the adb server's keys that neither sets."""
@@ -258,10 +266,9 @@ def load_with_sources(
 ) -> tuple[Settings, dict[str, str]]:
     """The settings, and where each key not at its default came from (FROM_FILE or a variable's name)."""
     environ = os.environ if environ is None else environ
-    config_path, named = config_file(path, environ)
+    named_file_exists(path, environ)
+    config_path, _named = config_file(path, environ)
     where = f"config file {config_path}"
-    if named and not config_path.is_file():
-        raise ConfigError(where, "does not exist")
     data: dict[str, Any] = {}
     if config_path.is_file():
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import queue
 import shlex
 import subprocess
@@ -12,9 +13,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tenken.cli import cli
+from tenken.devices.android.server import bundled_adb
 from tenken.sim.android.profile import bundled_names
 from tenken.sim.ports import free_port
 from tests.android.conftest import AdbServer
@@ -175,3 +178,88 @@ def test_lists_bundled_profiles() -> None:
     result = CliRunner().invoke(cli, ["sim", "android", "--list-profiles"])
     assert result.exit_code == 0
     assert "so51c-docomo" in result.output.split()
+
+
+def test_an_adb_server_it_started_is_stopped_at_quit(tmp_path: Path) -> None:
+    # No server answers on the port: `sim android` starts one (the adb bundled with adbutils) and, at
+    # `quit`, stops it again: nothing of it is left listening once the command has ended.
+    from tenken.devices.android.server import server_reachable
+
+    port = free_port()
+    home = tmp_path / "home"  # the adb server keeps its key under HOME
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "PYTHONUNBUFFERED": "1", "TENKEN_CONFIG": ""}
+    env.pop("ANDROID_ADB_SERVER_PORT", None)
+    tenken = str(Path(sys.executable).with_name("tenken"))
+    sim = _Process(
+        [tenken, "sim", "android", "--device", "so51c-docomo", "--port", "0", "--adb-port", str(port)], env
+    )
+    try:
+        sim.expect(f"ready: 1 phone(s) on adb server port {port};", within=60)
+        assert server_reachable("127.0.0.1", port)
+        sim.send("quit")
+        sim.expect("stopped")
+        assert sim.process.wait(30) == 0
+    finally:
+        sim.close()
+        left = server_reachable("127.0.0.1", port)
+        if left:  # not left running by this test either
+            subprocess.run([bundled_adb(), "-P", str(port), "kill-server"], env=env, timeout=30, check=False)
+    assert not left, f"the adb server on port {port} still runs after `quit`"
+
+
+def test_a_server_that_was_running_is_left_running(adb_server: AdbServer) -> None:
+    env = {**adb_server.env, "PYTHONUNBUFFERED": "1"}
+    tenken = str(Path(sys.executable).with_name("tenken"))
+    sim = _Process(
+        [
+            tenken,
+            "sim",
+            "android",
+            "--device",
+            "so51c-docomo",
+            "--port",
+            "0",
+            "--adb-port",
+            str(adb_server.port),
+        ],
+        env,
+    )
+    try:
+        sim.expect("ready: 1 phone(s)")
+        sim.send("quit")
+        sim.expect("stopped")
+        assert sim.process.wait(30) == 0
+    finally:
+        sim.close()
+    assert adb_server.adb("devices").returncode == 0  # not ours to stop: the test's server still answers
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sim", "android", "--device", "so51c-docomo", "--port", "0"],
+        ["sim", "ios", "--device", "iphone13-docomo"],
+        ["sim", "carriers", "--port", "0"],
+        ["udev", "print"],
+        ["schema", "inspect"],
+    ],
+)
+def test_a_named_config_file_that_does_not_exist_stops_every_command(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # The same one line and exit 78 for every command, whether or not it reads a setting: a typo in
+    # TENKEN_CONFIG is never ignored by some commands and refused by others.
+    missing = tmp_path / "no-such-config.toml"
+    env = {**os.environ, "TENKEN_CONFIG": str(missing), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tenken", *command],
+        env=env,
+        input="quit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (78, f"tenken: config file {missing}: does not exist\n")
+    assert result.stdout == ""

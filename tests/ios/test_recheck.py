@@ -108,3 +108,64 @@ def test_bad_options_are_one_line_usage_errors(env: dict[str, str], args: list[s
     result = run_cli(["recheck", *args], env)
     assert result.exit_code == 64
     assert complaint in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_nothing_due_says_which_answer_comes_due_next_and_when(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    from datetime import datetime, timedelta
+
+    from tenken.report.labels import jst
+
+    usbmux.attach(bundled("iphone13-docomo"))
+    _pending_at_docomo(carrier_sim, Outcome.PENDING)
+    inspected = json.loads(run_cli(["inspect", "--platform", "ios", "--json"], env).stdout)["phones"][0]
+    read = min(
+        datetime.fromisoformat(answer["checked_at"])
+        for answer in inspected["lookups"]["answers"]
+        if answer["outcome"] == "pending"
+    )
+    due_at = read + timedelta(hours=12)
+
+    result = run_cli(["recheck", "--older-than", "12h"], env)  # right after `inspect`: nothing is due
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "nothing is due for a re-check"
+    assert lines[1].startswith("next due: iPhone 13 (353915111001014): docomo △")
+    assert f"read {jst(read)}" in lines[1] and f"due at {jst(due_at)}" in lines[1]
+
+    ja = run_cli(["--lang", "ja", "recheck", "--older-than", "12h", "--dry-run"], env)
+    assert f"{jst(due_at)} から再照会の対象" in ja.stdout and "ドコモ △" in ja.stdout
+
+    document = json.loads(run_cli(["recheck", "--older-than", "12h", "--json"], env).stdout)
+    assert document["due"] == []
+    upcoming = document["next_due"]
+    assert {key: upcoming[key] for key in ("inspection", "imei", "carrier", "outcome")} == {
+        "inspection": inspected["inspection_id"],
+        "imei": IMEI,
+        "carrier": "docomo",
+        "outcome": "pending",
+    }
+    assert datetime.fromisoformat(upcoming["read_at"]) == read
+    assert datetime.fromisoformat(upcoming["due_at"]) == due_at
+
+
+def test_a_carrier_that_could_not_be_read_is_named_when_recheck_exits_3(
+    usbmux: SimulatorThread, carrier_sim: CarrierSimulator, env: dict[str, str]
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))
+    _pending_at_docomo(carrier_sim, Outcome.PENDING)
+    carrier_sim.rules.faults[Carrier.DOCOMO] = "maintenance"  # docomo's checker is down, and stays down
+    run_cli(["inspect", "--platform", "ios", "--json"], env)
+
+    result = run_cli(["recheck", "--older-than", "0"], env)
+    assert result.exit_code == 3, result.stderr
+    out = result.stdout
+    assert "could not be read" in out
+    unread = [line for line in out.splitlines() if IMEI in line and "docomo" in line]
+    assert unread, out
+
+    document = json.loads(run_cli(["recheck", "--older-than", "0", "--json"], env).stdout)
+    named = {(entry["imei"], entry["carrier"]): entry["outcome"] for entry in document["not_read"]}
+    assert named[IMEI, "docomo"] == named[IMEI2, "docomo"] == "unavailable"
+    assert not {outcome for outcome in named.values()} & {"ok", "pending", "restricted", "not_found"}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tenken.config import Settings
     from tenken.inspection import Inspection
     from tenken.report.labels import Lang
-    from tenken.station.recheck import Recheck
+    from tenken.station.recheck import Recheck, Upcoming
     from tenken.verdict.policy import Policy
 
 
@@ -73,7 +73,8 @@ def recheck(
     """
     from rich.console import Console
 
-    from tenken.station.recheck import STATUSES
+    from tenken.commands.since import span_of
+    from tenken.station.recheck import STATUSES, upcoming
 
     wanted = [status.strip() for status in statuses.split(",") if status.strip()]
     unknown = [status for status in wanted if status not in STATUSES]
@@ -86,13 +87,18 @@ def recheck(
     console = Console(stderr=as_json)
     lang = app.lang
 
-    due, results, store_error = run_async(
+    latest, due, results, store_error = run_async(
         _run(app.settings, policy, wanted, checked_before, window_start, dry_run, console, lang)
     )
+    span = span_of(older_than)  # None: --older-than is a date, and what was read after it never comes due
+    next_due = upcoming(latest, wanted, checked_before, span) if span is not None and not due else None
     if as_json:
-        emit_json(_document(due, results, policy, channel, dry_run))
+        emit_json(_document(due, results, policy, channel, dry_run, next_due))
     else:
         _print(console, due, results, policy, lang, dry_run)
+        if not due and span is not None:
+            _print_next(console, next_due, window_start, lang)
+        _print_not_read(console, results, lang)
     if store_error is not None:
         raise store_error
     sys.exit(_exit_code(results, channel))
@@ -107,7 +113,9 @@ async def _run(
     dry_run: bool,
     console: Console,
     lang: Lang,
-) -> tuple[list[Inspection], list[Recheck], Exception | None]:
+) -> tuple[list[Inspection], list[Inspection], list[Recheck], Exception | None]:
+    """The latest inspection of every phone in the window, those due, their re-checks (stored), and
+    what the store could not take."""
     import asyncio
 
     from tenken.report.labels import render
@@ -120,7 +128,7 @@ async def _run(
         latest = await asyncio.to_thread(database.latest_inspections, window_start)
         due = [inspection for inspection in latest if needs_recheck(inspection, statuses, checked_before)]
         if dry_run or not due:
-            return due, [], None
+            return latest, due, [], None
         options = Options(policy=policy, use_cache=False, station=settings.station.name)
         with console.status(render(msg("recheck.asking", count=len(due)), lang)):
             async with Pipeline(settings, options, database) as pipeline:
@@ -141,19 +149,46 @@ async def _run(
                     await sender.send_due()  # what a receiver does not take now, `tenken watch` sends later
                 finally:
                     await sender.aclose()
-        return due, results, pipeline.store_error
+        return latest, due, results, pipeline.store_error
 
 
 def _document(
-    due: list[Inspection], results: list[Recheck], policy: Policy, channel: str, dry_run: bool
+    due: list[Inspection],
+    results: list[Recheck],
+    policy: Policy,
+    channel: str,
+    dry_run: bool,
+    next_due: Upcoming | None,
 ) -> dict[str, object]:
     from tenken.report.json_output import document
+    from tenken.station.recheck import not_read
 
     return document(
         policy=policy.reference(),
         channel=channel,
         dry_run=dry_run,
         due=[inspection.id for inspection in due],
+        next_due=None
+        if next_due is None
+        else {
+            "inspection": next_due.inspection.id,
+            "imei": next_due.asked.imei if next_due.asked else None,
+            "carrier": next_due.asked.carrier.value if next_due.asked else None,
+            "outcome": next_due.asked.outcome.value if next_due.asked and next_due.asked.outcome else None,
+            "read_at": next_due.read_at,
+            "due_at": next_due.due_at,
+        },
+        not_read=[
+            {
+                "inspection": inspection.id,
+                "imei": asked.imei,
+                "carrier": asked.carrier.value,
+                "outcome": asked.result.outcome.value,
+                "detail": asked.result.detail,
+            }
+            for inspection, asked in not_read(results)
+            if asked.result is not None
+        ],
         rechecks=[
             {
                 "rechecked": result.before.id,
@@ -237,6 +272,43 @@ def _print(
     console.print(render(msg("recheck.summary", count=len(results), changed=len(changes)), lang))
 
 
+def _print_next(console: Console, next_due: Upcoming | None, since: datetime, lang: Lang) -> None:
+    """After "nothing is due": the answer that comes due first, and when (JST); or that none waits."""
+    from tenken.report.board import phone_name
+    from tenken.report.labels import name
+    from tenken.report.terminal import said
+
+    if next_due is None:
+        console.print(said(msg("recheck.nothing_waiting", since=since), lang))
+        return
+    inspection, asked = next_due.inspection, next_due.asked
+    facts = inspection.facts
+    phone = phone_name(inspection, lang) + (f" [{inspection.stock_no}]" if inspection.stock_no else "")
+    imei = asked.imei if asked is not None else facts.imei.value if facts.imei.known else None
+    times = {"read_at": next_due.read_at, "due_at": next_due.due_at}
+    if asked is None or asked.result is None:
+        console.print(said(msg("recheck.next_due_unasked", phone=phone, imei=imei, **times), lang))
+        return
+    outcome = asked.result.outcome
+    answer = outcome.symbol if outcome.is_mark else name(outcome, lang)
+    console.print(
+        said(
+            msg("recheck.next_due", phone=phone, imei=imei, carrier=asked.carrier, answer=answer, **times),
+            lang,
+        )
+    )
+
+
+def _print_not_read(console: Console, results: list[Recheck], lang: Lang) -> None:
+    """Every answer that still could not be read (why the exit code is 3), by IMEI and carrier."""
+    from tenken.report.terminal import problems_table
+    from tenken.station.recheck import not_read
+
+    unread = [(asked.imei, asked.result) for _inspection, asked in not_read(results) if asked.result]
+    if unread:
+        console.print(problems_table(unread, lang))
+
+
 def _moment(text: str, option: str, now: datetime) -> datetime:
     from tenken.commands.since import parse_since
 
@@ -247,14 +319,10 @@ def _moment(text: str, option: str, now: datetime) -> datetime:
 
 
 def _exit_code(results: list[Recheck], channel: str) -> int:
-    from tenken.station.recheck import worse
+    from tenken.station.recheck import not_read, worse
 
     if any(worse(result, channel) for result in results):
         return EXIT_FLAGGED
-    if any(
-        asked.result is not None and not asked.result.outcome.is_mark
-        for result in results
-        for asked in result.after.asked
-    ):
+    if not_read(results):
         return EXIT_NOT_ASKED
     return EXIT_OK

@@ -47,30 +47,31 @@ def _describe(attached: Attached) -> str:
 
 
 async def _serve(host: SimHost, profiles: list[Profile], say: Say) -> None:
-    await host.start()
-    for profile in profiles:
-        say(_describe(await host.attach(profile)))
-    say(f"adb server on port {host.adb_port}; point adb and tenken at it:")
-    say(f"  export ANDROID_ADB_SERVER_PORT={host.adb_port}")
-    say(f"  tenken inspect --platform android --adb-port {host.adb_port}")
-    say(f"ready: {len(host.devices)} phone(s) on adb server port {host.adb_port}; {HELP}")
-
+    """Until `quit` or a signal (input that ends is not a stop: run in the background, it serves on);
+    then every phone is detached, and the adb server stopped if this command started it."""
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-
-    def read_stdin() -> None:
-        # A daemon thread: a blocked read must not keep the process alive after `quit` or a signal.
-        for line in sys.stdin:
-            loop.call_soon_threadsafe(lines.put_nowait, line)
-        loop.call_soon_threadsafe(lines.put_nowait, None)
-
-    threading.Thread(target=read_stdin, name="stdin", daemon=True).start()
     waiter = asyncio.ensure_future(stop.wait())
+    await host.start()
     try:
+        for profile in profiles:
+            say(_describe(await host.attach(profile)))
+        say(f"adb server on port {host.adb_port}; point adb and tenken at it:")
+        say(f"  export ANDROID_ADB_SERVER_PORT={host.adb_port}")
+        say(f"  tenken inspect --platform android --adb-port {host.adb_port}")
+        say(f"ready: {len(host.devices)} phone(s) on adb server port {host.adb_port}; {HELP}")
+
+        def read_stdin() -> None:
+            # A daemon thread: a blocked read must not keep the process alive after `quit` or a signal.
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            loop.call_soon_threadsafe(lines.put_nowait, None)
+
+        threading.Thread(target=read_stdin, name="stdin", daemon=True).start()
         while not stop.is_set():
             getter = asyncio.ensure_future(lines.get())
             done, _ = await asyncio.wait({getter, waiter}, return_when=asyncio.FIRST_COMPLETED)

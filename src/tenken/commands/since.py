@@ -13,13 +13,19 @@ _SPAN = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _UNITS = {"": "seconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+def span_of(text: str) -> timedelta | None:
+    """The span `text` names (`12h`), or None when it names a day or a moment."""
+    span = _SPAN.match(text)
+    return timedelta(**{_UNITS[span.group(2).lower()]: int(span.group(1))}) if span else None
+
+
 def parse_since(text: str, now: datetime | None = None) -> datetime:
     from tenken.report.labels import JST
 
     now = now or datetime.now(UTC)
-    span = _SPAN.match(text)
-    if span:
-        return now - timedelta(**{_UNITS[span.group(2).lower()]: int(span.group(1))})
+    span = span_of(text)
+    if span is not None:
+        return now - span
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:

@@ -265,7 +265,8 @@ def board_drawer(
 
 def port_rows(station: Station, settings: Settings) -> list[PortRow]:
     """One row per port: the phone on it now, else the last one that was (so an unplugged phone's
-    result stays on the board until the port is used again)."""
+    result stays on the board, marked unplugged, until the port is used again); and every port named
+    in [ports] that no phone has been on, as free."""
     from tenken.report.live import PortRow
 
     latest: dict[str, PortRow] = {}
@@ -273,8 +274,10 @@ def port_rows(station: Station, settings: Settings) -> list[PortRow]:
         ref = plug.ref
         port = settings.port_name(ref.usb_location) or ref.usb_location or ref.device_id
         latest[port] = PortRow(
-            port, ref.device_id, ref.platform, plug.stage.value, plug.seconds, plug.inspection
+            port, ref.device_id, ref.platform, plug.stage.value, plug.seconds, plug.inspection, plug.attached
         )
+    for port in set(settings.ports.values()) - set(latest):
+        latest[port] = PortRow(port, "", None, "free", 0.0, None)
     return [latest[port] for port in sorted(latest, key=_natural)]
 
 

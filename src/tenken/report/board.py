@@ -15,6 +15,7 @@ from rich.text import Text
 from tenken.facts import Carrier
 from tenken.inspection import Inspection, Level
 from tenken.report.labels import Lang, jst, label, name, render
+from tenken.report.layout import Column, FittedTable
 from tenken.report.terminal import OUTCOME_STYLE, device_panel, outside, said
 
 PortNames = Callable[[str | None], str | None]  # a USB location → the name on the tray label (config [ports])
@@ -39,9 +40,10 @@ def phone_name(inspection: Inspection, lang: Lang) -> str:
 
 
 def _port(inspection: Inspection, ports: PortNames | None) -> str:
-    location = inspection.facts.ref.usb_location
-    named = ports(location) if ports is not None else None
-    return named or location or "tcp"
+    """Its [ports] name, else its USB location, else (a phone over TCP) its adb serial."""
+    ref = inspection.facts.ref
+    named = ports(ref.usb_location) if ports is not None else None
+    return named or ref.usb_location or ref.device_id
 
 
 def board(
@@ -50,39 +52,60 @@ def board(
     lang: Lang,
     focus: str,
     ports: PortNames | None = None,
-) -> Table:
+) -> FittedTable:
     """One line per phone: where it is plugged, what it is, its IMEI, a level per channel, and the first
-    reason on the channel in `focus`. `channels` maps a channel key to its title in `lang`."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(label("demo.port", lang), no_wrap=True)
-    table.add_column(label("demo.phone", lang))
-    table.add_column("IMEI", no_wrap=True)
-    for title in channels.values():
-        table.add_column(outside(title), no_wrap=True)  # a policy file's words
-    table.add_column(label("ui.first_reason", lang), overflow="fold")
-    for inspection in inspections:
-        facts = inspection.facts
-        focused = inspection.verdicts.get(focus)
-        first = (
-            focused.reasons[0]
-            if focused and focused.reasons and focused.level is not Level.SELLABLE
-            else None
+    reason on the channel in `focus`. `channels` maps a channel key to its title in `lang`. Laid out for
+    the width it is drawn at (report/layout.py): the channels other than `focus` go first, then the
+    IMEI; the phone and the reason wrap, never cut."""
+    port = Column(Text(label("demo.port", lang)), [outside(_port(each, ports)) for each in inspections])
+    phone = Column(
+        Text(label("demo.phone", lang)),
+        [
+            outside(phone_name(each, lang) + (f" [{each.stock_no}]" if each.stock_no else ""))
+            for each in inspections
+        ],
+        wrap=True,
+    )
+    imei = Column(
+        Text("IMEI"),
+        [
+            outside(each.facts.imei.value)
+            if each.facts.imei.known
+            else Text(label("value.unknown", lang), style="magenta")
+            for each in inspections
+        ],
+    )
+    levels = {
+        key: Column(  # a policy file's words
+            outside(title),
+            [
+                level_text(each.verdicts[key].level, lang) if key in each.verdicts else Text("")
+                for each in inspections
+            ],
         )
-        table.add_row(
-            outside(_port(inspection, ports)),
-            outside(
-                phone_name(inspection, lang) + (f" [{inspection.stock_no}]" if inspection.stock_no else "")
-            ),
-            outside(facts.imei.value)
-            if facts.imei.known
-            else Text(label("value.unknown", lang), style="magenta"),
-            *(
-                level_text(inspection.verdicts[key].level, lang) if key in inspection.verdicts else Text("")
-                for key in channels
-            ),
-            Text(label(f"cond.{first.condition}", lang)) if first else Text(""),
-        )
-    return table
+        for key, title in channels.items()
+    }
+    reason = Column(
+        Text(label("ui.first_reason", lang)),
+        [first_reason(each, focus, lang) for each in inspections],
+        wrap=True,
+    )
+    focused = [levels[focus]] if focus in levels else []
+    return FittedTable(
+        [
+            [port, phone, imei, *levels.values(), reason],
+            [port, phone, imei, *focused, reason],
+            [port, phone, *focused, reason],
+        ]
+    )
+
+
+def first_reason(inspection: Inspection | None, focus: str, lang: Lang) -> Text:
+    """The first reason on the focus channel, unless the phone is sellable there."""
+    focused = inspection.verdicts.get(focus) if inspection is not None else None
+    if focused is None or not focused.reasons or focused.level is Level.SELLABLE:
+        return Text("")
+    return Text(label(f"cond.{focused.reasons[0].condition}", lang))
 
 
 def attention(inspections: Sequence[Inspection], lang: Lang, focus: str) -> RenderableType | None:

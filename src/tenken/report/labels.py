@@ -403,7 +403,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "watch.no_phones": ("no phone yet: plug one in", "端末を接続してください"),
     "watch.done": ("done", "完了"),
     "watch.waiting": ("waiting", "待機"),
-    "watch.blocked": ("blocked", "販売不可"),
     "watch.kept": ("stored", "保存済"),
     "watch.queues": ("carrier queues", "キャリア照会待ち"),
     "watch.webhooks": ("webhooks sent", "Webhook送信"),
@@ -441,6 +440,23 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "recheck.nothing_due": ("nothing is due for a re-check", "再照会が必要な端末はありません"),
     "recheck.would_ask": ("{count} phone(s) are due for a re-check:", "再照会の対象：{count} 台"),
+    # ------------------------------------------------------------------ issue 16 (board-16): re-checks, the board
+    "recheck.next_due": (
+        "next due: {phone}[ ({imei})]: {carrier} {answer}, read {read_at}, due at {due_at}",
+        "次の再照会：{phone}[（{imei}）]の{carrier} {answer}（{read_at}取得）は {due_at} から再照会の対象です",
+    ),
+    "recheck.next_due_unasked": (
+        "next due: {phone}[ ({imei})]: the carriers, not asked at its inspection of {read_at}, due at {due_at}",
+        "次の再照会：{phone}[（{imei}）]（{read_at}の点検でキャリア未照会）は {due_at} から再照会の対象です",
+    ),
+    "recheck.nothing_waiting": (
+        "no phone inspected since {since} has an answer that --status asks again",
+        "{since}以降に点検した端末に、--status で再照会する回答はありません",
+    ),
+    "stage.removed": ("unplugged", "抜去済み"),  # done, then unplugged: its result stays on the board
+    "stage.free": ("free", "空き"),  # a [ports] port no phone has been on
+    "watch.state": ("state", "状態"),  # the board's stage and focus level in one column
+    # ------------------------------------------------------------------ (end of board-16's block)
     "recheck.answers": ("carriers' answers", "キャリアの判定"),
     "recheck.verdicts": ("verdicts", "販売判定"),
     "recheck.summary": (

@@ -1,21 +1,22 @@
 """The station's live board: one row per hub port (the phone on it, how far its inspection got, a level
 per channel, the first reason, how long it has taken) and a footer with the counts and the carriers'
-queues. It is drawn from plain rows the watch command builds, so it knows nothing of the station."""
+queues. It is drawn from plain rows the watch command builds, so it knows nothing of the station; it
+lays itself out for the terminal's width (80 columns and up keep the port, phone, stage, the focus
+channel's level and the first reason)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from tenken.facts import Platform
 from tenken.inspection import Inspection, Level
-from tenken.report.board import level_text, phone_name
+from tenken.report.board import LEVEL_STYLE, first_reason, level_text, phone_name
 from tenken.report.labels import Lang, label, name
+from tenken.report.layout import Column, FittedTable, Flow
 from tenken.report.terminal import outside
 
 STAGE_STYLE = {
@@ -26,6 +27,7 @@ STAGE_STYLE = {
     "waiting": "bold yellow",
     "done": "green",
     "unplugged": "bold red",
+    "free": "dim",  # a [ports] port no phone has been on
 }
 
 
@@ -34,11 +36,12 @@ class PortRow:
     """What the board shows of one port."""
 
     port: str  # its [ports] name, else its raw location (or the adb serial of a phone over TCP)
-    device_id: str
-    platform: Platform
+    device_id: str  # "" for a free port
+    platform: Platform | None  # None for a free port
     stage: str  # one of STAGE_STYLE
     seconds: float  # since the phone was plugged in (until it was done)
     inspection: Inspection | None  # the latest, once there is one
+    attached: bool = True  # False: the phone has been unplugged (its row stays until the port is used again)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,49 +53,61 @@ class Footer:
     webhooks_sent: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The footer's counts: phones done, waiting for the technician, and the done ones by their level on
+    the focus channel (each level on its own: PARTS_ONLY is not BLOCKED)."""
+
+    done: int
+    waiting: int
+    levels: dict[Level, int]
+
+
 def live_board(
     rows: Sequence[PortRow], channels: dict[str, str], lang: Lang, focus: str, footer: Footer
 ) -> RenderableType:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    table.add_column(label("demo.port", lang), no_wrap=True)
-    table.add_column(label("demo.phone", lang), overflow="ellipsis", max_width=28)
-    table.add_column(label("watch.stage", lang), no_wrap=True)
-    for title in channels.values():
-        table.add_column(outside(title), no_wrap=True)  # a policy file's words
-    table.add_column(label("ui.first_reason", lang), overflow="ellipsis", max_width=40)
-    table.add_column(label("watch.elapsed", lang), justify="right", no_wrap=True)
-    for row in rows:
-        inspection = row.inspection
-        done = row.stage == "done"
-        table.add_row(
-            outside(row.port),
-            outside(_phone(row, lang)),
-            _stage(row, lang),
-            *(
-                _level(inspection, key, lang) if done or row.stage == "unplugged" else Text("")
-                for key in channels
-            ),
-            _first_reason(inspection, focus, lang) if done else Text(""),
-            Text(_clock(row.seconds), style="dim"),
-        )
-    if not rows:
-        table.add_row(Text(label("watch.no_phones", lang), style="dim"), *[""] * (len(channels) + 4))
+    """The board, laid out for the width it is drawn at (report/layout.py). Dropped first: the time,
+    then the channels other than `focus`; then the stage and the focus level share one column. The
+    port, the phone and the first reason are always there, the phone and the reason wrapped, never cut."""
+    port = Column(Text(label("demo.port", lang)), [outside(row.port) for row in rows])
+    phone = Column(Text(label("demo.phone", lang)), [outside(_phone(row, lang)) for row in rows], wrap=True)
+    stage = Column(Text(label("watch.stage", lang)), [_stage(row, lang) for row in rows], wrap=True)
+    levels = {
+        key: Column(outside(title), [_level(row, key, lang) for row in rows])  # a policy file's words
+        for key, title in channels.items()
+    }
+    state = Column(Text(label("watch.state", lang)), [_state(row, focus, lang) for row in rows], wrap=True)
+    reason = Column(
+        Text(label("ui.first_reason", lang)),
+        [first_reason(row.inspection, focus, lang) if row.stage == "done" else Text("") for row in rows],
+        wrap=True,
+    )
+    elapsed = Column(
+        Text(label("watch.elapsed", lang)),
+        [Text(_clock(row.seconds) if row.platform is not None else "", style="dim") for row in rows],
+        justify="right",
+    )
+    focused = [levels[focus]] if focus in levels else []
+    table = FittedTable(
+        [
+            [port, phone, stage, *levels.values(), reason, elapsed],
+            [port, phone, stage, *levels.values(), reason],
+            [port, phone, stage, *focused, reason],
+            [port, phone, state, reason],
+        ],
+        empty=Text(label("watch.no_phones", lang), style="dim"),
+    )
     return Group(table, _footer(rows, focus, lang, footer))
 
 
-def counts(rows: Sequence[PortRow], focus: str) -> dict[str, int]:
-    """Done, waiting for the technician, and blocked (or parts only) on the focus channel."""
-    done = [row for row in rows if row.stage == "done"]
-    return {
-        "done": len(done),
-        "waiting": sum(row.stage == "waiting" for row in rows),
-        "blocked": sum(
-            row.inspection is not None
-            and focus in row.inspection.verdicts
-            and row.inspection.verdicts[focus].level in (Level.BLOCKED, Level.PARTS_ONLY)
-            for row in done
-        ),
-    }
+def counts(rows: Sequence[PortRow], focus: str) -> Tally:
+    """Done (the unplugged ones too), waiting, and the done ones by their level on `focus`."""
+    done = [row.inspection for row in rows if row.stage == "done"]
+    levels = dict.fromkeys(Level, 0)
+    for inspection in done:
+        if inspection is not None and focus in inspection.verdicts:
+            levels[inspection.verdicts[focus].level] += 1
+    return Tally(len(done), sum(row.stage == "waiting" for row in rows), levels)
 
 
 def _phone(row: PortRow, lang: Lang) -> str:
@@ -102,27 +117,37 @@ def _phone(row: PortRow, lang: Lang) -> str:
         if inspection.stock_no:
             shown += f" [{inspection.stock_no}]"
         return shown
+    if row.platform is None:
+        return ""
+    if row.device_id == row.port:  # a phone over TCP: its port is its serial
+        return name(row.platform, lang)
     return f"{name(row.platform, lang)} {row.device_id[-8:]}"
 
 
 def _stage(row: PortRow, lang: Lang) -> Text:
     style = STAGE_STYLE.get(row.stage, "")
+    if row.stage == "done" and not row.attached:
+        return Text(label("stage.removed", lang), style="dim")  # its result stays; the phone has gone
     if row.stage == "waiting" and row.inspection is not None:
         return Text(name(row.inspection.facts.state, lang), style=style)  # waiting for Trust, unlock…
     return Text(label(f"stage.{row.stage}", lang), style=style)
 
 
-def _level(inspection: Inspection | None, channel: str, lang: Lang) -> Text:
-    if inspection is None or channel not in inspection.verdicts:
+def _state(row: PortRow, focus: str, lang: Lang) -> Text:
+    """The stage, or once done the level on the focus channel (and that the phone has gone)."""
+    if row.stage != "done":
+        return _stage(row, lang)
+    shown = _level(row, focus, lang)
+    if not row.attached:
+        shown.append("\n").append_text(_stage(row, lang))
+    return shown
+
+
+def _level(row: PortRow, channel: str, lang: Lang) -> Text:
+    inspection = row.inspection
+    if row.stage not in ("done", "unplugged") or inspection is None or channel not in inspection.verdicts:
         return Text("")
     return level_text(inspection.verdicts[channel].level, lang)
-
-
-def _first_reason(inspection: Inspection | None, focus: str, lang: Lang) -> Text:
-    verdict = inspection.verdicts.get(focus) if inspection is not None else None
-    if verdict is None or not verdict.reasons or verdict.level is Level.SELLABLE:
-        return Text("")
-    return Text(label(f"cond.{verdict.reasons[0].condition}", lang))
 
 
 def _clock(seconds: float) -> str:
@@ -131,11 +156,15 @@ def _clock(seconds: float) -> str:
 
 
 def _footer(rows: Sequence[PortRow], focus: str, lang: Lang, footer: Footer) -> RenderableType:
-    counted = counts(rows, focus)
+    tally = counts(rows, focus)
     parts = [
-        Text(f"{label('watch.done', lang)} {counted['done']}", style="green"),
-        Text(f"{label('watch.waiting', lang)} {counted['waiting']}", style="yellow"),
-        Text(f"{label('watch.blocked', lang)} {counted['blocked']}", style="red"),
+        Text(f"{label('watch.done', lang)} {tally.done}", style="green"),
+        Text(f"{label('watch.waiting', lang)} {tally.waiting}", style="yellow"),
+        *(
+            Text(f"{name(level, lang)} {count}", style=LEVEL_STYLE[level])
+            for level, count in tally.levels.items()
+            if count
+        ),
         Text(f"{label('watch.kept', lang)} {footer.kept}"),
     ]
     if footer.queued:
@@ -144,7 +173,7 @@ def _footer(rows: Sequence[PortRow], focus: str, lang: Lang, footer: Footer) -> 
     if footer.webhooks_sent:
         parts.append(Text(f"{label('watch.webhooks', lang)} {footer.webhooks_sent}"))
     lines: list[RenderableType] = [
-        Text(" · ").join(parts),
+        Flow(parts),
         Text.assemble((label("watch.station", lang) + ": ", "dim"), outside(footer.station, style="dim")),
     ]
     lines += [outside(problem, style="bold red") for problem in footer.problems]

@@ -391,6 +391,28 @@ class RecheckDoc(Doc):
     inspection: PhoneDoc
 
 
+class NextDueDoc(Doc):
+    """When nothing is due: the answer that comes due first (a re-check with the same --older-than asks
+    it from `due_at` on); imei, carrier and outcome null for a phone the carriers were never asked about."""
+
+    inspection: Id
+    imei: str | None
+    carrier: Carrier | None
+    outcome: Outcome | None
+    read_at: Time
+    due_at: Time
+
+
+class NotReadDoc(Doc):
+    """An answer that could not be read after the re-check (exit 3)."""
+
+    inspection: Id  # the re-check's new inspection
+    imei: str
+    carrier: Carrier
+    outcome: Outcome
+    detail: MessageDoc | None
+
+
 class RecheckDocument(Doc):
     """`tenken recheck --json`."""
 
@@ -400,6 +422,8 @@ class RecheckDocument(Doc):
     dry_run: bool
     due: list[Id]
     rechecks: list[RecheckDoc]
+    next_due: NextDueDoc | None  # null: something is due, none waits, or --older-than is a date
+    not_read: list[NotReadDoc]
 
 
 DoctorCheck = Literal[

@@ -100,7 +100,7 @@ def device_panel(facts: DeviceFacts, lang: Lang, port: str | None = None) -> Pan
     if facts.state is not DeviceState.READY:
         parts.append(Text.assemble((f"{name(facts.state, lang)}: ", "bold yellow"), said(facts.action, lang)))
     table = Table(box=box.SIMPLE, show_header=True, expand=False, pad_edge=False)
-    table.add_column(label("ui.fact", lang))
+    table.add_column(label("ui.fact", lang), overflow="fold")  # a long Japanese name has no space to wrap at
     table.add_column(label("ui.value", lang), overflow="fold")
     table.add_column(label("ui.how", lang))
     table.add_column(label("ui.source_note", lang), overflow="fold")

@@ -6,9 +6,9 @@ re-checked, stored with its answers, and every change is reported (and sent to t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tenken import __version__
 from tenken.facts import Carrier, Outcome, utcnow
@@ -45,23 +45,68 @@ class Recheck:
         return bool(self.answers or self.levels)
 
 
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """An answer not due yet: a re-check with the same --older-than asks it from `due_at` on."""
+
+    inspection: Inspection
+    asked: Asked | None  # None: the carriers were never asked about the phone (read_at: its inspection)
+    read_at: datetime
+    due_at: datetime
+
+
 def due(inspection: Inspection, statuses: Collection[str], checked_before: datetime) -> list[Asked]:
     """The look-ups of `inspection` to ask again: their outcome is one of `statuses` and they were read
     before `checked_before`."""
-    wanted = frozenset().union(*(STATUSES[status] for status in statuses))
-    return [
-        asked
-        for asked in inspection.asked
-        if asked.result is not None
-        and asked.result.outcome in wanted
-        and asked.result.checked_at < checked_before
-    ]
+    return [asked for asked, read_at in _asked_again(inspection, statuses) if read_at < checked_before]
 
 
 def needs_recheck(inspection: Inspection, statuses: Collection[str], checked_before: datetime) -> bool:
-    never_asked = not inspection.looked_up and "unknown" in statuses
-    finished = inspection.finished_at or inspection.started_at
-    return bool(due(inspection, statuses, checked_before)) or (never_asked and finished < checked_before)
+    return any(read_at < checked_before for _asked, read_at in _candidates(inspection, statuses))
+
+
+def upcoming(
+    inspections: Iterable[Inspection], statuses: Collection[str], checked_before: datetime, span: timedelta
+) -> Upcoming | None:
+    """Of the answers `statuses` names that are not due yet (read from `checked_before` on), the one that
+    comes due first, when a re-check asks what was read longer than `span` ago."""
+    waiting = [
+        Upcoming(inspection, asked, read_at, read_at + span)
+        for inspection in inspections
+        for asked, read_at in _candidates(inspection, statuses)
+        if read_at >= checked_before
+    ]
+    return min(waiting, key=lambda entry: entry.due_at, default=None)
+
+
+def not_read(results: Iterable[Recheck]) -> list[tuple[Inspection, Asked]]:
+    """The answers that could not be read, after the re-checks (the new inspections'): exit 3."""
+    return [
+        (result.after, asked)
+        for result in results
+        for asked in result.after.asked
+        if asked.result is not None and not asked.result.outcome.is_mark
+    ]
+
+
+def _asked_again(inspection: Inspection, statuses: Collection[str]) -> list[tuple[Asked, datetime]]:
+    """The look-ups whose outcome is one of `statuses`, with when each was read."""
+    wanted = frozenset().union(*(STATUSES[status] for status in statuses))
+    return [
+        (asked, asked.result.checked_at)
+        for asked in inspection.asked
+        if asked.result is not None and asked.result.outcome in wanted
+    ]
+
+
+def _candidates(inspection: Inspection, statuses: Collection[str]) -> list[tuple[Asked | None, datetime]]:
+    """What a re-check may ask about `inspection`, with since when: its look-ups `statuses` names, or,
+    for a phone the carriers were never asked about (an unknown), the whole plan (None), since its
+    inspection."""
+    found: list[tuple[Asked | None, datetime]] = list(_asked_again(inspection, statuses))
+    if not inspection.looked_up and "unknown" in statuses:
+        found.append((None, inspection.finished_at or inspection.started_at))
+    return found
 
 
 async def recheck(

@@ -3,9 +3,11 @@ and what a running one says about itself."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -48,10 +50,11 @@ def server_reachable(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
-def ensure_server(host: str, port: int, adb_path: str = "", timeout: float = START_TIMEOUT) -> None:
-    """Make sure an adb server answers on host:port, starting one when it is local and down."""
+def ensure_server(host: str, port: int, adb_path: str = "", timeout: float = START_TIMEOUT) -> bool:
+    """Make sure an adb server answers on host:port, starting one when it is local and down; True when
+    it started one."""
     if server_reachable(host, port):
-        return
+        return False
     if host not in LOCAL_HOSTS:
         raise TransportUnavailable(
             f"no adb server answers at {host}:{port}: start it on that machine or fix android.adb_host/adb_port"
@@ -80,6 +83,7 @@ def ensure_server(host: str, port: int, adb_path: str = "", timeout: float = STA
             f"the adb server on port {port} could not be started ({detail[-1] if detail else 'no output'}); "
             f"is another program using the port?"
         )
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +138,20 @@ def _address(hexed: str) -> str:
         return socket.inet_ntop(socket.AF_INET, bytes.fromhex(hexed)[::-1])
     words = [bytes.fromhex(hexed[index : index + 8])[::-1] for index in range(0, 32, 8)]
     return "[" + socket.inet_ntop(socket.AF_INET6, b"".join(words)) + "]"
+
+
+def stop_server(port: int, adb_path: str = "", timeout: float = START_TIMEOUT) -> None:
+    """Stop the local adb server on `port` (one that ensure_server started), and wait until it is gone."""
+    binary = adb_binary(adb_path)
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        subprocess.run(
+            [binary, "-P", str(port), "kill-server"],
+            capture_output=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            env=server_environment(dict(os.environ), port),
+        )
+    deadline = time.monotonic() + timeout
+    while server_reachable("127.0.0.1", port) and time.monotonic() < deadline:
+        time.sleep(0.05)

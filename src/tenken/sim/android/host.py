@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tenken.devices.android.server import ensure_server
+from tenken.devices.android.server import ensure_server, stop_server
 from tenken.errors import SimulatorError
 from tenken.sim.android import profile as android_profile
 from tenken.sim.android.adbd import AdbdDevice
@@ -38,9 +38,12 @@ class SimHost:
         self.base_port = base_port
         self.host = host
         self.devices: dict[str, AdbdDevice] = {}
+        self.started_server = False  # no adb server answered: this host started it, and stops it
 
     async def start(self) -> None:
-        await asyncio.to_thread(ensure_server, "127.0.0.1", self.adb_port, self.adb_path)
+        self.started_server = await asyncio.to_thread(
+            ensure_server, "127.0.0.1", self.adb_port, self.adb_path
+        )
 
     def _client(self) -> Any:
         import adbutils
@@ -111,8 +114,15 @@ class SimHost:
         return device.serial
 
     async def close(self) -> None:
-        for serial in list(self.devices):
-            await self.detach(serial)
+        """Detach every phone; stop the adb server if this host started it (one that was running before
+        is left as it was)."""
+        try:
+            for serial in list(self.devices):
+                await self.detach(serial)
+        finally:
+            if self.started_server:
+                await asyncio.to_thread(stop_server, self.adb_port, self.adb_path)
+                self.started_server = False
 
 
 class ThreadedSimHost:
