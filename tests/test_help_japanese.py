@@ -34,7 +34,9 @@ KEPT |= set(FAULTS) | {part for fault in FAULTS for part in fault.split("-")}  #
 KEPT |= {part for fact in FACTS for part in fact.split("-")} | {"mark"}  # tenken record FACT
 # A run of Latin letters in a help text, outside `code`, options (--x), settings (a.b), paths and URLs.
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
-CODE = re.compile(r"0x[0-9A-Fa-f]+|`[^`]*`|--?[\w-]+|[\w.-]+/[\w./-]*|\[[^\]]*\]|\$?[A-Z_]{3,}\w*|[\w-]+\.[\w.-]+|\w+=\S+")
+CODE = re.compile(
+    r"0x[0-9A-Fa-f]+|`[^`]*`|--?[\w-]+|[\w.-]+/[\w./-]*|\[[^\]]*\]|\$?[A-Z_]{3,}\w*|[\w-]+\.[\w.-]+|\w+=\S+"
+)
 
 
 def english_words(text: str) -> set[str]:
