@@ -41,7 +41,17 @@ LOOKED_UP += (
     "ui.",
     "level.",
 )
-LOOKED_UP += ("guess.", "cond.", "stage.", "cert.", "history.", "help.")  # stage.<the station's Stage value>
+LOOKED_UP += (
+    "guess.",
+    "cond.",
+    "stage.",
+    "cert.",
+    "history.",
+    "help.",
+    "activation.",
+    "region.",
+    "source.",
+)  # stage.<the station's Stage value>
 LOOKED_UP += ("doctor.check.",)  # doctor.check.<a check's code>
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}

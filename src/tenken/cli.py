@@ -31,6 +31,7 @@ from tenken.errors import (
 
 if TYPE_CHECKING:
     from tenken.config import Settings
+    from tenken.facts import Message
     from tenken.report.labels import Lang
     from tenken.verdict.policy import Policy
 
@@ -55,6 +56,13 @@ class AppContext:
 
         chosen = path or (Path(self.settings.policy).expanduser() if self.settings.policy else None)
         return load_policy(chosen)
+
+    def words(self, message: Message) -> str:
+        """A message in the user's language, made safe for a terminal (it may quote outside strings)."""
+        from tenken.report.inert import visible
+        from tenken.report.labels import render
+
+        return visible(render(message, self.lang))
 
     def policy_with(self, path: Path | None, channel: str) -> Policy:
         """The policy in effect, which must have the sales channel `--channel` names."""
@@ -104,6 +112,26 @@ def one_line(message: str) -> str:
     from tenken.report.terminal import visible
 
     return visible(" ".join(message.split()))
+
+
+def _words(error: TenkenError) -> str:
+    """An error's one line: its message in the user's language when it was raised with a code."""
+    from tenken.facts import Message
+
+    said = error.said
+    if not isinstance(said, Message):
+        return str(error)
+    from tenken.report.labels import language, render
+
+    app = _APP[0] if _APP else None
+    try:
+        lang = app.lang if app is not None else language(None)
+    except TenkenError:
+        lang = language(None)
+    return render(said, lang)
+
+
+_APP: list[AppContext] = []  # the running command's context, for saying an error in its language
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -256,6 +284,7 @@ def cli(ctx: click.Context, config_path: Path | None, db: str | None, verbose: i
     handler.setFormatter(LogLines(app))
     logging.basicConfig(level=level, handlers=[handler])
     ctx.obj = app
+    _APP[:] = [app]
 
 
 class LogLines(logging.Formatter):
@@ -315,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
     except TenkenError as error:
-        fail(str(error), error.exit_code)
+        fail(_words(error), error.exit_code)
     except KeyboardInterrupt:
         fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -52,9 +52,23 @@ EXIT_INTERRUPTED = 130
 
 
 class TenkenError(Exception):
-    """Base of every error tenken reports to a person. The message is one line a technician can act on."""
+    """Base of every error tenken reports to a person. The message is one line a technician can act on:
+    a string, or a message code with parameters (tenken.facts.Message) that the command line says in the
+    user's language."""
 
     exit_code: ClassVar[int] = EXIT_INTERNAL
+
+    @property
+    def said(self) -> object | None:
+        """The message, when the error was raised with a code rather than words."""
+        first = self.args[0] if self.args else None
+        return first if first is not None and not isinstance(first, str) else None
+
+    def __str__(self) -> str:
+        said = self.said
+        if said is not None:  # the command line renders it; elsewhere (a log) its code and parameters do
+            return f"{getattr(said, 'code', said)} {getattr(said, 'params', '')}".strip()
+        return super().__str__()
 
 
 class UsageError(TenkenError):

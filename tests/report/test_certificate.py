@@ -233,7 +233,7 @@ def test_inspect_writes_a_certificate_per_phone(station: Station) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "said"),
     [
-        (["certificate", "SIMNOSUCH001"], 66, "no stored inspection for 'SIMNOSUCH001'"),
+        (["certificate", "SIMNOSUCH001"], 66, "no stored inspection for SIMNOSUCH001"),
         (["verify", "missing.html"], 66, "cannot read"),
     ],
 )

@@ -172,7 +172,7 @@ def test_tables_show_policy_and_phone_strings_inert(station: Station) -> None:
 
     history = station.run("history", IMEI_1)
     assert history.exit_code == 0, history.stderr
-    assert_inert(history.stdout, f"=1+2 {MARKUP}")
+    assert_inert(history.stdout, f"short_en {MARKUP}")  # a channel by its title, inert
 
     listed = station.run("evidence", IMEI_1, "--no-save")
     assert listed.exit_code == 0, listed.stderr

@@ -15,6 +15,7 @@ import click
 from tenken import __version__
 from tenken.cli import AppContext, pass_app
 from tenken.errors import InputError, InputFileError, Mismatch, NotFound, OutputError
+from tenken.facts import msg
 from tenken.files import private_folder, write_private
 
 if TYPE_CHECKING:
@@ -55,9 +56,7 @@ def certificate(
     with open_store(app.settings) as store:
         found = inspection_ids(store, key.strip())
         if not found:
-            raise NotFound(
-                f"no stored inspection for {key.strip()!r}; inspect the phone first (tenken inspect)"
-            )
+            raise NotFound(msg("error.no_inspection", key=key.strip()))
         written = issue(app, store, found[0], out_dir, full_imei=full_imei, pdf=pdf, technician=technician)
         for path in written:
             click.echo(f"wrote {path}")
@@ -115,7 +114,7 @@ def issue(
         private_folder(out_dir)
         write_private(page, render(checked.inspection, checked.record, options).encode("utf-8"))
     except OSError as error:
-        raise OutputError(f"cannot write the certificate in {out_dir}: {error.strerror}") from None
+        raise OutputError(msg("error.cannot_write_in", folder=str(out_dir), why=error.strerror)) from None
     written = [page]
     if pdf:
         from tenken.report.pdf import print_pdf
@@ -379,15 +378,15 @@ def verify(app: AppContext, file: Path) -> None:
     try:
         text = file.read_bytes().decode("utf-8")
     except OSError as error:
-        raise InputFileError(f"cannot read {file}: {error.strerror}") from None
+        raise InputFileError(msg("error.cannot_read", file=str(file), why=error.strerror)) from None
     except UnicodeDecodeError:
-        raise InputError(f"{file} is not a tenken certificate (not UTF-8 text)") from None
+        raise InputError(msg("error.not_a_certificate", file=str(file))) from None
     found = claims(text)
     inspection_id = found.meta.get("tenken:inspection", "")
     said_record = found.meta.get("tenken:record-sha256", "")
     certificate_id = found.meta.get("tenken:certificate", "")
     if not _ID.fullmatch(inspection_id) or not said_record:
-        raise InputError(f"{file} is not a tenken certificate (no inspection id in it)")
+        raise InputError(msg("error.not_a_certificate", file=str(file)))
     with open_store(app.settings) as store:
         checked = _checked(store, inspection_id)
         issued = issued_certificate(store, certificate_id) if _ID.fullmatch(certificate_id) else None

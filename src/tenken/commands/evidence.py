@@ -14,7 +14,7 @@ from rich.console import Console
 
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.errors import OutputError
-from tenken.facts import Carrier, Evidence, LookupResult
+from tenken.facts import Carrier, Evidence, LookupResult, msg
 from tenken.files import private_folder, write_private
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def evidence(
     with open_store(app.settings) as database:
         history = database.lookup_history(number, Carrier(carrier) if carrier else None)
     if not history:
-        raise NotFound(f"no stored answer for {number}; run `tenken lookup {number}` first")
+        raise NotFound(msg("error.no_answer", imei=number))
 
     checks = [check(result) for result in history]
     intact = [not checked.altered for checked in checks]
@@ -178,5 +178,5 @@ def _save(imei: str, result: LookupResult, evidence: Evidence, intact: bool, out
         write_private(page, evidence.body)
         write_private(page.with_name(page.name + ".meta.json"), (json.dumps(meta, indent=2) + "\n").encode())
     except OSError as error:
-        raise OutputError(f"cannot save the evidence in {out_dir}: {error.strerror}") from None
+        raise OutputError(msg("error.cannot_write_in", folder=str(out_dir), why=error.strerror)) from None
     return page

@@ -15,6 +15,7 @@ import click
 from tenken.cli import AppContext, pass_app
 from tenken.commands.since import parse_since
 from tenken.errors import OutputError, UsageError
+from tenken.facts import msg
 from tenken.files import private_file
 
 if TYPE_CHECKING:
@@ -86,11 +87,11 @@ def export(
     from tenken.store.records import each_inspection
 
     if kind != "csv" and encoding != "utf-8-sig":
-        raise UsageError("--encoding is for CSV; JSON is always UTF-8")
+        raise UsageError(msg("error.encoding_is_for_csv"))
     if kind != "csv" and excel:
-        raise UsageError("--excel is for CSV; an xlsx workbook keeps IMEIs as text by itself")
+        raise UsageError(msg("error.excel_is_for_csv"))
     if kind == "xlsx" and out_path is None:
-        raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx (or --out - for a pipe)")
+        raise UsageError(msg("error.xlsx_needs_out"))
     policy = app.policy_with(None, channel)
     start = parse_since(since) if since else None
     lang = app.lang
@@ -117,7 +118,9 @@ def export(
         except BrokenPipeError:
             raise
         except OSError as error:
-            raise OutputError(f"cannot write {out_path or 'stdout'}: {error.strerror}") from None
+            raise OutputError(
+                msg("error.cannot_write", file=str(out_path or "stdout"), why=error.strerror)
+            ) from None
     if replaced.count:
         click.echo(
             render(msg("export.cp932_replaced", count=replaced.count, first=" ".join(replaced.first)), lang),
@@ -138,4 +141,4 @@ def _output(path: Path | None) -> Iterator[IO[bytes]]:
         with private_file(path) as file:
             yield file
     except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror}") from None
+        raise OutputError(msg("error.cannot_write", file=str(path), why=error.strerror)) from None

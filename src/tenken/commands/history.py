@@ -10,6 +10,7 @@ import click
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.commands.since import parse_since
 from tenken.errors import NotFound
+from tenken.facts import Message, msg
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -56,7 +57,7 @@ def history(app: AppContext, key: str | None, since: str | None, as_json: bool) 
     if wanted and not phones and answers:
         phones.append(Phone(wanted, [], answers))  # looked up, never inspected
     if wanted and not phones:
-        raise NotFound(f"nothing stored for {wanted!r}" + (f" since {jst(start)}" if start else ""))
+        raise NotFound(msg("error.nothing_stored", key=wanted, since=jst(start) if start else None))
     if as_json:
         from tenken.report.history import to_json
 
@@ -64,10 +65,12 @@ def history(app: AppContext, key: str | None, since: str | None, as_json: bool) 
             document(since=start.isoformat() if start else None, phones=[to_json(phone) for phone in phones])
         )
         return
-    _print(phones, app.lang, start)
+    policy = app.policy()
+    titles = {key: channel.title(app.lang, short=True) for key, channel in policy.channels.items()}
+    _print(phones, app.lang, start, titles)
 
 
-def _print(phones: list[Phone], lang: Lang, start: datetime | None) -> None:
+def _print(phones: list[Phone], lang: Lang, start: datetime | None, titles: dict[str, str]) -> None:
     from rich.console import Console
 
     from tenken.facts import msg
@@ -78,10 +81,10 @@ def _print(phones: list[Phone], lang: Lang, start: datetime | None) -> None:
     if not phones:
         console.print(said(msg("history.nothing", since=jst(start) if start else ""), lang))
     for phone in phones:
-        console.print(_table(phone, lang))
+        console.print(_table(phone, lang, titles))
 
 
-def _table(phone: Phone, lang: Lang) -> RenderableType:
+def _table(phone: Phone, lang: Lang, titles: dict[str, str]) -> RenderableType:
     """One row per inspection and per carrier answer, newest first: what it said, what changed."""
     from rich import box
     from rich.table import Table
@@ -103,7 +106,10 @@ def _table(phone: Phone, lang: Lang) -> RenderableType:
         what = Text(" ").join(
             [
                 *(
-                    Text.assemble(outside(f"{channel} "), level_text(verdict.level, lang))  # a policy's key
+                    # a channel by its title in the policy in effect (a key it no longer has: as stored)
+                    Text.assemble(
+                        outside(f"{titles.get(channel, channel)} "), level_text(verdict.level, lang)
+                    )
                     for channel, verdict in inspection.verdicts.items()
                 ),
                 *(
@@ -122,7 +128,7 @@ def _table(phone: Phone, lang: Lang) -> RenderableType:
                     Text(jst(inspection.facts.read_at)),
                     Text(label("history.inspection", lang)),
                     what,
-                    outside("; ".join(render(change, lang) for change in changes)),
+                    outside("; ".join(render(_titled(change, titles), lang) for change in changes)),
                 ],
             )
         )
@@ -142,3 +148,11 @@ def _table(phone: Phone, lang: Lang) -> RenderableType:
     for _when, cells in sorted(events, key=lambda event: event[0], reverse=True):
         table.add_row(*cells)
     return table
+
+
+def _titled(change: Message, titles: dict[str, str]) -> Message:
+    """A change with the channel it names by its title."""
+    channel = change.params.get("channel")
+    if isinstance(channel, str) and channel in titles:
+        return Message(change.code, {**change.params, "channel": titles[channel]})
+    return change

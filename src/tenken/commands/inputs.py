@@ -23,6 +23,7 @@ from typing import IO
 
 from tenken.devices.saved_text import BOMS
 from tenken.errors import InputFileError, InvalidIdentifier
+from tenken.facts import msg
 from tenken.imei import normalise, validate_imei
 
 _DELIMITERS = ",\t;"
@@ -79,7 +80,7 @@ def text_lines(path: Path) -> Iterator[tuple[int, str]]:
     try:
         source = _seekable(path)
     except OSError as error:
-        raise InputFileError(f"cannot read {path}: {error.strerror}") from None
+        raise InputFileError(msg("error.cannot_read", file=str(path), why=error.strerror)) from None
     with source:
         encoding = _encoding(source, name)
         source.seek(0)
@@ -93,7 +94,7 @@ def text_lines(path: Path) -> Iterator[tuple[int, str]]:
                         pass  # the rest of an over-long line: read past, never held
                 yield number, line.rstrip("\n")
         except UnicodeDecodeError:
-            raise InputFileError(f"{name} is neither UTF-8, UTF-16 nor Shift_JIS text") from None
+            raise InputFileError(msg("error.not_text", file=name)) from None
         finally:
             reader.detach()
 
@@ -112,12 +113,12 @@ def _encoding(source: IO[bytes], name: str) -> str:
     for bom, encoding in BOMS:
         if head.startswith(bom):
             if not _decodes(source, encoding):
-                raise InputFileError(f"{name} starts with a {encoding} mark but is not {encoding} text")
+                raise InputFileError(msg("error.bad_bom", file=name, encoding=encoding))
             return encoding
     for encoding in ("utf-8", "cp932"):
         if _decodes(source, encoding):
             return encoding
-    raise InputFileError(f"{name} is neither UTF-8, UTF-16 nor Shift_JIS text")
+    raise InputFileError(msg("error.not_text", file=name))
 
 
 def _decodes(source: IO[bytes], encoding: str) -> bool:
@@ -171,10 +172,7 @@ def imei_rows(path: Path, *, allow_imeisv: bool = False) -> tuple[str, Iterator[
             columns, rows = _csv(header, name, lines, delimiter, allow_imeisv)
             return columns, itertools.chain(too_long, rows)
         if not _looks_like_imei(header[0]):
-            raise InputFileError(
-                f"{name}: looks like a CSV but has no IMEI column (header: {first!r}; "
-                f"accepted names: IMEI, IMEI1, IMEI番号, 製造番号)"
-            )
+            raise InputFileError(msg("error.no_imei_column", file=name, header=first))
     columns = "no header: the IMEI from the first column" if delimiter in first else "one IMEI per line"
     rows = _list(name, itertools.chain([(number, line)], lines), allow_imeisv)
     return columns, itertools.chain(too_long, rows)

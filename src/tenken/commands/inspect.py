@@ -115,7 +115,7 @@ def inspect(
     )
     for port in ports:
         station.port_locations(settings, port)  # a port that is no port: a usage error before any question
-    intake_list = _expected(expected, intake)
+    intake_list = _expected(expected, intake, app.lang)
     console = Console(stderr=as_json)
 
     inspections, problems, missing, store_error = run_async(
@@ -177,7 +177,7 @@ async def _run(
     found = await station.discover(settings, platforms)
     chosen = await station.select(found.devices, selection, settings)
     if not as_json and chosen.devices:
-        console.print(f"inspecting {len(chosen.devices)} phone(s)…", style="dim")
+        console.print(app.words(msg("inspect.inspecting", count=len(chosen.devices))), style="dim")
     options = Options(
         policy=policy,
         look_up=look_up,
@@ -220,17 +220,23 @@ def _say_distrusted(pipeline: Pipeline, lang: Lang) -> None:
         err.print(said(distrust(result, checked), lang, "bold red" if checked.altered else "yellow"))
 
 
-def _expected(expected: tuple[str, ...], intake: Path | None) -> list[Expected]:
+def _expected(expected: tuple[str, ...], intake: Path | None, lang: Lang) -> list[Expected]:
     from tenken.commands.inputs import read_imei_file
     from tenken.imei import validate_imei
     from tenken.report.inert import visible
+    from tenken.report.labels import render
     from tenken.station.pipeline import Expected
 
     entries = [Expected((validate_imei(imei),)) for imei in expected]
     if intake is not None:
         given = read_imei_file(intake)
         for bad in given.bad:
-            click.echo(visible(f"skipped {bad.where}: {bad.problem} ({bad.text!r})"), err=True)
+            click.echo(
+                visible(
+                    render(msg("inspect.skipped", where=bad.where, problem=bad.problem, text=bad.text), lang)
+                ),
+                err=True,
+            )
         entries += [Expected(tuple(filter(None, (row.imei, row.imei2))), row.stock_no) for row in given.rows]
     return entries
 

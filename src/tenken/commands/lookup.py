@@ -27,7 +27,7 @@ from tenken.errors import (
     StoreError,
     UsageError,
 )
-from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult
+from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, msg
 from tenken.imei import normalise, validate_imei
 
 if TYPE_CHECKING:
@@ -143,10 +143,10 @@ def lookup(
 
     wanted, bad = _inputs(imeis, file_path, imeisv)
     if not wanted and not bad:
-        raise UsageError("give IMEIs as arguments or with --file")
+        raise UsageError(msg("error.no_imeis"))
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
     if not chosen:
-        raise UsageError("no carrier enabled: check lookup.<carrier>.enabled in the configuration")
+        raise UsageError(msg("error.no_carrier_enabled"))
 
     sink: Output
     if as_json:

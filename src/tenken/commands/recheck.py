@@ -79,7 +79,7 @@ def recheck(
     wanted = [status.strip() for status in statuses.split(",") if status.strip()]
     unknown = [status for status in wanted if status not in STATUSES]
     if unknown or not wanted:
-        raise UsageError(f"--status {statuses!r}: choose from {', '.join(STATUSES)}")
+        raise UsageError(msg("error.recheck_status", given=statuses, choices=", ".join(STATUSES)))
     policy = app.policy_with(policy_path, channel)
     now = utcnow()
     checked_before = _moment(older_than, "--older-than", now)

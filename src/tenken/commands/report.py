@@ -13,6 +13,7 @@ import click
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.commands import options
 from tenken.errors import InputFileError
+from tenken.facts import msg
 
 
 @click.command()
@@ -86,16 +87,16 @@ def _entries(source: Path) -> list[dict[str, Any]]:
     try:
         text = sys.stdin.read() if str(source) == "-" else source.read_text(encoding="utf-8")
     except OSError as error:
-        raise InputFileError(f"cannot read {source}: {error.strerror}") from None
+        raise InputFileError(msg("error.cannot_read", file=str(source), why=error.strerror)) from None
     except UnicodeDecodeError:
-        raise InputFileError(f"{source} is not UTF-8 text") from None
+        raise InputFileError(msg("error.not_utf8", file=str(source))) from None
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputFileError(f"{source} is not JSON ({error.msg}, line {error.lineno})") from None
+        raise InputFileError(
+            msg("error.not_json", file=str(source), line=error.lineno, why=error.msg)
+        ) from None
     phones = payload.get("phones") if isinstance(payload, dict) else payload
     if not isinstance(phones, list) or not all(isinstance(entry, dict) for entry in phones):
-        raise InputFileError(
-            f"{source}: expected what `tenken inspect --json` writes (an object with phones)"
-        )
+        raise InputFileError(msg("error.not_inspect_json", file=str(source)))
     return phones

@@ -85,7 +85,7 @@ def watch(
     from rich.console import Console
 
     if as_json and not once:
-        raise UsageError("--json needs --once (a station that runs all day streams with --jsonl)")
+        raise UsageError(msg("error.json_needs_once"))
     settings = app.settings
     app.use_transports(usbmux, adb_port)
     policy = app.policy_with(policy_path, channel)

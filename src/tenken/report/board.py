@@ -17,6 +17,7 @@ from tenken.inspection import Inspection, Level
 from tenken.report.labels import Lang, jst, label, name, render
 from tenken.report.layout import Column, FittedTable
 from tenken.report.terminal import OUTCOME_STYLE, device_panel, outside, said
+from tenken.report.values import model_words
 
 PortNames = Callable[[str | None], str | None]  # a USB location → the name on the tray label (config [ports])
 
@@ -36,7 +37,7 @@ def level_text(level: Level, lang: Lang) -> Text:
 def phone_name(inspection: Inspection, lang: Lang) -> str:
     facts = inspection.facts
     model = facts.model_name.value or facts.model_id.value
-    return str(model) if model else name(facts.ref.platform, lang)
+    return model_words(str(model), lang) if model else name(facts.ref.platform, lang)
 
 
 def _port(inspection: Inspection, ports: PortNames | None) -> str:

@@ -116,6 +116,98 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Emulate adbd phones and register them with the adb server.",
         "adbd端末をシミュレートし、adbサーバーに登録します。",
     ),
+    "inspect.inspecting": ("inspecting {count} phone(s)…", "{count}台を点検しています…"),
+    "inspect.skipped": ("skipped {where}: {problem} ({text})", "{where} を飛ばしました：{problem}（{text}）"),
+    # ------------------------------------------------------------------ one-line errors of the commands
+    "error.cannot_read": ("cannot read {file}: {why}", "{file} を読めません：{why}"),
+    "error.cannot_write": ("cannot write {file}: {why}", "{file} に書き込めません：{why}"),
+    "error.cannot_write_in": ("cannot write in {folder}: {why}", "{folder} に書き込めません：{why}"),
+    "error.not_utf8": ("{file} is not UTF-8 text", "{file} はUTF-8のテキストではありません"),
+    "error.not_text": (
+        "{file} is neither UTF-8, UTF-16 nor Shift_JIS text",
+        "{file} はUTF-8、UTF-16、Shift_JISのいずれのテキストでもありません",
+    ),
+    "error.bad_bom": (
+        "{file} starts with a {encoding} mark but is not {encoding} text",
+        "{file} は {encoding} の印（BOM）で始まりますが、{encoding} のテキストではありません",
+    ),
+    "error.no_imei_column": (
+        "{file}: looks like a CSV but has no IMEI column (header: {header}; accepted names: IMEI, IMEI1, "
+        "IMEI番号, 製造番号)",
+        "{file}：CSVのようですがIMEIの列がありません（見出し：{header}。使える列名：IMEI、IMEI1、IMEI番号、製造番号）",
+    ),
+    "error.not_json": (
+        "{file} is not JSON (line {line}: {why})",
+        "{file} はJSONではありません（{line}行目：{why}）",
+    ),
+    "error.not_inspect_json": (
+        "{file}: expected what `tenken inspect --json` writes (an object with phones)",
+        "{file}：`tenken inspect --json` の出力（phones を持つオブジェクト）ではありません",
+    ),
+    "error.nothing_stored": (
+        "nothing stored for {key}[ since {since}]",
+        "{key} について[{since}以降に]保存されたものはありません",
+    ),
+    "error.no_inspection": (
+        "no stored inspection for {key}; inspect the phone first (tenken inspect)",
+        "{key} の点検結果が保存されていません。先に端末を点検してください（tenken inspect）",
+    ),
+    "error.no_answer": (
+        "no stored answer for {imei}; run `tenken lookup {imei}` first",
+        "{imei} の回答が保存されていません。先に `tenken lookup {imei}` を実行してください",
+    ),
+    "error.not_a_certificate": (
+        "{file} is not a tenken certificate",
+        "{file} はtenkenの点検証明書ではありません",
+    ),
+    "error.encoding_is_for_csv": (
+        "--encoding is for CSV; JSON is always UTF-8",
+        "--encoding はCSV用です。JSONは常にUTF-8です",
+    ),
+    "error.excel_is_for_csv": (
+        "--excel is for CSV; an xlsx workbook keeps IMEIs as text by itself",
+        "--excel はCSV用です。xlsxのブックはIMEIを最初から文字列として保持します",
+    ),
+    "error.xlsx_needs_out": (
+        "--format xlsx writes a workbook: give --out FILE.xlsx (or --out - for a pipe)",
+        "--format xlsx はブックを書き出します：--out ファイル.xlsx を指定してください（パイプには --out -）",
+    ),
+    "error.json_needs_once": (
+        "--json needs --once (a station that runs all day streams with --jsonl)",
+        "--json には --once が必要です（終日動かすステーションは --jsonl で逐次出力します）",
+    ),
+    "error.no_imeis": ("give IMEIs as arguments or with --file", "IMEIを引数か --file で指定してください"),
+    "error.no_carrier_enabled": (
+        "no carrier enabled: check lookup.<carrier>.enabled in the configuration",
+        "有効なキャリアがありません：設定の lookup.<carrier>.enabled を確認してください",
+    ),
+    "error.recheck_status": (
+        "--status {given}: choose from {choices}",
+        "--status {given}：{choices} から選んでください",
+    ),
+    # ------------------------------------------------------------------ values and sources in words (report/values.py)
+    "value.carrier_network": ("{carrier:carrier} network", "{carrier:carrier}のネットワーク"),
+    "value.done": ("yes", "完了"),
+    "value.not_done": ("no", "未完了"),
+    "activation.activated": ("Activated", "アクティベート済み"),
+    "activation.unactivated": ("Unactivated", "未アクティベート"),
+    "region.japan": ("Japan", "日本"),
+    "region.us": ("United States", "米国"),
+    "region.canada": ("Canada", "カナダ"),
+    "region.china": ("mainland China", "中国本土"),
+    "region.hong_kong": ("Hong Kong / Macau", "香港・マカオ"),
+    "region.taiwan": ("Taiwan", "台湾"),
+    "region.korea": ("South Korea", "韓国"),
+    "region.india": ("India", "インド"),
+    "region.oceania": ("Australia / New Zealand", "オーストラリア・ニュージーランド"),
+    "region.uk": ("United Kingdom / Ireland", "英国・アイルランド"),
+    "region.europe": ("Europe (several countries)", "欧州（複数の国）"),
+    "source.carrier_lookups": ("carrier look-ups", "キャリアの判定結果"),
+    "source.model_table": ("model-number table", "型番の表"),
+    "source.simlock_dates": ("carrier SIM-lock policy dates", "キャリアのSIMロック方針の日付"),
+    "source.release_date": ("model release date", "機種の発売日"),
+    "source.catalog": ("catalog", "機種の表"),
+    "source.manual": ("manual:", "手入力:"),
     # ------------------------------------------------------------------ names of things
     "carrier.docomo": ("docomo", "ドコモ"),
     "carrier.au": ("au", "au"),
@@ -1101,7 +1193,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ how to read a fact by hand
     "manual.imei": (
         "dial *#06# on the phone (or read the SIM tray label) and type the IMEI",
-        "端末で *#06# を発信する（またはSIMトレイのラベルを読む）してIMEIを入力してください",
+        "端末で *#06# を発信して（またはSIMトレイのラベルを読んで）IMEIを入力してください",
     ),
     "manual.accounts": (
         "check Settings › Accounts on the phone by hand",
@@ -1716,6 +1808,7 @@ CATALOG: dict[str, tuple[str, str]] = {
 
 # A moment as JSON writes one (UTC, with its offset): "2026-12-06T19:27:44.244360+00:00".
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)$")
+NETWORK = re.compile(r"^(docomo|au|softbank|rakuten) network$")  # facts.CarrierInfo.network
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _ENUM_NAMESPACES: dict[type[Enum], str] = {
@@ -1775,6 +1868,11 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, list | tuple) and not value)
 
 
+def value_in(value: Any, lang: Lang) -> str:
+    """A value as a message parameter shows it (times in JST, a carrier's network by name…)."""
+    return _value(value, None, lang)
+
+
 def _value(value: Any, namespace: str | None, lang: Lang) -> str:
     if isinstance(value, list | tuple):
         return ("、" if lang == "ja" else ", ").join(_value(item, namespace, lang) for item in value)
@@ -1790,6 +1888,8 @@ def _value(value: Any, namespace: str | None, lang: Lang) -> str:
         return jst(value)
     if isinstance(value, str) and _MOMENT.match(value):
         return jst(datetime.fromisoformat(value))  # a time read back from JSON: shown in JST like any
+    if isinstance(value, str) and (network := NETWORK.match(value)):  # "docomo network", a SIM's network
+        return render(Message("value.carrier_network", {"carrier": Carrier(network.group(1))}), lang)
     if isinstance(value, float):
         return f"{value:g}"
     if value == "sim-free":

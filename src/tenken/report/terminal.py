@@ -27,7 +27,7 @@ from tenken.facts import (
 )
 from tenken.report.inert import visible as visible  # the rule itself, for plain text
 from tenken.report.labels import Lang, fact_code, label, name, render
-from tenken.report.values import colour_name, storage_words
+from tenken.report.values import colour_name, source_words, storage_words, value_words
 
 PROVENANCE_STYLE = {
     Provenance.MEASURED: "green",
@@ -66,6 +66,8 @@ def format_value(field: str, fact: Fact[Any], lang: Lang) -> str:
     if not fact.known:
         return label("value.unknown", lang)
     value = fact.value
+    if isinstance(value, bool) and field == "setup_complete":
+        return label("value.done" if value else "value.not_done", lang)
     if isinstance(value, bool):
         return label("value.yes" if value else "value.no", lang)
     if field == "storage_bytes" and isinstance(value, int):
@@ -79,6 +81,8 @@ def format_value(field: str, fact: Fact[Any], lang: Lang) -> str:
         return f"{value:.1f}"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or label("value.none", lang)
+    if isinstance(value, str):
+        return value_words(field, value, lang)
     return str(value)
 
 
@@ -118,7 +122,7 @@ def device_panel(facts: DeviceFacts, lang: Lang, port: str | None = None) -> Pan
             label(fact_code(field, facts.ref.platform), lang),
             outside(value),
             Text(name(fact.provenance, lang), style=PROVENANCE_STYLE[fact.provenance]),
-            outside(fact.source + (f" — {note}" if note else ""), style="dim"),
+            outside(source_words(fact.source, lang) + (f" — {note}" if note else ""), style="dim"),
         )
     parts.append(table)
     border = "green" if facts.state is DeviceState.READY else "yellow"

@@ -8,7 +8,10 @@ person reads goes through here.
 
 from __future__ import annotations
 
+import re
+
 from tenken.facts import DeviceFacts, Message, msg
+from tenken.report.labels import NETWORK, Lang, label, value_in
 
 # The capacities phones are sold with, in GB as the makers count them (10^9 bytes).
 TIERS_GB = (8, 16, 32, 64, 128, 256, 512, 1000, 2000)
@@ -58,3 +61,57 @@ def colour_name(facts: DeviceFacts) -> Message | None:
     if not fact.known or fact.source != ENCLOSURE_SOURCE:
         return None
     return ENCLOSURE_COLOURS.get(str(fact.value).strip().lower())
+
+
+# ---------------------------------------------------------------------------------------------- words
+
+# What phones and tables say in English that a Japanese reader should read in Japanese: only values whose
+# meaning is fixed (a state, a region, a generation); a phone's own free text stays as it is.
+ACTIVATION = {"Activated": "activated", "Unactivated": "unactivated", "FactoryActivated": "activated"}
+REGIONS = {
+    "Japan": "japan", "United States": "us", "Canada": "canada", "mainland China": "china",
+    "Hong Kong / Macau": "hong_kong", "Taiwan": "taiwan", "South Korea": "korea", "India": "india",
+    "Australia / New Zealand": "oceania", "United Kingdom / Ireland": "uk", "Europe (several countries)": "europe",
+    "JP": "japan",
+}  # fmt: skip
+_GENERATION = re.compile(r"\((\d+)(?:st|nd|rd|th) generation\)")
+# The phrases readers and tables use as a source (facts keep them; JSON shows them as they are).
+SOURCES = {
+    "carrier look-ups": "source.carrier_lookups",
+    "model-number table": "source.model_table",
+    "carrier SIM-lock policy dates": "source.simlock_dates",
+    "model release date": "source.release_date",
+    "catalog": "source.catalog",
+    "manual:": "source.manual",
+}
+
+
+def value_words(field: str, value: str, lang: Lang) -> str:
+    """A phone's or a table's string value in `lang`, where its meaning is fixed; else as it is."""
+    if value == "none":
+        return label("value.none", lang)
+    if NETWORK.match(value):
+        return value_in(value, lang)
+    if field == "activation_state" and value in ACTIVATION:
+        return label(f"activation.{ACTIVATION[value]}", lang)
+    if field == "sales_region" and value in REGIONS:
+        return label(f"region.{REGIONS[value]}", lang)
+    if field == "model_name":
+        return model_words(value, lang)
+    return value
+
+
+def model_words(model: str, lang: Lang) -> str:
+    """A model's name as it is written in Japan: iPhone SE (3rd generation) is iPhone SE（第3世代）."""
+    if lang != "ja":
+        return model
+    return _GENERATION.sub(lambda found: f"（第{found.group(1)}世代）", model).replace(" （", "（")
+
+
+def source_words(source: str, lang: Lang) -> str:
+    """Where a fact came from, with tenken's own phrases in `lang` (lockdown keys, commands and paths stay)."""
+    if lang == "en":
+        return source
+    for phrase, code in SOURCES.items():
+        source = source.replace(phrase, label(code, lang))
+    return source
