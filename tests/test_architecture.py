@@ -15,7 +15,7 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "files": set(),
     "facts": {"errors"},
-    "imei": {"errors"},
+    "imei": {"errors", "facts"},
     "schema": {"errors"},
     "config": {"errors", "schema"},
     "catalog": {"errors", "facts", "schema"},

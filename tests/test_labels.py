@@ -52,11 +52,16 @@ LOOKED_UP += (
     "region.",
     "source.",
 )  # stage.<the station's Stage value>
-LOOKED_UP += ("doctor.check.",)  # doctor.check.<a check's code>
+LOOKED_UP += (
+    "doctor.check.",
+    "simstate.",
+    "imei.not_valid",
+)  # doctor.check.<code>; errors.py makes imei.not_valid
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
 SAME_IN_BOTH |= {"ios.region_code", "site.http_status", "lookup.stored_text", "imei.invalid", "ui.http"}
+SAME_IN_BOTH |= {"imei.problem.other"}  # a library's own words about an IMEI, quoted
 
 
 def codes_in_source() -> dict[str, Path]:

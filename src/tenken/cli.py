@@ -213,7 +213,8 @@ class HelpContext(click.Context):
         if lang == "ja":
             from tenken.commands.help_ja import in_japanese
 
-            in_japanese(self.command)
+            with in_japanese(self.command):
+                return super().get_help()
         return super().get_help()
 
     def make_formatter(self) -> click.HelpFormatter:

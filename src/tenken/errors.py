@@ -31,7 +31,8 @@ Errors that one module raises and catches itself for control flow stay private t
 
 from __future__ import annotations
 
-from typing import ClassVar
+import importlib
+from typing import Any, ClassVar
 
 EXIT_OK = 0
 EXIT_FLAGGED = 1  # a phone BLOCKED / PARTS_ONLY, or an IMEI × or △
@@ -66,8 +67,9 @@ class TenkenError(Exception):
 
     def __str__(self) -> str:
         said = self.said
-        if said is not None:  # the command line renders it; elsewhere (a log) its code and parameters do
-            return f"{getattr(said, 'code', said)} {getattr(said, 'params', '')}".strip()
+        if said is not None:  # the command line says it in the user's language; elsewhere, in English
+            labels = importlib.import_module("tenken.report.labels")  # the words live at the edge
+            return str(labels.render(said, "en"))
         return super().__str__()
 
 
@@ -84,12 +86,19 @@ class InputError(TenkenError, ValueError):
 
 
 class InvalidIdentifier(InputError):
-    """The text is not a usable IMEI. The message says what exactly is wrong."""
+    """The text is not a usable IMEI. `problem` says what exactly is wrong (a message code with its
+    parameters, imei.py), and the error's line says it about the text."""
 
-    def __init__(self, text: str, problem: str) -> None:
+    def __init__(self, text: str, problem: object) -> None:
         self.text = text
         self.problem = problem
-        super().__init__(f"{text!r} is not a valid IMEI: {problem}")
+        message: Any = type(problem)  # tenken.facts.Message (errors.py imports nothing of tenken)
+        said = message("imei.not_valid", {"text": text, "problem": problem}) if _is_message(problem) else None
+        super().__init__(said or f"{text!r} is not a valid IMEI: {problem}")
+
+
+def _is_message(value: object) -> bool:
+    return hasattr(value, "code") and hasattr(value, "params")
 
 
 class InputFileError(InputError):

@@ -17,6 +17,7 @@ from stdnum import meid as stdnum_meid
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from tenken.errors import InvalidIdentifier
+from tenken.facts import msg
 
 
 class IdentifierKind(StrEnum):
@@ -59,29 +60,27 @@ def parse(text: str) -> Identifier:
     """Normalise and classify; raises InvalidIdentifier with the reason."""
     compact = normalise(text)
     if not compact:
-        raise InvalidIdentifier(text, "it is empty")
+        raise InvalidIdentifier(text, msg("imei.problem.empty"))
     if compact.isdigit():
         if len(compact) == 15:
             try:
                 stdnum_imei.validate(compact)
             except InvalidChecksum:
-                raise InvalidIdentifier(
-                    text, "the check digit (last digit) does not match; a digit is probably mistyped"
-                ) from None
+                raise InvalidIdentifier(text, msg("imei.problem.check_digit")) from None
             except ValidationError as error:
-                raise InvalidIdentifier(text, str(error)) from None
+                raise InvalidIdentifier(text, msg("imei.problem.other", detail=str(error))) from None
             if compact == "0" * 15:
-                raise InvalidIdentifier(text, "all zeros (a placeholder, not a real IMEI)")
+                raise InvalidIdentifier(text, msg("imei.problem.zeros"))
             return Identifier(IdentifierKind.IMEI, compact)
         if len(compact) == 16:
             return Identifier(IdentifierKind.IMEISV, compact)
         if len(compact) == 14 and stdnum_meid.is_valid(compact):
             return Identifier(IdentifierKind.MEID, compact)
-        raise InvalidIdentifier(text, f"{len(compact)} digits, an IMEI has 15")
+        raise InvalidIdentifier(text, msg("imei.problem.digits", count=len(compact)))
     if len(compact) == 14 and re.fullmatch(r"[0-9A-F]{14}", compact) and stdnum_meid.is_valid(compact):
         return Identifier(IdentifierKind.MEID, compact)
     bad = next(char for char in compact if not char.isdigit())
-    raise InvalidIdentifier(text, f"contains {bad!r}; an IMEI is 15 digits")
+    raise InvalidIdentifier(text, msg("imei.problem.character", character=bad))
 
 
 def validate_imei(text: str, *, allow_imeisv: bool = False) -> str:
@@ -92,13 +91,9 @@ def validate_imei(text: str, *, allow_imeisv: bool = False) -> str:
     """
     identifier = parse(text)
     if identifier.kind is IdentifierKind.IMEISV and not allow_imeisv:
-        raise InvalidIdentifier(
-            text,
-            "16 digits is an IMEISV (IMEI + software version) and has no check digit; type the 15-digit "
-            "IMEI that *#06# shows, or pass --imeisv to look up the IMEI it contains",
-        )
+        raise InvalidIdentifier(text, msg("imei.problem.imeisv"))
     if identifier.imei is None:
-        raise InvalidIdentifier(text, "this is a MEID (CDMA); carriers' checkers want a 15-digit IMEI")
+        raise InvalidIdentifier(text, msg("imei.problem.meid"))
     return identifier.imei
 
 

@@ -78,8 +78,7 @@ def test_history_of_nothing_is_one_line(station: Station) -> None:
     three_inspections(station)
     later = station.run("history", IPHONE_13, "--since", "2099-01-01")
     assert (
-        later.exit_code == 66
-        and "nothing stored for SIMT13DOC001 since 2099-01-01 00:00 JST" in later.stderr
+        later.exit_code == 66 and "nothing stored for SIMT13DOC001 since 2099-01-01 00:00 JST" in later.stderr
     )
     bad = station.run("history", "--since", "yesterday")
     assert bad.exit_code == 64 and "expected a span such as 7d" in bad.stderr

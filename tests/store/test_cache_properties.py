@@ -23,7 +23,8 @@ from tenken.store import open_store
 
 IMEI = "490154203237518"
 HERE, ELSEWHERE = "https://nw-restriction.nttdocomo.co.jp", "http://127.0.0.1:8080"
-NOW = datetime.now(UTC)  # the service reads the clock; ages sit half a minute off any time to live
+# The service reads the clock: each example stores its answers aged from the moment it runs, half a minute
+# off any time to live, so the seconds an example takes never move one across it.
 TTL, PENDING_TTL = timedelta(hours=12), timedelta(hours=1)
 UNREADABLE = [o for o in Outcome if not o.is_mark and o is not Outcome.INVALID_IMEI]
 
@@ -55,13 +56,13 @@ def age(minutes: int) -> timedelta:
     return timedelta(minutes=minutes, seconds=30)
 
 
-def stored(folder: Path, history: list[tuple[str, Outcome, int]]) -> Settings:
+def stored(folder: Path, history: list[tuple[str, Outcome, int]], now: datetime) -> Settings:
     settings = Settings(db=str(folder / "tenken.sqlite3"), data_dir=str(folder / "data"))
     settings.lookup.docomo.origin = HERE
     with open_store(settings) as store:
         store.save_lookups(
             [
-                LookupResult(IMEI, Carrier.DOCOMO, outcome, checked_at=NOW - age(ago), origin=origin)
+                LookupResult(IMEI, Carrier.DOCOMO, outcome, checked_at=now - age(ago), origin=origin)
                 for origin, outcome, ago in history
             ]
         )
@@ -74,10 +75,11 @@ def test_the_newest_readable_answer_from_here_or_a_person_counts(
     history: list[tuple[str, Outcome, int]],
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        settings = stored(Path(folder), history)
+        now = datetime.now(UTC)
+        settings = stored(Path(folder), history, now)
         with open_store(settings) as store:
             found = store.cached_lookups(
-                [IMEI], [Carrier.DOCOMO], TTL, PENDING_TTL, now=NOW, origins={Carrier.DOCOMO: HERE}
+                [IMEI], [Carrier.DOCOMO], TTL, PENDING_TTL, now=now, origins={Carrier.DOCOMO: HERE}
             )
     served = found.get((IMEI, Carrier.DOCOMO))
     assert (served.outcome if served else None) is expected(history)
@@ -103,7 +105,8 @@ def test_asked_again_an_unreadable_reply_never_replaces_a_readable_answer(
 ) -> None:
     stand = expected(history)
     with tempfile.TemporaryDirectory() as folder:
-        settings = stored(Path(folder), history)
+        now = datetime.now(UTC)
+        settings = stored(Path(folder), history, now)
         settings.lookup.cache_ttl_hours, settings.lookup.pending_ttl_hours = 12.0, 1.0
 
         async def ask() -> LookupResult:

@@ -10,6 +10,7 @@ import inspect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -28,18 +29,33 @@ def japanese(text: str) -> str | None:
     return HELP_JA.get(text) or HELP_JA.get(inspect.cleandoc(text))
 
 
-def in_japanese(command: click.Command) -> None:
-    """Put the command's help and its options' help in Japanese (the process prints its help and ends)."""
-    if command.help:
-        command.help = japanese(command.help) or command.help
-    if command.short_help:
-        command.short_help = japanese(command.short_help) or command.short_help
-    for param in command.params:
-        text = getattr(param, "help", None)
-        if isinstance(param, click.Option) and text:
-            param.help = japanese(text) or text
-    for sub in getattr(command, "commands", {}).values():  # a group lists its commands' help
-        in_japanese(sub)
+@contextmanager
+def in_japanese(command: click.Command) -> Iterator[None]:
+    """While inside: the command's help, its options' and its subcommands' in Japanese (put back after,
+    so that a process that goes on — tests, a shell — keeps the English)."""
+    changed: list[tuple[object, str, str | None]] = []
+
+    def put(holder: object, attribute: str) -> None:
+        text = getattr(holder, attribute, None)
+        if text:
+            changed.append((holder, attribute, text))
+            setattr(holder, attribute, japanese(text) or text)
+
+    def walk(each: click.Command) -> None:
+        put(each, "help")
+        put(each, "short_help")
+        for param in each.params:
+            if isinstance(param, click.Option):
+                put(param, "help")
+        for sub in getattr(each, "commands", {}).values():  # a group lists its commands' help
+            walk(sub)
+
+    walk(command)
+    try:
+        yield
+    finally:
+        for holder, attribute, text in reversed(changed):
+            setattr(holder, attribute, text)
 
 
 def help_texts(command: click.Command, path: str = "tenken") -> Iterator[tuple[str, str]]:

@@ -113,7 +113,7 @@ def _table(phone: Phone, lang: Lang, titles: dict[str, str]) -> RenderableType:
                     for channel, verdict in inspection.verdicts.items()
                 ),
                 *(
-                    Text(f"{name(Carrier(carrier), lang)} {mark}")
+                    Text(f"{name(Carrier(carrier), lang)} {_mark_words(mark, lang)}")
                     for per_imei in marks(inspection).values()
                     for carrier, mark in per_imei.items()
                     if mark != "not_asked"
@@ -156,3 +156,15 @@ def _titled(change: Message, titles: dict[str, str]) -> Message:
     if isinstance(channel, str) and channel in titles:
         return Message(change.code, {**change.params, "channel": titles[channel]})
     return change
+
+
+def _mark_words(mark: str, lang: Lang) -> str:
+    """A carrier's answer as history keeps it: its mark, or why there is none, in words."""
+    from tenken.facts import Outcome
+    from tenken.report.labels import label
+
+    try:
+        outcome = Outcome(mark)
+    except ValueError:
+        return mark  # a mark (○ △ × −) is shown as it is
+    return label(f"cell.{outcome.value}", lang)

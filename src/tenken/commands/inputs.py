@@ -23,7 +23,7 @@ from typing import IO
 
 from tenken.devices.saved_text import BOMS
 from tenken.errors import InputFileError, InvalidIdentifier
-from tenken.facts import msg
+from tenken.facts import Message, msg
 from tenken.imei import normalise, validate_imei
 
 _DELIMITERS = ",\t;"
@@ -41,7 +41,7 @@ _HEADER_NOISE = re.compile(r"[\s_\-()（）・.:：]+")
 class BadRow:
     where: str  # "file.csv:12" or "argument 3"
     text: str
-    problem: str
+    problem: Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +62,7 @@ class Row:
 class InputFile:
     rows: list[Row] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)
-    columns: str = (
-        ""  # how the file was read, for the person who gave it ("CSV, IMEI in column 2 'IMEI番号'")
-    )
+    columns: Message | None = None  # how the file was read, for the person who gave it
 
     @property
     def imeis(self) -> list[str]:
@@ -154,7 +152,7 @@ def read_imei_file(path: Path, *, allow_imeisv: bool = False) -> InputFile:
     return found
 
 
-def imei_rows(path: Path, *, allow_imeisv: bool = False) -> tuple[str, Iterator[Row | BadRow]]:
+def imei_rows(path: Path, *, allow_imeisv: bool = False) -> tuple[Message | None, Iterator[Row | BadRow]]:
     """How the file is read ("CSV, IMEI in column 2 'IMEI番号'"), and its rows one at a time, good or bad,
     in file order: a batch of any size is read without holding its rows."""
     name = "stdin" if str(path) == "-" else str(path)
@@ -162,7 +160,7 @@ def imei_rows(path: Path, *, allow_imeisv: bool = False) -> tuple[str, Iterator[
     too_long: list[BadRow] = []  # before the first usable line, which decides the format
     found = _first_usable(name, lines, too_long)
     if found is None:
-        return "", iter(too_long)
+        return None, iter(too_long)
     number, line = found
     first = _uncommented(line)
     delimiter = max(_DELIMITERS, key=first.count)
@@ -173,7 +171,7 @@ def imei_rows(path: Path, *, allow_imeisv: bool = False) -> tuple[str, Iterator[
             return columns, itertools.chain(too_long, rows)
         if not _looks_like_imei(header[0]):
             raise InputFileError(msg("error.no_imei_column", file=name, header=first))
-    columns = "no header: the IMEI from the first column" if delimiter in first else "one IMEI per line"
+    columns = msg("input.first_column") if delimiter in first else msg("input.one_per_line")
     rows = _list(name, itertools.chain([(number, line)], lines), allow_imeisv)
     return columns, itertools.chain(too_long, rows)
 
@@ -191,7 +189,7 @@ def _first_usable(
 
 
 def _too_long(name: str, number: int, line: str) -> BadRow:
-    return BadRow(f"{name}:{number}", line[:40] + "…", f"a line longer than {MAX_LINE} characters")
+    return BadRow(f"{name}:{number}", line[:40] + "…", msg("input.line_too_long", limit=MAX_LINE))
 
 
 def _list(name: str, lines: Iterator[tuple[int, str]], allow_imeisv: bool) -> Iterator[Row | BadRow]:
@@ -212,16 +210,20 @@ def _looks_like_imei(cell: str) -> bool:
 
 def _csv(
     header: list[str], name: str, lines: Iterator[tuple[int, str]], delimiter: str, allow_imeisv: bool
-) -> tuple[str, Iterator[Row | BadRow]]:
+) -> tuple[Message, Iterator[Row | BadRow]]:
     keys = [header_key(cell) for cell in header]
     imei_column = next(index for index, key in enumerate(keys) if key in IMEI_HEADERS)
     imei2_column = next((index for index, key in enumerate(keys) if key in IMEI2_HEADERS), None)
     stock_column = next((index for index, key in enumerate(keys) if key in STOCK_HEADERS), None)
-    described = [f"IMEI in column {imei_column + 1} {header[imei_column].strip()!r}"]
+    described = [msg("input.column", what="IMEI", number=imei_column + 1, name=header[imei_column].strip())]
     if imei2_column is not None:
-        described.append(f"IMEI2 in column {imei2_column + 1} {header[imei2_column].strip()!r}")
+        described.append(
+            msg("input.column", what="IMEI2", number=imei2_column + 1, name=header[imei2_column].strip())
+        )
     if stock_column is not None:
-        described.append(f"stock number in column {stock_column + 1} {header[stock_column].strip()!r}")
+        described.append(
+            msg("input.stock_column", number=stock_column + 1, name=header[stock_column].strip())
+        )
 
     def cell(row: list[str], column: int | None) -> str:
         return row[column].strip() if column is not None and column < len(row) else ""
@@ -237,12 +239,12 @@ def _csv(
             row = next(csv.reader([line], delimiter=delimiter), [])
             value = cell(row, imei_column)
             if not value:
-                yield BadRow(where, line.strip(), "no value in the IMEI column")
+                yield BadRow(where, line.strip(), msg("input.no_imei_value"))
                 continue
             second = cell(row, imei2_column)
             yield _take(value, where, allow_imeisv, stock_no=cell(row, stock_column), imei2=second)
 
-    return "CSV, " + ", ".join(described), rows()
+    return msg("input.csv", columns=described), rows()
 
 
 def _take(text: str, where: str, allow_imeisv: bool, stock_no: str = "", imei2: str = "") -> Row | BadRow:
@@ -250,5 +252,12 @@ def _take(text: str, where: str, allow_imeisv: bool, stock_no: str = "", imei2: 
         imei = validate_imei(text, allow_imeisv=allow_imeisv)
         second = validate_imei(imei2, allow_imeisv=allow_imeisv) if imei2 else ""
     except InvalidIdentifier as error:
-        return BadRow(where, error.text.strip(), error.problem)
+        return BadRow(where, error.text.strip(), problem_of(error))
     return Row(where, imei, stock_no, second, typed=text.strip())
+
+
+def problem_of(error: InvalidIdentifier) -> Message:
+    """What is wrong with a typed IMEI, as a message (imei.py raises with one)."""
+    if isinstance(error.problem, Message):
+        return error.problem
+    return msg("imei.problem.other", detail=str(error.problem))

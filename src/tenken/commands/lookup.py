@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 
 from tenken.cli import AppContext, pass_app, run_async
-from tenken.commands.inputs import BadRow, imei_rows
+from tenken.commands.inputs import BadRow, imei_rows, problem_of
 from tenken.config import Settings
 from tenken.errors import (
     EXIT_DATA,
@@ -27,7 +27,7 @@ from tenken.errors import (
     StoreError,
     UsageError,
 )
-from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, msg
+from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, Message, msg
 from tenken.imei import normalise, validate_imei
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def lookup(
     err = Console(stderr=True)
     out = Console()
 
-    wanted, bad = _inputs(imeis, file_path, imeisv)
+    wanted, bad = _inputs(imeis, file_path, imeisv, app.lang)
     if not wanted and not bad:
         raise UsageError(msg("error.no_imeis"))
     chosen = order(parse_carriers(carriers, enabled_carriers(settings)))
@@ -169,10 +169,23 @@ def lookup(
 SAID_REPEATS = 20  # IMEIs given twice that are named one by one; the rest are counted
 
 
-def _inputs(imeis: tuple[str, ...], file_path: Path | None, imeisv: bool) -> tuple[list[str], list[BadRow]]:
+def _where(where: str) -> Message | str:
+    """Where an input came from, for a person: "argument 3" in their language; a file's line as it is."""
+    if where.startswith("argument "):
+        return msg("input.argument", position=int(where.removeprefix("argument ")))
+    return where
+
+
+def _inputs(
+    imeis: tuple[str, ...], file_path: Path | None, imeisv: bool, lang: Lang
+) -> tuple[list[str], list[BadRow]]:
     """The IMEIs to ask about, each once, in the order first given; and the inputs that are not IMEIs.
     Rows are read one at a time and what is wrong with them is said at once, with where they are."""
+    from tenken.report.labels import render
     from tenken.report.terminal import visible
+
+    def words(message: Message) -> str:
+        return visible(render(message, lang))
 
     wanted: dict[str, None] = {}
     bad: list[BadRow] = []
@@ -183,35 +196,40 @@ def _inputs(imeis: tuple[str, ...], file_path: Path | None, imeisv: bool) -> tup
         if imei in wanted:
             repeated += 1
             if repeated <= SAID_REPEATS:
-                note = f"{where}: {imei} was given before; it is looked up and shown once"
-                click.echo(visible(note), err=True)
+                click.echo(words(msg("lookup.repeated", where=_where(where), imei=imei)), err=True)
             return
         wanted[imei] = None
         if normalise(typed) != imei:
-            click.echo(visible(f"{where}: IMEISV {typed.strip()} looked up as IMEI {imei}"), err=True)
+            click.echo(
+                words(msg("lookup.imeisv_as_imei", where=_where(where), typed=typed.strip(), imei=imei)),
+                err=True,
+            )
 
     def skip(row: BadRow) -> None:
         bad.append(row)
-        click.echo(visible(f"skipped {row.where}: {row.problem} ({row.text!r})"), err=True)
+        click.echo(
+            words(msg("lookup.skipped", where=_where(row.where), problem=row.problem, text=row.text)),
+            err=True,
+        )
 
     for position, text in enumerate(imeis, start=1):
         try:
             take(validate_imei(text, allow_imeisv=imeisv), f"argument {position}", text)
         except InvalidIdentifier as error:
-            skip(BadRow(f"argument {position}", text, error.problem))
+            skip(BadRow(f"argument {position}", text, problem_of(error)))
     if file_path is not None:
         columns, rows = imei_rows(file_path, allow_imeisv=imeisv)
         source = "stdin" if str(file_path) == "-" else str(file_path)
-        click.echo(visible(f"{source}: {columns}"), err=True)  # a file's name and header, inert
+        click.echo(
+            words(msg("input.read_as", file=source, how=columns)), err=True
+        )  # a name and header, inert
         for row in rows:
             if isinstance(row, BadRow):
                 skip(row)
             else:
                 take(row.imei, row.where, row.typed)
     if repeated > SAID_REPEATS:
-        click.echo(
-            f"… {repeated - SAID_REPEATS} more IMEIs were given again; each is looked up once", err=True
-        )
+        click.echo(words(msg("lookup.more_repeated", count=repeated - SAID_REPEATS)), err=True)
     return list(wanted), bad
 
 

@@ -12,6 +12,7 @@ import click
 
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.commands import options
+from tenken.facts import msg
 
 
 @click.group(name="policy")
@@ -63,7 +64,8 @@ def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool
         return
     lang = app.lang
     console = Console()
-    console.print(outside(f"{policy.name}  ({policy.source})  sha256 {policy.sha256}"))
+    source = app.words(msg("policy.built_in")) if policy.source == "built in" else policy.source
+    console.print(outside(f"{policy.name}  ({source})  sha256 {policy.sha256}"))
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column(label("ui.condition", lang))
     for channel in policy.channels.values():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, Outcome, msg
+from tenken.facts import Carrier, ImeiReport, ImeiStatus, LookupResult, Message, Outcome, msg
 
 
 def _carriers(results: Sequence[LookupResult]) -> list[Carrier]:
@@ -50,7 +50,7 @@ def combine(
     )
 
 
-def invalid(text: str, problem: str) -> ImeiReport:
+def invalid(text: str, problem: Message) -> ImeiReport:
     return ImeiReport(
         imei=text,
         results=(),

@@ -117,7 +117,68 @@ CATALOG: dict[str, tuple[str, str]] = {
         "adbd端末をシミュレートし、adbサーバーに登録します。",
     ),
     "inspect.inspecting": ("inspecting {count} phone(s)…", "{count}台を点検しています…"),
-    "inspect.skipped": ("skipped {where}: {problem} ({text})", "{where} を飛ばしました：{problem}（{text}）"),
+    "inspect.skipped": (
+        "skipped {where}: {problem} ('{text}')",
+        "{where} を飛ばしました：{problem}（「{text}」）",
+    ),
+    # ------------------------------------------------------------------ IMEIs as people type them (imei.py, inputs)
+    "imei.not_valid": (
+        "'{text}' is not a valid IMEI: {problem}",
+        "「{text}」は正しいIMEIではありません：{problem}",
+    ),
+    "imei.problem.empty": ("it is empty", "空です"),
+    "imei.problem.check_digit": (
+        "the check digit (last digit) does not match; a digit is probably mistyped",
+        "チェックデジット（最後の桁）が合いません。どこかの桁の打ち間違いと思われます",
+    ),
+    "imei.problem.other": ("{detail}", "{detail}"),
+    "imei.problem.zeros": (
+        "all zeros (a placeholder, not a real IMEI)",
+        "すべて0です（仮の値で、実際のIMEIではありません）",
+    ),
+    "imei.problem.digits": ("{count} digits, an IMEI has 15", "{count}桁です。IMEIは15桁です"),
+    "imei.problem.character": (
+        "contains '{character}'; an IMEI is 15 digits",
+        "「{character}」が含まれています。IMEIは15桁の数字です",
+    ),
+    "imei.problem.imeisv": (
+        "16 digits is an IMEISV (IMEI + software version) and has no check digit; type the 15-digit IMEI that "
+        "*#06# shows, or pass --imeisv to look up the IMEI it contains",
+        "16桁はIMEISV（IMEI＋ソフトウェアバージョン）でチェックデジットがありません。*#06# で表示される15桁のIMEIを"
+        "入力するか、--imeisv を付けて中のIMEIを問い合わせてください",
+    ),
+    "imei.problem.meid": (
+        "this is a MEID (CDMA); carriers' checkers want a 15-digit IMEI",
+        "これはMEID（CDMA）です。キャリアの確認には15桁のIMEIが必要です",
+    ),
+    "input.argument": ("argument {position}", "引数{position}"),
+    "input.line_too_long": ("a line longer than {limit} characters", "{limit}文字を超える行"),
+    "input.no_imei_value": ("no value in the IMEI column", "IMEIの列が空です"),
+    "input.one_per_line": ("one IMEI per line", "1行に1つのIMEI"),
+    "input.first_column": (
+        "no header: the IMEI from the first column",
+        "見出しなし：1列目をIMEIとして読みます",
+    ),
+    "input.column": ("{what} in column {number} '{name}'", "{what}は{number}列目「{name}」"),
+    "input.stock_column": ("stock number in column {number} '{name}'", "管理番号は{number}列目「{name}」"),
+    "input.csv": ("CSV, {columns}", "CSV：{columns}"),
+    "input.read_as": ("{file}: {how}", "{file}：{how}"),
+    "lookup.skipped": (
+        "skipped {where}: {problem} ('{text}')",
+        "{where} を飛ばしました：{problem}（「{text}」）",
+    ),
+    "lookup.repeated": (
+        "{where}: {imei} was given before; it is looked up and shown once",
+        "{where}：{imei} は前にも指定されています。問い合わせと表示は1回だけです",
+    ),
+    "lookup.more_repeated": (
+        "… {count} more IMEIs were given again; each is looked up once",
+        "…ほか{count}件のIMEIが重複していました。それぞれ1回だけ問い合わせます",
+    ),
+    "lookup.imeisv_as_imei": (
+        "{where}: IMEISV {typed} looked up as IMEI {imei}",
+        "{where}：IMEISV {typed} をIMEI {imei} として問い合わせます",
+    ),
     # ------------------------------------------------------------------ one-line errors of the commands
     "error.cannot_read": ("cannot read {file}: {why}", "{file} を読めません：{why}"),
     "error.cannot_write": ("cannot write {file}: {why}", "{file} に書き込めません：{why}"),
@@ -183,11 +244,22 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "error.recheck_status": (
         "--status {given}: choose from {choices}",
-        "--status {given}：{choices} から選んでください",
+        "--status 「{given}」：{choices} から選んでください",
     ),
     # ------------------------------------------------------------------ values and sources in words (report/values.py)
     "value.carrier_network": ("{carrier:carrier} network", "{carrier:carrier}のネットワーク"),
     "value.done": ("yes", "完了"),
+    "ui.port_at": ("port {where}", "ポート {where}"),
+    "policy.built_in": ("built in", "tenken付属"),
+    "simstate.ready": ("SIM ready", "SIMあり（使用可能）"),
+    "simstate.absent": ("no SIM", "SIMなし"),
+    "simstate.not_ready": ("SIM not ready", "SIM準備中"),
+    "simstate.pin_required": ("SIM PIN required", "SIMのPINが必要"),
+    "simstate.puk_required": ("SIM PUK required", "SIMのPUKが必要"),
+    "simstate.network_locked": ("SIM locked to a network", "他社SIMのためロック中"),
+    "simstate.loaded": ("SIM loaded", "SIMあり（読込済み）"),
+    "simstate.present": ("SIM present", "SIMあり"),
+    "simstate.unknown": ("SIM state unknown", "SIMの状態不明"),
     "value.not_done": ("no", "未完了"),
     "activation.activated": ("Activated", "アクティベート済み"),
     "activation.unactivated": ("Unactivated", "未アクティベート"),
@@ -207,6 +279,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "source.simlock_dates": ("carrier SIM-lock policy dates", "キャリアのSIMロック方針の日付"),
     "source.release_date": ("model release date", "機種の発売日"),
     "source.catalog": ("catalog", "機種の表"),
+    "source.apple_catalog": ("tenken's Apple catalog", "tenkenのApple機種の表"),
     "source.manual": ("manual:", "手入力:"),
     # ------------------------------------------------------------------ names of things
     "carrier.docomo": ("docomo", "ドコモ"),
@@ -272,7 +345,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "所有者ロック（アクティベーションロック／FRP）",
     ),
     "fact.owner_accounts": ("Owner accounts", "ロック対象アカウント"),
-    "fact.supervised": ("Supervised", "監視対象（supervised）"),
+    "fact.supervised": ("Supervised", "監視対象（組織の管理モード）"),
     "fact.mdm_enrolled": ("MDM enrolled", "MDM登録"),
     "fact.bootloader_unlocked": ("Bootloader unlocked", "ブートローダーアンロック"),
     "fact.sold_for": ("Sold for (carrier)", "販売キャリア"),

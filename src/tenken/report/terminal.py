@@ -24,6 +24,7 @@ from tenken.facts import (
     Message,
     Outcome,
     Provenance,
+    msg,
 )
 from tenken.report.inert import visible as visible  # the rule itself, for plain text
 from tenken.report.labels import Lang, fact_code, label, name, render
@@ -94,7 +95,7 @@ def device_title(facts: DeviceFacts, lang: Lang, port: str | None = None) -> Tex
         (name(ref.platform, lang), "bold"),
         " ",
         outside(ref.device_id),
-        outside(f"  port {where}" if where else ""),
+        outside("  " + render(msg("ui.port_at", where=where), lang) if where else ""),
     )
 
 

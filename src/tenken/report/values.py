@@ -77,6 +77,7 @@ REGIONS = {
 _GENERATION = re.compile(r"\((\d+)(?:st|nd|rd|th) generation\)")
 # The phrases readers and tables use as a source (facts keep them; JSON shows them as they are).
 SOURCES = {
+    "tenken's Apple catalog": "source.apple_catalog",
     "carrier look-ups": "source.carrier_lookups",
     "model-number table": "source.model_table",
     "carrier SIM-lock policy dates": "source.simlock_dates",
@@ -98,7 +99,22 @@ def value_words(field: str, value: str, lang: Lang) -> str:
         return label(f"region.{REGIONS[value]}", lang)
     if field == "model_name":
         return model_words(value, lang)
+    if field == "sim_state":
+        return (
+            "、".join(_sim_state(state.strip(), lang) for state in value.split(","))
+            if lang == "ja"
+            else value
+        )
     return value
+
+
+SIM_STATES = {"READY", "ABSENT", "NOT_READY", "PIN_REQUIRED", "PUK_REQUIRED", "NETWORK_LOCKED", "LOADED"}
+SIM_STATES |= {"PRESENT", "UNKNOWN"}
+
+
+def _sim_state(state: str, lang: Lang) -> str:
+    """Android's SIM state names (iPhones' are mapped to them) in words; a name not known stays."""
+    return label(f"simstate.{state.lower()}", lang) if state.upper() in SIM_STATES else state
 
 
 def model_words(model: str, lang: Lang) -> str:
