@@ -25,7 +25,7 @@ from tenken.facts import (
     Provenance,
     msg,
 )
-from tenken.report.labels import CATALOG, LANGS, language, render
+from tenken.report.labels import CATALOG, LANGS, has_words, language, render
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "tenken"
 CODE = re.compile(r"^[a-z_]+(\.[a-z0-9_-]+)+$")
@@ -130,7 +130,7 @@ def test_both_languages_say_the_same_things(code: str) -> None:
 )
 def test_every_enum_value_has_a_name(enum: type, namespace: str) -> None:
     for member in enum:  # type: ignore[attr-defined]
-        assert f"{namespace}.{member.value}" in CATALOG
+        assert has_words(f"{namespace}.{member.value}")
 
 
 def test_every_fact_every_lock_and_every_unread_outcome_has_a_name() -> None:

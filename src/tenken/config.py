@@ -17,13 +17,14 @@ import re
 import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_origin
 
 import msgspec
 import platformdirs
 from msgspec import Meta, field
 
 from tenken.errors import ConfigError
+from tenken.facts import Carrier
 from tenken.schema import Hours, PositiveSeconds, Schema, Seconds, convert, parse_toml
 
 APP_NAME = "tenken"
@@ -56,7 +57,10 @@ class CarrierSite(Schema):
     enabled: bool = True
 
 
-class LookupSettings(Schema):
+class LookupBase(Schema):
+    """[lookup]: how tenken asks the carriers; with one [lookup.<carrier>] table per carrier of the
+    carriers' table (catalog/carriers.toml), added below."""
+
     spacing: Seconds = 3.0  # seconds between two requests to the same carrier site
     timeout: PositiveSeconds = 20.0  # seconds per HTTP request
     retries: Annotated[int, Meta(ge=0, le=100)] = 3  # extra attempts after a timeout, 429 or 5xx
@@ -68,10 +72,29 @@ class LookupSettings(Schema):
     # The most of a page read from a site; a bigger answer is not an answer (its first part is kept).
     max_page_bytes: Annotated[int, Meta(ge=4096, le=64 * 1024 * 1024)] = 2 * 1024 * 1024
     strict: bool = False  # an IMEI is unknown while any carrier asked about it could not be read
-    docomo: CarrierSite = field(default_factory=lambda: CarrierSite("https://nw-restriction.nttdocomo.co.jp"))
-    au: CarrierSite = field(default_factory=lambda: CarrierSite("https://my.au.com"))
-    softbank: CarrierSite = field(default_factory=lambda: CarrierSite("https://ct99.my.softbank.jp"))
-    rakuten: CarrierSite = field(default_factory=lambda: CarrierSite("https://network.mobile.rakuten.co.jp"))
+
+    def site(self, carrier: Carrier) -> CarrierSite:
+        """[lookup.<carrier>]: where that carrier is asked, and whether at all."""
+        site: CarrierSite = getattr(self, carrier.value)
+        return site
+
+
+def _with_a_site_per_carrier() -> type[LookupBase]:
+    """LookupBase with a [lookup.<carrier>] table for each carrier, its origin the table's by default."""
+    from tenken.catalog import carrier_row
+
+    def default(carrier: Carrier) -> Any:
+        return field(default_factory=lambda: CarrierSite(carrier_row(carrier).origin))
+
+    sites = [(carrier.value, CarrierSite, default(carrier)) for carrier in Carrier]
+    kind: Any = msgspec.defstruct("LookupSettings", sites, bases=(LookupBase,), module=__name__)
+    return kind  # type: ignore[no-any-return]
+
+
+if TYPE_CHECKING:
+    LookupSettings = LookupBase
+else:
+    LookupSettings = _with_a_site_per_carrier()
 
 
 class IosSettings(Schema):

@@ -161,7 +161,10 @@ def test_marks_and_carriers_as_people_type_them(
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["mark", "ahamo", "○"], "'ahamo' is not a carrier: docomo (ドコモ), au"),
+        (
+            ["mark", "mineo", "○"],
+            "'mineo' is not a carrier: one of docomo (docomo), au (au), SoftBank (softbank)",
+        ),
         (["mark", "docomo", "ok?"], "'ok?' is not a mark: ○ (o, 0, maru, まる)"),
         (["sim-lock", "maybe"], "'maybe': expected one of locked, yes"),
         (["battery", "101"], "a battery health is between 1 and 100 %"),

@@ -31,8 +31,13 @@ def read_table(text: str, where: str, kind: type[T]) -> T:
 
 class CarrierRow(FrozenSchema, frozen=True):
     name: str
+    short: str  # as tenken prints it in English ("docomo", "SoftBank")
+    name_ja: str  # as it is printed in Japanese ("ドコモ")
     checker: Annotated[str, Meta(pattern=r"^https://")]  # the page a person opens to check an IMEI by hand
+    origin: Annotated[str, Meta(pattern=r"^https://[^/?#\s]+$")]  # what tenken asks, unless configured
+    provider: Annotated[str, Meta(pattern=r"^tenken\.lookups\.\w+:\w+$")]  # module:class of the look-up
     mcc_mnc: tuple[Annotated[str, Meta(pattern=r"^\d{5,6}$")], ...]  # the SIM networks it owns
+    typed: tuple[str, ...] = ()  # what people type for it (tenken record mark), besides its names
     simlock_free_from: date | None = (
         None  # models released from this date were sold unlocked; None: never locked
     )
@@ -81,6 +86,16 @@ def carriers() -> dict[str, CarrierInfo]:
 def checker_page(carrier: Carrier) -> str:
     """The carrier's network-restriction page, as a person opens it in a browser."""
     return _table().carriers[carrier].checker
+
+
+def carrier_row(carrier: Carrier) -> CarrierRow:
+    """Everything the table says of one carrier."""
+    return _table().carriers[carrier]
+
+
+def market_order() -> tuple[Carrier, ...]:
+    """The carriers in the order the look-ups ask them when nothing names the seller (the table's order)."""
+    return tuple(_table().carriers)
 
 
 def simlock_history() -> SimLockHistory:

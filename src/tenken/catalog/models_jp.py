@@ -10,15 +10,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from msgspec import Meta
 
 from tenken.catalog import load_table
+from tenken.facts import SIM_FREE, Carrier
 from tenken.schema import FrozenSchema
 
 TABLE = "models_jp.toml"
-SoldBy = Literal["docomo", "au", "softbank", "rakuten", "sim-free"]
+if TYPE_CHECKING:
+    SoldBy = str
+else:  # a carrier's code, or "sim-free" (sold by the maker): checked when the table is read
+    SoldBy = Literal[(*(carrier.value for carrier in Carrier), SIM_FREE)]
 
 
 class ModelRow(FrozenSchema, frozen=True):

@@ -94,14 +94,6 @@ MARK_WORDS: dict[str, Outcome] = {
     **dict.fromkeys(("x", "batsu", "ばつ", "バツ", "peke", "ぺけ"), Outcome.RESTRICTED),
     **dict.fromkeys(("none", "なし", "ナシ", "nashi"), Outcome.NOT_FOUND),
 }
-# Carriers by the names people use, beside their codes and the names tenken prints (report/labels.py).
-CARRIER_WORDS: dict[str, Carrier] = {
-    "エーユー": Carrier.AU,
-    "kddi": Carrier.AU,
-    "nttドコモ": Carrier.DOCOMO,
-    "nttdocomo": Carrier.DOCOMO,
-    "楽天": Carrier.RAKUTEN,
-}
 
 
 def parse_mark(text: str) -> Outcome | None:
@@ -116,13 +108,17 @@ def parse_mark(text: str) -> Outcome | None:
 def parse_carrier(text: str) -> Carrier | None:
     """A carrier by its code (docomo), the name tenken prints in English or Japanese (SoftBank, ドコモ,
     楽天モバイル) or a common short name (エーユー, 楽天); None when it is none of them."""
+    from tenken.catalog import carrier_row
     from tenken.report.labels import LANGS, name
 
     word = typed(text)
     for carrier in Carrier:
-        if word == carrier.value or word in {typed(name(carrier, lang)) for lang in LANGS}:
+        names = {typed(name(carrier, lang)) for lang in LANGS} | {
+            typed(alias) for alias in carrier_row(carrier).typed
+        }
+        if word == carrier.value or word in names:
             return carrier
-    return CARRIER_WORDS.get(word)
+    return None
 
 
 @click.command()
@@ -301,7 +297,8 @@ def _record_mark(
     carrier_text, glyph = values
     carrier = parse_carrier(carrier_text)
     if carrier is None:
-        raise InputError(_words(app, msg("record.not_a_carrier", text=carrier_text)))
+        choices = [msg("record.carrier_choice", carrier=known, code=known.value) for known in Carrier]
+        raise InputError(_words(app, msg("record.not_a_carrier", text=carrier_text, choices=choices)))
     outcome = parse_mark(glyph)
     if outcome is None:
         raise InputError(_words(app, msg("record.not_a_mark", text=glyph)))

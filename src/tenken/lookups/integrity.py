@@ -12,19 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from tenken.facts import MANUAL_ORIGIN, Carrier, LookupResult, Message, Seal, msg
-from tenken.lookups.au import Au
-from tenken.lookups.base import Provider
-from tenken.lookups.docomo import Docomo
-from tenken.lookups.rakuten import Rakuten
-from tenken.lookups.softbank import SoftBank
-
-_PARSERS: dict[Carrier, Provider] = {
-    Carrier.DOCOMO: Docomo("https://nw-restriction.nttdocomo.co.jp"),
-    Carrier.AU: Au("https://my.au.com"),
-    Carrier.SOFTBANK: SoftBank("https://ct99.my.softbank.jp"),
-    Carrier.RAKUTEN: Rakuten("https://network.mobile.rakuten.co.jp"),
-}
+from tenken.catalog import carrier_row
+from tenken.facts import MANUAL_ORIGIN, LookupResult, Message, Seal, msg
+from tenken.lookups.providers import provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +37,8 @@ def check(result: LookupResult) -> Check:
         return Check(msg("integrity.page_changed", sha256=evidence.sha256[:12]), altered=True)
     manual = result.origin == MANUAL_ORIGIN or (evidence is not None and evidence.method == "MANUAL")
     if not manual and evidence is not None and result.outcome.is_mark:
-        reread = _PARSERS[result.carrier].reread(result.imei, evidence)
+        parser = provider(result.carrier, carrier_row(result.carrier).origin)  # reading needs no origin
+        reread = parser.reread(result.imei, evidence)
         if reread.outcome is not result.outcome or reread.raw_mark != result.raw_mark:
             said = reread.outcome.symbol if reread.outcome.is_mark else reread.outcome.value
             return Check(

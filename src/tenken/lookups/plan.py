@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tenken.catalog import market_order
 from tenken.facts import Carrier, Message, Outcome, msg
 
-MARKET_ORDER = (Carrier.DOCOMO, Carrier.AU, Carrier.SOFTBANK, Carrier.RAKUTEN)
+MARKET_ORDER = market_order()  # the carriers' table, in its order
 
 Answers = Mapping[tuple[str, Carrier], Outcome]
 

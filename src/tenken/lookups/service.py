@@ -27,15 +27,11 @@ import httpx
 from tenken.config import Settings
 from tenken.errors import Spooled, StoreError
 from tenken.facts import Carrier, ImeiReport, LookupResult, Outcome
-from tenken.lookups.au import Au
-from tenken.lookups.base import Provider
 from tenken.lookups.batch import Batch
 from tenken.lookups.client import PoliteClient
-from tenken.lookups.docomo import Docomo
 from tenken.lookups.integrity import Check, check
 from tenken.lookups.plan import Query, next_ask
-from tenken.lookups.rakuten import Rakuten
-from tenken.lookups.softbank import SoftBank
+from tenken.lookups.providers import provider
 from tenken.store import Store
 
 T = TypeVar("T")
@@ -45,16 +41,9 @@ log = logging.getLogger(__name__)
 WRITE_WINDOW = 0.1  # seconds the writer gathers answers before one transaction
 WRITE_BATCH = 500
 
-PROVIDERS: dict[Carrier, type[Provider]] = {
-    Carrier.DOCOMO: Docomo,
-    Carrier.AU: Au,
-    Carrier.SOFTBANK: SoftBank,
-    Carrier.RAKUTEN: Rakuten,
-}
-
 
 def enabled_carriers(settings: Settings) -> list[Carrier]:
-    return [carrier for carrier in Carrier if getattr(settings.lookup, carrier.value).enabled]
+    return [carrier for carrier in Carrier if settings.lookup.site(carrier).enabled]
 
 
 class LookupService:
@@ -72,8 +61,7 @@ class LookupService:
         turns = self._shared_turn if store is not None else None
         self.client = PoliteClient(settings.lookup, transport=transport, turns=turns)
         self.providers = {
-            carrier: provider(getattr(settings.lookup, carrier.value).origin)
-            for carrier, provider in PROVIDERS.items()
+            carrier: provider(carrier, settings.lookup.site(carrier).origin) for carrier in Carrier
         }
         self.ttl = timedelta(hours=settings.lookup.cache_ttl_hours)
         self.pending_ttl = timedelta(hours=settings.lookup.pending_ttl_hours)

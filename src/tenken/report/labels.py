@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from functools import cache
 from typing import Any, Literal
 
 from tenken.facts import Carrier, DeviceState, ImeiStatus, Message, Outcome, Platform, Provenance
@@ -282,10 +283,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "source.apple_catalog": ("tenken's Apple catalog", "tenkenのApple機種の表"),
     "source.manual": ("manual:", "手入力:"),
     # ------------------------------------------------------------------ names of things
-    "carrier.docomo": ("docomo", "ドコモ"),
-    "carrier.au": ("au", "au"),
-    "carrier.softbank": ("SoftBank", "ソフトバンク"),
-    "carrier.rakuten": ("Rakuten Mobile", "楽天モバイル"),
+    # carrier.<key>: each carrier's names come from the carriers' table (catalog/carriers.toml), below
     "carrier.sim-free": ("SIM-free (no carrier)", "SIMフリー（キャリア販売ではない）"),
     "platform.ios": ("iPhone", "iPhone"),
     "platform.android": ("Android", "Android"),
@@ -1111,10 +1109,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "IMEI {imei} の{carrier}の判定を記録しました：{outcome}（{by}が手動で確認。証拠の sha256 {sha256}）",
     ),
     "record.not_a_carrier": (
-        "'{text}' is not a carrier: docomo (ドコモ), au (エーユー), softbank (ソフトバンク) or rakuten (楽天モバイル)",
-        "「{text}」はキャリア名として読めません：ドコモ（docomo）、au（エーユー）、ソフトバンク（softbank）、"
-        "楽天モバイル（rakuten）のいずれかです",
+        "'{text}' is not a carrier: one of {choices}",
+        "「{text}」はキャリア名として読めません：{choices}のいずれかです",
     ),
+    "record.carrier_choice": ("{carrier:carrier} ({code})", "{carrier:carrier}（{code}）"),
     "record.not_a_mark": (
         "'{text}' is not a mark: ○ (o, 0, maru, まる), △ (▲, sankaku), × (x, batsu, ばつ) or − (-, ー, none, なし)",
         "「{text}」は判定として読めません：○（o・0・まる）、△（▲・さんかく）、×（x・ばつ）、−（-・ー・なし）の"
@@ -1881,7 +1879,7 @@ CATALOG: dict[str, tuple[str, str]] = {
 
 # A moment as JSON writes one (UTC, with its offset): "2026-12-06T19:27:44.244360+00:00".
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)$")
-NETWORK = re.compile(r"^(docomo|au|softbank|rakuten) network$")  # facts.CarrierInfo.network
+NETWORK = re.compile(rf"^({'|'.join(carrier.value for carrier in Carrier)}) network$")  # CarrierInfo.network
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _ENUM_NAMESPACES: dict[type[Enum], str] = {
@@ -1900,10 +1898,29 @@ def render(message: Message | None, lang: Lang = "en") -> str:
     if message is None:
         return ""
     entry = CATALOG.get(message.code)
+    if entry is None and message.code.startswith("carrier."):
+        entry = carrier_names().get(message.code)
     if entry is None:
         return f"{message.code} {message.params}" if message.params else message.code
     template = entry[LANGS.index(lang)]
     return _fill(template, message.params, lang)
+
+
+def has_words(code: str) -> bool:
+    """Whether the catalog (or the carriers' table, for carrier.<key>) has words for `code`."""
+    return code in CATALOG or code in carrier_names()
+
+
+@cache
+def carrier_names() -> dict[str, tuple[str, str]]:
+    """carrier.<key> → (English, Japanese): each carrier's names from the carriers' table (read when a
+    carrier is first named, so that `tenken --help` reads no table)."""
+    from tenken.catalog import carrier_row
+
+    return {
+        f"carrier.{carrier.value}": (carrier_row(carrier).short, carrier_row(carrier).name_ja)
+        for carrier in Carrier
+    }
 
 
 def fact_code(field: str, platform: Platform | None = None) -> str:
@@ -1923,7 +1940,7 @@ def name(value: Enum | str, lang: Lang = "en") -> str:
     """The display name of an enum value (a carrier, a state) or of SIM_FREE."""
     if isinstance(value, Enum):
         return label(f"{_ENUM_NAMESPACES[type(value)]}.{value.value}", lang)
-    return label(f"carrier.{value}", lang) if f"carrier.{value}" in CATALOG else value
+    return label(f"carrier.{value}", lang) if has_words(f"carrier.{value}") else value
 
 
 def _fill(template: str, params: Mapping[str, Any], lang: Lang) -> str:

@@ -227,7 +227,7 @@ def carriers(settings: Settings) -> Check:
     sites = []
     local = []
     for carrier in Carrier:
-        site = getattr(settings.lookup, carrier.value)
+        site = settings.lookup.site(carrier)
         if not site.enabled:
             sites.append(msg("doctor.carriers.off", carrier=carrier))
             continue

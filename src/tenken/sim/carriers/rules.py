@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import msgspec
 
@@ -54,11 +54,17 @@ def bundled_rules() -> Path:
     return Path(str(resources.files("tenken.sim").joinpath("profiles", "carriers", "demo.toml")))
 
 
+if TYPE_CHECKING:
+    Seller = str
+else:
+    Seller = Literal[(*(carrier.value for carrier in Carrier), "none")]
+
+
 class PhoneRule(Schema):
     """One [[phone]]: `carrier` and `mark`, or `marks` for an IMEI known at several carriers."""
 
     imei: str
-    carrier: Literal["docomo", "au", "softbank", "rakuten", "none"] | None = None  # none: registered nowhere
+    carrier: Seller | None = None  # a carrier's code, or "none": registered nowhere
     mark: str | None = None  # ○ when not given
     marks: dict[Carrier, str] | None = None
     fault: Fault | None = None  # the sites misbehave this way for this IMEI's answer only
