@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
+from tenken.commands import options
 from tenken.config import ADB_VARIABLES, as_dict, config_file, env_names, load_with_sources
 
 
 @click.command(name="config")
-@click.option("--json", "as_json", is_flag=True, help="Print the effective settings as JSON.")
+@options.json_output("Print the effective settings as JSON.")
 @pass_app
 def config_command(app: AppContext, as_json: bool) -> None:
     """Show the configuration file, the data folder, the database and every TENKEN_… variable."""

@@ -7,10 +7,11 @@ import sys
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
+from tenken.commands import options
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="The checks as one JSON object.")
+@options.json_output("The checks as one JSON object.")
 @pass_app
 def doctor(app: AppContext, as_json: bool) -> None:
     """Check this machine as a station: usbmuxd reachable, the adb server (loopback only), udev rules,

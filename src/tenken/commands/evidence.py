@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 
 from tenken.cli import AppContext, emit_json, pass_app
+from tenken.commands import options
 from tenken.errors import OutputError
 from tenken.facts import Carrier, Evidence, LookupResult, msg
 from tenken.files import private_folder, write_private
@@ -39,7 +40,7 @@ from tenken.imei import validate_imei
     "--all", "save_all", is_flag=True, help="Save every stored answer, not only the newest per carrier."
 )
 @click.option("--no-save", is_flag=True, help="Only list; write no files.")
-@click.option("--json", "as_json", is_flag=True, help="List as JSON.")
+@options.json_output("List as JSON.")
 @pass_app
 def evidence(
     app: AppContext,

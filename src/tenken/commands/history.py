@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
+from tenken.commands import options
 from tenken.commands.since import parse_since
 from tenken.errors import NotFound
 from tenken.facts import Message, msg
@@ -28,7 +29,7 @@ DEFAULT_SPAN = "7d"  # without a phone: what the station did this week
     metavar="SPAN|DATE",
     help=f"Only from then on: 7d, 12h, 2w, or a date (JST) such as 2026-11-01 (default without a phone: {DEFAULT_SPAN}).",
 )
-@click.option("--json", "as_json", is_flag=True, help="As JSON (docs/schema/history.schema.json).")
+@options.json_output("As JSON (docs/schema/history.schema.json).")
 @pass_app
 def history(app: AppContext, key: str | None, since: str | None, as_json: bool) -> None:
     """Past inspections and carrier answers of a phone (by IMEI, either slot, or serial number), or of

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     "none is flagged, and its stock number is shown.",
 )
 @click.option("--details", is_flag=True, help="Every phone's facts, reasons and carrier answers in full.")
-@click.option("--json", "as_json", is_flag=True, help="The inspections and any problem as one JSON object.")
+@options.json_output("The inspections and any problem as one JSON object.")
 @click.option(
     "--certificates",
     type=click.Path(file_okay=False, path_type=Path),

@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from tenken.cli import AppContext, pass_app, run_async
+from tenken.commands import options
 from tenken.commands.inputs import BadRow, imei_rows, problem_of
 from tenken.config import Settings
 from tenken.errors import (
@@ -73,12 +74,7 @@ def parse_carriers(values: Sequence[str], enabled: list[Carrier]) -> list[Carrie
     multiple=True,
     help="Carrier to ask (repeatable; default: all).",
 )
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print JSON: one object per IMEI, written as the batch goes (docs/json.md).",
-)
+@options.json_output("Print JSON: one object per IMEI, written as the batch goes (docs/json.md).")
 @click.option(
     "--no-cache",
     is_flag=True,

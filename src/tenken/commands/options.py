@@ -50,3 +50,8 @@ def policy(
     return click.option(
         "--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path), help=help_text
     )
+
+
+def json_output(help_text: str) -> Callable[[F], F]:
+    """--json: what the command prints, as one JSON document for scripts (docs/json.md)."""
+    return click.option("--json", "as_json", is_flag=True, help=help_text)

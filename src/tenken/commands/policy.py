@@ -23,7 +23,7 @@ def policy_group() -> None:
 @policy_group.command(name="show")
 @options.policy("A policy file (default: the `policy` setting, else the one shipped with tenken).")
 @click.option("--toml", "as_toml", is_flag=True, help="Print the file itself (to copy and edit).")
-@click.option("--json", "as_json", is_flag=True, help="The effective levels as JSON.")
+@options.json_output("The effective levels as JSON.")
 @pass_app
 def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool) -> None:
     """Print the policy in effect: its name, where it comes from, its sha256, and per channel the level

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 @options.channel()
 @options.policy()
 @click.option("--dry-run", is_flag=True, help="List the phones that are due; ask nobody.")
-@click.option("--json", "as_json", is_flag=True, help="Every re-check and what changed, as one JSON object.")
+@options.json_output("Every re-check and what changed, as one JSON object.")
 @pass_app
 def recheck(
     app: AppContext,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
+from tenken.commands import options
 from tenken.errors import InputError, InputFileError, NotFound, UsageError
 from tenken.facts import Carrier, Message, Outcome, msg
 from tenken.report.inert import visible
@@ -141,7 +142,7 @@ def parse_carrier(text: str) -> Carrier | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A screenshot or photo of what was read; kept in the store with its sha256.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print what was recorded as JSON.")
+@options.json_output("Print what was recorded as JSON.")
 @pass_app
 def record(
     app: AppContext,

@@ -29,7 +29,7 @@ from tenken.facts import msg
 )
 @options.channel()
 @click.option("--details", is_flag=True, help="Every phone in full.")
-@click.option("--json", "as_json", is_flag=True, help="The inspections, judged again, as JSON.")
+@options.json_output("The inspections, judged again, as JSON.")
 @pass_app
 def report(
     app: AppContext, source: Path, policy_path: Path | None, channel: str, details: bool, as_json: bool

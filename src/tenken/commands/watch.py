@@ -52,9 +52,7 @@ if TYPE_CHECKING:
 @options.no_lookup
 @options.channel("The sales channel the board and exit code focus on.")
 @options.policy()
-@click.option(
-    "--json", "as_json", is_flag=True, help="With --once: every result as one JSON object at the end."
-)
+@options.json_output("With --once: every result as one JSON object at the end.")
 @click.option(
     "--jsonl",
     is_flag=True,
