@@ -111,7 +111,7 @@ def first_reason(inspection: Inspection | None, focus: str, lang: Lang) -> Text:
 
 def attention(inspections: Sequence[Inspection], lang: Lang, focus: str) -> RenderableType | None:
     """What the technician should do next, phone by phone: the actions of every HOLD reason."""
-    lines: list[Text] = []
+    lines: list[tuple[Text, Text]] = []
     for inspection in inspections:
         verdict = inspection.verdicts.get(focus)
         if verdict is None or verdict.level is not Level.HOLD:
@@ -125,14 +125,17 @@ def attention(inspections: Sequence[Inspection], lang: Lang, focus: str) -> Rend
         )
         where = inspection.facts.ref.usb_location or inspection.facts.ref.device_id
         for action in actions:
-            lines.append(
-                Text.assemble(
-                    "  ", outside(f"{where} {phone_name(inspection, lang)}: ", style="bold"), outside(action)
-                )
-            )
+            lines.append((outside(f"{where} {phone_name(inspection, lang)}:", style="bold"), outside(action)))
     if not lines:
         return None
-    return Group(Text(label("ui.needs_attention", lang), style="bold yellow"), *lines)
+    # Two columns, so that a long Japanese action (no spaces to break at) folds beside its phone rather
+    # than jumping to a line of its own.
+    grid = Table.grid(padding=(0, 1), pad_edge=True)
+    grid.add_column(no_wrap=True, max_width=32, overflow="fold")
+    grid.add_column(overflow="fold")
+    for phone, said in lines:
+        grid.add_row(phone, said)
+    return Group(Text(label("ui.needs_attention", lang), style="bold yellow"), grid)
 
 
 def verdict_panel(inspection: Inspection, channels: dict[str, str], lang: Lang) -> Panel:
