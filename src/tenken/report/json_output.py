@@ -20,10 +20,11 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def dumps(payload: Any) -> str:
-    """The payload as indented JSON; non-ASCII kept (Japanese stays readable), messages with text.
-    Control characters are escapes (`\\u001b`, `\\u009b`): the same values, inert on a terminal."""
-    return json_text(json.dumps(payload, ensure_ascii=False, indent=2, default=_encode))
+def dumps(payload: Any, indent: int | None = 2) -> str:
+    """The payload as JSON (indented, unless `indent` is None: one line); non-ASCII kept (Japanese stays
+    readable), messages with text. Control characters are escapes (`\\u001b`, `\\u009b`): the same values,
+    inert on a terminal."""
+    return json_text(json.dumps(payload, ensure_ascii=False, indent=indent, default=_encode))
 
 
 def document(**fields: Any) -> dict[str, Any]:

@@ -38,7 +38,8 @@ from tenken.errors import InputError
 from tenken.facts import Carrier, Outcome, msg
 from tenken.facts import Message as Said
 from tenken.inspection import Inspection, Level
-from tenken.report.inert import json_text, visible
+from tenken.report.inert import visible
+from tenken.report.json_output import dumps
 from tenken.report.labels import LANGS, Lang, jst, label, name, render
 from tenken.station.view import Board, StationView, Tile
 from tenken.web import data
@@ -469,7 +470,7 @@ class _Pages:
                 "footer": data.footer_json(board, lang),
                 "tasks": len(board.tasks),
             }
-            return f"event: tiles\ndata: {json_text(json.dumps(document, ensure_ascii=False))}\n\n"
+            return f"event: tiles\ndata: {dumps(document, indent=None)}\n\n"
 
         async def stream() -> AsyncIterator[str]:
             with self.hub.subscribed() as subscriber:
@@ -591,7 +592,7 @@ class _Pages:
 
 def _json(document: Any, status: int = 200) -> Response:
     """JSON as tenken writes it for tools: the values exact, control characters escaped (report/inert)."""
-    body = json_text(json.dumps(document, ensure_ascii=False))
+    body = dumps(document, indent=None)
     return Response(body, status_code=status, media_type="application/json")
 
 
