@@ -150,6 +150,8 @@ class Entry:
 COMMANDS: dict[str, Entry] = {
     "inspect": Entry("tenken.commands.inspect", "inspect", "help.inspect"),
     "watch": Entry("tenken.commands.watch", "watch", "help.watch"),
+    "serve": Entry("tenken.commands.serve", "serve", "help.serve"),
+    "user": Entry("tenken.commands.user", "user_group", "help.user"),
     "record": Entry("tenken.commands.record", "record", "help.record"),
     "recheck": Entry("tenken.commands.recheck", "recheck", "help.recheck"),
     "lookup": Entry("tenken.commands.lookup", "lookup", "help.lookup"),

@@ -19,6 +19,7 @@ line on stderr and the exit code named here; nothing below it prints.
     │   ├── ProfileError                    a simulated phone's profile (iPhone or Android)
     │   ├── RulesError                      the carrier simulator's rules file
     │   └── CatalogError                    a data table shipped in tenken/catalog/ (an edited row)
+    ├── Exposed                   exit 78   `tenken serve` beyond 127.0.0.1 with no user to log in
     └── SimulatorError            exit 69   a simulator cannot start or attach a phone
 
 Results that are not errors have the small codes: 0 every phone or IMEI fine, 1 flagged (× △, blocked),
@@ -190,6 +191,13 @@ class RulesError(InvalidFile):
 
 class CatalogError(InvalidFile):
     """A data table shipped with tenken (catalog/*.toml) does not fit its schema."""
+
+
+class Exposed(TenkenError):
+    """`tenken serve --host` names an address other machines reach, and no user exists to log in: the
+    station would be open to anyone on the network. Nothing is listening when this is raised."""
+
+    exit_code = EXIT_CONFIG
 
 
 class SimulatorError(TenkenError):

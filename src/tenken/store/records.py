@@ -198,6 +198,28 @@ def inspections_of(store: Store, key: str | None, since: datetime | None) -> lis
     return [json.loads(row["inspection_json"]) for row in store.read(partial(_all, query))]
 
 
+def inspections_named(store: Store, text: str, limit: int = 200) -> list[dict[str, Any]]:
+    """What a search finds: inspections whose IMEI (either slot), serial (any case) or stock number is
+    `text`, newest first."""
+    column = inspections.c
+    wanted = text.strip()
+    query = (
+        sa.select(column.inspection_json)
+        .where(
+            column.inspection_json.is_not(None),
+            sa.or_(
+                column.imei == wanted,
+                column.imei2 == wanted,
+                sa.func.upper(column.serial) == wanted.upper(),
+                column.stock_no == wanted,
+            ),
+        )
+        .order_by(column.read_at.desc(), column.id.desc())
+        .limit(limit)
+    )
+    return [json.loads(row["inspection_json"]) for row in store.read(partial(_all, query))]
+
+
 def answers_for(store: Store, imeis: Sequence[str], since: datetime | None) -> list[Answer]:
     """Every stored carrier answer about these IMEIs (checked at `since` or later), newest first."""
     found: list[Answer] = []

@@ -8,8 +8,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0009"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed
-# inspections; 0009: who issued a certificate (the shop, its licence, the technician, the verify address)
+HEAD = "0010"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed
+# inspections; 0009: who issued a certificate (the shop, its licence, the technician, the verify address);
+# 0010: the users of `tenken serve`
 
 metadata = sa.MetaData()
 
@@ -149,4 +150,15 @@ certificates = sa.Table(
     sa.Column("verify_url", sa.Text),  # where the QR code sends a buyer ("": the tenken: line)
     sa.Index("ix_certificates_inspection", "inspection_record_id"),
     sa.Index("ux_certificates_record_id", "record_id", unique=True),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),  # argon2id (web/auth.py), never the password
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("added_by", sa.Text),
+    sa.Index("ux_users_name", "name", unique=True),
 )
