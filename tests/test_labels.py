@@ -29,6 +29,7 @@ from tenken.report.labels import CATALOG, LANGS, has_words, language, render
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "tenken"
 CODE = re.compile(r"^[a-z_]+(\.[a-z0-9_-]+)+$")
+TEMPLATE_CODE = re.compile(r"""\b(?:t|label)\(\s*["']([a-z_]+(?:\.[a-z0-9_-]+)+)["']""")
 # Entries reached by namespace + value at run time rather than by a literal code.
 LOOKED_UP = ("carrier.", "platform.", "provenance.", "outcome.", "status.", "state.", "fact.", "cell.")
 LOOKED_UP += (
@@ -62,6 +63,7 @@ SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "
 SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}
 SAME_IN_BOTH |= {"ios.region_code", "site.http_status", "lookup.stored_text", "imei.invalid", "ui.http"}
 SAME_IN_BOTH |= {"imei.problem.other"}  # a library's own words about an IMEI, quoted
+SAME_IN_BOTH |= {"web.refused"}  # what `tenken record` said, quoted (in the page's language already)
 
 
 def codes_in_source() -> dict[str, Path]:
@@ -81,6 +83,9 @@ def codes_in_source() -> dict[str, Path]:
                 and CODE.match(node.value)
             ):
                 found[node.value] = path
+    for path in SOURCE.rglob("templates/*.html"):  # the page's words: t("web.board"), label("watch.kept")
+        for code in TEMPLATE_CODE.findall(path.read_text(encoding="utf-8")):
+            found[code] = path
     return found
 
 

@@ -74,7 +74,9 @@ def phone(
     inspection = Inspection(facts, station="fake", started_at=START)
     for carrier in Carrier:
         outcome = Outcome.UNAVAILABLE if carrier is unanswered else Outcome.NOT_FOUND
-        inspection.asked.append(Asked.of(imei, carrier, LookupResult(imei, carrier, outcome, checked_at=START)))
+        inspection.asked.append(
+            Asked.of(imei, carrier, LookupResult(imei, carrier, outcome, checked_at=START))
+        )
     return judged(inspection)
 
 
@@ -89,9 +91,7 @@ class FakeView:
 
     def __init__(self, ports: Sequence[str] = (), focus: str = "retail") -> None:
         self.focus = focus
-        self.tiles: dict[str, Tile] = {
-            port: Tile(port, "", "", None, "free", 0.0, None) for port in ports
-        }
+        self.tiles: dict[str, Tile] = {port: Tile(port, "", "", None, "free", 0.0, None) for port in ports}
         self.recorded: list[tuple[str, str, list[str], str, bytes | None]] = []
         self.problems: list[object] = []
         self._lock = threading.Lock()

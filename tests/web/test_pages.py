@@ -37,8 +37,10 @@ def test_the_board_shows_every_port_in_order_with_its_phone_and_level(
     view.done("A-2", phone("F2LXK0AAAAAA", IMEI))
     page = client.get("/")
     assert page.status_code == 200
-    assert page.text.index('data-port="A-1"') < page.text.index('data-port="A-2"') < page.text.index(
-        'data-port="A-10"'
+    assert (
+        page.text.index('data-port="A-1"')
+        < page.text.index('data-port="A-2"')
+        < page.text.index('data-port="A-10"')
     )
     assert "iPhone 13" in page.text and "告知して販売可" in page.text  # Japanese first
     assert "空き" in page.text  # a free port
@@ -103,7 +105,13 @@ def test_a_post_without_the_session_token_is_refused(view: FakeView, client: Tes
     held = phone("F2LXK0BBBBBB", IMEI, battery=None)
     view.done("A-1", held)
     client.get("/")
-    for path in (f"/api/phones/{held.id}/record", f"/phones/{held.id}/record", "/rechecks", "/logout", "/login"):
+    for path in (
+        f"/api/phones/{held.id}/record",
+        f"/phones/{held.id}/record",
+        "/rechecks",
+        "/logout",
+        "/login",
+    ):
         refused = client.post(path, data={"fact": "battery", "value": "88"})
         assert refused.status_code == 403, path
         wrong = client.post(path, data={"fact": "battery", "value": "88", "csrf": "0" * 64})
@@ -133,7 +141,9 @@ def test_a_form_goes_back_to_the_queue_and_a_wrong_value_is_said(view: FakeView,
         f"/phones/{again}/record?lang=en", data={"fact": "battery", "value": "lots", "csrf": csrf}
     )
     assert wrong.status_code == 422 and "lots" in wrong.text and "percentage" in wrong.text
-    unknown = client.post(f"/api/phones/{again}/record", data={"fact": "colour", "value": "red", "csrf": csrf})
+    unknown = client.post(
+        f"/api/phones/{again}/record", data={"fact": "colour", "value": "red", "csrf": csrf}
+    )
     assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "web.not_a_fact"
     missing = client.post("/api/phones/nothing/record", data={"fact": "battery", "value": "80", "csrf": csrf})
     assert missing.status_code == 404
@@ -217,5 +227,7 @@ def test_login_when_served_beyond_this_machine(view: FakeView, site: Site) -> No
         assert client.get("/").status_code == 200
         held = phone("F2LXK0BBBBBB", IMEI)
         view.done("A-1", held)
-        client.post(f"/phones/{held.id}/record", data={"fact": "battery", "value": "90", "csrf": token(client)})
+        client.post(
+            f"/phones/{held.id}/record", data={"fact": "battery", "value": "90", "csrf": token(client)}
+        )
         assert view.recorded[0][3] == "kana"  # who recorded it: the user logged in

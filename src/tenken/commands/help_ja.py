@@ -314,3 +314,18 @@ HELP_JA.update(
         "One JSON line per stored inspection, as it is stored (the webhook's body); the board goes to stderr.": "保存した点検ごとにJSONを1行、保存した時点で出力します（Webhookの本文と同じ）。ボードは標準エラーに出します。",
     }
 )
+
+# tenken serve and tenken user (issue 17: the station in a browser)
+HELP_JA.update(
+    {
+        "Run the station and serve its page: the board (one tile per port, live), each phone in full, what\nneeds the technician with the form that finishes it, search, and the re-check queue. JSON for other\ntools at /api/board and /api/queue (docs/serve.md).\n\nOnly 127.0.0.1 is served unless --host names another address; then users must exist (`tenken user\nadd NAME`) and log in. Ctrl-C (or SIGTERM) stops: each phone's last inspection is kept.": "ステーションを動かし、そのページを提供します：ボード（ポートごとのタイル、ライブ更新）、各端末の詳細、\n技術者の対応待ちとそれを済ませるフォーム、検索、再確認の一覧。他のツール向けのJSONは /api/board と\n/api/queue にあります（docs/serve.md）。\n\n--host で別のアドレスを指定しない限り 127.0.0.1 だけで提供します。指定した場合はユーザーが必要で\n（`tenken user add NAME`）、ログインを求めます。Ctrl-C（またはSIGTERM）で停止：各端末の最後の点検は保存されます。",
+        "The address to serve on.": "提供するアドレス。",
+        "The port (0: any free one).": "ポート（0：空いているポート）。",
+        "The sales channel the board counts.": "ボードが集計する販売チャネル。",
+        "Users who may log in to `tenken serve` when it serves beyond 127.0.0.1.": "`tenken serve` が 127.0.0.1 の外にも提供するときにログインできるユーザー。",
+        "Add a user NAME; the password is asked for twice (not shown), or read from standard input.": "ユーザー NAME を追加します。パスワードは2回たずねます（表示しません）。標準入力から読むこともできます。",
+        "Read the password from standard input (one line) instead of asking for it twice.": "パスワードを2回たずねる代わりに、標準入力から（1行）読みます。",
+        "List the users, one name a line.": "ユーザーを1行に1人ずつ一覧します。",
+        "Remove the user NAME (a page they are logged in on asks for a login at its next restart).": "ユーザー NAME を削除します（ログイン中のページは次の再起動でログインを求めます）。",
+    }
+)

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     from tenken.config import Settings
     from tenken.inspection import Inspection
-    from tenken.station.pipeline import Pipeline
     from tenken.station.view import Board, Tile
     from tenken.station.watch import Plug, Station
     from tenken.store import Store
@@ -49,7 +48,13 @@ LOOPBACK_NAMES = ("localhost",)
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="The port (0: any free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="The port (0: any free one).",
+)
 @options.transports("Which phones to follow.")
 @options.no_lookup
 @options.channel("The sales channel the board counts.")
@@ -129,8 +134,10 @@ async def _serve(
             view = Watching(station, settings, channel, stop, app)
             site = Site(
                 view,
-                {key: {"en": entry.title("en", short=True), "ja": entry.title("ja", short=True)}
-                 for key, entry in policy.channels.items()},
+                {
+                    key: {"en": entry.title("en", short=True), "ja": entry.title("ja", short=True)}
+                    for key, entry in policy.channels.items()
+                },
                 lang=app.lang if app.lang_option or settings.lang else "ja",
                 records=StoreRecords(database, app),
                 accounts=StoreAccounts(database),
@@ -144,15 +151,14 @@ async def _serve(
             server = _quiet_server(config)
             running = asyncio.create_task(station.run(stop), name="station")
             serving = asyncio.create_task(server.serve(sockets=[listening]), name="page")
+            bound = listening.getsockname()  # listening already: connections wait until uvicorn takes them
+            shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+            click.echo(app.words(msg("serve.serving", url=f"http://{shown}:{bound[1]}")))
             try:
-                while not server.started and not serving.done():
-                    await asyncio.sleep(0.02)
-                if server.started:
-                    bound = listening.getsockname()
-                    shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
-                    click.echo(app.words(msg("serve.serving", url=f"http://{shown}:{bound[1]}")))
-                await asyncio.wait({running, serving, asyncio.ensure_future(stop.wait())},
-                                   return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(
+                    {running, serving, asyncio.ensure_future(stop.wait())},
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
             finally:
                 stop.set()
                 await asyncio.gather(running, return_exceptions=True)  # every phone's last inspection kept
@@ -169,7 +175,7 @@ def _family(host: str) -> socket.AddressFamily:
 def _hosts(host: str) -> list[str]:
     """The Host names the page answers: the address served, and on loopback its usual names (a page
     that answers any name on 127.0.0.1 can be reached by a web page through DNS rebinding)."""
-    if host in ("0.0.0.0", "::", "[::]"):
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 (naming them, not binding)
         return ["*"]  # every address of the machine: people type any of its names (login required)
     bare = host.strip("[]")
     names = [bare, f"[{bare}]"] if ":" in bare else [bare]
@@ -214,7 +220,9 @@ FINISHES = {  # a verdict condition → the `tenken record` fact that finishes i
 class Watching:
     """station.view.StationView over a running `Station`."""
 
-    def __init__(self, station: Station, settings: Settings, focus: str, stop: asyncio.Event, app: AppContext):
+    def __init__(
+        self, station: Station, settings: Settings, focus: str, stop: asyncio.Event, app: AppContext
+    ):
         self.station = station
         self.settings = settings
         self.focus = focus
@@ -231,8 +239,14 @@ class Watching:
             ref = plug.ref
             port = self.settings.port_name(ref.usb_location) or ref.usb_location or ref.device_id
             latest[port] = Tile(
-                port, ref.usb_location or "", ref.device_id, ref.platform, plug.stage.value, plug.seconds,
-                plug.inspection, plug.attached,
+                port,
+                ref.usb_location or "",
+                ref.device_id,
+                ref.platform,
+                plug.stage.value,
+                plug.seconds,
+                plug.inspection,
+                plug.attached,
             )
         for port in set(self.settings.ports.values()) - set(latest):
             latest[port] = Tile(port, "", "", None, "free", 0.0, None)
@@ -245,13 +259,20 @@ class Watching:
                 continue
             since = inspection.finished_at or inspection.started_at
             tasks += [
-                Task(inspection.id, tile.port, since, reason.condition, reason.action,
-                     FINISHES.get(reason.condition))
+                Task(
+                    inspection.id,
+                    tile.port,
+                    since,
+                    reason.condition,
+                    reason.action,
+                    FINISHES.get(reason.condition),
+                )
                 for reason in verdict.reasons
                 if reason.action is not None and reason.level.rank > 0
             ]
         problems: list[Message] = [
-            msg("watch.transport", platform=where, problem=problem) for where, problem in station.problems.items()
+            msg("watch.transport", platform=where, problem=problem)
+            for where, problem in station.problems.items()
         ]
         lookups = station.pipeline.lookups
         return Board(
@@ -292,7 +313,15 @@ class Watching:
             named = ["--serial", str(facts.serial.value)]
         if not named:
             named = ["--serial", plug.ref.device_id, "--new"]
-        args = ["record", fact, *values, *named, "--by", by, *(["--evidence", str(evidence)] if evidence else [])]
+        args = [
+            "record",
+            fact,
+            *values,
+            *named,
+            "--by",
+            by,
+            *(["--evidence", str(evidence)] if evidence else []),
+        ]
         done = await asyncio.to_thread(_tenken, self.app, args)
         if done.returncode != 0:
             raise InputError(msg("web.refused", why=done.stderr.strip().removeprefix("tenken: ")))
@@ -314,7 +343,9 @@ def _tenken(app: AppContext, args: list[str]) -> subprocess.CompletedProcess[str
         command += ["--config", str(app.config_path)]
     if app.db:
         command += ["--db", app.db]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=600, check=False, env=os.environ.copy())
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=600, check=False, env=os.environ.copy()
+    )
 
 
 def _natural(text: str) -> tuple[int, list[object]]:
@@ -382,8 +413,19 @@ class StoreRecords:
         found = []
         for inspection in self.database.latest_inspections(now - timedelta(days=30)):
             for asked in due(inspection, ["pending", "unknown"], now - timedelta(days=1)):
-                if asked.result is not None and asked.result.outcome in STATUSES["pending"] | STATUSES["unknown"]:
-                    found.append(Due(inspection.id, asked.imei, asked.carrier, asked.result.outcome, asked.result.checked_at))
+                if (
+                    asked.result is not None
+                    and asked.result.outcome in STATUSES["pending"] | STATUSES["unknown"]
+                ):
+                    found.append(
+                        Due(
+                            inspection.id,
+                            asked.imei,
+                            asked.carrier,
+                            asked.result.outcome,
+                            asked.result.checked_at,
+                        )
+                    )
         return sorted(found, key=lambda item: item.checked_at)
 
     async def recheck(self) -> int:

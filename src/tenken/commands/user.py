@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import re
+import sys
 
 import click
 
@@ -38,7 +39,7 @@ def add(app: AppContext, name: str, password_stdin: bool) -> None:
     if not NAME.match(name):
         raise UsageError(msg("user.bad_name", user=name))
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(app.words(msg("user.password")), hide_input=True)
         again = click.prompt(app.words(msg("user.password_again")), hide_input=True)

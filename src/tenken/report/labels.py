@@ -1882,7 +1882,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "help.user": (
         "Users who may log in to `tenken serve` from another machine (argon2id hashes in the store).",
-        "他のマシンから `tenken serve` にログインできるユーザー（パスワードはargon2idハッシュで保存）。",
+        "他のマシンから `tenken serve` にログインできるユーザー（パスワードはハッシュだけを保存）。",
     ),
     "serve.serving": ("serving on {url}", "serving on {url}（{url} で公開中）"),
     "serve.needs_users": (
@@ -1895,7 +1895,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "user.removed": ("user {user} removed", "ユーザー {user} を削除しました"),
     "user.exists": ("user {user} already exists", "ユーザー {user} は既に存在します"),
     "user.unknown": ("no user {user}", "ユーザー {user} はいません"),
-    "user.none": ("no users: `tenken serve` serves 127.0.0.1 only", "ユーザーなし：`tenken serve` は 127.0.0.1 のみで動きます"),
+    "user.none": (
+        "no users: `tenken serve` serves 127.0.0.1 only",
+        "ユーザーなし：`tenken serve` は 127.0.0.1 のみで動きます",
+    ),
     "user.passwords_differ": ("the passwords differ", "パスワードが一致しません"),
     "user.password_short": (
         "a password has at least {count} characters",
@@ -1936,15 +1939,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web.inspection": ("inspection", "点検"),
     "web.facts": ("facts and how they are known", "事実とその取得方法"),
     "web.history": ("earlier inspections", "過去の点検"),
-    "web.rechecked": ("asked the carriers again for {count} phone(s)", "{count} 台についてキャリアに再確認しました"),
-    "web.no_store": ("no database: nothing is kept to re-check", "データベースがないため再確認する記録がありません"),
+    "web.rechecked": (
+        "asked the carriers again for {count} phone(s)",
+        "{count} 台についてキャリアに再確認しました",
+    ),
+    "web.no_store": (
+        "no database: nothing is kept to re-check",
+        "データベースがないため再確認する記録がありません",
+    ),
     "web.nothing_due": ("nothing is due for a re-check", "再確認が必要なものはありません"),
     "web.recheck_now": ("re-check these now", "今すぐ再確認"),
     "web.recorded": ("recorded; the phone was judged again", "記録しました。端末を再判定しました"),
     "web.refused_title": ("not recorded", "記録できませんでした"),
     "web.back_to_queue": ("back to the queue", "対応待ちに戻る"),
     "web.refused": ("{why}", "{why}"),
-    "web.not_a_fact": ("not a fact tenken records: one of {facts}", "記録できる事実ではありません：{facts} のいずれか"),
+    "web.not_a_fact": (
+        "not a fact tenken records: one of {facts}",
+        "記録できる事実ではありません：{facts} のいずれか",
+    ),
     "web.not_an_image": (
         "a screenshot is a PNG or JPEG of at most {limit} MB",
         "スクリーンショットは {limit} MB以下のPNGまたはJPEGにしてください",
@@ -1961,7 +1973,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web.form.battery": ("battery maximum capacity", "バッテリーの最大容量"),
     "web.form.owner_lock": ("owner lock seen in setup", "初期設定で見た所有者ロック"),
     "web.form.owner_lock_off": ("off: setup asked for no account", "なし：アカウントを求められなかった"),
-    "web.form.owner_lock_on": ("on: setup asked for the owner's account", "あり：所有者のアカウントを求められた"),
+    "web.form.owner_lock_on": (
+        "on: setup asked for the owner's account",
+        "あり：所有者のアカウントを求められた",
+    ),
     "web.form.mdm": ("managed by an organisation (MDM)", "組織による管理（MDM）"),
     "web.form.mdm_no": ("not managed", "管理なし"),
     "web.form.mdm_yes": ("managed", "管理あり"),

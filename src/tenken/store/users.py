@@ -15,7 +15,11 @@ from tenken.store.schema import users
 
 
 def user_names(store: Store) -> list[str]:
-    return list(store.read(lambda connection: connection.scalars(sa.select(users.c.name).order_by(users.c.name)).all()))
+    return list(
+        store.read(
+            lambda connection: connection.scalars(sa.select(users.c.name).order_by(users.c.name)).all()
+        )
+    )
 
 
 def password_hash(store: Store, name: str) -> str | None:

@@ -98,10 +98,10 @@ class Subscriber:
         self.closed = True
         self.ready.set()
 
-    async def take(self, timeout: float) -> list[Tile] | None:
-        """The changed tiles ([] after `timeout` with none), None once the station has stopped."""
+    async def take(self, seconds: float) -> list[Tile] | None:
+        """The changed tiles ([] after `seconds` with none), None once the station has stopped."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.ready.wait(), timeout)
+            await asyncio.wait_for(self.ready.wait(), seconds)
         self.ready.clear()
         if self.closed and not self.pending:
             return None
@@ -362,9 +362,7 @@ class _Pages:
         assert isinstance(error, HTTPException)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": error.detail}, status_code=error.status_code)
-        return self.render(
-            request, "error.html", status=error.status_code, status_code=error.status_code
-        )
+        return self.render(request, "error.html", status=error.status_code, status_code=error.status_code)
 
     # ------------------------------------------------------------------------------ pages
 
@@ -492,9 +490,11 @@ class _Pages:
     # ------------------------------------------------------------------------------ recording
 
     async def record_api(self, request: Request) -> Response:
-        return await self._record(request, lambda inspection, sha256: _json(
-            data.recorded_json(inspection, self.lang(request), sha256)
-        ), api=True)
+        return await self._record(
+            request,
+            lambda inspection, sha256: _json(data.recorded_json(inspection, self.lang(request), sha256)),
+            api=True,
+        )
 
     async def record_form(self, request: Request) -> Response:
         return await self._record(
@@ -660,4 +660,3 @@ def _answers(inspection: Inspection) -> list[Any]:
         inspection.asked,
         key=lambda entry: (entry.imei != inspection.facts.imei.value, order[entry.carrier]),
     )
-

@@ -93,7 +93,7 @@ def tile_json(tile: Tile, lang: Lang, titles: Titles, focus: str) -> dict[str, A
 def counts(tiles: Sequence[Tile], focus: str) -> dict[str, int]:
     """The footer: phones done (unplugged ones too), waiting for the technician, and the done ones by
     their level on the focus channel, each level on its own."""
-    found = {"done": 0, "waiting": 0, **dict.fromkeys(Level, 0)}
+    found: dict[str, int] = {"done": 0, "waiting": 0, **dict.fromkeys(Level, 0)}
     for tile in tiles:
         if tile.stage == "waiting":
             found["waiting"] += 1
