@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from tenken.sim.ports import free_port
 from tenken.web.app import Site, create_app
+from tests.station.conftest import iphones, sites  # noqa: F401  (fixtures: the simulators)
 from tests.web.fake import FakeView
 
 TITLES = {
