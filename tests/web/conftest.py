@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from tenken.sim.ports import free_port
 from tenken.web.app import Site, create_app
 from tests.station.conftest import iphones, sites  # noqa: F401  (fixtures: the simulators)
+from tests.web.browser import chrome  # noqa: F401  (a fixture: Debian's Chromium)
 from tests.web.fake import FakeView
 
 TITLES = {

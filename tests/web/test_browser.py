@@ -16,7 +16,7 @@ from selenium.webdriver.support.select import Select
 
 from tenken.facts import Carrier, Platform
 from tests.conftest import ESCAPES, MARKUP
-from tests.web.browser import chrome, keep_screenshot, until  # noqa: F401  (chrome: a fixture)
+from tests.web.browser import keep_screenshot, until
 from tests.web.conftest import Served
 from tests.web.fake import FakeView, phone
 
