@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -177,7 +178,7 @@ class FakeView:
             inspection.facts.sim_locked = Fact.measured(values[0] == "locked", f"manual: sim-lock ({by})")
         else:
             raise InputError(msg("web.not_a_fact", facts=[fact]))
-        inspection = judged(replace(inspection, id=f"{inspection_id}-r{len(self.recorded)}"))
+        inspection = judged(replace(inspection, id=uuid.uuid4().hex))  # judged again: a new inspection
         self._finished_at[inspection.id] = self._finished_at.get(inspection_id, START)
         self._set(replace(tile, inspection=inspection))
         return inspection

@@ -3,13 +3,13 @@ each change as the tiles that changed — a newly plugged phone's serial in the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from tenken.facts import Platform
+from tests.schemas import check_json
 from tests.web.conftest import Served
 from tests.web.fake import FakeView, phone
 
@@ -22,7 +22,7 @@ def messages(response: httpx.Response) -> Iterator[dict[str, Any]]:
         if line.startswith("event: "):
             event = line.removeprefix("event: ")
         elif line.startswith("data: ") and event == "tiles":
-            yield json.loads(line.removeprefix("data: "))
+            yield check_json("serve-event", line.removeprefix("data: "))
 
 
 def test_events_carry_the_changed_tiles(view: FakeView, served: Served) -> None:

@@ -13,6 +13,7 @@ from tenken.facts import Carrier
 from tenken.web.app import FORM_OVERHEAD, Site, create_app
 from tenken.web.auth import hash_password
 from tests.conftest import ESCAPES, MARKUP
+from tests.schemas import check_json
 from tests.web.conftest import token
 from tests.web.fake import FakeView, phone
 
@@ -52,7 +53,7 @@ def test_the_api_board_carries_each_port_as_data(view: FakeView, client: TestCli
     inspection = phone("F2LXK0AAAAAA", IMEI)
     view.done("A-2", inspection)
     view.unplug("A-2")
-    document = client.get("/api/board?lang=en").json()
+    document = check_json("serve-board", client.get("/api/board?lang=en").text)
     assert [port["port"] for port in document["ports"]] == ["A-1", "A-2", "A-10"]
     tile = document["ports"][1]
     assert tile["phone"]["model"] == "iPhone 13" and tile["phone"]["serial"] == "F2LXK0AAAAAA"
@@ -75,7 +76,7 @@ def test_the_queue_offers_the_form_that_finishes_each_item(view: FakeView, clien
     assert "carrier did not answer" in page.text
     assert f'action="/phones/{held.id}/record"' in page.text
     assert 'name="carrier"' in page.text and 'accept="image/png,image/jpeg"' in page.text
-    queue = client.get("/api/queue?lang=en").json()
+    queue = check_json("serve-queue", client.get("/api/queue?lang=en").text)
     assert [task["record"] for task in queue["tasks"]] == ["mark"]
     assert queue["tasks"][0]["inspection_id"] == held.id
 
@@ -93,7 +94,7 @@ def test_recording_a_mark_with_a_screenshot_judges_the_phone_again(
         files={"evidence": ("shot.png", shot, "image/png")},
     )
     assert answer.status_code == 200, answer.text
-    document = answer.json()
+    document = check_json("serve-recorded", answer.text)
     assert document["levels"]["retail"] == "SELLABLE"
     assert document["evidence_sha256"] == hashlib.sha256(shot).hexdigest()
     assert view.recorded == [(held.id, "mark", ["docomo", "−"], "tester", shot)]
@@ -144,7 +145,8 @@ def test_a_form_goes_back_to_the_queue_and_a_wrong_value_is_said(view: FakeView,
     unknown = client.post(
         f"/api/phones/{again}/record", data={"fact": "colour", "value": "red", "csrf": csrf}
     )
-    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "web.not_a_fact"
+    assert unknown.status_code == 422
+    assert check_json("serve-refused", unknown.text)["error"]["code"] == "web.not_a_fact"
     missing = client.post("/api/phones/nothing/record", data={"fact": "battery", "value": "80", "csrf": csrf})
     assert missing.status_code == 404
 

@@ -22,6 +22,11 @@ NAMES = (
     "watch-line",
     "recheck",
     "doctor",
+    "serve-board",
+    "serve-event",
+    "serve-queue",
+    "serve-recorded",
+    "serve-refused",
 )
 
 

@@ -456,6 +456,112 @@ class DoctorDocument(Doc):
     checks: list[DoctorCheckDoc]
 
 
+# ---------------------------------------------------------------------------------------- tenken serve
+# The page's JSON for other tools (web/data.py): codes, and beside them the words in the page's language.
+
+Stage = Literal["queued", "reading", "looking_up", "judging", "waiting", "done", "unplugged", "free"]
+RecordFact = Literal["sim-lock", "battery", "owner-lock", "mdm", "imei", "mark"]
+
+
+class TilePhoneDoc(Doc):
+    platform: Platform
+    device_id: str
+    model: str | None  # the marketing name, else the model ID; null until read
+    serial: str | None  # from the first moment for an Android phone (adb names it so); an iPhone's once read
+    imei: str | None
+    stock_no: str | None
+    words: str  # what the tile calls it
+
+
+class ConditionDoc(Doc):
+    code: str  # the verdict's condition
+    text: str
+
+
+class TileDoc(Doc):
+    """One hub port."""
+
+    port: str  # its [ports] name, else its location (a phone over TCP: its adb serial)
+    location: str
+    phone: TilePhoneDoc | None  # null: a free port
+    stage: Stage
+    stage_words: str
+    attached: bool  # false: unplugged (the tile keeps its result until the port is used again)
+    seconds: float
+    levels: dict[str, Level]  # channel → level, once judged
+    level_words: dict[str, str]
+    first_reason: ConditionDoc | None  # on the focus channel, unless the phone is sellable there
+    inspection_id: Id | None
+
+
+class CountDoc(Doc):
+    key: str  # done, waiting, or a level
+    text: str
+    count: int
+
+
+class FooterDoc(Doc):
+    station: str
+    counts: dict[str, int]  # done, waiting, and each level on the focus channel
+    count_words: list[CountDoc]
+    kept: int
+    webhooks_sent: int
+    queued: dict[str, int]  # carrier site → look-ups waiting or running
+    problems: list[MessageDoc]
+
+
+class ServeBoardDocument(Doc):
+    """`GET /api/board` of `tenken serve`: every port in the board's order."""
+
+    focus: str
+    channels: dict[str, str]  # channel → its title in the page's language
+    ports: list[TileDoc]
+    footer: FooterDoc
+
+
+class ServeEventDocument(Doc):
+    """One `/events` message of `tenken serve` (event `tiles`): the tiles that changed (the first message:
+    all of them), the board's order, the footer, how many items need the technician."""
+
+    ports: list[TileDoc]
+    order: list[str]
+    footer: FooterDoc
+    tasks: int
+
+
+class TaskDoc(Doc):
+    inspection_id: Id
+    port: str
+    since: Time
+    since_words: str  # JST, to the minute
+    condition: str
+    condition_words: str
+    action: MessageDoc  # what to do, for this phone's platform and maker
+    record: RecordFact | None  # the fact that finishes it (POST /api/phones/{inspection_id}/record)
+
+
+class ServeQueueDocument(Doc):
+    """`GET /api/queue` of `tenken serve`: what needs the technician, oldest first."""
+
+    tasks: list[TaskDoc]
+
+
+class ServeRecordedDocument(Doc):
+    """`POST /api/phones/{inspection_id}/record` of `tenken serve`: the phone judged again."""
+
+    inspection_id: Id  # the new inspection
+    levels: dict[str, Level]
+    level_words: dict[str, str]
+    evidence_sha256: Sha256 | None  # of the screenshot sent with it
+    said: MessageDoc
+
+
+class ServeRefusedDocument(Doc):
+    """What `tenken serve` answers a record it refuses (422): why, in the page's language."""
+
+    error: MessageDoc
+
+
 DOCUMENTS: dict[str, type[Doc]] = {
     "inspect": InspectDocument,
     "report": ReportDocument,
@@ -467,6 +573,11 @@ DOCUMENTS: dict[str, type[Doc]] = {
     "watch-line": WebhookBody,
     "recheck": RecheckDocument,
     "doctor": DoctorDocument,
+    "serve-board": ServeBoardDocument,
+    "serve-event": ServeEventDocument,
+    "serve-queue": ServeQueueDocument,
+    "serve-recorded": ServeRecordedDocument,
+    "serve-refused": ServeRefusedDocument,
 }
 
 
