@@ -233,3 +233,17 @@ def test_login_when_served_beyond_this_machine(view: FakeView, site: Site) -> No
             f"/phones/{held.id}/record", data={"fact": "battery", "value": "90", "csrf": token(client)}
         )
         assert view.recorded[0][3] == "kana"  # who recorded it: the user logged in
+
+
+def test_the_page_is_small_and_fetches_nothing_from_outside(view: FakeView, client: TestClient) -> None:
+    """docs/serve.md: about 15 KB with its stylesheet and script, under 1 KB more per tile; no URL
+    outside the station (no CDN, no web font)."""
+    empty = client.get("/").content
+    assets = [client.get(path).content for path in ("/static/style.css", "/static/tenken.js")]
+    assert len(empty) + sum(len(asset) for asset in assets) < 16_000
+    for number in range(20):
+        view.done(f"B-{number}", phone(f"F2LXK0{number:06d}", IMEI, battery=90.0))
+    full = client.get("/").content
+    assert (len(full) - len(empty)) / 20 < 1024
+    for text in (full, *assets):
+        assert not re.search(rb"(?:https?:)?//[\w.-]+", text.replace(b"http://www.w3.org", b""))
