@@ -64,6 +64,7 @@ SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.produ
 SAME_IN_BOTH |= {"ios.region_code", "site.http_status", "lookup.stored_text", "imei.invalid", "ui.http"}
 SAME_IN_BOTH |= {"imei.problem.other"}  # a library's own words about an IMEI, quoted
 SAME_IN_BOTH |= {"web.refused"}  # what `tenken record` said, quoted (in the page's language already)
+SAME_IN_BOTH |= {"serve.serving"}  # the first line of `tenken serve`: scripts read the URL from it
 
 
 def codes_in_source() -> dict[str, Path]:

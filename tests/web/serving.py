@@ -45,7 +45,7 @@ class Serve:
             self.kill()
             pytest.fail(f"tenken serve printed nothing; {self.stderr()}", pytrace=False)
         self.first_line = self.lines[0]
-        self.url = self.first_line.removeprefix("serving on ").split("（")[0]
+        self.url = self.first_line.removeprefix("serving on ")
 
     def stop(self) -> int:
         """SIGTERM; the exit status."""

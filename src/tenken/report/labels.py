@@ -1884,7 +1884,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Users who may log in to `tenken serve` from another machine (argon2id hashes in the store).",
         "他のマシンから `tenken serve` にログインできるユーザー（パスワードはハッシュだけを保存）。",
     ),
-    "serve.serving": ("serving on {url}", "serving on {url}（{url} で公開中）"),
+    "serve.serving": ("serving on {url}", "serving on {url}"),  # the first line: scripts read it
     "serve.needs_users": (
         "--host {host} serves beyond this machine: add a user first (tenken user add NAME), or serve on "
         "127.0.0.1",
