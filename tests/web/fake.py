@@ -22,6 +22,7 @@ from tenken.facts import (
     Carrier,
     DeviceFacts,
     DeviceRef,
+    Evidence,
     Fact,
     LookupResult,
     Outcome,
@@ -75,9 +76,11 @@ def phone(
     inspection = Inspection(facts, station="fake", started_at=START)
     for carrier in Carrier:
         outcome = Outcome.UNAVAILABLE if carrier is unanswered else Outcome.NOT_FOUND
-        inspection.asked.append(
-            Asked.of(imei, carrier, LookupResult(imei, carrier, outcome, checked_at=START))
+        page = Evidence.received(
+            f"http://127.0.0.1:9/{carrier.value}", "POST", 200, START, f"{imei} −".encode(), "text/html"
         )
+        answer = LookupResult(imei, carrier, outcome, evidence=page, checked_at=START)
+        inspection.asked.append(Asked.of(imei, carrier, answer))
     return judged(inspection)
 
 

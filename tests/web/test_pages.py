@@ -6,12 +6,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from starlette.testclient import TestClient
 
-from tenken.facts import Carrier
+from tenken.facts import Carrier, Outcome
+from tenken.inspection import Inspection
 from tenken.web.app import FORM_OVERHEAD, Site, create_app
 from tenken.web.auth import hash_password
+from tenken.web.sources import Due, Page
 from tests.conftest import ESCAPES, MARKUP
 from tests.schemas import check_json
 from tests.web.conftest import token
@@ -247,3 +250,72 @@ def test_the_page_is_small_and_fetches_nothing_from_outside(view: FakeView, clie
     assert (len(full) - len(empty)) / 20 < 1024
     for text in (full, *assets):
         assert not re.search(rb"(?:https?:)?//[\w.-]+", text.replace(b"http://www.w3.org", b""))
+
+
+class Kept:
+    """web.sources.Records of the tests' own: a store that holds the given inspections and pages."""
+
+    def __init__(self, inspections: Sequence[Inspection], pages: Mapping[str, Page]) -> None:
+        self.inspections = {inspection.id: inspection for inspection in inspections}
+        self.pages = dict(pages)
+        self.rechecked = 0
+
+    def inspection(self, inspection_id: str) -> Inspection | None:
+        return self.inspections.get(inspection_id)
+
+    def history(self, inspection: Inspection) -> Sequence[Inspection]:
+        serial = inspection.facts.serial.value
+        return [each for each in self.inspections.values() if each.facts.serial.value == serial]
+
+    def search(self, text: str) -> Sequence[Inspection]:
+        return [each for each in self.inspections.values() if text in (each.facts.imei.value, each.stock_no)]
+
+    def page(self, inspection_id: str, record_id: str) -> Page | None:
+        return self.pages.get(record_id) if inspection_id in self.inspections else None
+
+    def due(self) -> Sequence[Due]:
+        return [
+            Due(each.id, IMEI, Carrier.DOCOMO, Outcome.PENDING, each.started_at)
+            for each in self.inspections.values()
+        ]
+
+    async def recheck(self) -> int:
+        self.rechecked += 1
+        return len(self.inspections)
+
+
+HOSTILE_PAGE = (
+    b"<html><body><script>alert(1)</script><form action=http://127.0.0.1:9/><p>\xe2\x97\x8b</p></body></html>"
+)
+
+
+def test_a_carriers_page_is_served_only_sandboxed(site: Site) -> None:
+    stored = phone("F2LXK0EEEEEE", IMEI)
+    record_id = stored.asked[0].result.record_id  # type: ignore[union-attr]
+    site.records = Kept([stored], {record_id: Page(HOSTILE_PAGE, "text/html; charset=utf-8", "0" * 64)})
+    with TestClient(create_app(site), base_url="http://127.0.0.1") as client:
+        shown = client.get(f"/evidence/{stored.id}/{record_id}")
+        assert shown.status_code == 200 and shown.content == HOSTILE_PAGE
+        csp = shown.headers["content-security-policy"]
+        assert csp.startswith("sandbox;") and "default-src 'none'" in csp and "allow-scripts" not in csp
+        assert client.get(f"/evidence/{stored.id}/other").status_code == 404
+        page = client.get(f"/phones/{stored.id}").text  # from the store: not on the board
+        assert f'href="/evidence/{stored.id}/{record_id}"' in page
+
+
+def test_search_and_the_recheck_queue_read_the_store(view: FakeView, site: Site) -> None:
+    on_board = phone("F2LXK0AAAAAA", "354178036859789")
+    view.done("A-1", on_board)
+    stored = replace(phone("F2LXK0EEEEEE", IMEI), stock_no="STK-0042")
+    kept = Kept([stored], {})
+    site.records = kept
+    with TestClient(create_app(site), base_url="http://127.0.0.1", follow_redirects=False) as client:
+        found = client.get("/search?q=STK-0042&lang=en").text
+        assert f'href="/phones/{stored.id}"' in found and "1 phone(s)" in found
+        assert f'href="/phones/{on_board.id}"' in client.get("/search?q=F2LXK0AAAAAA").text
+        queue = client.get("/rechecks?lang=en").text
+        assert "re-check these now" in queue and "docomo" in queue
+        asked = client.post("/rechecks", data={"csrf": token(client)})
+        assert asked.status_code == 303 and asked.headers["location"] == "/rechecks?asked=1"
+        assert kept.rechecked == 1
+        assert "asked the carriers again for 1 phone(s)" in client.get("/rechecks?asked=1&lang=en").text
