@@ -30,19 +30,11 @@ from tenken.facts import (
     msg,
 )
 from tenken.inspection import Asked, Inspection, Level
+from tenken.commands.serve import FINISHES  # condition → the `tenken record` fact that finishes it
 from tenken.station.view import Board, Health, Task, Tile
 from tenken.verdict.judge import judge
 from tenken.verdict.policy import load_policy
 
-# condition → the `tenken record` fact that finishes it
-FINISHES = {
-    "battery_unknown": "battery",
-    "sim_lock_unconfirmed": "sim-lock",
-    "carrier_unanswered": "mark",
-    "mdm_unknown": "mdm",
-    "owner_lock_unknown": "owner-lock",
-    "imei_unknown": "imei",
-}
 MARKS = {"○": Outcome.OK, "△": Outcome.PENDING, "×": Outcome.RESTRICTED, "−": Outcome.NOT_FOUND}
 START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 

@@ -138,3 +138,44 @@ def test_with_a_user_the_page_beyond_this_machine_asks_for_a_login(
         assert taken.status_code == 303
         assert client.get("/api/board").status_code == 200
     assert serve.stop() == 0
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010804000000b51c0c02"
+    "0000000b4944415478da63646000000006000230810d0b0000000049454e44ae426082"
+)
+
+
+def test_a_carriers_mark_recorded_on_the_page_judges_the_phone_again(
+    sites: Sites, iphones: IosSimulator, tmp_path: Path, serves: list[Serve]
+) -> None:
+    from tenken.facts import Carrier
+
+    sites.set_fault(Carrier.DOCOMO, "maintenance")
+    env = station_env(sites, tmp_path, usbmux=iphones.address)
+    serve = Serve(["--port", "0", "--platform", "ios"], env, tmp_path / "serve.log")
+    serves.append(serve)
+    profile = iphone("iphone13-docomo", 2)
+    sites.like(profile, iphone("iphone13-docomo"))
+    iphones.attach(profile)
+    with httpx.Client(base_url=serve.url, timeout=60) as client:
+
+        def task() -> dict[str, Any] | None:
+            tasks = client.get("/api/queue?lang=en").json()["tasks"]
+            return next((each for each in tasks if each["record"] == "mark"), None)
+
+        held = wait_for(task, "docomo's answer waiting for the technician")
+        token = client.get("/").text.split('name="csrf-token" content="')[1].split('"')[0]
+        answer = client.post(
+            f"/api/phones/{held['inspection_id']}/record",
+            data={"fact": "mark", "carrier": "docomo", "mark": "○", "csrf": token},
+            files={"evidence": ("docomo.png", PNG, "image/png")},
+        )
+        assert answer.status_code == 200, answer.text
+        judged = answer.json()
+        assert judged["inspection_id"] != held["inspection_id"]
+        queue = client.get("/api/queue").json()["tasks"]
+        assert not [each for each in queue if each["condition"] == "carrier_unanswered"]
+        page = client.get(f"/phones/{judged['inspection_id']}?lang=en").text
+        assert "○ no restriction" in page
+    assert serve.stop() == 0
