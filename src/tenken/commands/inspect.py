@@ -194,7 +194,7 @@ async def _run(
     try:
         async with Pipeline(settings, options, database) as pipeline:
             inspections = await pipeline.run_all(chosen.devices)
-        store_error = store_error or pipeline.store_error
+        store_error = store_error or pipeline.health.error
         _say_distrusted(pipeline, app.lang)
         if database is None and inspections:
             try:

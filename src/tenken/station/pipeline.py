@@ -6,7 +6,7 @@ its IMEIs up in a planned order, judge it under the policy, keep it as one inspe
 
 Every phone runs its own pass; phones run at once, and share one polite look-up client (one request
 at a time per carrier site) and one store. A store that fails does not lose the inspection: it waits
-in the spool and the error is reported after the results (`Pipeline.store_error`).
+in the spool and the error is reported after the results (`Pipeline.health`: the store's health).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from tenken.lookups.plan import Query, not_asked, order
 from tenken.lookups.service import LookupService, enabled_carriers
 from tenken.station.readers import inspect_one
 from tenken.store import Store
+from tenken.store.health import StoreHealth
 from tenken.store.rows import Outgoing
 from tenken.verdict.judge import could_have_sold, findings, judge
 from tenken.verdict.policy import Policy
@@ -73,7 +74,7 @@ class Pipeline:
         self.store = store
         self.enabled = enabled_carriers(settings)
         self.lookups = LookupService(settings, store, use_cache=options.use_cache)
-        self.store_error: StoreError | None = None  # set when inspections are not in the database
+        self.health: StoreHealth = self.lookups.health  # the store's: what it did not take or give
 
     async def __aenter__(self) -> Pipeline:
         await self.lookups.__aenter__()
@@ -83,7 +84,6 @@ class Pipeline:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         await self.lookups.__aexit__(kind, error, trace)
-        self.store_error = self.store_error or self.lookups.store_error
 
     async def run_all(self, refs: Sequence[DeviceRef]) -> list[Inspection]:
         """Every phone through the pipeline at once; results in the order given, each stored."""
@@ -136,7 +136,7 @@ class Pipeline:
             recorded = await asyncio.to_thread(self.store.recorded_for, serial, facts.imeis())
             inspection.earlier = await asyncio.to_thread(self.store.earlier_in_use, facts, facts.read_at)
         except StoreError as error:
-            self.store_error = error  # judged without them: unknowns stay unknown, which holds the phone
+            self.health.failed(error, write=False)  # judged without them: unknowns stay unknown (HOLD)
             return
         apply_recorded(facts, recorded)
 
@@ -167,14 +167,14 @@ class Pipeline:
 
     async def keep(self, inspection: Inspection, messages: Sequence[Outgoing] = ()) -> None:
         """Store the inspection as one unit (its answers first), with the webhook messages it owes; a
-        store failure is kept in store_error (what the database did not take waits in the spool)."""
+        store failure is the store's health's to say (what the database did not take waits in the spool)."""
         if self.store is None:
             return
         await self.lookups.flush()  # the answers it links to go in first
         try:
             await asyncio.to_thread(self.store.save_inspections, [inspection], messages)
-        except StoreError as error:
-            self.store_error = error
+        except StoreError:
+            pass  # the health heard it
 
 
 def plan_for(inspection: Inspection, policy: Policy, enabled: list[Carrier]) -> Query:
