@@ -12,6 +12,7 @@ in the spool and the error is reported after the results (`Pipeline.health`: the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from collections.abc import Callable, Sequence
@@ -171,10 +172,8 @@ class Pipeline:
         if self.store is None:
             return
         await self.lookups.flush()  # the answers it links to go in first
-        try:
+        with contextlib.suppress(StoreError):  # the store's health heard it
             await asyncio.to_thread(self.store.save_inspections, [inspection], messages)
-        except StoreError:
-            pass  # the health heard it
 
 
 def plan_for(inspection: Inspection, policy: Policy, enabled: list[Carrier]) -> Query:
