@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import socket
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from tenken.facts import (
     DeviceFacts,
     DeviceRef,
     Fact,
+    LookupResult,
     Message,
     Platform,
     Seal,
@@ -125,6 +127,43 @@ class Pipeline:
             await self.keep(inspection)
         return inspection
 
+    async def rejudge(
+        self, before: Inspection, *, recorded: Sequence[Recorded] = (), answers: Sequence[LookupResult] = ()
+    ) -> Inspection:
+        """`before` judged again at once, without reading the phone: with the facts recorded by hand for
+        it (`recorded`: those just entered, in case the database cannot give them back yet) and with
+        `answers` (a person's marks) in place of the carriers' answers for the same IMEI and carrier. The
+        carriers are asked only about an IMEI that none was asked about (one just recorded). A new
+        inspection that names the one it judged again (`rechecks`); not kept."""
+        options = self.options
+        after = Inspection(
+            dataclasses.replace(before.facts),
+            station=options.station,
+            tenken_version=__version__,
+            looked_up=before.looked_up,
+            expected_imeis=before.expected_imeis,
+            stock_no=before.stock_no,
+            earlier=before.earlier,
+            policy_name=options.policy.name,
+            policy_sha256=options.policy.sha256,
+            rechecks=before.id,
+        )
+        await self._remembered(after)
+        apply_recorded(after.facts, recorded)
+        self._expected(after)
+        asked = {(entry.imei, entry.carrier): entry for entry in before.asked}
+        asked |= {
+            (answer.imei, answer.carrier): Asked.of(answer.imei, answer.carrier, answer) for answer in answers
+        }
+        after.asked = list(asked.values())
+        if before.looked_up and set(after.facts.imeis()) - {imei for imei, _carrier in asked}:
+            await self.look_up(after)  # an IMEI a person typed: its plan, as a fresh read would ask
+            after.asked += [entry for pair, entry in asked.items() if pair not in _pairs(after.asked)]
+        seller_from_lookups(after)
+        after.verdicts = judge(after, options.policy)
+        after.finished_at = utcnow()
+        return after
+
     # ---------------------------------------------------------------------------------------- steps
 
     async def _remembered(self, inspection: Inspection) -> None:
@@ -174,6 +213,10 @@ class Pipeline:
         await self.lookups.flush()  # the answers it links to go in first
         with contextlib.suppress(StoreError):  # the store's health heard it
             await asyncio.to_thread(self.store.save_inspections, [inspection], messages)
+
+
+def _pairs(asked: Sequence[Asked]) -> set[tuple[str, Carrier]]:
+    return {(entry.imei, entry.carrier) for entry in asked}
 
 
 def plan_for(inspection: Inspection, policy: Policy, enabled: list[Carrier]) -> Query:
