@@ -90,6 +90,7 @@ class LookupService:
         finally:
             if self._writer is not None:
                 self._writer.cancel()
+                await asyncio.gather(self._writer, return_exceptions=True)  # ended, not left cancelling
             await self.client.aclose()
             self._store_thread.shutdown(wait=True)
 

@@ -242,7 +242,7 @@ class StationRun(StationView):
         return Board(tiles, tasks(tiles), self._health(), self.focus)
 
     def changes(self) -> _Changes:
-        subscriber = _Subscriber()
+        subscriber = _Subscriber(BEHIND)
         if self._closed:
             subscriber.close()
         else:
@@ -456,14 +456,15 @@ def _imei_of(inspection: Inspection, values: Sequence[str]) -> str:
 class _Subscriber:
     """One face's queue of changes: bounded, never waited on by the station."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
         self.batches: deque[Sequence[Tile]] = deque()
-        self.behind = False  # it fell BEHIND changes back: it is handed the whole board next
+        self.behind = False  # it fell `limit` changes back: it is handed the whole board next
         self.closed = False
         self.ready = asyncio.Event()
 
     def put(self, tiles: Sequence[Tile]) -> None:
-        if len(self.batches) >= BEHIND:
+        if len(self.batches) >= self.limit:
             self.batches.clear()
             self.behind = True
         else:
