@@ -9,7 +9,6 @@ What a face sees is checked through the face's own seam (view.py): `board()`, `c
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +36,7 @@ from tests.station.conftest import (
     android,
     iphone,
     station_env,
+    stored,
 )
 
 SAFETY = 60.0  # seconds before a test that hangs is failed (never part of what a test checks)
@@ -172,19 +172,6 @@ async def read_rest(changes: object) -> list[Sequence[Tile]]:
 # ------------------------------------------------------------------------------------------ b
 
 
-def stored_inspections(store_url: str) -> list[tuple[str, str]]:
-    """(inspection id, the id of the inspection it judged again) of every stored inspection, oldest first."""
-    engine = sa.create_engine(store_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sa.text("SELECT record_id, inspection_json FROM inspections ORDER BY id")
-            ).all()
-    finally:
-        engine.dispose()
-    return [(record_id, json.loads(data).get("rechecks") or "") for record_id, data in rows]
-
-
 async def test_a_battery_and_a_mark_recorded_judge_the_phone_again_and_the_board_follows(
     sites: Sites, iphones: IosSimulator, tmp_path: Path
 ) -> None:
@@ -248,7 +235,7 @@ async def test_a_battery_and_a_mark_recorded_judge_the_phone_again_and_the_board
             with pytest.raises(InputError) as refused:  # not a value: said, nothing kept
                 await run.record(marked.id, "battery", ["lots"], by="sato")
             assert refused.value.said is not None and refused.value.said.code == "record.not_a_percentage"
-    kept = stored_inspections(settings.db_url)
+    kept = [(row.record_id, row.rechecks) for row in stored(settings.db_url)]
     assert kept == [(before.id, ""), (battery.id, before.id), (first.id, battery.id), (marked.id, first.id)]
 
 

@@ -69,15 +69,19 @@ class ManualClock:
         return sum(not woken.done() for _due, _order, woken in self._sleepers)
 
 
-async def pause(clock: Clock, stop: asyncio.Event, seconds: float) -> bool:
-    """Wait `seconds` on `clock`, or until `stop` is set, whichever comes first; whether `stop` is set."""
-    if stop.is_set():
+async def pause(clock: Clock, seconds: float, *until: asyncio.Event) -> bool:
+    """Wait `seconds` on `clock`, or until one of the events `until` is set, whichever comes first;
+    whether one of them is set."""
+    if any(event.is_set() for event in until):
         return True
-    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(clock.sleep(seconds))]
+    waiters = [
+        asyncio.ensure_future(clock.sleep(seconds)),
+        *(asyncio.ensure_future(event.wait()) for event in until),
+    ]
     try:
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for waiter in waiters:
             waiter.cancel()
         await asyncio.gather(*waiters, return_exceptions=True)
-    return stop.is_set()
+    return any(event.is_set() for event in until)

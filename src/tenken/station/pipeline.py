@@ -127,6 +127,22 @@ class Pipeline:
             await self.keep(inspection)
         return inspection
 
+    def successor(self, before: Inspection, facts: DeviceFacts, *, looked_up: bool) -> Inspection:
+        """A new inspection of the phone `before` inspected, naming it (`rechecks`), under this pipeline's
+        station and policy: what a re-check or a judgement after a record fills in."""
+        return Inspection(
+            facts,
+            station=self.options.station,
+            tenken_version=__version__,
+            looked_up=looked_up,
+            expected_imeis=before.expected_imeis,
+            stock_no=before.stock_no,
+            earlier=before.earlier,
+            policy_name=self.options.policy.name,
+            policy_sha256=self.options.policy.sha256,
+            rechecks=before.id,
+        )
+
     async def rejudge(
         self, before: Inspection, *, recorded: Sequence[Recorded] = (), answers: Sequence[LookupResult] = ()
     ) -> Inspection:
@@ -136,18 +152,7 @@ class Pipeline:
         carriers are asked only about an IMEI that none was asked about (one just recorded). A new
         inspection that names the one it judged again (`rechecks`); not kept."""
         options = self.options
-        after = Inspection(
-            dataclasses.replace(before.facts),
-            station=options.station,
-            tenken_version=__version__,
-            looked_up=before.looked_up,
-            expected_imeis=before.expected_imeis,
-            stock_no=before.stock_no,
-            earlier=before.earlier,
-            policy_name=options.policy.name,
-            policy_sha256=options.policy.sha256,
-            rechecks=before.id,
-        )
+        after = self.successor(before, dataclasses.replace(before.facts), looked_up=before.looked_up)
         await self._remembered(after)
         apply_recorded(after.facts, recorded)
         self._expected(after)

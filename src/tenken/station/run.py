@@ -158,7 +158,7 @@ class StationRun(StationView):
         if seconds is None:
             await self._ended.wait()
         else:
-            await pause(self.clock, self._ended, seconds)
+            await pause(self.clock, seconds, self._ended)
         return self.ended
 
     def spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
@@ -181,7 +181,7 @@ class StationRun(StationView):
 
     async def _send(self, sender: Sender) -> None:
         """What the outbox holds, every WEBHOOK_INTERVAL until the station stops, and once more then."""
-        while not await pause(self.clock, self._stop, WEBHOOK_INTERVAL):
+        while not await pause(self.clock, WEBHOOK_INTERVAL, self._stop):
             await sender.send_due()
         await self._ended.wait()  # the phones kept at the stop: the sender's last pass (aclose) sends them
 
@@ -189,12 +189,12 @@ class StationRun(StationView):
         """While the store has had trouble, or rows wait in its spool: try the database again, each poll
         (a database that is away answers only after db_reconnect_seconds, in a worker thread)."""
         store = self.store
-        while not await pause(self.clock, self._stop, self.settings.watch.poll_seconds):
+        while not await pause(self.clock, self.settings.watch.poll_seconds, self._stop):
             if store.health.troubled or store.waiting():
                 await asyncio.to_thread(store.drain)
 
     async def _give_up(self, seconds: float) -> None:
-        if not await pause(self.clock, self._stop, seconds):
+        if not await pause(self.clock, seconds, self._stop):
             self.stop()
 
     def _on_signals(self) -> None:

@@ -29,7 +29,7 @@ from tenken.devices import reader_for
 from tenken.errors import StoreError
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, msg
 from tenken.inspection import Inspection
-from tenken.station.clock import Clock, SystemClock
+from tenken.station.clock import Clock, SystemClock, pause
 from tenken.station.pipeline import Pipeline
 from tenken.station.readers import discover
 from tenken.station.webhooks import finished
@@ -176,17 +176,7 @@ class Station:
     async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
         """Until something wakes the station, it is stopped, or `seconds` pass on its clock."""
         self._wake.clear()
-        waiters = [
-            asyncio.ensure_future(self._wake.wait()),
-            asyncio.ensure_future(stop.wait()),
-            asyncio.ensure_future(self.clock.sleep(seconds)),
-        ]
-        try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-            await asyncio.gather(*waiters, return_exceptions=True)
+        await pause(self.clock, seconds, self._wake, stop)
 
     async def _finish(self, followers: list[asyncio.Task[None]], stop: asyncio.Event) -> None:
         stop.set()
