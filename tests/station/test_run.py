@@ -235,6 +235,11 @@ async def test_a_battery_and_a_mark_recorded_judge_the_phone_again_and_the_board
             with pytest.raises(InputError) as refused:  # not a value: said, nothing kept
                 await run.record(marked.id, "battery", ["lots"], by="sato")
             assert refused.value.said is not None and refused.value.said.code == "record.not_a_percentage"
+            with pytest.raises(InputError) as refused:  # a mark about an IMEI the phone did not read
+                await run.record(marked.id, "mark", ["au", "×", "490154203237518"], by="sato")
+            assert refused.value.said is not None and refused.value.said.code == "run.not_its_imei"
+            with pytest.raises(LookupError):  # NotFound: no such inspection, on the board or stored
+                await run.record("0" * 32, "battery", ["80"], by="sato")
     kept = [(row.record_id, row.rechecks) for row in stored(settings.db_url)]
     assert kept == [(before.id, ""), (battery.id, before.id), (first.id, battery.id), (marked.id, first.id)]
 
