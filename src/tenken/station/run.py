@@ -180,10 +180,12 @@ class StationRun(StationView):
             self.stop()  # --once done: the sender and the drain end too
 
     async def _send(self, sender: Sender) -> None:
-        """What the outbox holds, every WEBHOOK_INTERVAL until the station stops, and once more then."""
-        while not await pause(self.clock, WEBHOOK_INTERVAL, self._stop):
+        """What the outbox holds, a pass every WEBHOOK_INTERVAL until the station stops (the phones kept
+        as it stops go with the sender's last pass, `aclose`, once the station has kept them)."""
+        while True:
             await sender.send_due()
-        await self._ended.wait()  # the phones kept at the stop: the sender's last pass (aclose) sends them
+            if await pause(self.clock, WEBHOOK_INTERVAL, self._stop):
+                return
 
     async def _drain(self) -> None:
         """While the store has had trouble, or rows wait in its spool: try the database again, each poll
