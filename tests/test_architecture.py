@@ -23,10 +23,12 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"config", "errors", "facts", "files", "inspection"},
     "lookups": {"catalog", "config", "errors", "facts", "imei", "store"},
     "station": {
+        "catalog",
         "config",
         "devices",
         "errors",
         "facts",
+        "files",
         "imei",
         "inspection",
         "lookups",
@@ -119,16 +121,28 @@ def test_one_platform_does_not_import_another(path: Path) -> None:
                 assert module.removeprefix(prefix).split(".")[0] not in others, f"{path}: {module}"
 
 
-def imports(path: Path) -> set[str]:
+# Modules a layer may import although their package sits above it: plain data, nothing that acts. The
+# terminal board (report/live.py) draws the running station as station/view.py describes it.
+SEAMS: dict[str, set[str]] = {"report": {"tenken.station.view"}}
+
+
+def modules(path: Path) -> set[str]:
+    """Every tenken module `path` imports, by its full name (`from tenken import x`: tenken.x)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tenken."):
-            found.add(node.module.split(".")[1])
+            found.add(node.module)
         elif isinstance(node, ast.ImportFrom) and node.module == "tenken":
-            found.update(alias.name for alias in node.names if alias.name != "__version__")
+            found.update(f"tenken.{alias.name}" for alias in node.names if alias.name != "__version__")
         elif isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[1] for alias in node.names if alias.name.startswith("tenken."))
+            found.update(alias.name for alias in node.names if alias.name.startswith("tenken."))
     return found
+
+
+def imports(path: Path) -> set[str]:
+    """The tenken packages `path` imports, but for the seams its layer may use."""
+    seams = SEAMS.get(layer(path), set())
+    return {module.split(".")[1] for module in modules(path) - seams}
 
 
 def layer(path: Path) -> str:
@@ -153,6 +167,27 @@ def test_some_packages_import_only_some_modules_of_another(path: Path) -> None:
             for module in modules:
                 if module.startswith(f"tenken.{package}"):
                     assert module in allowed, f"{path}: {module} (only {sorted(allowed)})"
+
+
+# The command modules every command may share; no command imports another command (what two commands
+# share lives in station/ or report/).
+SHARED_COMMANDS = {"options", "inputs", "since", "help_ja"}
+
+
+@pytest.mark.parametrize(
+    "path", sorted((SOURCE / "commands").glob("*.py")), ids=lambda path: str(path.relative_to(SOURCE))
+)
+def test_no_command_imports_another(path: Path) -> None:
+    own = path.stem
+    others = {
+        module.removeprefix("tenken.commands.").split(".")[0]
+        for module in modules(path)
+        if module.startswith("tenken.commands.")
+    }
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # from tenken.commands import x
+        if isinstance(node, ast.ImportFrom) and node.module == "tenken.commands":
+            others.update(alias.name for alias in node.names)
+    assert not others - SHARED_COMMANDS - {own}, f"{path.name} imports {sorted(others - SHARED_COMMANDS)}"
 
 
 def test_the_rules_cover_every_package() -> None:

@@ -72,7 +72,7 @@ def test_no_other_code_names_a_carrier() -> None:
 
 
 def test_a_carrier_is_typed_by_any_of_its_names_from_the_table() -> None:
-    from tenken.commands.record import parse_carrier
+    from tenken.station.recording import parse_carrier
 
     typed = {"ドコモ": "docomo", "ahamo": "docomo", "ＡＵ": "au", "povo": "au", "ワイモバイル": "softbank"}
     typed |= {"楽天": "rakuten", "Rakuten Mobile": "rakuten", "SoftBank": "softbank"}

@@ -108,8 +108,8 @@ class InputFileError(InputError):
     exit_code = EXIT_NO_INPUT
 
 
-class NotFound(TenkenError):
-    """Nothing stored matches what was asked for."""
+class NotFound(TenkenError, LookupError):
+    """Nothing stored matches what was asked for (a LookupError too: a face answers it 404)."""
 
     exit_code = EXIT_NO_INPUT
 

@@ -248,8 +248,9 @@ def test_rendered_again_from_the_store_byte_for_byte(certified: Certified) -> No
     """Same store rows → the same bytes: the certificate rendered again from its row and the stored
     inspection is the file `tenken certificate` wrote, to the byte (no clock, no random id, no setting)."""
     from tenken import config
-    from tenken.commands.certificate import _checked, _reissued
+    from tenken.commands.certificate import _reissued
     from tenken.report.html import certificate
+    from tenken.station.certificates import checked as _checked
     from tenken.store import open_store
     from tenken.store.records import issued_certificate
 

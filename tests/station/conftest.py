@@ -304,6 +304,7 @@ class Row:
     device_id: str
     state: str
     levels: dict[str, str]  # channel → level
+    rechecks: str = ""  # the inspection it judged again (a re-check, a record)
 
 
 def stored(db_url: str) -> list[Row]:
@@ -312,7 +313,10 @@ def stored(db_url: str) -> list[Row]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                sa.text("SELECT record_id, device_id, state, verdicts_json FROM inspections ORDER BY id")
+                sa.text(
+                    "SELECT record_id, device_id, state, verdicts_json, inspection_json FROM inspections "
+                    "ORDER BY id"
+                )
             ).all()
     finally:
         engine.dispose()
@@ -322,8 +326,9 @@ def stored(db_url: str) -> list[Row]:
             device_id,
             state,
             {channel: verdict["level"] for channel, verdict in json.loads(verdicts or "{}").items()},
+            json.loads(whole or "{}").get("rechecks") or "",
         )
-        for record_id, device_id, state, verdicts in rows
+        for record_id, device_id, state, verdicts, whole in rows
     ]
 
 

@@ -23,17 +23,17 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from tenken import config
-from tenken.commands.watch import board_drawer, port_rows
 from tenken.facts import Platform
 from tenken.inspection import Inspection, Level
 from tenken.report.board import phone_name
 from tenken.report.labels import LANGS, Lang, label, name
-from tenken.report.live import PortRow
+from tenken.report.live import drawn
 from tenken.sim.android.adb_server import PrivateAdbServer
 from tenken.sim.android.host import ThreadedSimHost
 from tenken.sim.ios.simulator import IosSimulator
-from tenken.station.pipeline import Options, Pipeline
-from tenken.station.watch import Stage, Station
+from tenken.station.pipeline import Options
+from tenken.station.run import StationRun
+from tenken.station.view import Board, Tile
 from tenken.store import open_store
 from tenken.verdict.policy import load_policy
 from tests.conftest import run_cli
@@ -59,7 +59,7 @@ UNPLUGGED = "iphone13-docomo"  # done, then taken off the hub
 
 @dataclass(frozen=True, slots=True)
 class Drawn:
-    rows: list[PortRow]
+    rows: list[Tile]
     text: str  # the board as the terminal shows it
     serials: set[str]  # the adb serials of the phones over TCP
     unplugged: str  # the port of the phone that was taken off the hub
@@ -85,46 +85,43 @@ async def _station(
 ) -> dict[tuple[Lang, int], Drawn]:
     policy = load_policy()
     with open_store(settings) as store:
-        async with Pipeline(settings, Options(policy=policy, station=STATION), store) as pipeline:
-            station = Station(settings, pipeline, store, list(Platform))
-            stop = asyncio.Event()
-            running = asyncio.create_task(station.run(stop))
-            try:
-                profiles = [iphone(each) for each in IPHONES]
-                for profile in profiles:
-                    await asyncio.to_thread(iphones.attach, profile)
-                attached = await asyncio.to_thread(phones.attach_many, [android(each) for each in ANDROIDS])
-                count = len(IPHONES) + len(ANDROIDS)
-                await _until(lambda: len(station.plugs) == count and _settled(station))
-                gone = profiles[IPHONES.index(UNPLUGGED)]
-                await asyncio.to_thread(iphones.detach, gone.udid)
-                await _until(lambda: gone.udid not in station.plugs and _settled(station))
-                rows = port_rows(station, settings)
-                [unplugged] = [row.port for row in rows if row.device_id == gone.udid]
-                drawn = {}
-                for lang in LANGS:
-                    draw = board_drawer(lang, policy, FOCUS, settings, station, pipeline, None)
-                    for width in WIDTHS:
-                        console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-                        console.print(draw())
-                        serials = {each.serial for each in attached}
-                        drawn[lang, width] = Drawn(rows, console.export_text(), serials, unplugged)
-                return drawn
-            finally:
-                stop.set()
-                await running
+        options = Options(policy=policy, station=STATION)
+        async with StationRun(settings, store, options, list(Platform), focus=FOCUS) as run:
+            profiles = [iphone(each) for each in IPHONES]
+            for profile in profiles:
+                await asyncio.to_thread(iphones.attach, profile)
+            attached = await asyncio.to_thread(phones.attach_many, [android(each) for each in ANDROIDS])
+            count = len(IPHONES) + len(ANDROIDS)
+            await _until(run, lambda board: len(_on_the_hub(board)) == count and _settled(board))
+            gone = profiles[IPHONES.index(UNPLUGGED)]
+            await asyncio.to_thread(iphones.detach, gone.udid)
+            board = await _until(run, lambda board: gone.udid not in _on_the_hub(board) and _settled(board))
+            rows = list(board.tiles)
+            [unplugged] = [row.port for row in rows if row.device_id == gone.udid]
+            drawn_boards = {}
+            for lang in LANGS:
+                for width in WIDTHS:
+                    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+                    console.print(drawn(board, titles(lang), lang, label("watch.title", lang)))
+                    serials = {each.serial for each in attached}
+                    drawn_boards[lang, width] = Drawn(rows, console.export_text(), serials, unplugged)
+            return drawn_boards
 
 
-def _settled(station: Station) -> bool:
-    return all(
-        not plug.busy and (plug.kept or plug.stage is Stage.WAITING) for plug in station.plugs.values()
-    )
+def _on_the_hub(board: Board) -> set[str]:
+    return {tile.device_id for tile in board.tiles if tile.attached and tile.platform is not None}
 
 
-async def _until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
+def _settled(board: Board) -> bool:
+    """Every phone on the hub has its result, or waits for the technician."""
+    return all(tile.stage in ("done", "waiting") for tile in board.tiles if tile.attached and tile.platform)
+
+
+async def _until(run: StationRun, condition: Callable[[Board], bool], seconds: float = 60.0) -> Board:
     async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.05)
+        board = await run.until(condition)
+    assert board is not None, "the station stopped"
+    return board
 
 
 # ------------------------------------------------------------------------------------------ reading a board
@@ -186,7 +183,7 @@ def whole(text: str | list[str]) -> str:
     return "".join("".join(text).split())
 
 
-def expected_phone(row: PortRow, lang: Lang) -> str:
+def expected_phone(row: Tile, lang: Lang) -> str:
     if row.inspection is None:
         return ""
     return phone_name(row.inspection, lang)

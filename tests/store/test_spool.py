@@ -164,7 +164,7 @@ def test_postgresql_going_away_mid_batch_loses_no_answer(
             async with LookupService(settings, database) as service:
                 reports = await service.lookup_many(batch, list(Carrier), on_report=on_report)
             assert [report.imei for report in reports] == batch
-            error = service.store_error
+            error = service.health.error
         assert error is None or isinstance(error, Spooled)
         return error
 

@@ -143,6 +143,7 @@ def test_a_station_says_it_once_while_the_reason_stays(
         with database:
             for _ in range(5):  # `tenken watch` tries every few seconds
                 assert not database.drain()
-            assert database.spool_stays is not None and database.spool_stays.code == "store.spool_stays"
+            said_why = database.health.spool_stays
+            assert said_why is not None and said_why.code == "store.spool_stays"
     said = [record for record in caplog.records if getattr(record, "notice", None) is not None]
     assert [record.levelno for record in said] == [logging.WARNING] + [logging.INFO] * 5

@@ -30,7 +30,7 @@ from tenken.facts import (
     msg,
 )
 from tenken.inspection import Asked, Inspection, Level
-from tenken.commands.serve import FINISHES  # condition → the `tenken record` fact that finishes it
+from tenken.station.run import RECORDS
 from tenken.station.view import Board, Health, Task, Tile
 from tenken.verdict.judge import judge
 from tenken.verdict.policy import load_policy
@@ -199,7 +199,7 @@ class FakeView:
                 self._finished_at.get(inspection.id, START),
                 reason.condition,
                 reason.action or msg("web.queue"),
-                FINISHES.get(reason.condition),
+                RECORDS.get(reason.condition),
             )
             for reason in verdict.reasons
             if reason.level.rank >= Level.SELLABLE_WITH_DISCLOSURE.rank and reason.action is not None

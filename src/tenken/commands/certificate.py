@@ -4,9 +4,6 @@ certificate still say what the store holds, and are the stored evidence pages un
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,19 +11,12 @@ import click
 
 from tenken import __version__
 from tenken.cli import AppContext, pass_app
-from tenken.errors import InputError, InputFileError, Mismatch, NotFound, OutputError
+from tenken.errors import InputError, InputFileError, Mismatch, NotFound
 from tenken.facts import msg
-from tenken.files import private_folder, write_private
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from tenken.inspection import Inspection
     from tenken.report.html import Options
-    from tenken.store import Store
-    from tenken.store.records import Issued, StoredInspection
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+    from tenken.store.records import Issued
 
 
 @click.command()
@@ -50,6 +40,7 @@ def certificate(
     with that id: one self-contained HTML file for A4 paper, in Japanese and English, with the shop that
     issues it ([shop] in the configuration) and a QR code that carries the record hash, or the shop's
     page that checks it (certificate.verify_url; `tenken verify` checks it here)."""
+    from tenken.station.certificates import issue
     from tenken.store import open_store
     from tenken.store.records import inspection_ids
 
@@ -57,231 +48,18 @@ def certificate(
         found = inspection_ids(store, key.strip())
         if not found:
             raise NotFound(msg("error.no_inspection", key=key.strip()))
-        written = issue(app, store, found[0], out_dir, full_imei=full_imei, pdf=pdf, technician=technician)
+        written = issue(
+            app.settings,
+            app.policy(),
+            store,
+            found[0],
+            out_dir,
+            full_imei=full_imei,
+            pdf=pdf,
+            technician=technician,
+        )
         for path in written:
             click.echo(f"wrote {path}")
-
-
-def issue_for(app: AppContext, inspections: Sequence[Inspection], out_dir: Path, console: Console) -> None:
-    """`tenken inspect --certificates DIR`: a certificate for each phone just inspected and stored, but
-    for a phone whose identity was not read (one line each says why)."""
-    from tenken.facts import msg
-    from tenken.report.labels import render
-    from tenken.report.terminal import outside
-    from tenken.store import open_store
-
-    with open_store(app.settings) as store:
-        for inspection in inspections:
-            if not identified(inspection):
-                said = msg("cert.skipped", phone=inspection.facts.ref.device_id, state=inspection.facts.state)
-                console.print(outside(render(said, app.lang)), style="yellow")
-                continue
-            for path in issue(app, store, inspection.id, out_dir, full_imei=False, pdf=False):
-                console.print(f"certificate: {path}", style="dim", markup=False, highlight=False)
-
-
-def identified(inspection: Inspection) -> bool:
-    """Whether the inspection read who the phone is (an IMEI or a serial number): a certificate names it."""
-    facts = inspection.facts
-    return any(fact.known and str(fact.value).strip() for fact in (facts.imei, facts.imei2, facts.serial))
-
-
-def issue(
-    app: AppContext,
-    store: Store,
-    inspection_id: str,
-    out_dir: Path,
-    *,
-    full_imei: bool,
-    pdf: bool,
-    technician: str | None = None,
-) -> list[Path]:
-    """Write the certificate of a stored inspection (and its PDF), keep it in the store with everything
-    it shows besides the inspection (so `tenken verify` can render it again); the paths. Refused (one
-    line, exit 65) for an inspection that read neither an IMEI nor a serial number."""
-    from tenken.facts import msg
-    from tenken.report.html import certificate as render
-    from tenken.report.labels import render as words
-    from tenken.store.records import save_certificate
-
-    checked = _checked(store, inspection_id)
-    if not identified(checked.inspection):
-        said = msg("cert.no_identity", inspection=inspection_id, state=checked.inspection.facts.state)
-        raise InputError(words(said, app.lang))
-    options = _options(app, checked.inspection, full_imei=full_imei, technician=technician)
-    page = out_dir / _file_name(checked.inspection)
-    try:  # owner-only: a certificate may hold full IMEIs
-        private_folder(out_dir)
-        write_private(page, render(checked.inspection, checked.record, options).encode("utf-8"))
-    except OSError as error:
-        raise OutputError(msg("error.cannot_write_in", folder=str(out_dir), why=error.strerror)) from None
-    written = [page]
-    if pdf:
-        from tenken.report.pdf import print_pdf
-
-        print_pdf(page, page.with_suffix(".pdf"))
-        written.append(page.with_suffix(".pdf"))
-    save_certificate(store, _issued(options, inspection_id, checked.record, page, app.settings.station.name))
-    return written
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """A stored inspection whose evidence pages all still match their stored sha256, and its record hash."""
-
-    stored: StoredInspection
-    inspection: Inspection
-    record: str
-
-
-def _checked(store: Store, inspection_id: str) -> Checked:
-    """The stored inspection, after checking the rows it rests on (`_unsound`), and its record hash.
-    Raises Mismatch naming the first row that does not check out."""
-    from tenken.inspection import inspection_from_json
-    from tenken.report.record import record_sha256
-    from tenken.store.records import stored_inspection
-
-    stored = stored_inspection(store, inspection_id)
-    if stored is None:
-        raise NotFound(f"inspection {inspection_id} is not in the database {store.where}")
-    inspection = inspection_from_json(stored.data)
-    _vouch(inspection_id, stored)
-    problem = _unsound(inspection_id, stored, inspection)
-    if problem is not None:
-        raise Mismatch(problem)
-    pages = {page.record_id: page.stored_sha256 for page in stored.pages}
-    return Checked(stored, inspection, record_sha256(stored.data, pages))
-
-
-def _vouch(inspection_id: str, stored: StoredInspection) -> None:
-    """The rows a certificate rests on must be as their station signed them: the inspection and every
-    carrier answer it used (lookups/integrity.py reads each kept page again). A row changed after it was
-    kept raises EvidenceAltered (exit 5); one this station cannot vouch for (unsigned: kept by an earlier
-    tenken; signed with a key not held here) raises Mismatch (exit 1)."""
-    from tenken.errors import EvidenceAltered
-    from tenken.facts import Seal
-    from tenken.lookups.integrity import check
-    from tenken.report.labels import render
-
-    if stored.seal is Seal.BROKEN:
-        raise EvidenceAltered(
-            f"inspection {inspection_id} was changed in the database after its station signed it: "
-            "it proves nothing; inspect the phone again"
-        )
-    if stored.seal is not Seal.SIGNED:
-        raise Mismatch(
-            f"inspection {inspection_id} is {stored.seal.value} (kept by an earlier tenken, or signed by a "
-            "station whose key is not held here): this station cannot vouch for it; inspect the phone again"
-        )
-    for page in stored.pages:
-        answer = page.answer
-        if answer is None:
-            continue
-        checked = check(answer)
-        if checked.ok:
-            continue
-        problem = render(checked.problem, "en")
-        what = f"the stored {answer.carrier.value} answer for IMEI …{answer.imei[-4:]} (record {answer.record_id})"
-        if checked.altered:
-            raise EvidenceAltered(
-                f"{what} is not what was kept: {problem}; see tenken evidence {answer.imei}"
-            )
-        raise Mismatch(f"{what} cannot be vouched for here: {problem}")
-
-
-def _unsound(inspection_id: str, stored: StoredInspection, inspection: Inspection) -> str | None:
-    """What is wrong with the stored rows an inspection's certificate rests on, or None: every evidence
-    page it links to is there, has the sha256 written with it, and is the page the inspection names.
-    (Whether the rows are as their station signed them: `_vouch`.) An altered page is a Mismatch (exit 1),
-    as docs/reports.md says."""
-    for page in stored.pages:
-        if not page.found:
-            return (
-                f"the evidence page {page.record_id} of inspection {inspection_id} is missing from the store"
-            )
-        if page.altered:
-            return (
-                f"the stored evidence page of {page.carrier} for IMEI …{page.imei[-4:]} (checked "
-                f"{page.checked_at:%Y-%m-%d %H:%M} UTC, record {page.record_id}) was altered: its sha256 is now "
-                f"{page.body_sha256}, it was stored as {page.stored_sha256}"
-            )
-    pages = {page.record_id: page.stored_sha256 for page in stored.pages}
-    for asked in inspection.asked:
-        result = asked.result
-        if (
-            result is not None
-            and result.record_id in pages
-            and pages[result.record_id] != asked.evidence_sha256
-        ):
-            return (
-                f"inspection {inspection_id} names the {asked.carrier.value} page {asked.evidence_sha256} but "
-                f"the store holds {pages[result.record_id]} for record {result.record_id}"
-            )
-    return None
-
-
-def _options(app: AppContext, inspection: Inspection, *, full_imei: bool, technician: str | None) -> Options:
-    """A new certificate's options: now (to the second), the policy's titles of the inspection's channels,
-    the shop that issues it, the technician, and where its QR code sends a buyer."""
-    import uuid
-
-    from tenken.report.html import Options
-
-    channels = app.policy().channels
-    shown = {key: channels[key] for key in inspection.verdicts if key in channels}
-    shop = app.settings.shop
-    return Options(
-        shop_name=shop.name.strip(),
-        licence_authority=shop.licence_authority.strip(),
-        licence_number=shop.licence,
-        technician=(technician or _user()).strip(),
-        verify_url=app.settings.certificate.verify_url,
-        certificate_id=uuid.uuid4().hex,
-        issued_at=datetime.now(UTC).replace(microsecond=0),
-        full_imei=full_imei,
-        lang="ja",
-        generator=__version__,
-        titles={key: (channel.title("ja"), channel.title("en")) for key, channel in shown.items()},
-        short={
-            key: (channel.title("ja", short=True), channel.title("en", short=True))
-            for key, channel in shown.items()
-        },
-    )
-
-
-def _issued(options: Options, inspection_id: str, record: str, page: Path, station: str) -> Issued:
-    """The certificates row of a certificate just written: its options, as plain data."""
-    from tenken.store.records import Issued
-
-    return Issued(
-        record_id=options.certificate_id,
-        inspection_id=inspection_id,
-        record_sha256=record,
-        path=str(page.resolve()),
-        issued_at=options.issued_at,
-        station=station,
-        lang=options.lang,
-        full_imei=options.full_imei,
-        tenken_version=options.generator,
-        channels={
-            key: {"ja": ja, "en": en, "short_ja": options.short[key][0], "short_en": options.short[key][1]}
-            for key, (ja, en) in options.titles.items()
-        },
-        shop_name=options.shop_name,
-        licence_authority=options.licence_authority,
-        licence_number=options.licence_number,
-        technician=options.technician,
-        verify_url=options.verify_url,
-    )
-
-
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
 
 
 def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str) -> Options:
@@ -339,18 +117,6 @@ def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str
     )
 
 
-def _file_name(inspection: Inspection) -> str:
-    """tenken-20261130-A-12-9a806f10.html: date (JST), stock number or serial or IMEI end, inspection id."""
-    from tenken.report.labels import JST
-
-    facts = inspection.facts
-    who = inspection.stock_no or (facts.serial.value if facts.serial.known else "") or ""
-    if not who and facts.imei.known:
-        who = str(facts.imei.value)[-4:]
-    safe = _UNSAFE.sub("_", str(who)).strip("._")[:40] or "phone"
-    return f"tenken-{inspection.started_at.astimezone(JST):%Y%m%d}-{safe}-{inspection.id[:8]}.html"
-
-
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_app
@@ -372,6 +138,7 @@ def verify(app: AppContext, file: Path) -> None:
     """
     from tenken.report.html import certificate as render
     from tenken.report.html import claims, first_difference
+    from tenken.station.certificates import checked as checked_in
     from tenken.store import open_store
     from tenken.store.records import issued_certificate
 
@@ -388,7 +155,7 @@ def verify(app: AppContext, file: Path) -> None:
     if not _ID.fullmatch(inspection_id) or not said_record:
         raise InputError(msg("error.not_a_certificate", file=str(file)))
     with open_store(app.settings) as store:
-        checked = _checked(store, inspection_id)
+        checked = checked_in(store, inspection_id)
         issued = issued_certificate(store, certificate_id) if _ID.fullmatch(certificate_id) else None
     if checked.record != said_record:
         raise Mismatch(

@@ -27,17 +27,20 @@ from rich.console import Console
 from tenken.cli import AppContext, pass_app
 from tenken.errors import StoreError
 from tenken.facts import Platform, msg
-from tenken.inspection import Inspection, Level, Recorded
+from tenken.inspection import Inspection, Level
 from tenken.report.labels import Lang, label, name, render
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from tenken.config import Settings
     from tenken.sim.android.host import ThreadedSimHost
     from tenken.sim.android.profile import Profile as AndroidProfile
     from tenken.sim.ios.profile import PhoneProfile
     from tenken.sim.ios.simulator import IosSimulator
     from tenken.station.pipeline import Options
-    from tenken.station.watch import Station
+    from tenken.station.run import StationRun
+    from tenken.station.view import Board
     from tenken.store import Store
     from tenken.verdict.policy import Policy
 
@@ -114,7 +117,8 @@ def demo(app: AppContext, spacing: float, details: bool) -> None:
         )
         leaving = _last_per_phone(kept)
         sold = story.second_reads(leaving)  # the sellable one first: the example named at the end
-        certificates = _certificates(app, database, [*sold, *(i for i in leaving if i not in sold)])
+        others = [inspection for inspection in leaving if inspection not in sold]
+        certificates = _certificates(settings, policy, database, [*sold, *others])
 
     last = _last_per_phone(kept)
     console.print("\n" + label("demo.second_read", lang))
@@ -145,57 +149,71 @@ async def _run_station(
     lang: Lang,
     policy: Policy,
 ) -> tuple[list[Inspection], StoreError | None]:
-    """The station on the simulators while the story plugs phones in and out; until both are done."""
+    """The station run on the simulators, its live board as its face, while the story plugs phones in
+    and out; until the story is told and every phone has its result (or waits for a technician the demo
+    does not have)."""
     from rich.live import Live
 
-    from tenken.commands.watch import board_drawer
-    from tenken.station.pipeline import Pipeline
-    from tenken.station.watch import Station
+    from tenken.report.live import drawn
+    from tenken.station.run import StationRun
 
+    titles = {key: entry.title(lang, short=True) for key, entry in policy.channels.items()}
     kept: list[Inspection] = []
-    stop = asyncio.Event()
-    async with Pipeline(settings, options, database) as pipeline:
-        station = Station(settings, pipeline, database, list(Platform), on_finished=kept.append)
-        running = asyncio.create_task(station.run(stop))
-        plugging = asyncio.create_task(story.tell(station))
-        draw = board_drawer(
-            lang, policy, "retail", settings, station, pipeline, None, title=label("demo.board", lang)
-        )
+    async with StationRun(settings, database, options, list(Platform), on_kept=kept.append) as run:
+
+        def draw() -> RenderableType:
+            return drawn(run.board(), titles, lang, label("demo.board", lang))
+
+        told = asyncio.Event()
+
+        async def tell() -> None:
+            try:
+                await story.tell(run)
+                await _until(run, _settled)
+            finally:
+                told.set()
+                run.stop()
+
+        telling = run.spawn(tell(), "demo-story")
         with Live(draw(), console=console, refresh_per_second=4) as live:
-            while not (plugging.done() and _settled(station)):
-                await asyncio.wait({plugging, running}, timeout=0.25)
-                if running.done():
-                    break  # a bug: say so below rather than wait forever
+            while not await run.wait(0.25):
                 live.update(draw())
-            stop.set()
-            await running
             live.update(draw())
-        console.print()
-        plugging.result()
-    return kept, pipeline.store_error
+    console.print()
+    telling.result()  # what went wrong in the story, if anything
+    return kept, run.error
 
 
-def _certificates(app: AppContext, database: Store, inspections: Sequence[Inspection]) -> list[Path]:
+def _certificates(
+    settings: Settings, policy: Policy, database: Store, inspections: Sequence[Inspection]
+) -> list[Path]:
     """A certificate (点検証明書) for each phone as it left the station, in a folder that outlives the demo;
     none for a phone it could not identify (a locked screen: no IMEI, no serial number)."""
-    from tenken.commands.certificate import identified, issue
+    from tenken.station.certificates import identified, issue
 
     folder = Path(tempfile.mkdtemp(prefix="tenken-demo-certificates-"))
     return [
         path
         for inspection in inspections
         if identified(inspection)
-        for path in issue(app, database, inspection.id, folder, full_imei=False, pdf=False)
+        for path in issue(settings, policy, database, inspection.id, folder, full_imei=False, pdf=False)
     ]
 
 
-def _settled(station: Station) -> bool:
+def _settled(board: Board) -> bool:
     """Every phone on the hub has its result, or waits for a technician the demo does not have."""
-    from tenken.station.watch import Stage
+    return all(tile.stage in ("done", "waiting") for tile in board.tiles if tile.attached and tile.platform)
 
-    return all(
-        not plug.busy and (plug.kept or plug.stage is Stage.WAITING) for plug in station.plugs.values()
-    )
+
+async def _until(run: StationRun, condition: Callable[[Board], bool], limit: float = 60.0) -> Board | None:
+    """The board once `condition` holds; TimeoutError after `limit` seconds (a phone that never ends)."""
+    async with asyncio.timeout(limit):
+        return await run.until(condition)
+
+
+def _done(board: Board, device_id: str) -> bool:
+    """The phone is on the hub and its result is kept."""
+    return any(tile.device_id == device_id and tile.attached and tile.stage == "done" for tile in board.tiles)
 
 
 class _Story:
@@ -220,7 +238,7 @@ class _Story:
         self.lang = lang
         self.erased_ids: list[str] = []
 
-    async def tell(self, station: Station) -> None:
+    async def tell(self, run: StationRun) -> None:
         for number, (iphones, androids) in enumerate(zip(IPHONE_BATCHES, ANDROID_BATCHES, strict=True)):
             if number:
                 await asyncio.sleep(BATCH_SECONDS)
@@ -229,48 +247,50 @@ class _Story:
                 asyncio.to_thread(self.phones.attach_many, [self.android[name] for name in androids]),
             )
         await asyncio.to_thread(self.ios_sim.attach, _pulled_mid_read(self.ios[UNPLUGGED_MID_READ]))
-        await self._second_read_iphone(station)
-        await self._second_read_android(station)
+        await self._second_read_iphone(run)
+        await self._second_read_android(run)
 
-    async def _second_read_iphone(self, station: Station) -> None:
+    async def _second_read_iphone(self, run: StationRun) -> None:
         """Read in use (Find My measured off), SIM lock read off the screen, erased, plugged in again."""
         from tenken.sim.ios.profile import erased
 
         profile = self.ios[ERASED_IPHONE]
-        await _until(lambda: _done(station, profile.udid))
-        self._record_sim_lock(profile)
+        board = await _until(run, lambda board: _done(board, profile.udid))
+        await self._record_sim_lock(run, board, profile.udid)
         await asyncio.to_thread(self.ios_sim.detach, profile.udid)
         self._say(msg("demo.erasing_one", phone="iPhone 13"))
         await asyncio.sleep(BATCH_SECONDS)
         await asyncio.to_thread(self.ios_sim.attach, erased(profile))
         self.erased_ids.append(profile.udid)
+        await _until(run, lambda board: _done(board, profile.udid))
 
-    async def _second_read_android(self, station: Station) -> None:
+    async def _second_read_android(self, run: StationRun) -> None:
         from tenken.sim.android.profile import erased
 
         profile = self.android[ERASED_ANDROID]
         serial = next(
             serial for serial, device in self.phones.host.devices.items() if device.phone.profile is profile
         )
-        await _until(lambda: _done(station, serial))
+        await _until(run, lambda board: _done(board, serial))
         await asyncio.to_thread(self.phones.detach, serial)
         self._say(msg("demo.erasing_one", phone="AQUOS sense9"))
         await asyncio.sleep(BATCH_SECONDS)
         again = await asyncio.to_thread(self.phones.attach, erased(profile))
         self.erased_ids.append(again.serial)
+        await _until(run, lambda board: _done(board, again.serial))
 
-    def _record_sim_lock(self, profile: PhoneProfile) -> None:
-        """The technician reads 設定 › 一般 › 情報 › SIMロック on the iPhone before erasing it, and records it."""
-        recorded = Recorded(
-            fact="sim_locked",
-            value=False,
-            what="設定 › 一般 › 情報 › SIMロック: SIMロックなし",
-            recorded_by="demo",
-            serial=str(profile.values["SerialNumber"]),
-            imei=str(profile.values["InternationalMobileEquipmentIdentity"]),
-        )
-        self.database.save_recorded(recorded)
-        self._say(msg("demo.recorded", what=recorded.what))
+    async def _record_sim_lock(self, run: StationRun, board: Board | None, udid: str) -> None:
+        """The technician reads 設定 › 一般 › 情報 › SIMロック on the iPhone before erasing it, and records it
+        (as a face's form does): the phone is judged again at once."""
+        tile = next(tile for tile in board.tiles if tile.device_id == udid) if board is not None else None
+        if tile is None or tile.inspection_id is None:
+            raise RuntimeError("the demo's iPhone left the board before its SIM lock was recorded")
+        from tenken.station.recording import usual_place
+
+        said = "SIMロックなし"
+        await run.record(tile.inspection_id, "sim-lock", [said], by="demo")
+        where = usual_place("sim_locked", tile.inspection.facts if tile.inspection is not None else None)
+        self._say(msg("demo.recorded", what=f"{where}: {said}"))
 
     def _say(self, message: object) -> None:
         from tenken.facts import Message
@@ -280,20 +300,6 @@ class _Story:
 
     def second_reads(self, inspections: Sequence[Inspection]) -> list[Inspection]:
         return [inspection for inspection in inspections if inspection.facts.ref.device_id in self.erased_ids]
-
-
-def _done(station: Station, device_id: str) -> bool:
-    plug = station.plugs.get(device_id)
-    return plug is not None and plug.kept and not plug.busy
-
-
-async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
-    waited = 0.0
-    while not condition():
-        if waited > limit:
-            raise TimeoutError("the demo's phone did not finish")
-        await asyncio.sleep(0.1)
-        waited += 0.1
 
 
 def _pulled_mid_read(profile: PhoneProfile) -> PhoneProfile:

@@ -147,9 +147,7 @@ def inspect(
     for wanted in missing:
         console.print(said(msg("inspect.not_attached", wanted=wanted), lang, style="red"))
     if certificates is not None and store_error is None:
-        from tenken.commands.certificate import issue_for
-
-        issue_for(app, inspections, certificates, console)
+        _certificates(app, inspections, certificates, console)
     if store_error is not None:
         raise store_error  # after the results: they were read, judged and shown; the error says where they wait
     transport_down = bool(problems) and (bool(missing) or not selection.narrows)
@@ -194,7 +192,7 @@ async def _run(
     try:
         async with Pipeline(settings, options, database) as pipeline:
             inspections = await pipeline.run_all(chosen.devices)
-        store_error = store_error or pipeline.store_error
+        store_error = store_error or pipeline.health.error
         _say_distrusted(pipeline, app.lang)
         if database is None and inspections:
             try:
@@ -205,6 +203,29 @@ async def _run(
         if database is not None:
             database.close()
     return inspections, found.problems, chosen.missing, store_error
+
+
+def _certificates(
+    app: AppContext, inspections: Sequence[Inspection], out_dir: Path, console: Console
+) -> None:
+    """--certificates: a certificate for each phone just inspected and stored, but for a phone whose
+    identity was not read (one line each says why)."""
+    from tenken.report.labels import render
+    from tenken.report.terminal import outside
+    from tenken.station.certificates import identified, issue
+    from tenken.store import open_store
+
+    policy = app.policy()  # the titles of the channels, as `tenken certificate` shows them
+    with open_store(app.settings) as store:
+        for inspection in inspections:
+            if not identified(inspection):
+                said = msg("cert.skipped", phone=inspection.facts.ref.device_id, state=inspection.facts.state)
+                console.print(outside(render(said, app.lang)), style="yellow")
+                continue
+            for path in issue(
+                app.settings, policy, store, inspection.id, out_dir, full_imei=False, pdf=False
+            ):
+                console.print(f"certificate: {path}", style="dim", markup=False, highlight=False)
 
 
 def _say_distrusted(pipeline: Pipeline, lang: Lang) -> None:

@@ -306,7 +306,7 @@ def perform(
                 raise
             finally:
                 distrusted.extend(service.distrusted)
-        return service.store_error
+        return service.health.error
 
     if not imeis:
         sink.close()

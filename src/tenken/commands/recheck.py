@@ -149,7 +149,7 @@ async def _run(
                     await sender.send_due()  # what a receiver does not take now, `tenken watch` sends later
                 finally:
                     await sender.aclose()
-        return latest, due, results, pipeline.store_error
+        return latest, due, results, pipeline.health.error
 
 
 def _document(

@@ -9,11 +9,6 @@ what was recorded is said back in words, in the user's language.
 
 from __future__ import annotations
 
-import getpass
-import hashlib
-import mimetypes
-import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,109 +16,19 @@ import click
 
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.commands import options
-from tenken.errors import InputError, InputFileError, NotFound, UsageError
-from tenken.facts import Carrier, Message, Outcome, msg
+from tenken.errors import NotFound, UsageError
+from tenken.facts import Message, msg
 from tenken.report.inert import visible
+from tenken.station.recording import FACTS, MARK
 
 if TYPE_CHECKING:
+    from tenken.station.recording import Screenshot
+    from tenken.store import Store
     from tenken.store.records import Seen
-
-Parser = Callable[[str], Any]
-
-
-def typed(text: str) -> str:
-    """What a person typed, as compared: NFKC (full-width letters and digits become ASCII, half-width kana
-    full-width), case folded, without spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-class Refused(ValueError):
-    """What was typed is not a value of the fact; the message says what is expected."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.code)
-        self.message = message
-
-
-def _flag(yes: tuple[str, ...], no: tuple[str, ...]) -> Parser:
-    def parse(text: str) -> bool:
-        word = typed(text)
-        if word in yes:
-            return True
-        if word in no:
-            return False
-        raise Refused(msg("record.not_a_value", text=text, words=list(yes + no)))
-
-    return parse
-
-
-def _percent(text: str) -> float:
-    try:
-        value = float(typed(text).rstrip("%"))
-    except ValueError:
-        raise Refused(msg("record.not_a_percentage", text=text)) from None
-    if not 0 < value <= 100:
-        raise Refused(msg("record.percentage_bounds", text=text))
-    return value
-
-
-def _imei(text: str) -> str:
-    from tenken.imei import validate_imei
-
-    return validate_imei(typed(text))
-
-
-# FACT → (DeviceFacts field, how the value is read); where it is read comes from verdict/instructions.py
-FACTS: dict[str, tuple[str, Parser]] = {
-    "sim-lock": (
-        "sim_locked",
-        _flag(
-            ("locked", "yes", "on", "あり", "simロックあり"),
-            ("unlocked", "no", "off", "なし", "simロックなし"),
-        ),
-    ),
-    "battery": ("battery_health_pct", _percent),
-    "owner-lock": ("owner_lock", _flag(("on", "yes", "あり"), ("off", "no", "なし"))),
-    "mdm": ("mdm_enrolled", _flag(("yes", "on", "あり"), ("no", "off", "なし"))),
-    "imei": ("imei", _imei),
-}
-
-# What people type for a mark, beside the glyphs the carriers' pages use (lookups/marks.py).
-MARK_WORDS: dict[str, Outcome] = {
-    **dict.fromkeys(("o", "0", "maru", "まる", "マル", "ok"), Outcome.OK),
-    **dict.fromkeys(("sankaku", "さんかく", "サンカク"), Outcome.PENDING),
-    **dict.fromkeys(("x", "batsu", "ばつ", "バツ", "peke", "ぺけ"), Outcome.RESTRICTED),
-    **dict.fromkeys(("none", "なし", "ナシ", "nashi"), Outcome.NOT_FOUND),
-}
-
-
-def parse_mark(text: str) -> Outcome | None:
-    """The mark a person typed: a carrier's glyph (○ 〇 △ ▲ × − ー …) or a word for it (o 0 maru まる,
-    sankaku, x batsu ばつ, - none なし), full-width or not; None when it is none of them."""
-    from tenken.lookups.marks import normalise_mark
-
-    found = normalise_mark(text) or normalise_mark(unicodedata.normalize("NFKC", text))
-    return found if found is not None else MARK_WORDS.get(typed(text))
-
-
-def parse_carrier(text: str) -> Carrier | None:
-    """A carrier by its code (docomo), the name tenken prints in English or Japanese (SoftBank, ドコモ,
-    楽天モバイル) or a common short name (エーユー, 楽天); None when it is none of them."""
-    from tenken.catalog import carrier_row
-    from tenken.report.labels import LANGS, name
-
-    word = typed(text)
-    for carrier in Carrier:
-        names = {typed(name(carrier, lang)) for lang in LANGS} | {
-            typed(alias) for alias in carrier_row(carrier).typed
-        }
-        if word == carrier.value or word in names:
-            return carrier
-    return None
 
 
 @click.command()
-@click.argument("fact", type=click.Choice([*FACTS, "mark"]))
+@click.argument("fact", type=click.Choice([*FACTS, MARK]))
 @click.argument("values", nargs=-1, required=True)
 @click.option("--imei", "phone_imei", help="The phone, by its IMEI.")
 @click.option("--serial", "phone_serial", help="The phone, by its serial number.")
@@ -174,6 +79,7 @@ def record(
     person, who and when.
     """
     from tenken.imei import validate_imei
+    from tenken.station.recording import Screenshot, os_user, typed
     from tenken.store import open_store
     from tenken.store.records import seen_phone
 
@@ -181,27 +87,25 @@ def record(
         raise UsageError(_words(app, msg("record.name_the_phone")))
     imei = validate_imei(typed(phone_imei)) if phone_imei else ""
     serial = (phone_serial or "").strip()
-    if fact == "mark" and (not imei or len(values) != 2):
+    if fact == MARK and (not imei or len(values) != 2):
         raise UsageError(_words(app, msg("record.mark_usage")))
-    if fact != "mark" and len(values) != 1:
+    if fact != MARK and len(values) != 1:
         raise UsageError(_words(app, msg("record.one_value", fact=fact)))
-    by = recorded_by or _user()
-    body, digest = _evidence(evidence)
+    by = recorded_by or os_user() or "technician"
+    shot = Screenshot.read(evidence) if evidence is not None else None
     with open_store(app.settings) as database:
         seen = seen_phone(database, serial, imei)
         if seen is None and not new_phone:
             raise NotFound(_words(app, msg("record.unknown_phone", phone=_phone(serial, imei))))
-        if fact == "mark":
-            _record_mark(app, database, imei, values, what, by, evidence, body, as_json)
+        if fact == MARK:
+            _record_mark(app, database, imei, values, what, by, shot, as_json)
             return
-        _record_fact(
-            app, database, seen, fact, values[0], serial, imei, what, by, evidence, digest, body, as_json
-        )
+        _record_fact(app, database, seen, fact, values[0], serial, imei, what, by, shot, as_json)
 
 
 def _record_fact(
     app: AppContext,
-    database: Any,
+    database: Store,
     seen: Seen | None,
     fact: str,
     value_text: str,
@@ -209,44 +113,36 @@ def _record_fact(
     imei: str,
     what: str | None,
     by: str,
-    evidence: Path | None,
-    digest: str,
-    body: bytes | None,
+    shot: Screenshot | None,
     as_json: bool,
 ) -> None:
-    from tenken.inspection import Recorded
+    from tenken.station.recording import recorded_fact
 
-    name, parse = FACTS[fact]
-    try:
-        value = parse(value_text)
-    except Refused as refused:
-        raise InputError(_words(app, refused.message)) from None
-    entry = Recorded(
-        fact=name,
-        value=value,
-        what=what or f"{_usual_place(name, seen)}: {value_text.strip()}",
-        recorded_by=by,
+    entry = recorded_fact(
+        fact,
+        value_text,
         serial=serial,
         imei=imei,
-        evidence_name=evidence.name if evidence else "",
-        evidence_sha256=digest,
-        evidence=body,
+        by=by,
+        what=what,
+        facts=seen.facts if seen is not None else None,
+        evidence=shot,
     )
     database.save_recorded(entry)
     if as_json:
         shown = {
-            "fact": name,
+            "fact": entry.fact,
             "value": entry.value,
             "source": entry.source,
-            "evidence_sha256": digest or None,
+            "evidence_sha256": entry.evidence_sha256 or None,
         }
         emit_json(shown)
         return
     said = msg(
         "record.recorded",
         phone=_phone(serial, imei),
-        fact=name,
-        value=_value_words(name, value),
+        fact=entry.fact,
+        value=_value_words(entry.value),
         what=entry.what,
         by=by,
         when=entry.recorded_at,
@@ -254,23 +150,7 @@ def _record_fact(
     click.echo(_words(app, said))  # a person's words: shown, never acted on
 
 
-def _usual_place(name: str, seen: Seen | None) -> str:
-    """Where this phone shows the fact, in the words of its screens (Japanese: a phone sold in Japan)."""
-    from tenken.report.labels import render
-    from tenken.verdict.instructions import Screens, place, screens_of
-
-    on = screens_of(seen.facts) if seen is not None and seen.facts is not None else Screens.UNKNOWN
-    where = place(name, on)
-    if where is None:
-        where = (
-            msg("where.other_sim")
-            if name == "sim_locked" and on is not Screens.UNKNOWN
-            else msg("where.by_hand")
-        )
-    return render(where, "ja")
-
-
-def _value_words(name: str, value: Any) -> Message | str:
+def _value_words(value: Any) -> Message | str:
     if isinstance(value, bool):
         return msg("value.yes") if value else msg("value.no")
     if isinstance(value, float):
@@ -284,60 +164,33 @@ def _phone(serial: str, imei: str) -> Message:
 
 def _record_mark(
     app: AppContext,
-    database: Any,
+    database: Store,
     imei: str,
     values: tuple[str, ...],
     what: str | None,
     by: str,
-    evidence: Path | None,
-    body: bytes | None,
+    shot: Screenshot | None,
     as_json: bool,
 ) -> None:
-    from tenken.facts import MANUAL_ORIGIN, Evidence, LookupResult, utcnow
+    from tenken.station.recording import recorded_mark
 
     carrier_text, glyph = values
-    carrier = parse_carrier(carrier_text)
-    if carrier is None:
-        choices = [msg("record.carrier_choice", carrier=known, code=known.value) for known in Carrier]
-        raise InputError(_words(app, msg("record.not_a_carrier", text=carrier_text, choices=choices)))
-    outcome = parse_mark(glyph)
-    if outcome is None:
-        raise InputError(_words(app, msg("record.not_a_mark", text=glyph)))
-    what = what or "checked by hand in a browser"
-    content_type = (
-        (mimetypes.guess_type(evidence.name)[0] or "application/octet-stream") if evidence else "text/plain"
-    )
-    result = LookupResult(
-        imei=imei,
-        carrier=carrier,
-        outcome=outcome,
-        raw_mark=outcome.symbol,
-        detail=msg("lookup.recorded", what=what, by=by),
-        evidence=Evidence.received(
-            url=f"manual: {what}",
-            method="MANUAL",
-            http_status=0,
-            fetched_at=utcnow(),
-            body=body if body is not None else what.encode(),
-            content_type=content_type,
-        ),
-        origin=MANUAL_ORIGIN,
-    )
+    result = recorded_mark(imei, carrier_text, glyph, by=by, what=what, evidence=shot)
     database.save_lookups([result])
     sha256 = result.evidence.sha256 if result.evidence else ""
     if as_json:
         emit_json(
             {
                 "imei": imei,
-                "carrier": carrier.value,
-                "mark": outcome.symbol,
-                "outcome": outcome.value,
+                "carrier": result.carrier.value,
+                "mark": result.outcome.symbol,
+                "outcome": result.outcome.value,
                 "record_id": result.record_id,
                 "evidence_sha256": sha256,
             }
         )
         return
-    said = msg("record.mark", carrier=carrier, imei=imei, outcome=outcome, by=by, sha256=sha256)
+    said = msg("record.mark", carrier=result.carrier, imei=imei, outcome=result.outcome, by=by, sha256=sha256)
     click.echo(_words(app, said))
 
 
@@ -345,20 +198,3 @@ def _words(app: AppContext, message: Message) -> str:
     from tenken.report.labels import render
 
     return visible(render(message, app.lang))
-
-
-def _evidence(path: Path | None) -> tuple[bytes | None, str]:
-    if path is None:
-        return None, ""
-    try:
-        body = path.read_bytes()
-    except OSError as error:
-        raise InputFileError(f"cannot read {path}: {error.strerror}") from None
-    return body, hashlib.sha256(body).hexdigest()
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "technician"

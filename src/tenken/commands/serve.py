@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import getpass
 import ipaddress
-import json
-import os
-import signal
 import socket
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,16 +23,14 @@ import click
 from tenken.cli import AppContext, pass_app, run_async
 from tenken.commands import options
 from tenken.commands.options import PLATFORM_CHOICES
-from tenken.errors import Exposed, InputError
-from tenken.facts import Message, Platform, msg, utcnow
+from tenken.errors import Exposed
+from tenken.facts import Platform, msg, utcnow
 
 if TYPE_CHECKING:
     import uvicorn
 
-    from tenken.config import Settings
     from tenken.inspection import Inspection
-    from tenken.station.view import Board, Tile
-    from tenken.station.watch import Plug, Station
+    from tenken.station.run import StationRun
     from tenken.store import Store
     from tenken.verdict.policy import Policy
     from tenken.web.sources import Due, Page
@@ -113,59 +105,53 @@ async def _serve(
     port: int,
     login: bool,
 ) -> None:
+    """The station run with the page as its face: the run starts first (its signals stop it), the page
+    ends last (its event streams end with the run)."""
     import uvicorn
 
-    from tenken.station.pipeline import Options, Pipeline
-    from tenken.station.watch import Station
+    from tenken.station.pipeline import Options
+    from tenken.station.recording import os_user
+    from tenken.station.run import StationRun
     from tenken.store import open_store
     from tenken.web.app import Site, create_app
 
     settings = app.settings
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for number in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(number, stop.set)
     listening = socket.create_server((host.strip("[]"), port), family=_family(host), reuse_port=False)
     with open_store(settings) as database:
-        run_options = Options(policy=policy, look_up=look_up, station=settings.station.name)
-        async with Pipeline(settings, run_options, database) as pipeline:
-            station = Station(settings, pipeline, database, platforms)
-            view = Watching(station, settings, channel, stop, app)
-            site = Site(
-                view,
-                {
-                    key: {"en": entry.title("en", short=True), "ja": entry.title("ja", short=True)}
-                    for key, entry in policy.channels.items()
-                },
-                lang=app.lang if app.lang_option or settings.lang else "ja",
-                records=StoreRecords(database, app),
-                accounts=StoreAccounts(database),
-                login=login,
-                hosts=_hosts(host),
-                os_user=_os_user(),
-            )
-            config = uvicorn.Config(
-                create_app(site), log_level="warning", lifespan="on", timeout_graceful_shutdown=3
-            )
-            server = _quiet_server(config)
-            running = asyncio.create_task(station.run(stop), name="station")
+        options = Options(policy=policy, look_up=look_up, station=settings.station.name)
+        run = StationRun(settings, database, options, platforms, focus=channel, signals=True)
+        site = Site(
+            run,
+            {
+                key: {"en": entry.title("en", short=True), "ja": entry.title("ja", short=True)}
+                for key, entry in policy.channels.items()
+            },
+            lang=app.lang if app.lang_option or settings.lang else "ja",
+            records=StoreRecords(database, run),
+            accounts=StoreAccounts(database),
+            login=login,
+            hosts=_hosts(host),
+            os_user=os_user(),
+        )
+        config = uvicorn.Config(
+            create_app(site), log_level="warning", lifespan="on", timeout_graceful_shutdown=3
+        )
+        server = _quiet_server(config)
+        async with run:
             serving = asyncio.create_task(server.serve(sockets=[listening]), name="page")
             bound = listening.getsockname()  # listening already: connections wait until uvicorn takes them
             shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
             click.echo(app.words(msg("serve.serving", url=f"http://{shown}:{bound[1]}")))
+            ended = asyncio.ensure_future(run.wait())
             try:
-                await asyncio.wait(
-                    {running, serving, asyncio.ensure_future(stop.wait())},
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
+                await asyncio.wait({serving, ended}, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                stop.set()
-                await asyncio.gather(running, return_exceptions=True)  # every phone's last inspection kept
-                server.should_exit = True  # the page's event streams ended with the station
-                await asyncio.gather(serving, return_exceptions=True)
-            if pipeline.store_error is not None:
-                raise pipeline.store_error
+                run.stop()  # every phone's last inspection is kept as the run ends
+                ended.cancel()
+        server.should_exit = True  # the page's event streams ended with the run
+        await asyncio.gather(serving, return_exceptions=True)
+        if run.error is not None:
+            raise run.error
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -182,13 +168,6 @@ def _hosts(host: str) -> list[str]:
     return [*names, "localhost", "127.0.0.1", "[::1]"] if _loopback(host) else names
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "technician"
-
-
 def _quiet_server(config: uvicorn.Config) -> uvicorn.Server:
     """uvicorn's server without its own signal handling: `tenken serve` stops the station first, then
     the page (uvicorn's would end the page first, and raise the signal again once it had)."""
@@ -202,160 +181,6 @@ def _quiet_server(config: uvicorn.Config) -> uvicorn.Server:
     return Quiet(config)
 
 
-# ---------------------------------------------------------------------------------------- the station
-# Until station/run.py's StationRun (issue 17) lands, the page reads the station through this adapter
-# over station/watch.py's Station: the board from its plugs, changes by comparing boards, and what a person
-# records kept by `tenken record` itself (run as a process) before the phone is judged again.
-
-FINISHES = {  # a verdict condition → the `tenken record` fact that finishes it
-    "battery_unknown": "battery",
-    "sim_lock_unconfirmed": "sim-lock",
-    "carrier_unanswered": "mark",
-    "mdm_unknown": "mdm",
-    "owner_lock_unknown": "owner-lock",
-    "imei_unknown": "imei",
-}
-
-
-class Watching:
-    """station.view.StationView over a running `Station`."""
-
-    def __init__(
-        self, station: Station, settings: Settings, focus: str, stop: asyncio.Event, app: AppContext
-    ):
-        self.station = station
-        self.settings = settings
-        self.focus = focus
-        self.stop = stop
-        self.app = app
-        self.finished: dict[str, object] = {}
-
-    def board(self) -> Board:
-        from tenken.station.view import Board, Health, Task, Tile
-
-        station = self.station
-        latest: dict[str, Tile] = {}
-        for plug in [*station.history, *station.plugs.values()]:  # oldest first: the newest plug wins
-            ref = plug.ref
-            port = self.settings.port_name(ref.usb_location) or ref.usb_location or ref.device_id
-            latest[port] = Tile(
-                port,
-                ref.usb_location or "",
-                ref.device_id,
-                ref.platform,
-                plug.stage.value,
-                plug.seconds,
-                plug.inspection,
-                plug.attached,
-            )
-        for port in set(self.settings.ports.values()) - set(latest):
-            latest[port] = Tile(port, "", "", None, "free", 0.0, None)
-        tiles = [latest[port] for port in sorted(latest, key=_natural)]
-        tasks = []
-        for tile in tiles:
-            inspection = tile.inspection
-            verdict = inspection.verdicts.get(self.focus) if inspection is not None else None
-            if inspection is None or verdict is None or tile.stage not in ("done", "waiting"):
-                continue
-            since = inspection.finished_at or inspection.started_at
-            tasks += [
-                Task(
-                    inspection.id,
-                    tile.port,
-                    since,
-                    reason.condition,
-                    reason.action,
-                    FINISHES.get(reason.condition),
-                )
-                for reason in verdict.reasons
-                if reason.action is not None and reason.level.rank > 0
-            ]
-        problems: list[Message] = [
-            msg("watch.transport", platform=where, problem=problem)
-            for where, problem in station.problems.items()
-        ]
-        lookups = station.pipeline.lookups
-        return Board(
-            tiles,
-            sorted(tasks, key=lambda task: task.since),
-            Health(
-                self.settings.station.name,
-                problems,
-                {site: count for site, count in lookups.client.queued().items() if count},
-                station.kept,
-            ),
-            self.focus,
-        )
-
-    async def changes(self) -> AsyncIterator[Sequence[Tile]]:
-        shown: dict[str, tuple[object, ...]] = {}
-        while not self.stop.is_set():
-            changed = []
-            for tile in self.board().tiles:
-                key = (tile.stage, tile.attached, tile.device_id, tile.inspection_id)
-                if shown.get(tile.port) != key:
-                    shown[tile.port] = key
-                    changed.append(tile)
-            if changed:
-                yield changed
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stop.wait(), 0.2)
-
-    async def record(
-        self, inspection_id: str, fact: str, values: Sequence[str], by: str, evidence: Path | None = None
-    ) -> Inspection:
-        plug = self._plug(inspection_id)
-        if plug is None or plug.inspection is None:
-            raise LookupError(inspection_id)
-        facts = plug.inspection.facts
-        named = ["--imei", str(facts.imei.value)] if facts.imei.known else []
-        if facts.serial.known and fact != "mark":
-            named = ["--serial", str(facts.serial.value)]
-        if not named:
-            named = ["--serial", plug.ref.device_id, "--new"]
-        args = [
-            "record",
-            fact,
-            *values,
-            *named,
-            "--by",
-            by,
-            *(["--evidence", str(evidence)] if evidence else []),
-        ]
-        done = await asyncio.to_thread(_tenken, self.app, args)
-        if done.returncode != 0:
-            raise InputError(msg("web.refused", why=done.stderr.strip().removeprefix("tenken: ")))
-        inspection = await self.station.pipeline.run(plug.ref, keep=True)
-        plug.inspection = inspection
-        return inspection
-
-    def _plug(self, inspection_id: str) -> Plug | None:
-        for plug in [*self.station.plugs.values(), *self.station.history]:
-            if plug.inspection is not None and plug.inspection.id == inspection_id:
-                return plug
-        return None
-
-
-def _tenken(app: AppContext, args: list[str]) -> subprocess.CompletedProcess[str]:
-    """`tenken ARGS` as its own process, with this one's --config and --db (and the same environment)."""
-    command = [sys.executable, "-m", "tenken", "--lang", app.lang]
-    if app.config_path is not None:
-        command += ["--config", str(app.config_path)]
-    if app.db:
-        command += ["--db", app.db]
-    return subprocess.run(
-        [*command, *args], capture_output=True, text=True, timeout=600, check=False, env=os.environ.copy()
-    )
-
-
-def _natural(text: str) -> tuple[int, list[object]]:
-    import re
-
-    if text.startswith("0x"):
-        return (0, [text])
-    return (1, [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)])
-
-
 # ---------------------------------------------------------------------------------------- the store
 
 
@@ -364,7 +189,7 @@ class StoreRecords:
     """web.sources.Records over the store."""
 
     database: Store
-    app: AppContext
+    run: StationRun
 
     def inspection(self, inspection_id: str) -> Inspection | None:
         from tenken.inspection import inspection_from_json
@@ -429,11 +254,7 @@ class StoreRecords:
         return sorted(found, key=lambda item: item.checked_at)
 
     async def recheck(self) -> int:
-        done = await asyncio.to_thread(_tenken, self.app, ["recheck", "--json"])
-        try:
-            return len(json.loads(done.stdout).get("due") or [])
-        except ValueError:
-            return 0
+        return len(await self.run.recheck())
 
 
 @dataclass

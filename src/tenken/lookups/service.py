@@ -8,7 +8,7 @@ few thread hops per batch instead of two per answer; answers waiting to be writt
 store slower than the sites slows the asking). Leaving the service waits for every write.
 
 A store that fails mid-batch does not stop the batch: the answers already asked for are worth their
-requests. The store keeps what it cannot write in its spool; `store_error` says so at the end.
+requests. The store keeps what it cannot write in its spool; its health (`health.error`) says so at the end.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import httpx
 
 from tenken.config import Settings
-from tenken.errors import Spooled, StoreError
+from tenken.errors import StoreError
 from tenken.facts import Carrier, ImeiReport, LookupResult, Outcome
 from tenken.lookups.batch import Batch
 from tenken.lookups.client import PoliteClient
@@ -33,6 +33,7 @@ from tenken.lookups.integrity import Check, check
 from tenken.lookups.plan import Query, next_ask
 from tenken.lookups.providers import provider
 from tenken.store import Store
+from tenken.store.health import StoreHealth
 
 T = TypeVar("T")
 
@@ -71,7 +72,8 @@ class LookupService:
         self._writer: asyncio.Task[None] | None = None
         self._hurry = asyncio.Event()  # write now: a full batch waits, or no more answers come
         self._closing = False
-        self.store_error: StoreError | None = None  # set when answers are not in the database
+        # The store's health (what its writes and reads did): the same object its other users report to.
+        self.health = store.health if store is not None else StoreHealth()
         self.origins = {carrier: provider.origin for carrier, provider in self.providers.items()}
         # Stored answers that were not believed (changed after they were kept, unsigned, another
         # station's): the carrier was asked again; a command may say so.
@@ -88,11 +90,12 @@ class LookupService:
         finally:
             if self._writer is not None:
                 self._writer.cancel()
+                await asyncio.gather(self._writer, return_exceptions=True)  # ended, not left cancelling
             await self.client.aclose()
             self._store_thread.shutdown(wait=True)
 
     async def flush(self) -> None:
-        """Wait until every answer so far is in the store (or its spool: see `store_error`)."""
+        """Wait until every answer so far is in the store (or its spool: see `health`)."""
         if self._writer is None:
             return
         self._closing = True  # no more answers come: write what waits now
@@ -130,19 +133,12 @@ class LookupService:
         return batch
 
     async def _write_forever(self, store: Store) -> None:
-        lost = False
         while True:
             batch = await self._next_batch()
             try:
                 await self._in_store(store.save_lookups, batch)
-            except Spooled as error:  # a later write that succeeds puts the spool in first
-                if not lost:
-                    self.store_error = error
-            except StoreError as error:  # not even spooled: that stays said
-                self.store_error, lost = error, True
-            else:
-                if not lost:
-                    self.store_error = None
+            except StoreError:  # in the spool (or lost): the store's health says which
+                pass
             finally:
                 for _ in batch:
                     self._unsaved.task_done()

@@ -133,8 +133,8 @@ def attention(inspections: Sequence[Inspection], lang: Lang, focus: str) -> Rend
     grid = Table.grid(padding=(0, 1), pad_edge=True)
     grid.add_column(no_wrap=True, max_width=32, overflow="fold")
     grid.add_column(overflow="fold")
-    for phone, said in lines:
-        grid.add_row(phone, said)
+    for phone, todo in lines:
+        grid.add_row(phone, todo)
     return Group(Text(label("ui.needs_attention", lang), style="bold yellow"), grid)
 
 

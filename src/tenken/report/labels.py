@@ -1993,6 +1993,22 @@ CATALOG: dict[str, tuple[str, str]] = {
         "ここにスクリーンショットを貼り付け（Ctrl-V）、ドロップ、またはEnterで選択",
     ),
     "web.form.record": ("record", "記録する"),
+    # ------------------------------------------------------------------ the station run (run-17)
+    "run.store": ("the database: {problem}", "データベース：{problem}"),
+    "run.no_identity": (
+        "inspection {inspection} read neither an IMEI nor a serial number: nothing to record it under; "
+        "record its IMEI from *#06# with `tenken record imei … --new` (or unlock the phone and read it again)",
+        "点検 {inspection} ではIMEIもシリアル番号も読み取れていないため、記録先がありません。*#06# で"
+        "IMEIを確認して `tenken record imei … --new` で記録するか、端末のロックを解除して読み取り直してください",
+    ),
+    "run.mark_values": (
+        "a mark takes CARRIER MARK, and the IMEI when it is not the phone's first",
+        "判定の記録には「キャリア 判定」が必要です（端末の1つ目以外のIMEIなら、そのIMEIも）",
+    ),
+    "run.not_its_imei": (
+        "{imei} is not an IMEI inspection {inspection} read",
+        "{imei} は点検 {inspection} で読み取ったIMEIではありません",
+    ),
 }
 
 # A moment as JSON writes one (UTC, with its offset): "2026-12-06T19:27:44.244360+00:00".

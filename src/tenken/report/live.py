@@ -1,23 +1,23 @@
 """The station's live board: one row per hub port (the phone on it, how far its inspection got, a level
 per channel, the first reason, how long it has taken) and a footer with the counts and the carriers'
-queues. It is drawn from plain rows the watch command builds, so it knows nothing of the station; it
-lays itself out for the terminal's width (80 columns and up keep the port, phone, stage, the focus
-channel's level and the first reason)."""
+queues. It draws a `Board` (station/view.py: the running station as plain data, the same a web page
+shows), so it knows nothing of the station itself; it lays itself out for the terminal's width (80
+columns and up keep the port, phone, stage, the focus channel's level and the first reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from tenken.facts import Platform
-from tenken.inspection import Inspection, Level
+from tenken.inspection import Level
 from tenken.report.board import LEVEL_STYLE, first_reason, level_text, phone_name
-from tenken.report.labels import Lang, label, name
+from tenken.report.labels import Lang, label, name, render
 from tenken.report.layout import Column, FittedTable, Flow
 from tenken.report.terminal import outside
+from tenken.station.view import Board, Health, Tile
 
 STAGE_STYLE = {
     "queued": "dim",
@@ -32,28 +32,6 @@ STAGE_STYLE = {
 
 
 @dataclass(frozen=True, slots=True)
-class PortRow:
-    """What the board shows of one port."""
-
-    port: str  # its [ports] name, else its raw location (or the adb serial of a phone over TCP)
-    device_id: str  # "" for a free port
-    platform: Platform | None  # None for a free port
-    stage: str  # one of STAGE_STYLE
-    seconds: float  # since the phone was plugged in (until it was done)
-    inspection: Inspection | None  # the latest, once there is one
-    attached: bool = True  # False: the phone has been unplugged (its row stays until the port is used again)
-
-
-@dataclass(frozen=True, slots=True)
-class Footer:
-    station: str
-    queued: Mapping[str, int] = field(default_factory=dict)  # carrier site → look-ups waiting or running
-    problems: Sequence[str] = ()  # a transport that cannot be asked, the database, the webhook
-    kept: int = 0
-    webhooks_sent: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class Tally:
     """The footer's counts: phones done, waiting for the technician, and the done ones by their level on
     the focus channel (each level on its own: PARTS_ONLY is not BLOCKED)."""
@@ -63,12 +41,17 @@ class Tally:
     levels: dict[Level, int]
 
 
-def live_board(
-    rows: Sequence[PortRow], channels: dict[str, str], lang: Lang, focus: str, footer: Footer
-) -> RenderableType:
+def drawn(board: Board, channels: dict[str, str], lang: Lang, title: str) -> RenderableType:
+    """The board under its title (what `tenken watch` and `tenken demo` show a few times a second)."""
+    return Group(Text(title, style="bold"), live_board(board, channels, lang))
+
+
+def live_board(board: Board, channels: dict[str, str], lang: Lang) -> RenderableType:
     """The board, laid out for the width it is drawn at (report/layout.py). Dropped first: the time,
-    then the channels other than `focus`; then the stage and the focus level share one column. The
-    port, the phone and the first reason are always there, the phone and the reason wrapped, never cut."""
+    then the channels other than the focus one; then the stage and the focus level share one column. The
+    port, the phone and the first reason are always there, the phone and the reason wrapped, never cut.
+    `channels`: each channel's title in `lang`."""
+    rows, focus = board.tiles, board.focus
     port = Column(Text(label("demo.port", lang)), [outside(row.port) for row in rows])
     phone = Column(Text(label("demo.phone", lang)), [outside(_phone(row, lang)) for row in rows], wrap=True)
     stage = Column(Text(label("watch.stage", lang)), [_stage(row, lang) for row in rows], wrap=True)
@@ -97,10 +80,10 @@ def live_board(
         ],
         empty=Text(label("watch.no_phones", lang), style="dim"),
     )
-    return Group(table, _footer(rows, focus, lang, footer))
+    return Group(table, _footer(rows, focus, lang, board.health))
 
 
-def counts(rows: Sequence[PortRow], focus: str) -> Tally:
+def counts(rows: Sequence[Tile], focus: str) -> Tally:
     """Done (the unplugged ones too), waiting, and the done ones by their level on `focus`."""
     done = [row.inspection for row in rows if row.stage == "done"]
     levels = dict.fromkeys(Level, 0)
@@ -110,7 +93,7 @@ def counts(rows: Sequence[PortRow], focus: str) -> Tally:
     return Tally(len(done), sum(row.stage == "waiting" for row in rows), levels)
 
 
-def _phone(row: PortRow, lang: Lang) -> str:
+def _phone(row: Tile, lang: Lang) -> str:
     if row.inspection is not None:
         inspection = row.inspection
         shown = phone_name(inspection, lang)
@@ -124,7 +107,7 @@ def _phone(row: PortRow, lang: Lang) -> str:
     return f"{name(row.platform, lang)} {row.device_id[-8:]}"
 
 
-def _stage(row: PortRow, lang: Lang) -> Text:
+def _stage(row: Tile, lang: Lang) -> Text:
     style = STAGE_STYLE.get(row.stage, "")
     if row.stage == "done" and not row.attached:
         return Text(label("stage.removed", lang), style="dim")  # its result stays; the phone has gone
@@ -133,7 +116,7 @@ def _stage(row: PortRow, lang: Lang) -> Text:
     return Text(label(f"stage.{row.stage}", lang), style=style)
 
 
-def _state(row: PortRow, focus: str, lang: Lang) -> Text:
+def _state(row: Tile, focus: str, lang: Lang) -> Text:
     """The stage, or once done the level on the focus channel (and that the phone has gone)."""
     if row.stage != "done":
         return _stage(row, lang)
@@ -143,7 +126,7 @@ def _state(row: PortRow, focus: str, lang: Lang) -> Text:
     return shown
 
 
-def _level(row: PortRow, channel: str, lang: Lang) -> Text:
+def _level(row: Tile, channel: str, lang: Lang) -> Text:
     inspection = row.inspection
     if row.stage not in ("done", "unplugged") or inspection is None or channel not in inspection.verdicts:
         return Text("")
@@ -155,7 +138,7 @@ def _clock(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def _footer(rows: Sequence[PortRow], focus: str, lang: Lang, footer: Footer) -> RenderableType:
+def _footer(rows: Sequence[Tile], focus: str, lang: Lang, footer: Health) -> RenderableType:
     tally = counts(rows, focus)
     parts = [
         Text(f"{label('watch.done', lang)} {tally.done}", style="green"),
@@ -176,5 +159,5 @@ def _footer(rows: Sequence[PortRow], focus: str, lang: Lang, footer: Footer) -> 
         Flow(parts),
         Text.assemble((label("watch.station", lang) + ": ", "dim"), outside(footer.station, style="dim")),
     ]
-    lines += [outside(problem, style="bold red") for problem in footer.problems]
+    lines += [outside(render(problem, lang), style="bold red") for problem in footer.problems]
     return Group(*lines)

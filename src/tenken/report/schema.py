@@ -538,6 +538,7 @@ class TaskDoc(Doc):
     condition_words: str
     action: MessageDoc  # what to do, for this phone's platform and maker
     record: RecordFact | None  # the fact that finishes it (POST /api/phones/{inspection_id}/record)
+    answers: list[ReasonLookupDoc]  # for `mark`: each IMEI × carrier still wanted (post `imei` with it)
 
 
 class ServeQueueDocument(Doc):

@@ -6,12 +6,14 @@ its IMEIs up in a planned order, judge it under the policy, keep it as one inspe
 
 Every phone runs its own pass; phones run at once, and share one polite look-up client (one request
 at a time per carrier site) and one store. A store that fails does not lose the inspection: it waits
-in the spool and the error is reported after the results (`Pipeline.store_error`).
+in the spool and the error is reported after the results (`Pipeline.health`: the store's health).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import socket
 from collections.abc import Callable, Sequence
@@ -27,6 +29,7 @@ from tenken.facts import (
     DeviceFacts,
     DeviceRef,
     Fact,
+    LookupResult,
     Message,
     Platform,
     Seal,
@@ -38,6 +41,7 @@ from tenken.lookups.plan import Query, not_asked, order
 from tenken.lookups.service import LookupService, enabled_carriers
 from tenken.station.readers import inspect_one
 from tenken.store import Store
+from tenken.store.health import StoreHealth
 from tenken.store.rows import Outgoing
 from tenken.verdict.judge import could_have_sold, findings, judge
 from tenken.verdict.policy import Policy
@@ -73,7 +77,7 @@ class Pipeline:
         self.store = store
         self.enabled = enabled_carriers(settings)
         self.lookups = LookupService(settings, store, use_cache=options.use_cache)
-        self.store_error: StoreError | None = None  # set when inspections are not in the database
+        self.health: StoreHealth = self.lookups.health  # the store's: what it did not take or give
 
     async def __aenter__(self) -> Pipeline:
         await self.lookups.__aenter__()
@@ -83,7 +87,6 @@ class Pipeline:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         await self.lookups.__aexit__(kind, error, trace)
-        self.store_error = self.store_error or self.lookups.store_error
 
     async def run_all(self, refs: Sequence[DeviceRef]) -> list[Inspection]:
         """Every phone through the pipeline at once; results in the order given, each stored."""
@@ -124,6 +127,48 @@ class Pipeline:
             await self.keep(inspection)
         return inspection
 
+    def successor(self, before: Inspection, facts: DeviceFacts, *, looked_up: bool) -> Inspection:
+        """A new inspection of the phone `before` inspected, naming it (`rechecks`), under this pipeline's
+        station and policy: what a re-check or a judgement after a record fills in."""
+        return Inspection(
+            facts,
+            station=self.options.station,
+            tenken_version=__version__,
+            looked_up=looked_up,
+            expected_imeis=before.expected_imeis,
+            stock_no=before.stock_no,
+            earlier=before.earlier,
+            policy_name=self.options.policy.name,
+            policy_sha256=self.options.policy.sha256,
+            rechecks=before.id,
+        )
+
+    async def rejudge(
+        self, before: Inspection, *, recorded: Sequence[Recorded] = (), answers: Sequence[LookupResult] = ()
+    ) -> Inspection:
+        """`before` judged again at once, without reading the phone: with the facts recorded by hand for
+        it (`recorded`: those just entered, in case the database cannot give them back yet) and with
+        `answers` (a person's marks) in place of the carriers' answers for the same IMEI and carrier. The
+        carriers are asked only about an IMEI that none was asked about (one just recorded). A new
+        inspection that names the one it judged again (`rechecks`); not kept."""
+        options = self.options
+        after = self.successor(before, dataclasses.replace(before.facts), looked_up=before.looked_up)
+        await self._remembered(after)
+        apply_recorded(after.facts, recorded)
+        self._expected(after)
+        asked = {(entry.imei, entry.carrier): entry for entry in before.asked}
+        asked |= {
+            (answer.imei, answer.carrier): Asked.of(answer.imei, answer.carrier, answer) for answer in answers
+        }
+        after.asked = list(asked.values())
+        if before.looked_up and set(after.facts.imeis()) - {imei for imei, _carrier in asked}:
+            await self.look_up(after)  # an IMEI a person typed: its plan, as a fresh read would ask
+            after.asked += [entry for pair, entry in asked.items() if pair not in _pairs(after.asked)]
+        seller_from_lookups(after)
+        after.verdicts = judge(after, options.policy)
+        after.finished_at = utcnow()
+        return after
+
     # ---------------------------------------------------------------------------------------- steps
 
     async def _remembered(self, inspection: Inspection) -> None:
@@ -136,7 +181,7 @@ class Pipeline:
             recorded = await asyncio.to_thread(self.store.recorded_for, serial, facts.imeis())
             inspection.earlier = await asyncio.to_thread(self.store.earlier_in_use, facts, facts.read_at)
         except StoreError as error:
-            self.store_error = error  # judged without them: unknowns stay unknown, which holds the phone
+            self.health.failed(error, write=False)  # judged without them: unknowns stay unknown (HOLD)
             return
         apply_recorded(facts, recorded)
 
@@ -167,14 +212,16 @@ class Pipeline:
 
     async def keep(self, inspection: Inspection, messages: Sequence[Outgoing] = ()) -> None:
         """Store the inspection as one unit (its answers first), with the webhook messages it owes; a
-        store failure is kept in store_error (what the database did not take waits in the spool)."""
+        store failure is the store's health's to say (what the database did not take waits in the spool)."""
         if self.store is None:
             return
         await self.lookups.flush()  # the answers it links to go in first
-        try:
+        with contextlib.suppress(StoreError):  # the store's health heard it
             await asyncio.to_thread(self.store.save_inspections, [inspection], messages)
-        except StoreError as error:
-            self.store_error = error
+
+
+def _pairs(asked: Sequence[Asked]) -> set[tuple[str, Carrier]]:
+    return {(entry.imei, entry.carrier) for entry in asked}
 
 
 def plan_for(inspection: Inspection, policy: Policy, enabled: list[Carrier]) -> Query:

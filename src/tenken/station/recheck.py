@@ -10,7 +10,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tenken import __version__
 from tenken.facts import Carrier, Outcome, utcnow
 from tenken.inspection import Asked, Inspection, Level
 from tenken.station.pipeline import Pipeline, seller_from_lookups
@@ -114,18 +113,7 @@ async def recheck(
 ) -> Recheck:
     """Ask again what is due, judge again (under the pipeline's policy), keep nothing yet."""
     options = pipeline.options
-    after = Inspection(
-        before.facts,
-        station=options.station,
-        tenken_version=__version__,
-        looked_up=True,
-        expected_imeis=before.expected_imeis,
-        stock_no=before.stock_no,
-        earlier=before.earlier,
-        policy_name=options.policy.name,
-        policy_sha256=options.policy.sha256,
-        rechecks=before.id,
-    )
+    after = pipeline.successor(before, before.facts, looked_up=True)
     if not before.looked_up:
         await pipeline.look_up(after)  # never asked: the whole plan, as `tenken inspect` would
     else:

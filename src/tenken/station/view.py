@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from tenken.facts import Message, Platform
+from tenken.facts import Carrier, Message, Platform
 from tenken.inspection import Inspection, Level
 
 
@@ -49,6 +49,7 @@ class Task:
     condition: str  # the verdict's condition code (carrier_unanswered, sim_lock_unconfirmed, …)
     action: Message  # what to do, for this phone's platform and maker
     record: str | None  # the `tenken record` fact that finishes it (sim-lock, battery, mark, …), if one does
+    answers: tuple[tuple[str, Carrier], ...] = ()  # for a mark: the (IMEI, carrier) answers still wanted
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,24 +8,28 @@ inspected; a phone waiting for the technician (Trust, unlock, USB debugging) is 
 watch.retry_seconds, and so is one whose pipeline failed (the database away, a bug). A phone is never
 inspected twice at once, and each plug ends in the store exactly once: when its read completes, or —
 read incomplete — when it is unplugged or the station stops. While the database is away, what is kept
-waits in the spool; the station puts it in the database once it is back.
+waits in the spool (the station run, run.py, puts it in the database once it is back).
+
+Time comes from a Clock (clock.py), tasks are started through `spawn` (the run's TaskGroup), and
+`on_change` hears every change of a plug (the run turns them into the board's changes).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from tenken.config import Settings
 from tenken.devices import reader_for
-from tenken.errors import Spooled, StoreError
+from tenken.errors import StoreError
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Platform, msg
 from tenken.inspection import Inspection
+from tenken.station.clock import Clock, SystemClock, pause
 from tenken.station.pipeline import Pipeline
 from tenken.station.readers import discover
 from tenken.station.webhooks import finished
@@ -36,6 +40,12 @@ log = logging.getLogger(__name__)
 HISTORY = 500  # ports (or phones without a USB location) whose last plug the station remembers
 
 Finished = Callable[[Inspection], None]
+Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None]"]  # (coroutine, task name) → its task
+
+
+def create_task(coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+    """Spawn a task on its own (a Station run without a TaskGroup)."""
+    return asyncio.create_task(coroutine, name=name)
 
 
 class Stage(StrEnum):
@@ -67,7 +77,7 @@ class Plug:
     """One phone on one port, from the moment it is seen until it is unplugged."""
 
     ref: DeviceRef
-    plugged_at: float = field(default_factory=time.monotonic)
+    plugged_at: float  # on the station's clock
     stage: Stage = Stage.QUEUED
     inspection: Inspection | None = None  # the latest, kept or not
     kept: bool = False
@@ -80,10 +90,9 @@ class Plug:
     def busy(self) -> bool:
         return self.task is not None and not self.task.done()
 
-    @property
-    def seconds(self) -> float:
-        """Since it was plugged in, until it was done or unplugged."""
-        return (self.ended_at or time.monotonic()) - self.plugged_at
+    def seconds(self, now: float) -> float:
+        """Since it was plugged in, until it was done or unplugged (`now`: the station's clock)."""
+        return (self.ended_at if self.ended_at is not None else now) - self.plugged_at
 
 
 class Station:
@@ -98,6 +107,9 @@ class Station:
         *,
         on_finished: Finished | None = None,
         webhooks: bool = False,
+        clock: Clock | None = None,
+        spawn: Spawn = create_task,
+        on_change: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.pipeline = pipeline
@@ -105,14 +117,15 @@ class Station:
         self.platforms = list(platforms)
         self.on_finished = on_finished
         self.webhooks = webhooks
+        self.clock: Clock = clock or SystemClock()
+        self.spawn = spawn
+        self.on_change = on_change
         self.plugs: dict[str, Plug] = {}  # device id → its current plug
         # The last plug that ended on each port (unplugged), newest last: what the board shows for a port
         # until it is used again. One per port, so that a day of phones does not pile up in memory.
         self.history: deque[Plug] = deque(maxlen=HISTORY)
         self.problems: dict[Platform, str] = {}
         self.kept = 0
-        self.lost: StoreError | None = None  # an inspection not even the spool took: said at the end
-        self._store_check: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._urgent: set[str] = set()  # device ids an event named: retry at once
         self._detached: set[str] = set()  # device ids an event said left
@@ -122,6 +135,10 @@ class Station:
         }
 
     # ---------------------------------------------------------------------------------------- running
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def nudge(self, device_id: str | None, detached: bool = False) -> None:
         """A transport said something changed (for this device, when it says which); `detached`: the
@@ -134,9 +151,7 @@ class Station:
         """Until `stop`; or, `once`, until every phone attached now has its inspection (a phone waiting
         for the technician is asked again until then, or until `stop`)."""
         followers = [
-            asyncio.create_task(
-                reader_for(platform).follow(self.settings, self.nudge, stop), name=f"follow-{platform.value}"
-            )
+            self.spawn(self._follow(platform, stop), f"follow-{platform.value}")
             for platform in ([] if once else self.platforms)
         ]
         try:
@@ -148,18 +163,20 @@ class Station:
                 await self._sleep(stop, 0.5 if once else self.settings.watch.poll_seconds)
                 if not once:
                     await self.reconcile()
-                    self._check_store()
         finally:
             await self._finish(followers, stop)
 
-    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
-        self._wake.clear()
-        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+    async def _follow(self, platform: Platform, stop: asyncio.Event) -> None:
+        """A transport's events, until stopped; its failure is logged (the listings go on without it)."""
         try:
-            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
+            await reader_for(platform).follow(self.settings, self.nudge, stop)
+        except Exception:
+            log.exception("following %s stopped; phones are still listed every poll", platform.value)
+
+    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
+        """Until something wakes the station, it is stopped, or `seconds` pass on its clock."""
+        self._wake.clear()
+        await pause(self.clock, seconds, self._wake, stop)
 
     async def _finish(self, followers: list[asyncio.Task[None]], stop: asyncio.Event) -> None:
         stop.set()
@@ -167,36 +184,11 @@ class Station:
             plug.task for plug in self.plugs.values() if plug.task is not None and not plug.task.done()
         ]
         await asyncio.gather(*running, return_exceptions=True)
-        if self._store_check is not None:
-            await asyncio.gather(self._store_check, return_exceptions=True)
         for plug in list(self.plugs.values()):
             await self._keep(plug)  # the station stops: every plug's last inspection is kept
         for follower in followers:
             follower.cancel()  # a follower may be blocked reading its transport
         await asyncio.gather(*followers, return_exceptions=True)
-
-    def _check_store(self) -> None:
-        """While the store has had a problem, or rows wait in its spool: try it, in the background (a
-        database that is away answers only after db_reconnect_seconds)."""
-        if self.store is None or (self._store_check is not None and not self._store_check.done()):
-            return
-        pipeline = self.pipeline
-        troubled = pipeline.store_error is not self.lost or isinstance(pipeline.lookups.store_error, Spooled)
-        if troubled or self.store.waiting():
-            self._store_check = asyncio.create_task(self._store_back(self.store), name="store-back")
-
-    async def _store_back(self, store: Store) -> None:
-        """Put the spool in the database; once it took everything and answers again, the problems the
-        outage left behind are over (the board stops showing them, `watch` does not end with them). An
-        inspection lost for good (not even spooled) stays said."""
-        pipeline = self.pipeline
-        errors = (pipeline.store_error, pipeline.lookups.store_error)
-        if not await asyncio.to_thread(store.drain):
-            return
-        if pipeline.store_error is errors[0]:  # not one that came while the spool was being written
-            pipeline.store_error = self.lost
-        if pipeline.lookups.store_error is errors[1] and isinstance(errors[1], Spooled):
-            pipeline.lookups.store_error = None
 
     # ---------------------------------------------------------------------------------------- plugs
 
@@ -206,7 +198,9 @@ class Station:
         # in it, and must not end a plug (nor start a new one for a phone that is gone) until the next.
         detached, self._detached = self._detached, set()
         found = await discover(self.settings, self.platforms)
-        self.problems = found.problems
+        if found.problems != self.problems:
+            self.problems = found.problems
+            self._changed()
         seen = {ref.device_id: ref for ref in found.devices}
         for device_id, gone in list(self.plugs.items()):
             if device_id not in detached and (device_id in seen or gone.ref.platform in found.problems):
@@ -215,11 +209,11 @@ class Station:
         for device_id, ref in seen.items():
             plug = self.plugs.get(device_id)
             if plug is None:
-                self.plugs[device_id] = Plug(ref)
+                self.plugs[device_id] = Plug(ref, self.clock.monotonic())
                 self._start(self.plugs[device_id])
             elif _came_back(plug, ref):
                 await self._unplugged(plug)  # that plug ended when its read was cut off
-                self.plugs[device_id] = Plug(ref)
+                self.plugs[device_id] = Plug(ref, self.clock.monotonic())
                 self._start(self.plugs[device_id])
             elif ref.transport_state != plug.ref.transport_state or ref.usb_location != plug.ref.usb_location:
                 plug.ref = ref  # authorised, came online, or moved: read it again
@@ -231,17 +225,18 @@ class Station:
         plug.attached = False
         if plug.busy or not plug.kept:
             plug.stage = Stage.UNPLUGGED
-            plug.ended_at = time.monotonic()
+            plug.ended_at = self.clock.monotonic()
         del self.plugs[plug.ref.device_id]
         where = plug.ref.usb_location or plug.ref.device_id
         for earlier in [old for old in self.history if (old.ref.usb_location or old.ref.device_id) == where]:
             self.history.remove(earlier)
         self.history.append(plug)
+        self._changed()
         if not plug.busy:
             await self._keep(plug)  # a busy read keeps itself when it ends
 
     def _retry_waiting(self) -> None:
-        now = time.monotonic()
+        now = self.clock.monotonic()
         for device_id, plug in self.plugs.items():
             if plug.busy or plug.kept or plug.inspection is None:
                 continue
@@ -251,12 +246,14 @@ class Station:
 
     def _start(self, plug: Plug) -> None:
         plug.stage = Stage.QUEUED
-        plug.task = asyncio.create_task(self._inspect(plug), name=f"inspect-{plug.ref.device_id}")
+        plug.task = self.spawn(self._inspect(plug), f"inspect-{plug.ref.device_id}")
+        self._changed()
 
     async def _inspect(self, plug: Plug) -> None:
         def stage(name: str) -> None:
             if plug.attached:
                 plug.stage = Stage(name)
+                self._changed()
 
         failed = True
         try:
@@ -271,20 +268,23 @@ class Station:
             inspection = await self._failed(plug, error)
         plug.inspection = inspection
         state = inspection.facts.state
+        now = self.clock.monotonic()
         if failed and plug.attached:
             plug.stage = Stage.WAITING  # asked again: the plug ends with this only if it is never read
-            plug.next_try = time.monotonic() + self.settings.watch.retry_seconds
+            plug.next_try = now + self.settings.watch.retry_seconds
         elif state is DeviceState.UNPLUGGED or not plug.attached:
             plug.stage = Stage.UNPLUGGED
-            plug.ended_at = plug.ended_at or time.monotonic()
+            plug.ended_at = plug.ended_at if plug.ended_at is not None else now
             await self._keep(plug)
         elif state in WAITING:
             plug.stage = Stage.WAITING
-            plug.next_try = time.monotonic() + self.settings.watch.retry_seconds
+            plug.next_try = now + self.settings.watch.retry_seconds
         else:
-            plug.stage = Stage.DONE
-            plug.ended_at = time.monotonic()
-            await self._keep(plug)
+            plug.ended_at = now
+            await self._keep(plug)  # kept first: a plug that says done has its result in the store
+            if plug.attached:
+                plug.stage = Stage.DONE
+        self._changed()
 
     async def _failed(self, plug: Plug, error: Exception) -> Inspection:
         """What the plug keeps when its pipeline failed: its earlier inspection, else one that says so
@@ -302,18 +302,26 @@ class Station:
             log.exception("judging %s as not read failed too", plug.ref.device_id)
             return Inspection(facts, station=self.pipeline.options.station)
 
+    def judged_again(self, before: Inspection, after: Inspection) -> bool:
+        """A person's record judged `before` again as `after` (kept already): the plug whose result it is
+        (done, or unplugged, and kept) shows `after` from now on. False when no plug shows `before` as
+        its final result (a phone still being read uses the record on its own)."""
+        for plug in [*self.plugs.values(), *self.history]:
+            if plug.inspection is before and plug.kept and not plug.busy:
+                plug.inspection = after
+                self._changed()
+                return True
+        return False
+
     async def _keep(self, plug: Plug) -> None:
         """The plug's last inspection, into the store and the webhook outbox, once."""
         if plug.kept or plug.inspection is None:
             return
         plug.kept = True
         inspection = plug.inspection
-        before = self.pipeline.store_error
         await self.pipeline.keep(inspection, [finished(inspection)] if self.webhooks else [])
-        error = self.pipeline.store_error
-        if error is not before and error is not None and not isinstance(error, Spooled):
-            self.lost = error  # not in the database, nor in the spool
         self.kept += 1
+        self._changed()
         if self.on_finished is not None:
             self.on_finished(inspection)
 

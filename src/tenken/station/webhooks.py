@@ -144,7 +144,8 @@ class Delivered:
 
 
 class Sender:
-    """Sends what the outbox holds for this station, until stopped. `clock` gives the time (UTC)."""
+    """Sends what the outbox holds for this station, a pass at a time (`send_due`); `clock` gives the
+    time (UTC)."""
 
     def __init__(
         self,
@@ -177,8 +178,8 @@ class Sender:
         return len(self._delivered)
 
     async def aclose(self) -> None:
-        """One last pass, then close. `run()` ends as soon as the station is told to stop, before the
-        station has kept the phones still attached; their messages are sent here (within
+        """One last pass, then close. The station run's passes (station/run.py, `send_due` every second)
+        end as soon as the station is told to stop, before it has kept the phones still attached; their messages are sent here (within
         webhook.timeout), not on the station's next start; and the marks still owed are tried once more,
         paused or not."""
         try:
@@ -197,17 +198,6 @@ class Sender:
                 "again, with the same webhook-id",
                 len(self._delivered),
             )
-
-    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        """Send what is due every `interval` seconds until `stop` is set; then once more."""
-        while True:
-            await self.send_due()
-            try:
-                await asyncio.wait_for(stop.wait(), interval)
-            except TimeoutError:
-                continue
-            await self.send_due()
-            return
 
     async def send_due(self) -> int:
         """One pass: the marks still owed, then the due messages; the number the receiver took."""

@@ -27,7 +27,6 @@ from tenken.facts import (
     Carrier,
     DeviceFacts,
     LookupResult,
-    Message,
     Outcome,
     Provenance,
     Seal,
@@ -36,6 +35,7 @@ from tenken.facts import (
 )
 from tenken.inspection import Earlier, Inspection, Recorded, inspection_from_json
 from tenken.store import engine as engines
+from tenken.store.health import StoreHealth
 from tenken.store.migrate import ensure_schema
 from tenken.store.rows import (
     SIGNED_INSPECTION,
@@ -66,6 +66,7 @@ class Store:
         in the spool."""
         self.where = masked(settings.db_url)
         self.spool = Spool(settings.spool_path)
+        self.health = StoreHealth()  # what waits in the spool and why, what was lost: one place
         self.keys = KeyRing.load(settings.data_path)  # signs what this station keeps; checks what it reads
         self.engine = engines.create(settings)
         server = self.engine.dialect.name != "sqlite"  # a SQLite file does not come back by waiting
@@ -78,7 +79,6 @@ class Store:
         except BaseException:
             self.engine.dispose()
             raise
-        self.spool_stays: Message | None = None  # why rows wait in the spool, while they cannot be written
         self._said: tuple[str, str] | None = None
         try:
             self._insert([])
@@ -113,7 +113,9 @@ class Store:
 
     def drain(self) -> bool:
         """Write what waits in the spool now (a long-running station calls it; a failure is logged).
-        True when the database answered and nothing waits in the spool any more."""
+        True when the database answered and nothing waits in the spool any more (the health's trouble is
+        then over, unless a failure came meanwhile)."""
+        turn = self.health.begin()
         try:
             self._insert([])
             if self.waiting():
@@ -127,20 +129,21 @@ class Store:
         except engines.DatabaseFailed as error:
             self._stays(error)
             return False
-        self.spool_stays = None
+        self.health.recovered(turn)
         return True
 
     def _stays(self, error: engines.DatabaseFailed) -> None:
         """Rows wait in the spool and the database does not take them: say why. A warning, so a person
         sees it without -v (the command line shows it as one line, in their language); said again only
         when the reason changes, since a running station tries every few seconds."""
-        self.spool_stays = msg(
+        why = msg(
             "store.spool_stays",
             rows=self.spool.rows(),
             spool=str(self.spool.path),
             where=self.where,
             problem=str(error),
         )
+        self.health.stays(why)
         reason = (self.where, str(error))
         log.log(
             logging.INFO if reason == self._said else logging.WARNING,
@@ -148,7 +151,7 @@ class Store:
             self.spool.path,
             self.where,
             error,
-            extra={"notice": self.spool_stays},
+            extra={"notice": why},
         )
         self._said = reason
 
@@ -386,11 +389,17 @@ class Store:
             self._keep([(table, dict(row)) for row in rows])
 
     def _keep(self, batch: Batch) -> None:
+        """Write `batch` (after what waits in the spool); what the database does not take goes to the spool,
+        and the health hears of both."""
+        turn = self.health.begin()
         try:
             self._insert(batch)
         except engines.DatabaseFailed as error:
             problem = f"cannot write to the database {self.where}: {error}"
-            raise _into_spool(self.spool, problem, batch) from None
+            failed = _into_spool(self.spool, problem, batch)
+            self.health.failed(failed, write=True)
+            raise failed from None
+        self.health.recovered(turn)
 
     def _insert(self, batch: Batch) -> None:
         """What waits in the spool, then `batch`, in one transaction; the spool is emptied after it."""

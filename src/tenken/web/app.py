@@ -606,7 +606,7 @@ def _values(fields: FormData | Mapping[str, Any]) -> list[str]:
     if isinstance(fields, FormData):
         found = [_text(value) for value in fields.getlist("value")]
         if not found and fields.get("carrier"):
-            found = [_text(fields.get("carrier")), _text(fields.get("mark"))]
+            found = [_text(fields.get("carrier")), _text(fields.get("mark")), _text(fields.get("imei"))]
     else:
         given = fields.get("values", fields.get("value"))
         found = [str(value) for value in given] if isinstance(given, list) else [str(given or "")]

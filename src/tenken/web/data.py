@@ -149,6 +149,7 @@ def task_json(task: Task, lang: Lang) -> dict[str, Any]:
         "condition_words": label(f"cond.{task.condition}", lang),
         "action": said(task.action, lang),
         "record": task.record,
+        "answers": [{"imei": imei, "carrier": carrier.value} for imei, carrier in task.answers],
     }
 
 
