@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from starlette.testclient import TestClient
 
+from tenken.errors import NotFound
 from tenken.facts import Carrier, Outcome
 from tenken.inspection import Inspection
 from tenken.web.app import FORM_OVERHEAD, Site, create_app
@@ -259,6 +260,7 @@ class Kept:
         self.inspections = {inspection.id: inspection for inspection in inspections}
         self.pages = dict(pages)
         self.rechecked = 0
+        self.issued: list[tuple[str, str, bool]] = []
 
     def inspection(self, inspection_id: str) -> Inspection | None:
         return self.inspections.get(inspection_id)
@@ -282,6 +284,13 @@ class Kept:
     async def recheck(self) -> int:
         self.rechecked += 1
         return len(self.inspections)
+
+    async def certificate(self, inspection_id: str, by: str, pdf: bool) -> Page:
+        if inspection_id not in self.inspections:
+            raise NotFound(inspection_id)
+        self.issued.append((inspection_id, by, pdf))
+        body = b"%PDF-1.7" if pdf else "<html><style>p{}</style><p>点検証明書</p></html>".encode()
+        return Page(body, "application/pdf" if pdf else "text/html; charset=utf-8", "0" * 64)
 
 
 HOSTILE_PAGE = (
@@ -319,3 +328,24 @@ def test_search_and_the_recheck_queue_read_the_store(view: FakeView, site: Site)
         assert asked.status_code == 303 and asked.headers["location"] == "/rechecks?asked=1"
         assert kept.rechecked == 1
         assert "asked the carriers again for 1 phone(s)" in client.get("/rechecks?asked=1&lang=en").text
+
+
+def test_a_certificate_is_issued_by_a_post_with_the_token_and_shown_sandboxed(site: Site) -> None:
+    stored = phone("F2LXK0EEEEEE", IMEI)
+    kept = Kept([stored], {})
+    site.records = kept
+    with TestClient(create_app(site), base_url="http://127.0.0.1") as client:
+        page = client.get(f"/phones/{stored.id}?lang=en").text
+        assert f'action="/phones/{stored.id}/certificate"' in page
+        refused = client.post(f"/phones/{stored.id}/certificate", data={"format": "html"})
+        assert refused.status_code == 403 and kept.issued == []
+        shown = client.post(
+            f"/phones/{stored.id}/certificate", data={"format": "html", "csrf": token(client)}
+        )
+        assert shown.status_code == 200 and "点検証明書" in shown.text
+        assert shown.headers["content-security-policy"].startswith("sandbox;")
+        pdf = client.post(f"/phones/{stored.id}/certificate", data={"format": "pdf", "csrf": token(client)})
+        assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+        missing = client.post("/phones/nothing/certificate", data={"format": "pdf", "csrf": token(client)})
+        assert missing.status_code == 404
+    assert kept.issued == [(stored.id, "tester", False), (stored.id, "tester", True)]

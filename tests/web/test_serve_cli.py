@@ -182,4 +182,19 @@ def test_a_carriers_mark_recorded_on_the_page_judges_the_phone_again(
         assert not [each for each in queue if each["condition"] == "carrier_unanswered"]
         page = client.get(f"/phones/{judged['inspection_id']}?lang=en").text
         assert "○ no restriction" in page
+        shown = client.post(
+            f"/phones/{judged['inspection_id']}/certificate", data={"format": "html", "csrf": token}
+        )
+        assert shown.status_code == 200 and "点検証明書" in shown.text
+        assert shown.headers["content-security-policy"].startswith("sandbox;")
     assert serve.stop() == 0
+    issued = list((tmp_path / "data" / "certificates").glob("*.html"))
+    assert len(issued) == 1
+    checked = subprocess.run(
+        [sys.executable, "-m", "tenken", "verify", str(issued[0])],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

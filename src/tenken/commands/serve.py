@@ -256,6 +256,29 @@ class StoreRecords:
     async def recheck(self) -> int:
         return len(await self.run.recheck())
 
+    async def certificate(self, inspection_id: str, by: str, pdf: bool) -> Page:
+        import hashlib
+
+        from tenken.station.certificates import issue
+        from tenken.web.sources import Page
+
+        run = self.run
+        folder = run.settings.data_path / "certificates"
+        written = await asyncio.to_thread(
+            issue,
+            run.settings,
+            run.options.policy,
+            self.database,
+            inspection_id,
+            folder,
+            full_imei=False,
+            pdf=pdf,
+            technician=by,
+        )
+        body = await asyncio.to_thread(written[-1].read_bytes)
+        kind = "application/pdf" if pdf else "text/html; charset=utf-8"
+        return Page(body, kind, hashlib.sha256(body).hexdigest())
+
 
 @dataclass
 class StoreAccounts:

@@ -1966,6 +1966,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "拒否しました：フォームが古いか他所から送信されました。ページを開き直してください",
     ),
     "web.error.not_found": ("not found", "見つかりません"),
+    "web.certificate": ("certificate", "点検証明書"),
+    "web.certificate_view": ("issue and show (to print)", "発行して表示（印刷用）"),
+    "web.certificate_pdf": ("issue as PDF", "PDFで発行"),
+    "web.certificate_hint": (
+        "Each certificate issued is kept in the database with its record hash (tenken verify checks it).",
+        "発行した証明書は記録ハッシュとともにデータベースに保存されます（tenken verify で検証できます）。",
+    ),
     "web.error.other": ("the request could not be served", "リクエストを処理できませんでした"),
     "web.form.sim_lock": ("the SIM-lock line in Settings", "設定の「SIMロック」の表示"),
     "web.form.sim_unlocked": ("no SIM lock (SIMロックなし)", "SIMロックなし"),

@@ -34,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tenken.errors import InputError
+from tenken.errors import InputError, TenkenError
 from tenken.facts import Carrier, Outcome, msg
 from tenken.facts import Message as Said
 from tenken.inspection import Inspection, Level
@@ -230,6 +230,7 @@ def create_app(site: Site) -> Starlette:
         Route("/rechecks", pages.rechecks),
         Route("/rechecks", pages.run_rechecks, methods=["POST"]),
         Route("/evidence/{inspection_id}/{record_id}", pages.evidence),
+        Route("/phones/{inspection_id}/certificate", pages.certificate, methods=["POST"]),
         Route("/events", pages.events),
         Route("/api/board", pages.api_board),
         Route("/api/queue", pages.api_queue),
@@ -445,6 +446,36 @@ class _Pages:
             headers={
                 "Content-Security-Policy": SANDBOX,
                 "Content-Disposition": "inline",
+                "X-Tenken-Sha256": page.sha256,
+            },
+        )
+
+    async def certificate(self, request: Request) -> Response:
+        """Issue the phone's certificate (a POST: it is kept in the store) and answer it: the page, to
+        read and print, under the carriers' pages' sandbox; or the PDF, to save."""
+        inspection_id = request.path_params["inspection_id"]
+        fields = await self.posted(request)
+        records = self.site.records
+        if records is None:
+            raise HTTPException(404, "no store")
+        pdf = _text(fields.get("format")) == "pdf"
+        by = self.site.sessions.user(request.state.session) or self.site.os_user
+        try:
+            page = await records.certificate(inspection_id, by, pdf)
+        except LookupError:
+            raise HTTPException(404, "no such inspection") from None
+        except TenkenError as error:
+            said = error.said
+            return self._refused(
+                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api=False
+            )
+        name = f"tenken-{inspection_id[:12]}.{'pdf' if pdf else 'html'}"
+        return Response(
+            page.body,
+            media_type=page.content_type,
+            headers={
+                "Content-Security-Policy": SANDBOX,
+                "Content-Disposition": f'{"attachment" if pdf else "inline"}; filename="{name}"',
                 "X-Tenken-Sha256": page.sha256,
             },
         )

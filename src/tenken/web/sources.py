@@ -54,6 +54,11 @@ class Records(Protocol):
     async def recheck(self) -> int:
         """Ask the carriers again about everything due (as `tenken recheck`); how many phones were asked."""
 
+    async def certificate(self, inspection_id: str, by: str, pdf: bool) -> Page:
+        """Issue the certificate (点検証明書) of a stored inspection, kept in the store as `tenken
+        certificate` keeps it: its page, or the PDF. Raises NotFound, and TenkenError when the rows it
+        rests on do not check out or the inspection names no phone."""
+
 
 class Accounts(Protocol):
     def names(self) -> Sequence[str]:
