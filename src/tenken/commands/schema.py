@@ -27,6 +27,7 @@ NAMES = (
     "serve-queue",
     "serve-recorded",
     "serve-refused",
+    "serve-fleet",
 )
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from tenken.inspection import Inspection
     from tenken.station.run import StationRun
+    from tenken.station.view import Fleet
     from tenken.store import Store
     from tenken.verdict.policy import Policy
     from tenken.web.sources import Due, Page
@@ -132,6 +133,7 @@ async def _serve(
             login=login,
             hosts=_hosts(host),
             os_user=os_user(),
+            fleet=database.shared,
         )
         config = uvicorn.Config(
             create_app(site), log_level="warning", lifespan="on", timeout_graceful_shutdown=3
@@ -255,6 +257,15 @@ class StoreRecords:
 
     async def recheck(self) -> int:
         return len(await self.run.recheck())
+
+    def fleet(self, focus: str) -> Fleet | None:
+        import time
+
+        from tenken.station.fleet import fleet
+
+        if not self.database.shared:
+            return None
+        return fleet(self.database, focus, utcnow(), time.time())
 
     async def certificate(self, inspection_id: str, by: str, pdf: bool) -> Page:
         import hashlib

@@ -557,6 +557,25 @@ class ServeRecordedDocument(Doc):
     said: MessageDoc
 
 
+class FleetStationDoc(Doc):
+    station: str
+    phones: int  # phones whose newest inspection finished today (JST)
+    levels: dict[str, int]  # level on the focus channel → phones
+    last: Time | None
+    unvouched: int  # of them, kept by a station whose key this one does not hold
+
+
+class ServeFleetDocument(Doc):
+    """`GET /api/fleet` of `tenken serve` on a fleet's shared database (PostgreSQL): today's phones of
+    every station, the carriers' sites booked ahead, what waits for people anywhere."""
+
+    since: Time  # midnight JST, in UTC
+    focus: str
+    stations: list[FleetStationDoc]
+    queues: dict[str, float]  # carrier site → seconds booked ahead by all stations
+    waiting: list[TaskDoc]  # `port` is the station
+
+
 class ServeRefusedDocument(Doc):
     """What `tenken serve` answers a record it refuses (422): why, in the page's language."""
 
@@ -579,6 +598,7 @@ DOCUMENTS: dict[str, type[Doc]] = {
     "serve-queue": ServeQueueDocument,
     "serve-recorded": ServeRecordedDocument,
     "serve-refused": ServeRefusedDocument,
+    "serve-fleet": ServeFleetDocument,
 }
 
 

@@ -425,30 +425,31 @@ class StationRun(StationView):
 def tasks(tiles: Sequence[Tile]) -> list[Task]:
     """What only a person can do, phone by phone, oldest first: every HOLD reason with an action, on any
     channel (each condition once per phone), with the `tenken record` fact that finishes it."""
-    found: list[Task] = []
-    for tile in tiles:
-        inspection = tile.inspection
-        if inspection is None:
-            continue
-        since = inspection.finished_at or inspection.started_at
-        seen: set[str] = set()
-        for verdict in inspection.verdicts.values():
-            for reason in verdict.reasons:
-                if reason.level is not Level.HOLD or reason.action is None or reason.condition in seen:
-                    continue
-                seen.add(reason.condition)
-                found.append(
-                    Task(
-                        inspection.id,
-                        tile.port,
-                        since,
-                        reason.condition,
-                        reason.action,
-                        RECORDS.get(reason.condition),
-                        reason.lookups if RECORDS.get(reason.condition) == MARK else (),
-                    )
-                )
+    found = [
+        task for tile in tiles if tile.inspection is not None for task in tasks_of(tile.inspection, tile.port)
+    ]
     return sorted(found, key=lambda task: (task.since, natural(task.port)))
+
+
+def tasks_of(inspection: Inspection, port: str) -> list[Task]:
+    """One phone's share of "needs the technician" (`port`: where it is, or which station)."""
+    since = inspection.finished_at or inspection.started_at
+    found: dict[str, Task] = {}
+    for verdict in inspection.verdicts.values():
+        for reason in verdict.reasons:
+            if reason.level is not Level.HOLD or reason.action is None or reason.condition in found:
+                continue
+            record = RECORDS.get(reason.condition)
+            found[reason.condition] = Task(
+                inspection.id,
+                port,
+                since,
+                reason.condition,
+                reason.action,
+                record,
+                reason.lookups if record == MARK else (),
+            )
+    return list(found.values())
 
 
 def natural(text: str) -> tuple[int, list[object]]:

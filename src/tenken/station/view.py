@@ -88,3 +88,22 @@ class StationView(Protocol):
         it: sim-lock, battery, owner-lock, mdm, imei, or mark CARRIER MARK), judge the phone again at once,
         and return the new inspection (the board follows). Raises tenken.errors.InputError for a value that
         is not one."""
+
+
+@dataclass(frozen=True, slots=True)
+class StationDay:
+    station: str
+    levels: Mapping[str, int]  # level on the focus channel → phones (their newest inspection today)
+    phones: int
+    last: datetime | None  # its newest inspection finished (UTC)
+    unvouched: int = 0  # rows this station holds no key for (another station's: shown, not checked)
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    since: datetime  # the start of today in JST, as UTC
+    focus: str
+    stations: Sequence[StationDay]
+    queues: Mapping[str, float] = field(default_factory=dict)  # carrier site → seconds booked ahead
+    waiting: Sequence[Task] = ()  # every phone's HOLD a person can finish, oldest first (port = station)
+    inspections: Mapping[str, Inspection] = field(default_factory=dict)  # by id, for the words

@@ -93,6 +93,11 @@ class Store:
     ) -> None:
         self.close()
 
+    @property
+    def shared(self) -> bool:
+        """A server database (PostgreSQL) a fleet of stations may share; not a station's SQLite file."""
+        return self.engine.dialect.name != "sqlite"
+
     def close(self) -> None:
         """Close every connection. The Store cannot be used afterwards."""
         self.engine.dispose()
@@ -250,6 +255,28 @@ class Store:
                 log.warning("skipped a stored inspection of %s that cannot be read back: %s", phone, error)
         return latest
 
+    def newest_per_phone(self, since: datetime) -> list[tuple[Inspection, bool]]:
+        """The newest inspection of each phone finished since `since` at any station of this database,
+        newest first, each with whether this station can vouch for its row (a fleet's view: what another
+        station kept is shown, marked, not judged again)."""
+        query = (
+            sa.select(inspections)
+            .where(inspections.c.finished_at >= since, inspections.c.inspection_json.is_not(None))
+            .order_by(inspections.c.finished_at.desc(), inspections.c.id.desc())
+        )
+        seen: set[str] = set()
+        newest: list[tuple[Inspection, bool]] = []
+        for row in self._read(partial(_all, query)):
+            phone = row["serial"] or row["imei"] or row["device_id"]
+            if phone in seen:
+                continue
+            seen.add(phone)
+            try:
+                newest.append((inspection_from_json(json.loads(row["inspection_json"])), self._vouched(row)))
+            except (ValueError, KeyError, TypeError) as error:
+                log.warning("skipped a stored inspection of %s that cannot be read back: %s", phone, error)
+        return newest
+
     def cached_lookups(
         self,
         imeis: Sequence[str],
@@ -368,6 +395,11 @@ class Store:
             return engines.transact(self.engine, reserve, write=True, patience=self.patience)
         except engines.DatabaseFailed as error:
             raise StoreError(f"cannot write to the database {self.where}: {error}") from None
+
+    def site_queues(self, now: float) -> dict[str, float]:
+        """How far ahead each carrier's site is booked (seconds) by every station on this database."""
+        query = sa.select(site_turns.c.site, site_turns.c.next_at).where(site_turns.c.next_at > now)
+        return {row["site"]: row["next_at"] - now for row in self._read(partial(_all, query))}
 
     def read(self, work: Callable[[sa.Connection], T]) -> T:
         """`work` in one read transaction; a server that went away is tried again, as for every read."""

@@ -41,7 +41,7 @@ from tenken.inspection import Inspection, Level
 from tenken.report.inert import visible
 from tenken.report.json_output import dumps
 from tenken.report.labels import LANGS, Lang, jst, label, name, render
-from tenken.station.view import Board, StationView, Tile
+from tenken.station.view import Board, Fleet, StationView, Tile
 from tenken.web import data
 from tenken.web.auth import COOKIE, Sessions, verify_password
 from tenken.web.sources import Accounts, Records
@@ -73,6 +73,7 @@ class Site:
     login: bool = False  # served beyond 127.0.0.1: every page but /login needs a user
     hosts: Sequence[str] = ("127.0.0.1", "localhost")  # the Host names answered
     os_user: str = "technician"  # who records what, when nobody is logged in
+    fleet: bool = False  # the store is a fleet's shared database: /fleet shows every station's day
     upload_limit: int = UPLOAD_LIMIT
     sessions: Sessions = field(default_factory=Sessions)
 
@@ -228,6 +229,8 @@ def create_app(site: Site) -> Starlette:
         Route("/queue", pages.queue),
         Route("/search", pages.search),
         Route("/rechecks", pages.rechecks),
+        Route("/fleet", pages.fleet),
+        Route("/api/fleet", pages.api_fleet),
         Route("/rechecks", pages.run_rechecks, methods=["POST"]),
         Route("/evidence/{inspection_id}/{record_id}", pages.evidence),
         Route("/phones/{inspection_id}/certificate", pages.certificate, methods=["POST"]),
@@ -321,6 +324,7 @@ class _Pages:
                 "user": self.site.sessions.user(session),
                 "login": self.site.login,
                 "records": self.site.records is not None,
+                "fleet": self.site.fleet,
                 "titles": {key: title.get(lang, key) for key, title in self.site.titles.items()},
                 **context,
             },
@@ -449,6 +453,21 @@ class _Pages:
                 "X-Tenken-Sha256": page.sha256,
             },
         )
+
+    def _fleet(self, request: Request) -> Fleet:
+        records = self.site.records
+        day = records.fleet(self.site.view.board().focus) if records is not None and self.site.fleet else None
+        if day is None:
+            raise HTTPException(404, "not a fleet's database")
+        return day
+
+    async def fleet(self, request: Request) -> Response:
+        day = await asyncio.to_thread(self._fleet, request)
+        return self.render(request, "fleet.html", day=day, levels=list(Level))
+
+    async def api_fleet(self, request: Request) -> Response:
+        day = await asyncio.to_thread(self._fleet, request)
+        return _json(data.fleet_json(day, self.lang(request)))
 
     async def certificate(self, request: Request) -> Response:
         """Issue the phone's certificate (a POST: it is kept in the store) and answer it: the page, to

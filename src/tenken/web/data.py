@@ -14,7 +14,7 @@ from tenken.facts import Message, msg
 from tenken.inspection import Inspection, Level
 from tenken.report.labels import Lang, jst, label, name, render
 from tenken.report.values import model_words
-from tenken.station.view import Board, Task, Tile
+from tenken.station.view import Board, Fleet, Task, Tile
 
 Titles = Mapping[str, Mapping[str, str]]  # channel → language → its short title (the policy's words)
 
@@ -173,4 +173,25 @@ def recorded_json(inspection: Inspection, lang: Lang, sha256: str | None) -> dic
         },
         "evidence_sha256": sha256,
         "said": said(msg("web.recorded"), lang),
+    }
+
+
+def fleet_json(day: Fleet, lang: Lang) -> dict[str, Any]:
+    """`/api/fleet`: every station's phones today by level on the focus channel, the carriers' sites
+    booked ahead, and what waits for people across the fleet."""
+    return {
+        "since": day.since.isoformat(),
+        "focus": day.focus,
+        "stations": [
+            {
+                "station": station.station,
+                "phones": station.phones,
+                "levels": dict(station.levels),
+                "last": station.last.isoformat() if station.last else None,
+                "unvouched": station.unvouched,
+            }
+            for station in day.stations
+        ],
+        "queues": {site: round(seconds, 1) for site, seconds in day.queues.items()},
+        "waiting": [task_json(task, lang) for task in day.waiting],
     }

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from tenken.facts import Carrier, Outcome
 from tenken.inspection import Inspection
+from tenken.station.view import Fleet
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,9 @@ class Records(Protocol):
 
     async def recheck(self) -> int:
         """Ask the carriers again about everything due (as `tenken recheck`); how many phones were asked."""
+
+    def fleet(self, focus: str) -> Fleet | None:
+        """The fleet's day on a shared database (None on a station's own SQLite file)."""
 
     async def certificate(self, inspection_id: str, by: str, pdf: bool) -> Page:
         """Issue the certificate (点検証明書) of a stored inspection, kept in the store as `tenken
