@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -242,6 +243,44 @@ async def test_a_battery_and_a_mark_recorded_judge_the_phone_again_and_the_board
                 await run.record("0" * 32, "battery", ["80"], by="sato")
     kept = [(row.record_id, row.rechecks) for row in stored(settings.db_url)]
     assert kept == [(before.id, ""), (battery.id, before.id), (first.id, battery.id), (marked.id, first.id)]
+
+
+async def test_a_recheck_in_the_run_asks_again_and_the_board_follows(
+    sites: Sites, iphones: IosSimulator, tmp_path: Path
+) -> None:
+    sites.set_fault(Carrier.DOCOMO, "captcha")  # unread at docomo: due for a re-check
+    env = station_env(sites, tmp_path, usbmux=iphones.address)
+    settings = settings_for(env)
+    clock = ManualClock()
+    with open_store(settings) as store:
+        options = Options(policy=load_policy(), station=STATION)
+        async with StationRun(settings, store, options, [Platform.IOS], clock=clock) as run:
+            changes = run.changes()
+            phone = on_port("iphone13-docomo", 0x01100000)
+            udid = phone.udid  # type: ignore[attr-defined]
+            await asyncio.to_thread(iphones.attach, phone)  # type: ignore[arg-type]
+            await next_poll(clock, settings)
+            await read(changes, lambda tiles: any(shows(tile, udid, "done") for tile in tiles))
+            before = tile_of(run.board(), udid).inspection
+            assert before is not None
+            assert "carrier_unanswered" in {reason.condition for reason in before.verdicts["retail"].reasons}
+            assert await run.recheck() == []  # read just now: not due before a day has passed
+
+            sites.set_fault(Carrier.DOCOMO, None)  # docomo answers programs again
+            [result] = await run.recheck(older_than=timedelta(0))
+            after = result.after
+            assert after.rechecks == before.id and result.answers
+            assert {answer.carrier for answer in result.answers} >= {Carrier.DOCOMO}
+            assert "carrier_unanswered" not in {
+                reason.condition for reason in after.verdicts["retail"].reasons
+            }
+            [moved] = (await read(changes, lambda tiles: any(t.inspection_id == after.id for t in tiles)))[-1]
+            assert (moved.port, moved.attached) == ("A-1", True)
+            assert not [task for task in run.board().tasks if task.condition == "carrier_unanswered"]
+    assert [(row.record_id, row.rechecks) for row in stored(settings.db_url)] == [
+        (before.id, ""),
+        (after.id, before.id),
+    ]
 
 
 # ------------------------------------------------------------------------------------------ c
