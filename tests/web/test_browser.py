@@ -99,6 +99,9 @@ def test_a_screenshot_pasted_with_ctrl_v_is_sent(chrome: WebDriver, view: FakeVi
     )
     form = chrome.find_element(By.CSS_SELECTOR, "form.record")
     assert "pasted.png" in form.find_element(By.CSS_SELECTOR, ".paste").text
+    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()  # no mark chosen yet: not sent
+    assert view.recorded == []
+    Select(form.find_element(By.NAME, "mark")).select_by_value("○")
     form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
     until(lambda: view.recorded, "the record")
     assert view.recorded[0][4] == PNG

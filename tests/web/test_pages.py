@@ -349,3 +349,17 @@ def test_a_certificate_is_issued_by_a_post_with_the_token_and_shown_sandboxed(si
         missing = client.post("/phones/nothing/certificate", data={"format": "pdf", "csrf": token(client)})
         assert missing.status_code == 404
     assert kept.issued == [(stored.id, "tester", False), (stored.id, "tester", True)]
+
+
+def test_a_mark_not_chosen_records_nothing(site: Site, view: FakeView) -> None:
+    held = phone("F2LXK0CCCCCC", IMEI, unanswered=Carrier.DOCOMO)
+    view.done("A-1", held)
+    with TestClient(create_app(site), base_url="http://127.0.0.1") as client:
+        page = client.get("/queue?lang=en").text
+        assert '<option value="" selected>' in page  # the form starts with no mark chosen
+        refused = client.post(
+            f"/phones/{held.id}/record",
+            data={"fact": "mark", "carrier": "docomo", "mark": "", "imei": IMEI, "csrf": token(client)},
+        )
+        assert refused.status_code == 422
+    assert view.recorded == []

@@ -562,7 +562,7 @@ class _Pages:
         fields = await self.posted(request)
         fact = _text(fields.get("fact"))
         values = _values(fields)
-        if fact not in FACTS or not values:
+        if fact not in FACTS or not values or not all(values):  # a mark not chosen is no mark
             return self._refused(request, msg("web.not_a_fact", facts=list(FACTS)), api)
         upload = fields.get("evidence") if isinstance(fields, FormData) else None
         shot: Path | None = None
@@ -656,7 +656,12 @@ def _values(fields: FormData | Mapping[str, Any]) -> list[str]:
     if isinstance(fields, FormData):
         found = [_text(value) for value in fields.getlist("value")]
         if not found and fields.get("carrier"):
-            found = [_text(fields.get("carrier")), _text(fields.get("mark")), _text(fields.get("imei"))]
+            imei = _text(fields.get("imei")).strip()
+            return [
+                _text(fields.get("carrier")).strip(),
+                _text(fields.get("mark")).strip(),
+                *([imei] if imei else []),
+            ]
     else:
         given = fields.get("values", fields.get("value"))
         found = [str(value) for value in given] if isinstance(given, list) else [str(given or "")]
