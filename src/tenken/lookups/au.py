@@ -13,11 +13,20 @@ from __future__ import annotations
 from tenken.facts import Carrier, Outcome, msg
 from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import marks_in, normalise_mark
-from tenken.lookups.pages import Form, decode, excerpt, forms, node_text, parse_html, visible_text
+from tenken.lookups.pages import decode, excerpt, forms, node_text, parse_html, visible_text
+from tenken.lookups.shape import PageShape
 
 FORM_PATH = "/cmn/WCV009001/WCE009001.hc"
 ACTION_MARKER = "WCE009002.hc"
 STATUS_HEADING = "状態"
+ITEM, HEADING, DETAILS = "li.list_item", ".list_heading", ".list_details"
+# Its hidden inputs were never captured publicly: every input the form holds is copied, none is required.
+SHAPE = PageShape(
+    path=FORM_PATH,
+    action=ACTION_MARKER,
+    imei_fields=("imei", "IMEI"),  # `IMEI` on older versions
+    answer=(ITEM, f"{HEADING} 「{STATUS_HEADING}」", DETAILS),
+)
 # What may follow the mark for it to stand alone: the end, a space or line break, or a bracket/colon
 # opening its legend — not the rest of a word or sentence.
 _AFTER_MARK = frozenset("(（[［【「:：")
@@ -26,7 +35,7 @@ _AFTER_MARK = frozenset("(（[［【「:：")
 def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
     text = decode(body, content_type)
     tree = parse_html(text)
-    items = tree.css("li.list_item")
+    items = tree.css(ITEM)
     if not items:
         if any(ACTION_MARKER in form.action for form in forms(tree, "http://x/")):
             return Answer(Outcome.NEEDS_BROWSER, detail=msg("site.form_again"))
@@ -34,7 +43,7 @@ def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
     status_items = [
         item
         for item in items
-        if (heading := item.css_first(".list_heading")) is not None and STATUS_HEADING in node_text(heading)
+        if (heading := item.css_first(HEADING)) is not None and STATUS_HEADING in node_text(heading)
     ]
     if len(status_items) != 1:
         return Answer(
@@ -43,7 +52,7 @@ def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
                 "site.rows", heading=STATUS_HEADING, found=len(status_items), page=excerpt(visible_text(tree))
             ),
         )
-    details = status_items[0].css_first(".list_details")
+    details = status_items[0].css_first(DETAILS)
     raw = (details.text(deep=True, separator="\n", strip=False) or "") if details is not None else ""
     outcome, glyph = _lone_mark(raw)
     if outcome is None:
@@ -72,14 +81,8 @@ def _lone_mark(raw: str) -> tuple[Outcome | None, str]:
 
 class Au(FormProvider):
     carrier = Carrier.AU
-    form_path = FORM_PATH
+    shape = SHAPE
     missing_form = Outcome.NEEDS_BROWSER  # the form is built by JavaScript on some versions
-
-    def is_imei_form(self, form: Form) -> bool:
-        return ACTION_MARKER in form.action
-
-    def imei_field(self, form: Form) -> str:
-        return "IMEI" if "IMEI" in form.names and "imei" not in form.names else "imei"
 
     def parse(self, body: bytes, content_type: str, imei: str) -> Answer:
         return parse_result(body, content_type, imei)

@@ -17,6 +17,7 @@ from tenken.catalog import checker_page
 from tenken.facts import Carrier, Evidence, LookupResult, Message, Outcome, msg
 from tenken.lookups.client import OffOrigin, PoliteClient, SiteSession, SiteUnavailable
 from tenken.lookups.pages import Form, PageKind, charset_of, classify, excerpt, forms, parse_html
+from tenken.lookups.shape import PageShape
 
 # A run of digits as long as an IMEI (15) or an IMEISV (16): every such number a result page prints
 # must be the IMEI asked. Shorter numbers (dates, phone numbers, counts) are not IMEIs.
@@ -79,9 +80,12 @@ def refusal(status: int, cut: bool, limit: int) -> Answer | None:
 
 
 class Provider(ABC):
-    """One carrier's checker. Subclasses implement `flow`; the origin is configurable, paths are not."""
+    """One carrier's checker. Subclasses implement `flow`; the origin is configurable, paths are not.
+    `shape` declares the page tenken reads there (lookups/shape.py): the look-up and `tenken doctor
+    --carriers` share it."""
 
     carrier: ClassVar[Carrier]
+    shape: ClassVar[PageShape]
 
     def __init__(self, origin: str) -> None:
         self.origin = origin.rstrip("/")
@@ -128,19 +132,18 @@ class Provider(ABC):
 
 class FormProvider(Provider):
     """A checker that is an HTML form: GET it, copy every input as a browser would, set the IMEI,
-    POST in the page's own charset, and parse the answer."""
+    POST in the page's own charset, and parse the answer. The form is the one `shape` declares."""
 
-    form_path: ClassVar[str]
     default_charset: ClassVar[str] = "utf-8"
     submit: ClassVar[str | None] = None  # the named button a person would click, if the form has one
     missing_form: ClassVar[Outcome] = Outcome.PARSE_ERROR  # what a page without the form means
 
-    @abstractmethod
     def is_imei_form(self, form: Form) -> bool:
         """True for the form that takes the IMEI."""
+        return self.shape.is_form(form)
 
     def imei_field(self, form: Form) -> str:
-        return "imei"
+        return self.shape.imei_field(form)
 
     @abstractmethod
     def parse(self, body: bytes, content_type: str, imei: str) -> Answer:
@@ -150,7 +153,7 @@ class FormProvider(Provider):
         return self.parse(body, content_type, imei)
 
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
-        page = await session.get(self.origin + self.form_path)
+        page = await session.get(self.origin + self.shape.path)
         limit = session.max_page_bytes
         if (refused := refusal(page.status, page.cut, limit)) is not None:
             return self.result(imei, refused, page.evidence)

@@ -10,11 +10,21 @@ from __future__ import annotations
 from tenken.facts import Carrier, Outcome, msg
 from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
-from tenken.lookups.pages import Form, decode, excerpt, node_text, parse_html, visible_text
+from tenken.lookups.pages import decode, excerpt, node_text, parse_html, visible_text
+from tenken.lookups.shape import PageShape
 
 TOP_PATH = "/top.php"
 SEARCH_PATH = "/search.php"
 ENCODING = "cp932"
+RESULT_PANEL = "div.result-panel"  # the second holds the mark
+SHAPE = PageShape(
+    path=TOP_PATH,
+    action=SEARCH_PATH,
+    identifies=("productno",),
+    imei_fields=("productno",),
+    cookie="PHPSESSID",
+    answer=(RESULT_PANEL,),
+)
 
 # The legend the site prints next to each mark; a panel may carry the mark followed by its legend.
 LEGENDS = {
@@ -29,7 +39,7 @@ def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
     """The mark in a search.php answer about `imei`, or why there is none."""
     text = decode(body, content_type, default=ENCODING)
     tree = parse_html(text)
-    panels = tree.css("div.result-panel")
+    panels = tree.css(RESULT_PANEL)
     if len(panels) < 2:
         return not_an_answer(visible_text(tree), what="result panel")
     raw = node_text(panels[1])
@@ -57,14 +67,8 @@ def _mark_with_legend(raw: str) -> Outcome | None:
 
 class Docomo(FormProvider):
     carrier = Carrier.DOCOMO
-    form_path = TOP_PATH
+    shape = SHAPE
     default_charset = ENCODING
-
-    def is_imei_form(self, form: Form) -> bool:
-        return form.action.split("?")[0].endswith(SEARCH_PATH) or "productno" in form.names
-
-    def imei_field(self, form: Form) -> str:
-        return "productno"
 
     def parse(self, body: bytes, content_type: str, imei: str) -> Answer:
         return parse_result(body, content_type, imei)

@@ -18,8 +18,11 @@ from tenken.facts import Carrier, Evidence, LookupResult, Outcome, msg
 from tenken.lookups.base import Answer, Provider, refusal
 from tenken.lookups.client import SiteSession
 from tenken.lookups.pages import excerpt
+from tenken.lookups.shape import PageShape
 
+PAGE_PATH = "/restriction/"  # the app a person opens (fill #imei, click #search, read #search-result)
 API_PATH = "/restriction/eir/v1/rest-api/public/imei/{imei}"
+SHAPE = PageShape(path=PAGE_PATH, form=False, api=API_PATH, answer=('{"status": 0|1|2}',))
 STATUSES = {0: Outcome.OK, 1: Outcome.PENDING, 2: Outcome.RESTRICTED}
 KNOWN_KEYS = frozenset({"status"})
 
@@ -60,6 +63,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 class Rakuten(Provider):
     carrier = Carrier.RAKUTEN
+    shape = SHAPE
 
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
         found = await session.get(

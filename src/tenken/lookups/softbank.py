@@ -10,11 +10,21 @@ from __future__ import annotations
 from tenken.facts import Carrier, Outcome, msg
 from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
-from tenken.lookups.pages import Form, decode, excerpt, node_text, parse_html, visible_text
+from tenken.lookups.pages import decode, excerpt, node_text, parse_html, visible_text
+from tenken.lookups.shape import PageShape
 
 FORM_PATH = "/WBF/icv"
 SUBMIT = "ACT_TE001"
-MARK_COLOUR = "#666666"
+MARK_SIZE, MARK_COLOUR = "8", "#666666"
+TOKENS = ("_PageID", "_DataStoreID", "_ControlID", "_ActionID")
+SHAPE = PageShape(
+    path=FORM_PATH,
+    identifies=("imei", "_PageID"),
+    imei_fields=("imei",),
+    tokens=TOKENS,
+    submit=SUBMIT,
+    answer=(f'font[size="{MARK_SIZE}"][color="{MARK_COLOUR}"]',),
+)
 
 
 def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
@@ -23,7 +33,7 @@ def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
     fonts = [
         node
         for node in tree.css("font")
-        if (node.attributes.get("size") or "").strip() == "8"
+        if (node.attributes.get("size") or "").strip() == MARK_SIZE
         and (node.attributes.get("color") or "").strip().lower() == MARK_COLOUR
     ]
     if not fonts:
@@ -40,11 +50,8 @@ def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
 
 class SoftBank(FormProvider):
     carrier = Carrier.SOFTBANK
-    form_path = FORM_PATH
+    shape = SHAPE
     submit = SUBMIT
-
-    def is_imei_form(self, form: Form) -> bool:
-        return "imei" in form.names or "_PageID" in form.names or SUBMIT in form.submits
 
     def parse(self, body: bytes, content_type: str, imei: str) -> Answer:
         return parse_result(body, content_type, imei)
