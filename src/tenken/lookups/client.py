@@ -73,6 +73,7 @@ class Fetched:
         "content_type",
         "cut",
         "fetched_at",
+        "headers",
         "method",
         "retry_after",
         "status",
@@ -85,10 +86,16 @@ class Fetched:
         self.status = response.status_code
         self.content_type: str = response.headers.get("content-type", "")
         self.retry_after: str | None = response.headers.get("retry-after")
+        self.headers = response.headers
         self.body = body
         self.cut = cut
         self.fetched_at = datetime.now(UTC)
         self._evidence: Evidence | None = None
+
+    @property
+    def cookies(self) -> list[str]:
+        """The names of the cookies this response sets."""
+        return [value.split("=", 1)[0].strip() for value in self.headers.get_list("set-cookie")]
 
     @property
     def ok(self) -> bool:

@@ -136,5 +136,7 @@ def read_page(
     hidden = sorted(form.names - set(shape.imei_fields))
     return PageReading(
         PageState.READY,
-        msg("doctor.site.form", action=form.action.split("?")[0], field=shape.imei_field(form), hidden=hidden),
+        msg(
+            "doctor.site.form", action=form.action.split("?")[0], field=shape.imei_field(form), hidden=hidden
+        ),
     )

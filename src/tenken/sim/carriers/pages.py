@@ -51,7 +51,12 @@ HOSTILE_TEXT = (
 HOSTILE = page("ネットワーク利用制限", f"<p>{html.escape(HOSTILE_TEXT)}</p>")
 
 
-def docomo_top(captcha: bool) -> str:
+# `changed`: a redesign. The form's IMEI field is renamed (the address it posts to, and the field the
+# simulator reads, stay) and the result markup changes (below).
+CHANGED_FIELD = "imeiNo"
+
+
+def docomo_top(captcha: bool, changed: bool = False) -> str:
     captcha_input = (
         '<p><img src="/gifcat/call.php" alt="画像認証"><input type="text" name="attestationkey"></p>'
         if captcha
@@ -60,7 +65,8 @@ def docomo_top(captcha: bool) -> str:
     return page(
         "ネットワーク利用制限携帯電話機の確認",
         '<form action="search.php" method="post">'
-        '<p>製造番号（IMEI）を入力してください</p><input type="text" name="productno" maxlength="15">'
+        "<p>製造番号（IMEI）を入力してください</p>"
+        f'<input type="text" name="{CHANGED_FIELD if changed else "productno"}" maxlength="15">'
         f'{captcha_input}<input type="submit" value="確認する"></form>',
         charset="Shift_JIS",
     )
@@ -77,7 +83,7 @@ def docomo_result(imei: str, outcome: Outcome, changed: bool) -> str:
     )
 
 
-def au_form(token: str, captcha: bool) -> str:
+def au_form(token: str, captcha: bool, changed: bool = False) -> str:
     captcha_input = '<p>画像認証</p><input type="text" name="captcha">' if captcha else ""
     return page(
         "ネットワーク利用制限携帯電話機照会",
@@ -85,7 +91,7 @@ def au_form(token: str, captcha: bool) -> str:
         f'<input type="hidden" name="_csrf" value="{token}">'
         '<input type="hidden" name="pageId" value="WCE009001">'
         '<input type="hidden" name="nextPageId" value="WCE009002">'
-        '<input type="text" name="imei" maxlength="15">'
+        f'<input type="text" name="{CHANGED_FIELD if changed else "imei"}" maxlength="15">'
         f"{captcha_input}"
         '<a href="javascript:void(0)" onclick="execSubmit(\'nextForm\', checkImei, null)">照会する</a>'
         "</form>",
@@ -110,7 +116,7 @@ def au_result(imei: str, outcome: Outcome, changed: bool) -> str:
     )
 
 
-def softbank_form(token: str, captcha: bool) -> str:
+def softbank_form(token: str, captcha: bool, changed: bool = False) -> str:
     captcha_input = '<p>画像認証</p><input type="text" name="captcha_code">' if captcha else ""
     return page(
         "ネットワーク利用制限携帯電話機確認",
@@ -120,7 +126,7 @@ def softbank_form(token: str, captcha: bool) -> str:
         '<input type="hidden" name="_ControlID" value="WBF100Control">'
         '<input type="hidden" name="_ActionID" value="TE001">'
         f'<input type="hidden" name="_TokenID" value="{token}">'
-        '<input type="text" name="imei" maxlength="15">'
+        f'<input type="text" name="{CHANGED_FIELD if changed else "imei"}" maxlength="15">'
         f"{captcha_input}"
         '<input type="submit" name="ACT_TE001" value=" 確 認 ">'
         "</form>",

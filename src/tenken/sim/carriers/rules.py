@@ -35,6 +35,7 @@ Fault = Literal[
     "duplicate-keys",
     "error-beside-status",
     "huge",
+    "waf",  # a bot check: HTTP 403 Forbidden to programs (doctor-18)
 ]
 FAULTS: tuple[str, ...] = get_args(Fault)
 

@@ -58,6 +58,16 @@ def _json(payload: object, status: int = 200) -> Reply:
     return Reply(status, json.dumps(payload).encode(), "application/json")
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One request as it arrived (the simulator's request log): what a client sent, and as whom."""
+
+    method: str
+    path: str
+    form: dict[str, str]
+    user_agent: str
+
+
 class CarrierSimulator:
     """The HTTP server and its state. Thread-safe; usable as a context manager in tests."""
 
@@ -70,6 +80,7 @@ class CarrierSimulator:
         self._sessions: dict[tuple[Carrier, str], str] = {}  # (site, cookie value) → form token
         self.hits: Counter[str] = Counter()  # carrier → requests served
         self.arrivals: dict[str, list[float]] = {}  # carrier → time.monotonic() of each request
+        self.seen: list[Seen] = []  # every request, in order of arrival
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -89,6 +100,11 @@ class CarrierSimulator:
                 self.rules.faults.pop(carrier, None)
             else:
                 self.rules.faults[carrier] = parse_fault(mode, "set_fault")
+
+    def note(self, request: Seen) -> None:
+        """Keep a request in the log (`seen`): tests check what a client sent."""
+        with self._lock:
+            self.seen.append(request)
 
     def start(self) -> CarrierSimulator:
         self._thread = threading.Thread(
@@ -150,6 +166,8 @@ class CarrierSimulator:
             return _html(MAINTENANCE)
         elif fault == "js-only" and carrier is not Carrier.RAKUTEN:
             return _html(JS_ONLY)
+        if (refused := _bot_check(fault)) is not None:
+            return refused
         if fault == "captcha" and method == "POST":
             return _html(CAPTCHA_FAILED)
         if fault == "hostile" and (method == "POST" or carrier is Carrier.RAKUTEN):
@@ -233,7 +251,7 @@ class CarrierSimulator:
         if path == "/top.php" or method == "GET":
             session, _token, new = self._session(Carrier.DOCOMO, cookies, "PHPSESSID")
             headers = {"Set-Cookie": f"PHPSESSID={session}; path=/"} if new else {}
-            return _html(docomo_top(fault == "captcha"), "Shift_JIS", headers=headers)
+            return _html(docomo_top(fault == "captcha", fault == "changed"), "Shift_JIS", headers=headers)
         if self._known_session(Carrier.DOCOMO, cookies, "PHPSESSID") is None:
             return _html(
                 page("エラー", "<p>セッションの有効期限が切れました。最初からやり直してください。</p>"),
@@ -251,7 +269,7 @@ class CarrierSimulator:
         if method == "GET" or not path.endswith("WCE009002.hc"):
             session, token, new = self._session(Carrier.AU, cookies, "JSESSIONID")
             headers = {"Set-Cookie": f"JSESSIONID={session}; path=/"} if new else {}
-            return _html(au_form(token, fault == "captcha"), headers=headers)
+            return _html(au_form(token, fault == "captcha", fault == "changed"), headers=headers)
         known = self._known_session(Carrier.AU, cookies, "JSESSIONID")
         if fault == "form-loop" or known is None or form.get("_csrf") != known:
             # What a scripted POST gets when the site wants its JavaScript flow: the form again.
@@ -266,7 +284,7 @@ class CarrierSimulator:
         if method == "GET":
             session, token, new = self._session(Carrier.SOFTBANK, cookies, "JSESSIONID")
             headers = {"Set-Cookie": f"JSESSIONID={session}; path=/"} if new else {}
-            return _html(softbank_form(token, fault == "captcha"), headers=headers)
+            return _html(softbank_form(token, fault == "captcha", fault == "changed"), headers=headers)
         known = self._known_session(Carrier.SOFTBANK, cookies, "JSESSIONID")
         expected = {
             "_PageID": "WBF001000",
@@ -300,6 +318,14 @@ class CarrierSimulator:
         if outcome is Outcome.NOT_FOUND:
             return _json({"error": "NOT_FOUND"}, status=404)
         return _json({"status": RAKUTEN_STATUS[outcome]})
+
+
+def _bot_check(fault: str | None) -> Reply | None:
+    """`waf`: a bot check in front of the site. A program that does not run the page's script never
+    passes it: every request gets HTTP 403 Forbidden."""
+    if fault != "waf":
+        return None
+    return _html(page("403 Forbidden", "<h1>Forbidden</h1>"), status=403)
 
 
 def _away_answer(path: str) -> Reply:
@@ -344,7 +370,9 @@ def _handler_for(simulator: CarrierSimulator) -> type[BaseHTTPRequestHandler]:
             form = dict(parse_qsl(raw.decode("ascii", "replace"))) if method == "POST" else {}
             cookies: SimpleCookie = SimpleCookie(self.headers.get("Cookie") or "")
             host = self.headers.get("Host") or ""
-            reply = simulator.handle(method, urlsplit(self.path).path, cookies, form, host)
+            path = urlsplit(self.path).path
+            simulator.note(Seen(method, path, form, self.headers.get("User-Agent") or ""))
+            reply = simulator.handle(method, path, cookies, form, host)
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
