@@ -51,6 +51,8 @@ def document_name(args: Sequence[str]) -> str | None:
     if not rest:
         return None
     command, options = rest[0], rest[1:]
+    if command == "doctor" and "--carriers" in options and "--json" in options:
+        return "doctor-carriers"
     if (
         command in ("inspect", "report", "lookup", "history", "watch", "recheck", "doctor")
         and "--json" in options

@@ -28,6 +28,7 @@ NAMES = (
     "serve-recorded",
     "serve-refused",
     "serve-fleet",
+    "doctor-carriers",
 )
 
 
@@ -50,7 +51,7 @@ def schema_command(name: str | None, out_dir: Path | None) -> None:
     """Print the JSON Schema of a document: inspect (inspect --json), report (report --json), lookup
     (lookup --json), export (export --format json), export-row (one line of --format jsonl), history,
     watch (watch --once --json), watch-line (a line of watch --jsonl, and a webhook's body), recheck,
-    doctor."""
+    doctor, doctor-carriers (doctor --carriers --json)."""
     if out_dir is not None:
         try:
             private_folder(out_dir)

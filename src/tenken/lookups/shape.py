@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from tenken.facts import Message, msg
 from tenken.lookups.pages import Form, PageKind, charset_of, classify, forms, parse_html, visible_text

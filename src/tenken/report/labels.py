@@ -789,6 +789,113 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{host}:{port} answers; NOT signed (no webhook.secret)",
         "{host}:{port} は応答しますが、署名されません（webhook.secret が未設定）",
     ),
+    # ------------------------------------------------------------------ tenken doctor --carriers (doctor-18)
+    "doctor.pages.carrier": ("carrier", "キャリア"),
+    "doctor.pages.day": ("for today's look-ups", "今日の照会"),
+    "doctor.pages.fetched": (
+        "Fetched (the evidence of this check; no IMEI was sent)",
+        "取得したページ（この確認の証拠。IMEIは送信していません）",
+    ),
+    "doctor.pages.bytes": ("bytes", "バイト"),
+    "doctor.pages.time": ("time", "日時"),
+    "doctor.pages.answer_at": ("{carrier:carrier} {markers}", "{carrier:carrier} {markers}"),
+    "doctor.pages.no_imei": (
+        "Not checked, since no IMEI was sent: where an answer page holds the mark ({places})",
+        "IMEIを送信していないため未確認：回答ページで判定記号が表示される箇所（{places}）",
+    ),
+    "doctor.state.ready": ("ready", "照会可"),
+    "doctor.state.experimental": ("experimental", "試験的"),
+    "doctor.state.captcha": ("CAPTCHA", "画像認証あり"),
+    "doctor.state.refused": ("refused", "拒否"),
+    "doctor.state.javascript": ("needs a browser", "ブラウザが必要"),
+    "doctor.state.changed": ("page changed", "ページ変更"),
+    "doctor.state.redirected": ("sent elsewhere", "別サイトへ転送"),
+    "doctor.state.maintenance": ("maintenance", "メンテナンス中"),
+    "doctor.state.unreachable": ("unreachable", "接続不可"),
+    "doctor.state.off": ("off", "無効"),
+    "doctor.site.form": (
+        "the form posts to {action} with {field}[; copies {hidden}]",
+        "フォームは {action} へ {field} を送信します[（{hidden} も送信）]",
+    ),
+    "doctor.site.lacks": (
+        "the form lacks what tenken fills in or copies: {missing}",
+        "tenken が入力・送信する項目がフォームにありません：{missing}",
+    ),
+    "doctor.site.no_form": (
+        "no IMEI form on the page ({chars} characters of text)",
+        "ページにIMEIの入力フォームがありません（本文 {chars} 文字）",
+    ),
+    "doctor.site.no_form_script": (
+        "no IMEI form on the page: it is built by a script a browser runs",
+        "ページにIMEIの入力フォームがありません。ブラウザで動くスクリプトが作るページです",
+    ),
+    "doctor.site.app": (
+        "the page answers (a JavaScript app); tenken asks {api} instead",
+        "ページは応答しました（JavaScriptのアプリ）。tenken は代わりに {api} に問い合わせます",
+    ),
+    "doctor.site.captcha": (
+        "the page asks for an image code (CAPTCHA)",
+        "ページが画像認証（CAPTCHA）を求めています",
+    ),
+    "doctor.site.refused": (
+        "the site refused a program (HTTP {status}): a bot check",
+        "サイトがプログラムからのアクセスを拒否しました（HTTP {status}）：ボット対策",
+    ),
+    "doctor.site.maintenance": ("a maintenance page", "メンテナンス中のページです"),
+    "doctor.site.http_status": ("the site answered HTTP {status}", "サイトの応答は HTTP {status} でした"),
+    "doctor.site.not_there": (
+        "the page is not there (HTTP {status}): its address may have moved",
+        "ページがありません（HTTP {status}）。アドレスが変わった可能性があります",
+    ),
+    "doctor.site.too_large": (
+        "the page is larger than tenken reads (lookup.max_page_bytes)",
+        "ページが tenken の読み取る上限（lookup.max_page_bytes）を超えています",
+    ),
+    "doctor.site.unreachable": ("{reason}", "接続できません：{reason}"),
+    "doctor.site.redirected": (
+        "the site sent the request to {target}, outside its origin: not followed",
+        "サイトが問い合わせを元のサイトの外（{target}）へ転送しました。転送先には接続していません",
+    ),
+    "doctor.site.off": ("switched off (lookup.{key}.enabled)", "無効（lookup.{key}.enabled）"),
+    "doctor.day.ready": ("look-ups will be automatic", "自動で照会できます"),
+    "doctor.day.experimental": (
+        "tenken asks an experimental JSON endpoint that cannot be checked without an IMEI: an IMEI it gives "
+        "no plain answer for (one Rakuten did not sell included) will be a hand-off",
+        "試験的なJSONエンドポイントに問い合わせます（IMEIなしでは確認できません）。明確な回答がないIMEI"
+        "（楽天モバイルが販売していない端末を含む）は手動確認になります",
+    ),
+    "doctor.day.captcha": (
+        "look-ups will be hand-offs: a person reads the image code in a browser",
+        "照会は手動確認になります：担当者がブラウザで画像認証の文字を読んで確認してください",
+    ),
+    "doctor.day.refused": (
+        "refused to programs — look-ups will be hand-offs: a person checks in a browser",
+        "プログラムからのアクセスを拒否しています。照会は手動確認になります：担当者がブラウザで確認してください",
+    ),
+    "doctor.day.javascript": (
+        "look-ups will be hand-offs: a person checks in a browser",
+        "照会は手動確認になります：担当者がブラウザで確認してください",
+    ),
+    "doctor.day.changed": (
+        "not the page tenken reads — no mark will be read there until tenken is updated: check by hand",
+        "tenken が読み取るページではありません。tenken を更新するまで判定を読み取れません：手動で確認してください",
+    ),
+    "doctor.day.redirected": (
+        "tenken does not follow the site elsewhere — no mark will be read: check lookup.<carrier>.origin, "
+        "or check by hand",
+        "tenken は別サイトへの転送に従いません。判定を読み取れません：lookup.<carrier>.origin を確認するか、"
+        "手動で確認してください",
+    ),
+    "doctor.day.maintenance": (
+        "look-ups will be unavailable until the maintenance ends",
+        "メンテナンスが終わるまで照会できません",
+    ),
+    "doctor.day.unreachable": (
+        "look-ups will be unavailable: check the network, a proxy, or lookup.<carrier>.origin",
+        "照会できません：ネットワーク、プロキシ、lookup.<carrier>.origin を確認してください",
+    ),
+    "doctor.day.off": ("not asked", "問い合わせません"),
+    # ------------------------------------------------------------------ (end of doctor-18's block)
     # ------------------------------------------------------------------ the verdict: levels, reasons, actions
     "level.SELLABLE": ("SELLABLE", "販売可"),
     "level.SELLABLE_WITH_DISCLOSURE": ("SELLABLE, disclose", "告知して販売可"),

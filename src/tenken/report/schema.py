@@ -582,6 +582,53 @@ class ServeRefusedDocument(Doc):
     error: MessageDoc
 
 
+class FetchedDoc(Doc):
+    """A page as it was fetched: the evidence of the check (the body itself is not printed)."""
+
+    url: str
+    method: str
+    http_status: int
+    fetched_at: Time
+    sha256: Sha256
+    content_type: str
+    bytes: int
+    cut: bool
+
+
+class CarrierPageDoc(Doc):
+    """One carrier's checker page, loaded once without an IMEI (`state` is a stable code)."""
+
+    carrier: Carrier
+    state: Literal[
+        "ready",
+        "experimental",
+        "captcha",
+        "refused",
+        "javascript",
+        "changed",
+        "redirected",
+        "maintenance",
+        "unreachable",
+        "off",
+    ]
+    origin: str
+    page: str
+    found: MessageDoc
+    means: MessageDoc  # what it means for the day's look-ups
+    missing: list[str]  # of the form tenken reads (fields, tokens, button, cookie)
+    not_checked: list[str]  # where an answer page holds the mark: seen only when an IMEI is sent
+    fetched: FetchedDoc | None  # null: nothing came back, or the site is switched off
+
+
+class DoctorCarriersDocument(Doc):
+    """`tenken doctor --carriers --json`."""
+
+    schema_version: Version
+    ok: bool
+    exit_code: Literal[0, 1, 2, 3]
+    sites: list[CarrierPageDoc]
+
+
 DOCUMENTS: dict[str, type[Doc]] = {
     "inspect": InspectDocument,
     "report": ReportDocument,
@@ -599,6 +646,7 @@ DOCUMENTS: dict[str, type[Doc]] = {
     "serve-recorded": ServeRecordedDocument,
     "serve-refused": ServeRefusedDocument,
     "serve-fleet": ServeFleetDocument,
+    "doctor-carriers": DoctorCarriersDocument,
 }
 
 
