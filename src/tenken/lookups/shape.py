@@ -138,6 +138,6 @@ def read_page(
     return PageReading(
         PageState.READY,
         msg(
-            "doctor.site.form", action=form.action.split("?")[0], field=shape.imei_field(form), hidden=hidden
+            "doctor.site.form", action=urlsplit(form.action).path, field=shape.imei_field(form), hidden=hidden
         ),
     )
