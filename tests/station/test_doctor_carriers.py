@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+import typing
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +183,42 @@ def test_the_doctor_and_the_look_up_agree(
     assert found.exit_code == 3
     [answer] = json.loads(found.stdout)["imeis"][0]["results"]
     assert answer["outcome"] == outcome and answer["mark"] is None
+
+
+def test_a_redirect_off_the_origin_is_not_followed(carrier_sim: CarrierSimulator, tmp_path: Path) -> None:
+    """A form page that sends the client to another origin: refused as the look-ups refuse it."""
+    asked: list[str] = []
+
+    class Away(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(f"{self.headers.get('Host')}{self.path}")
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/top.php")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Away) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            code, sites = doctor({**fast_env(carrier_sim, tmp_path), "TENKEN_LOOKUP_DOCOMO_ORIGIN": origin})
+        finally:
+            server.shutdown()
+    docomo = sites["docomo"]
+    assert code == 1 and docomo["state"] == "redirected"
+    assert docomo["found"]["params"]["target"] == f"http://localhost:{origin.rsplit(':', 1)[1]}/top.php"
+    assert docomo["fetched"]["http_status"] == 302  # the redirect is the evidence
+    assert docomo["means"]["text"].endswith("check lookup.docomo.origin, or check by hand")
+    assert asked == [f"127.0.0.1:{origin.rsplit(':', 1)[1]}/top.php"]  # not followed
+
+
+def test_the_schema_names_every_state() -> None:
+    from tenken.lookups.shape import PageState
+    from tenken.report.schema import CarrierPageDoc
+
+    assert set(typing.get_args(typing.get_type_hints(CarrierPageDoc)["state"])) == {
+        state.value for state in PageState
+    }

@@ -179,6 +179,7 @@ def test_doctor_shows_no_webhook_credential() -> None:
 COMMANDS = ("sudo tenken udev install", "apt install usbmuxd", "kill-server")
 NAMES = {"usbmuxd", "iPhone", "Android", "adb", "ADB", "udev", "USB", "Webhook", "URL", "tenken"}
 NAMES |= {"plugdev", "http", "https", "whsec_", "base64", "db", "au"}
+NAMES |= {"IMEI", "HTTP", "CAPTCHA", "JavaScript", "JSON"}  # doctor --carriers
 TYPED = re.compile(  # `a command`, a setting (lookup.au.origin, data_dir), an environment variable
     r"`[^`]*`|\b[a-z_]+(?:\.[a-z_{}]+)+\b|\b[a-z]+(?:_[a-z]+)+\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"
 )

@@ -798,7 +798,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "doctor.pages.bytes": ("bytes", "バイト"),
     "doctor.pages.time": ("time", "日時"),
-    "doctor.pages.answer_at": ("{carrier:carrier} {markers}", "{carrier:carrier} {markers}"),
+    "doctor.pages.answer_at": ("{carrier:carrier} {markers}", "{carrier:carrier}：{markers}"),
     "doctor.pages.no_imei": (
         "Not checked, since no IMEI was sent: where an answer page holds the mark ({places})",
         "IMEIを送信していないため未確認：回答ページで判定記号が表示される箇所（{places}）",
@@ -881,9 +881,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tenken が読み取るページではありません。tenken を更新するまで判定を読み取れません：手動で確認してください",
     ),
     "doctor.day.redirected": (
-        "tenken does not follow the site elsewhere — no mark will be read: check lookup.<carrier>.origin, "
+        "tenken does not follow the site elsewhere — no mark will be read: check lookup.{key}.origin, "
         "or check by hand",
-        "tenken は別サイトへの転送に従いません。判定を読み取れません：lookup.<carrier>.origin を確認するか、"
+        "tenken は別サイトへの転送に従いません。判定を読み取れません：lookup.{key}.origin を確認するか、"
         "手動で確認してください",
     ),
     "doctor.day.maintenance": (
@@ -891,8 +891,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "メンテナンスが終わるまで照会できません",
     ),
     "doctor.day.unreachable": (
-        "look-ups will be unavailable: check the network, a proxy, or lookup.<carrier>.origin",
-        "照会できません：ネットワーク、プロキシ、lookup.<carrier>.origin を確認してください",
+        "look-ups will be unavailable: check the network, a proxy, or lookup.{key}.origin",
+        "照会できません：ネットワーク、プロキシ、lookup.{key}.origin を確認してください",
     ),
     "doctor.day.off": ("not asked", "問い合わせません"),
     # ------------------------------------------------------------------ (end of doctor-18's block)

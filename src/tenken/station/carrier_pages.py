@@ -24,7 +24,7 @@ from tenken.lookups.pages import excerpt
 from tenken.lookups.providers import provider_class
 from tenken.lookups.shape import PageReading, PageState, read_page
 
-# What each state means for the day's look-ups, said to a person.
+# What each state means for the day's look-ups, said to a person (and `PageCheck.means`).
 _MEANS: dict[PageState, Message] = {
     PageState.READY: msg("doctor.day.ready"),
     PageState.EXPERIMENTAL: msg("doctor.day.experimental"),
@@ -32,9 +32,7 @@ _MEANS: dict[PageState, Message] = {
     PageState.REFUSED: msg("doctor.day.refused"),
     PageState.JAVASCRIPT: msg("doctor.day.javascript"),
     PageState.CHANGED: msg("doctor.day.changed"),
-    PageState.REDIRECTED: msg("doctor.day.redirected"),
     PageState.MAINTENANCE: msg("doctor.day.maintenance"),
-    PageState.UNREACHABLE: msg("doctor.day.unreachable"),
     PageState.OFF: msg("doctor.day.off"),
 }
 
@@ -70,6 +68,10 @@ class PageCheck:
     @property
     def means(self) -> Message:
         """What the state means for the day's look-ups."""
+        if self.state is PageState.REDIRECTED:
+            return msg("doctor.day.redirected", key=self.carrier.value)
+        if self.state is PageState.UNREACHABLE:
+            return msg("doctor.day.unreachable", key=self.carrier.value)
         return _MEANS[self.state]
 
     @property
