@@ -222,3 +222,17 @@ def test_the_schema_names_every_state() -> None:
     assert set(typing.get_args(typing.get_type_hints(CarrierPageDoc)["state"])) == {
         state.value for state in PageState
     }
+
+
+def test_each_request_is_booked_in_the_fleets_turns(carrier_sim: CarrierSimulator, tmp_path: Path) -> None:
+    """The same spacing as the look-ups, shared through the database with every station on it."""
+    import sqlite3
+    import time
+
+    environ = {**fast_env(carrier_sim, tmp_path), "TENKEN_LOOKUP_SPACING": "0.01"}
+    before = time.time()
+    assert doctor(environ)[0] == 0
+    with sqlite3.connect(tmp_path / "tenken.sqlite3") as database:
+        booked = dict(database.execute("SELECT site, next_at FROM site_turns").fetchall())
+    assert set(booked) == {carrier.value for carrier in Carrier}
+    assert all(next_at >= before + 0.01 for next_at in booked.values())

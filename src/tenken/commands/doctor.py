@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app, run_async
 from tenken.commands import options
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -83,13 +86,22 @@ def _carrier_pages(app: AppContext, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from tenken.errors import StoreError
     from tenken.facts import msg
     from tenken.report.json_output import document
     from tenken.report.labels import jst, label, name, render
     from tenken.report.terminal import outside
-    from tenken.station.carrier_pages import check_pages, exit_code
+    from tenken.station.carrier_pages import booked_turns, check_pages, exit_code
+    from tenken.store import open_store
 
-    checks = run_async(check_pages(app.settings))
+    try:
+        store = open_store(app.settings)  # the fleet's turns at each site, as the look-ups book them
+    except StoreError as error:
+        log.info("carrier politeness is per process: %s", error)
+        checks = run_async(check_pages(app.settings))
+    else:
+        with store:
+            checks = run_async(check_pages(app.settings, turns=booked_turns(store)))
     code = exit_code(checks)
     if as_json:
         emit_json(document(ok=code == 0, exit_code=code, sites=[check.to_json() for check in checks]))

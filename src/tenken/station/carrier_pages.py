@@ -3,26 +3,32 @@ still has the shape tenken reads (the provider's own `shape`, lookups/shape.py) 
 programs (a CAPTCHA, a refusal, a page only a browser runs), and what that means for the day's look-ups.
 
 The page is fetched by the look-ups' own client (lookups/client.py): the same User-Agent, one request at a
-time per site, its origin only (a redirect elsewhere is refused, not followed), the same page cap. It is
-asked once: no retry. What was fetched (URL, status, time, sha256 and size) is the evidence of the check.
+time per site, spaced with the fleet's other requests there when the database answers (`booked_turns`),
+its origin only (a redirect elsewhere is refused, not followed), the same page cap. It is asked once: no
+retry. What was fetched (URL, status, time, sha256 and size) is the evidence of the check.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tenken.config import Settings
-from tenken.errors import EXIT_FLAGGED, EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK
+from tenken.errors import EXIT_FLAGGED, EXIT_HOLD, EXIT_NOT_ASKED, EXIT_OK, StoreError
 from tenken.facts import Carrier, Evidence, Message, Outcome, msg
 from tenken.lookups.base import FormProvider
-from tenken.lookups.client import OffOrigin, PoliteClient, SiteUnavailable
+from tenken.lookups.client import OffOrigin, PoliteClient, SiteUnavailable, Turns
 from tenken.lookups.pages import excerpt
 from tenken.lookups.providers import provider_class
 from tenken.lookups.shape import PageReading, PageState, read_page
+from tenken.store import Store
+
+log = logging.getLogger(__name__)
 
 # What each state means for the day's look-ups, said to a person (and `PageCheck.means`).
 _MEANS: dict[PageState, Message] = {
@@ -93,18 +99,28 @@ class PageCheck:
 
 
 async def check_pages(
-    settings: Settings, carriers: Sequence[Carrier] = tuple(Carrier), client: PoliteClient | None = None
+    settings: Settings, carriers: Sequence[Carrier] = tuple(Carrier), *, turns: Turns | None = None
 ) -> list[PageCheck]:
-    """Every carrier's checker page, in the carriers' order; those switched off are not contacted."""
+    """Every carrier's checker page, in the carriers' order; those switched off are not contacted.
+    `turns` books each request in the fleet's shared spacing (`booked_turns`), as the look-ups do."""
     once = copy.copy(settings.lookup)
     once.retries = 0  # once each: a site that fails is reported as it failed, not asked again
-    own = client is None
-    client = client or PoliteClient(once)
-    try:
+    async with PoliteClient(once, turns=turns) as client:
         return list(await asyncio.gather(*(check_page(client, settings, carrier) for carrier in carriers)))
-    finally:
-        if own:
-            await client.aclose()
+
+
+def booked_turns(store: Store) -> Turns:
+    """Each request's slot at its site booked in the database every tenken process and station on it
+    shares (the look-ups' fleet-wide spacing); a database that cannot book leaves this process's own."""
+
+    async def turn(site: str, spacing: float) -> float:
+        try:
+            return await asyncio.to_thread(store.take_turn, site, spacing, time.time())
+        except StoreError as error:
+            log.info("carrier politeness is per process for now: %s", error)
+            return 0.0
+
+    return turn
 
 
 async def check_page(client: PoliteClient, settings: Settings, carrier: Carrier) -> PageCheck:
