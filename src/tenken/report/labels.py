@@ -851,7 +851,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the page is larger than tenken reads (lookup.max_page_bytes)",
         "ページが tenken の読み取る上限（lookup.max_page_bytes）を超えています",
     ),
-    "doctor.site.unreachable": ("{reason}", "接続できません：{reason}"),
+    "doctor.site.unreachable": ("{reason}", "接続エラー：{reason}"),
     "doctor.site.redirected": (
         "the site sent the request to {target}, outside its origin: not followed",
         "サイトが問い合わせを元のサイトの外（{target}）へ転送しました。転送先には接続していません",
