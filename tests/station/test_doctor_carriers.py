@@ -236,3 +236,24 @@ def test_each_request_is_booked_in_the_fleets_turns(carrier_sim: CarrierSimulato
         booked = dict(database.execute("SELECT site, next_at FROM site_turns").fetchall())
     assert set(booked) == {carrier.value for carrier in Carrier}
     assert all(next_at >= before + 0.01 for next_at in booked.values())
+
+
+def test_the_shape_names_a_missing_token_button_and_cookie() -> None:
+    """The parts of the declared form the simulator's faults do not take away, read off real pages."""
+    from tenken.lookups.docomo import SHAPE as DOCOMO
+    from tenken.lookups.shape import PageState, read_page
+    from tenken.lookups.softbank import SHAPE as SOFTBANK
+    from tenken.sim.carriers.pages import softbank_form
+
+    url = "http://127.0.0.1:8080/WBF/icv"
+    whole = softbank_form("0123456789abcdef", False).encode()
+    assert read_page(SOFTBANK, 200, whole, "text/html", url).state is PageState.READY
+    stripped = whole.replace(b'name="_PageID"', b'name="_Page"').replace(b'name="ACT_TE001"', b'name="go"')
+    reading = read_page(SOFTBANK, 200, stripped, "text/html", url)
+    assert reading.state is PageState.CHANGED and reading.missing == ("_PageID", "ACT_TE001")
+
+    top = docomo_top(False).encode("cp932")
+    url = "http://127.0.0.1:8080/top.php"
+    assert read_page(DOCOMO, 200, top, "text/html", url, cookies=["PHPSESSID"]).state is PageState.READY
+    without_session = read_page(DOCOMO, 200, top, "text/html", url, cookies=[])
+    assert without_session.missing == ("cookie PHPSESSID",)
