@@ -158,6 +158,7 @@ COMMANDS: dict[str, Entry] = {
     "evidence": Entry("tenken.commands.evidence", "evidence", "help.evidence"),
     "certificate": Entry("tenken.commands.certificate", "certificate", "help.certificate"),
     "verify": Entry("tenken.commands.certificate", "verify", "help.verify"),
+    "label": Entry("tenken.commands.label", "label", "help.label"),
     "history": Entry("tenken.commands.history", "history", "help.history"),
     "export": Entry("tenken.commands.export", "export", "help.export"),
     "report": Entry("tenken.commands.report", "report", "help.report"),

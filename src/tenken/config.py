@@ -197,6 +197,32 @@ class CertificateSettings(Schema):
     verify_url: VerifyUrl = ""
 
 
+PrinterName = Annotated[
+    str,
+    Meta(
+        pattern=r"^(?:[^\s/#\\'\"-][^\s/#\\'\"]*)?$",
+        description="a CUPS printer's name, as `lpstat -p` lists it (no spaces, / or #)",
+    ),
+]
+LabelSizeText = Annotated[
+    str,
+    Meta(
+        pattern=r"^\d+(?:\.\d+)?x\d+(?:\.\d+)?(?:mm)?$",
+        description="a label's width x height in millimetres, e.g. 62x100 or 29x90mm",
+    ),
+]
+
+
+class LabelSettings(Schema):
+    """[label]: the phone's label (値札・管理ラベル), `tenken label` and one per phone from the station."""
+
+    auto: bool = False  # a label for each phone `watch` and `serve` finish inspecting
+    dir: str = ""  # where the station writes them; empty = labels/ in the data dir
+    printer: PrinterName = ""  # a CUPS printer (`lp -d PRINTER FILE`); empty = written only
+    size: LabelSizeText = "62x100"  # width x height in mm (Brother DK-11202: 62x100; DK-11201: 29x90)
+    channel: str = "retail"  # the shop's main channel: its level is on the label
+
+
 class StationSettings(Schema):
     id: str = ""  # this station's name in every inspection it stores; empty = the host name
 
@@ -216,6 +242,7 @@ class Settings(Schema):
     station: StationSettings = field(default_factory=StationSettings)
     shop: ShopSettings = field(default_factory=ShopSettings)
     certificate: CertificateSettings = field(default_factory=CertificateSettings)
+    label: LabelSettings = field(default_factory=LabelSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     lookup: LookupSettings = field(default_factory=LookupSettings)
@@ -236,6 +263,10 @@ class Settings(Schema):
     @property
     def spool_path(self) -> Path:
         return Path(self.spool).expanduser() if self.spool else self.data_path / "spool.jsonl"
+
+    @property
+    def label_dir(self) -> Path:
+        return Path(self.label.dir).expanduser() if self.label.dir else self.data_path / "labels"
 
     @property
     def db_url(self) -> str:

@@ -102,11 +102,14 @@ def qr_payload(inspection: Inspection, record: str, options: Options | None = No
     )
 
 
-def qr_svg(payload: str) -> str:
+def qr_svg(payload: str, *, scalable: bool = False) -> str:
+    """The QR code as inline SVG; `scalable`: with a viewBox and no size of its own, to be sized by CSS."""
     import segno
 
     code = segno.make(payload, error="m", micro=False)
-    svg: str = code.svg_inline(scale=2, border=2, svgclass="qr", lineclass="qr-line", dark="#000")
+    svg: str = code.svg_inline(
+        scale=2, border=2, svgclass="qr", lineclass="qr-line", dark="#000", omitsize=scalable
+    )
     return svg
 
 

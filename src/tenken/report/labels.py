@@ -2140,6 +2140,47 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{imei} is not an IMEI inspection {inspection} read",
         "{imei} は点検 {inspection} で読み取ったIMEIではありません",
     ),
+    # ------------------------------------------------------------------ the phone's label (label-19)
+    "help.label": (
+        "Write a phone's label (値札・管理ラベル) as a PDF at the label's size, and print it on request.",
+        "端末の値札・管理ラベルをラベルの大きさのPDFで出力します（指定すれば印刷も）。",
+    ),
+    "label.grade": ("Grade", "グレード"),
+    "label.battery": ("Battery", "バッテリー"),
+    "label.not_looked_up": ("carriers not asked", "キャリア未確認"),
+    "label.no_answers": ("no carrier answered", "キャリアの回答なし"),
+    "label.bad_size": (
+        "{size}: not a label size; write WIDTHxHEIGHT in millimetres, each 12 to 300 (62x100, 29x90mm)",
+        "{size}：ラベルの大きさではありません。幅x高さをミリ単位で、それぞれ12〜300の範囲で指定してください"
+        "（62x100、29x90mm）",
+    ),
+    "label.no_channel": (
+        "the label's channel {channel} is not in the policy, which has {channels} (label.channel, --channel)",
+        "ラベルの販売チャネル {channel} はポリシーにありません。ポリシーのチャネル：{channels}"
+        "（label.channel、--channel）",
+    ),
+    "label.no_printer": (
+        "--print needs a printer: set label.printer to a CUPS queue (`lpstat -p` lists them)",
+        "--print にはプリンターが必要です。label.printer にCUPSのキュー名を設定してください"
+        "（`lpstat -p` で一覧できます）",
+    ),
+    "label.no_lp": (
+        "cannot run lp ({why}): install CUPS's client (apt-get install cups-client)",
+        "lp を実行できません（{why}）。CUPSのクライアントをインストールしてください（apt-get install cups-client）",
+    ),
+    "label.lp_timeout": (
+        "lp did not take the label for {printer} within {seconds} s",
+        "lp が {seconds} 秒以内に {printer} へのラベルを受け付けませんでした",
+    ),
+    "label.lp_failed": (
+        "lp could not send the label to {printer} (exit {code})[: {said}]",
+        "lp で {printer} にラベルを送れませんでした（終了コード {code}）[：{said}]",
+    ),
+    "label.sent": ("sent {file} to the printer {printer}", "{file} をプリンター {printer} に送りました"),
+    "label.failed": (
+        "the label of inspection {inspection} was not made: {problem}",
+        "点検 {inspection} のラベルを作成できませんでした：{problem}",
+    ),
 }
 
 # A moment as JSON writes one (UTC, with its offset): "2026-12-06T19:27:44.244360+00:00".

@@ -56,7 +56,7 @@ def issue(
             msg("cert.no_identity", inspection=inspection_id, state=found.inspection.facts.state)
         )
     options = _options(settings, policy, found.inspection, full_imei=full_imei, technician=technician)
-    page = out_dir / _file_name(found.inspection)
+    page = out_dir / file_name(found.inspection)
     try:  # owner-only: a certificate may hold full IMEIs
         private_folder(out_dir)
         write_private(page, render(found.inspection, found.record, options).encode("utf-8"))
@@ -225,8 +225,9 @@ def _issued(options: Options, inspection_id: str, record: str, page: Path, stati
     )
 
 
-def _file_name(inspection: Inspection) -> str:
-    """tenken-20261130-A-12-9a806f10.html: date (JST), stock number or serial or IMEI end, inspection id."""
+def file_name(inspection: Inspection, kind: str = "tenken", suffix: str = ".html") -> str:
+    """tenken-20261130-A-12-9a806f10.html: date (JST), stock number or serial or IMEI end, inspection id
+    (a label: tenken-label-…pdf)."""
     from tenken.report.labels import JST
 
     facts = inspection.facts
@@ -234,4 +235,4 @@ def _file_name(inspection: Inspection) -> str:
     if not who and facts.imei.known:
         who = str(facts.imei.value)[-4:]
     safe = _UNSAFE.sub("_", str(who)).strip("._")[:40] or "phone"
-    return f"tenken-{inspection.started_at.astimezone(JST):%Y%m%d}-{safe}-{inspection.id[:8]}.html"
+    return f"{kind}-{inspection.started_at.astimezone(JST):%Y%m%d}-{safe}-{inspection.id[:8]}{suffix}"

@@ -34,6 +34,7 @@ from tenken.errors import EXIT_OK, InputError, NotFound, Spooled, StoreError
 from tenken.facts import LookupResult, Message, Platform, msg, utcnow
 from tenken.inspection import Inspection, Level, Recorded
 from tenken.station.clock import Clock, SystemClock, pause
+from tenken.station.labels import Labeller
 from tenken.station.outcome import exit_code
 from tenken.station.pipeline import Options, Pipeline
 from tenken.station.recheck import Recheck
@@ -102,6 +103,8 @@ class StationRun(StationView):
             on_change=self._changed,
         )
         self.sender = Sender(settings.webhook, store, settings.station.name) if settings.webhook.url else None
+        # label.auto: a label per inspection kept, made beside the station (labels.py), never waited for
+        self.labeller = Labeller(settings, options.policy, store) if settings.label.auto else None
         self._stop = asyncio.Event()
         self._ended = asyncio.Event()  # the station's loop has ended: every plug is kept
         self._tasks: asyncio.TaskGroup | None = None
@@ -220,6 +223,8 @@ class StationRun(StationView):
 
     def _kept(self, inspection: Inspection) -> None:
         self.kept.append(inspection)
+        if self.labeller is not None:
+            self._spawn(self.labeller.make(inspection), f"label-{inspection.id[:8]}")
         if self.on_kept is not None:
             self.on_kept(inspection)
 
@@ -394,6 +399,8 @@ class StationRun(StationView):
             problems.append(health.spool_stays)
         if self.sender is not None and self.sender.problem is not None:
             problems.append(self.sender.problem)
+        if self.labeller is not None and self.labeller.problem is not None:
+            problems.append(self.labeller.problem)
         return Health(
             station=self.settings.station.name,
             problems=problems,

@@ -338,6 +338,19 @@ def save_certificate(store: Store, issued: Issued) -> None:
     store.keep(certificates, [signed(row, SIGNED_CERTIFICATE, store.keys, SIGNED_CERTIFICATE_ISSUER)])
 
 
+def newest_certificate(store: Store, inspection_id: str) -> Issued | None:
+    """The certificate issued last for this inspection, as the store keeps it; None when none was."""
+    column = certificates.c
+    query = (
+        sa.select(column.record_id)
+        .where(column.inspection_record_id == inspection_id)
+        .order_by(column.issued_at.desc(), column.id.desc())
+        .limit(1)
+    )
+    rows = store.read(partial(_all, query))
+    return issued_certificate(store, rows[0]["record_id"]) if rows else None
+
+
 def issued_certificate(store: Store, record_id: str) -> Issued | None:
     """The certificate with this id, as the store keeps it."""
     query = sa.select(certificates).where(certificates.c.record_id == record_id)
