@@ -162,3 +162,61 @@ def test_an_unknown_phone_and_a_bad_size_are_one_line(station: Station) -> None:
     assert unknown.exit_code == 66 and unknown.stderr.count("\n") == 1 and "NOSUCHSERIAL" in unknown.stderr
     bad = station.run("label", IPHONE_13, "--size", "62by100")
     assert bad.exit_code == 64 and bad.stderr.count("\n") == 1 and "62by100" in bad.stderr
+
+
+def test_label_auto_writes_and_prints_a_label_for_each_phone_the_station_finishes(station: Station) -> None:
+    """`tenken watch --once` with label.auto: the station run (station/run.py) makes the phone's label
+    in label.dir once its inspection is kept, and sends it to label.printer."""
+    station.usbmux.attach(bundled("iphone13-docomo"))
+    calls = fake_lp(station.tmp / "bin")
+    folder = station.tmp / "labels"
+    station.env.update(
+        {
+            "PATH": f"{station.tmp / 'bin'}{os.pathsep}{os.environ['PATH']}",
+            "TENKEN_LABEL_AUTO": "true",
+            "TENKEN_LABEL_DIR": str(folder),
+            "TENKEN_LABEL_PRINTER": "QL-800",
+            "TENKEN_LABEL_SIZE": "29x90",
+        }
+    )
+    watched = station.run("watch", "--once", "--json", "--platform", "ios", "--timeout", "30")
+    assert watched.exit_code == 2, watched.stderr  # HOLD, as without labels
+    [phone] = json.loads(watched.stdout)["phones"]
+    [path] = folder.glob("*.pdf")
+    assert path.name.startswith("tenken-label-") and phone["inspection_id"][:8] in path.name
+    assert read_pdf(path)[0] == [(pytest.approx(29, abs=0.3), pytest.approx(90, abs=0.3))]
+    record = record_hash_from_the_database(station, str(phone["inspection_id"]))
+    [qr] = qr_codes(path)
+    assert qr.startswith(f"tenken:certificate?v=1&id={phone['inspection_id']}&") and qr.endswith(record)
+    assert [json.loads(line) for line in calls.read_text().splitlines()] == [["-d", "QL-800", str(path)]]
+
+
+async def test_a_label_that_fails_is_in_the_boards_health_and_the_station_goes_on(station: Station) -> None:
+    from tenken import config
+    from tenken.facts import Platform
+    from tenken.report.labels import render
+    from tenken.station.pipeline import Options
+    from tenken.station.run import StationRun
+    from tenken.store import open_store
+    from tenken.verdict.policy import load_policy
+
+    station.usbmux.attach(bundled("iphone13-docomo"))
+    folder = station.tmp / "labels"
+    settings = config.load(
+        environ={
+            **station.env,
+            "TENKEN_LABEL_AUTO": "true",
+            "TENKEN_LABEL_DIR": str(folder),
+            "TENKEN_LABEL_CHANNEL": "no_such_channel",
+        }
+    )
+    with open_store(settings) as store:
+        options = Options(policy=load_policy(), station="shop-a-1")
+        run = StationRun(settings, store, options, [Platform.IOS], once=True, give_up_after=30)
+        async with run:
+            await run.wait()
+        board = run.board()
+    assert [inspection.verdicts["retail"].level.value for inspection in run.kept] == ["HOLD"]
+    assert board.health.kept == 1 and not list(folder.glob("*.pdf"))
+    [problem] = board.health.problems
+    assert problem.code == "label.failed" and "no_such_channel" in render(problem, "ja")

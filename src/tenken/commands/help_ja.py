@@ -330,3 +330,26 @@ HELP_JA.update(
         "Remove the user NAME (a page they are logged in on asks for a login at its next restart).": "ユーザー NAME を削除します（ログイン中のページは次の再起動でログインを求めます）。",
     }
 )
+
+
+# tenken label (label-19: a block of its own, to keep merges easy)
+HELP_JA.update(
+    {
+        "Write the label (値札・管理ラベル) of a phone's newest inspection, or of the inspection with that id:\n"
+        "model and capacity, colour, grade, each carrier's mark with its day, battery, the level on the shop's\n"
+        "main channel, stock number and a QR code of the certificate's verify address (or its record hash),\n"
+        "printed by Chromium to a PDF of the label's size. In Japanese unless `lang` says English.": "端末の最新の"
+        "点検、またはそのIDの点検の値札・管理ラベルを出力します：機種と容量、カラー、グレード、キャリアごとの判定と\n"
+        "その日付、バッテリー、店舗の主な販売チャネルでの判定、管理番号、証明書の検証ページ（または記録のハッシュ）の\n"
+        "QRコード。Chromiumでラベルの大きさのPDFに印刷します。`lang` が英語でなければ日本語で書きます。",
+        "The PDF to write (default: tenken-label-….pdf in the current folder).": "書き出すPDF（既定：現在の"
+        "フォルダーの `tenken-label-….pdf`）。",
+        "The label's width x height in mm: 62x100 (Brother DK-11202), 29x90 (DK-11201), … (default: the "
+        "label.size setting, 62x100).": "ラベルの幅×高さ（ミリ）：`62x100`（ブラザー `DK-11202`）、"
+        "`29x90`（`DK-11201`）など（既定：設定 label.size、`62x100`）。",
+        "Also send it to the CUPS printer label.printer (lp).": "設定 label.printer のCUPSプリンターにも送ります"
+        "（`lp`）。",
+        "The sales channel whose level is on the label (default: label.channel).": "ラベルに判定を載せる販売"
+        "チャネル（既定：設定 label.channel）。",
+    }
+)

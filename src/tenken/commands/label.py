@@ -43,7 +43,7 @@ def label(
     printed by Chromium to a PDF of the label's size. In Japanese unless `lang` says English."""
     from tenken.errors import UsageError
     from tenken.report.labels import language
-    from tenken.station.labels import send_to_printer, size_of, write_label
+    from tenken.station.label import send_to_printer, size_of, write_label
     from tenken.store import open_store
     from tenken.store.records import inspection_ids
 

@@ -57,7 +57,7 @@ class LabelOptions:
     lang: Lang
     channel: str  # the shop's main channel: its level is on the label
     channel_title: str  # its title in `lang`, from the policy
-    qr: str  # what the QR code carries (station/labels.py: the verify address, or the tenken: line)
+    qr: str  # what the QR code carries (station/label.py: the verify address, or the tenken: line)
 
 
 def grade_of(inspection: Inspection) -> str | None:

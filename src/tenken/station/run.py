@@ -34,7 +34,7 @@ from tenken.errors import EXIT_OK, InputError, NotFound, Spooled, StoreError
 from tenken.facts import LookupResult, Message, Platform, msg, utcnow
 from tenken.inspection import Inspection, Level, Recorded
 from tenken.station.clock import Clock, SystemClock, pause
-from tenken.station.labels import Labeller
+from tenken.station.label import Labeller
 from tenken.station.outcome import exit_code
 from tenken.station.pipeline import Options, Pipeline
 from tenken.station.recheck import Recheck
