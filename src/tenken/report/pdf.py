@@ -1,4 +1,4 @@
-"""A certificate as PDF, printed by Chromium in headless mode (Debian's `chromium` package).
+"""A certificate (or a phone's label) as PDF, printed by Chromium in headless mode (Debian's `chromium` package).
 
 Chromium prints the page exactly as a browser's "Print → Save as PDF" does (the same engine, the A4
 @page rules, the system's Japanese fonts), which is also the way to make a PDF without tenken's help.
@@ -51,7 +51,8 @@ def browser_command(binary: str, profile: Path, *extra: str) -> list[str]:
 
 
 def print_pdf(page: Path, pdf: Path) -> None:
-    """Print the HTML file `page` to `pdf` (A4, as its @page rule says, without headers and footers)."""
+    """Print the HTML file `page` to `pdf` at the size its @page rule says (the certificate: A4; a label:
+    its own size), without headers and footers."""
     binary = chromium()
     if binary is None:
         raise OutputError(
