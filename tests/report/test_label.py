@@ -160,6 +160,12 @@ def test_an_unknown_phone_and_a_bad_size_are_one_line(station: Station) -> None:
     inspected(station)
     unknown = station.run("label", "NOSUCHSERIAL")
     assert unknown.exit_code == 66 and unknown.stderr.count("\n") == 1 and "NOSUCHSERIAL" in unknown.stderr
+    waiting = station.usbmux.attach(bundled("iphone15-trust", trust="never"))
+    result = station.run("inspect", "--platform", "ios", "--udid", waiting.udid, "--json")
+    [phone] = json.loads(result.stdout)["phones"]
+    nameless = station.run("label", phone["inspection_id"])  # read nothing: whose label would it be?
+    assert nameless.exit_code == 65 and nameless.stderr.count("\n") == 1
+    assert "neither an IMEI nor a serial number" in nameless.stderr
     bad = station.run("label", IPHONE_13, "--size", "62by100")
     assert bad.exit_code == 64 and bad.stderr.count("\n") == 1 and "62by100" in bad.stderr
 

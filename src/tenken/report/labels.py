@@ -2145,6 +2145,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Write a phone's label (値札・管理ラベル) as a PDF at the label's size, and print it on request.",
         "端末の値札・管理ラベルをラベルの大きさのPDFで出力します（指定すれば印刷も）。",
     ),
+    "label.no_identity": (
+        "inspection {inspection} read neither an IMEI nor a serial number ({state:state}): a label must "
+        "name the phone; inspect it again once it can be read",
+        "点検 {inspection} ではIMEIもシリアル番号も読み取れていません（{state:state}）。ラベルには端末の特定が"
+        "必要です。読み取れる状態にしてから、もう一度点検してください",
+    ),
     "label.grade": ("Grade", "グレード"),
     "label.battery": ("Battery", "バッテリー"),
     "label.not_looked_up": ("carriers not asked", "キャリア未確認"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tenken.config import Settings
-from tenken.errors import OutputError, TenkenError, UsageError
+from tenken.errors import InputError, OutputError, TenkenError, UsageError
 from tenken.facts import Message, msg
 from tenken.store import Store
 from tenken.verdict.policy import Policy
@@ -57,11 +57,15 @@ def write_label(
     from tenken.files import private_folder, write_private
     from tenken.report.label import LabelOptions, phone_label
     from tenken.report.pdf import print_pdf
-    from tenken.station.certificates import checked, file_name
+    from tenken.station.certificates import checked, file_name, identified
 
     if channel not in policy.channels:
         raise UsageError(msg("label.no_channel", channel=channel, channels=", ".join(policy.channels)))
     found = checked(store, inspection_id)
+    if not identified(found.inspection):
+        raise InputError(
+            msg("label.no_identity", inspection=inspection_id, state=found.inspection.facts.state)
+        )
     options = LabelOptions(
         size=size,
         lang=lang,
@@ -122,7 +126,8 @@ def send_to_printer(printer: str, pdf: Path) -> None:
 class Labeller:
     """`label.auto`: a label for each inspection the station keeps, written (and printed when a printer is
     set) in a worker thread, one at a time (Chromium is heavy). Never raises to the station: a failure is
-    logged and kept as `problem` for the board's health, until a label begun after it is written."""
+    logged and kept as `problem` for the board's health, until a label begun after it is written. A phone
+    whose inspection read neither an IMEI nor a serial number gets none (nothing would say whose it is)."""
 
     def __init__(self, settings: Settings, policy: Policy, store: Store) -> None:
         self.settings = settings
@@ -135,6 +140,10 @@ class Labeller:
         self._failed_at = 0  # the number of the label that failed last
 
     async def make(self, inspection: Inspection) -> None:
+        from tenken.station.certificates import identified
+
+        if not identified(inspection):
+            return  # a phone not read (Trust, a locked screen): nothing to put on its label
         self._begun += 1
         number = self._begun
         async with self._turn:

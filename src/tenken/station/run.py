@@ -223,7 +223,7 @@ class StationRun(StationView):
 
     def _kept(self, inspection: Inspection) -> None:
         self.kept.append(inspection)
-        if self.labeller is not None:
+        if self.labeller is not None and not self._closed:  # the run's tasks own the labels being made
             self._spawn(self.labeller.make(inspection), f"label-{inspection.id[:8]}")
         if self.on_kept is not None:
             self.on_kept(inspection)
