@@ -226,3 +226,29 @@ async def test_a_label_that_fails_is_in_the_boards_health_and_the_station_goes_o
     assert board.health.kept == 1 and not list(folder.glob("*.pdf"))
     [problem] = board.health.problems
     assert problem.code == "label.failed" and "no_such_channel" in render(problem, "ja")
+
+
+def test_a_recorded_grade_is_on_the_label() -> None:
+    """The grade is recorded by hand (`tenken record grade`, issue 19's grade part, on its own branch):
+    the label shows it, with J's NG items, once the inspection's facts carry a `grade` fact."""
+    from dataclasses import dataclass, field
+
+    from tenken.facts import DeviceFacts, DeviceRef, Fact, Platform
+    from tenken.inspection import Inspection
+    from tenken.report.label import LabelOptions, Size, phone_label
+
+    @dataclass(slots=True)
+    class Graded(DeviceFacts):
+        grade: Fact[object] = field(default_factory=lambda: Fact.unknown())
+
+    options = LabelOptions(Size(62, 100), "ja", "retail", "店頭", "tenken:certificate?v=1")
+    ref = DeviceRef(Platform.IOS, "0000")
+    junk = Fact.measured({"grade": "J", "ng_items": ["画面割れ", "<b>Face ID</b>"]}, "manual: grade (sato)")
+    for facts, shown in [
+        (Graded(ref, grade=junk), "J (画面割れ, &lt;b&gt;Face ID&lt;/b&gt;)"),
+        (Graded(ref, grade=Fact.measured("A", "manual: grade (sato)")), "A"),
+        (Graded(ref), "—"),
+        (DeviceFacts(ref), "—"),
+    ]:
+        page = phone_label(Inspection(facts), options)
+        assert f'<td data-k="grade">{shown}</td>' in page
