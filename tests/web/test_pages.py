@@ -261,6 +261,7 @@ class Kept:
         self.pages = dict(pages)
         self.rechecked = 0
         self.issued: list[tuple[str, str, bool]] = []
+        self.labelled: list[tuple[str, str]] = []
 
     def inspection(self, inspection_id: str) -> Inspection | None:
         return self.inspections.get(inspection_id)
@@ -284,6 +285,12 @@ class Kept:
     async def recheck(self) -> int:
         self.rechecked += 1
         return len(self.inspections)
+
+    async def label(self, inspection_id: str, lang: str) -> Page:
+        if inspection_id not in self.inspections:
+            raise NotFound(inspection_id)
+        self.labelled.append((inspection_id, lang))
+        return Page(b"%PDF-1.7 label", "application/pdf", "0" * 64)
 
     async def certificate(self, inspection_id: str, by: str, pdf: bool) -> Page:
         if inspection_id not in self.inspections:
@@ -363,3 +370,16 @@ def test_a_mark_not_chosen_records_nothing(site: Site, view: FakeView) -> None:
         )
         assert refused.status_code == 422
     assert view.recorded == []
+
+
+def test_the_phones_label_is_made_by_a_post_with_the_token(site: Site) -> None:
+    stored = phone("F2LXK0EEEEEE", IMEI)
+    kept = Kept([stored], {})
+    site.records = kept
+    with TestClient(create_app(site), base_url="http://127.0.0.1") as client:
+        assert f'action="/phones/{stored.id}/label"' in client.get(f"/phones/{stored.id}").text
+        assert client.post(f"/phones/{stored.id}/label").status_code == 403
+        made = client.post(f"/phones/{stored.id}/label?lang=en", data={"csrf": token(client)})
+        assert made.content.startswith(b"%PDF") and "attachment" in made.headers["content-disposition"]
+        assert client.post("/phones/nothing/label", data={"csrf": token(client)}).status_code == 404
+    assert kept.labelled == [(stored.id, "en")]

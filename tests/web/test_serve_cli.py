@@ -187,6 +187,8 @@ def test_a_carriers_mark_recorded_on_the_page_judges_the_phone_again(
         )
         assert shown.status_code == 200 and "点検証明書" in shown.text
         assert shown.headers["content-security-policy"].startswith("sandbox;")
+        label = client.post(f"/phones/{judged['inspection_id']}/label", data={"csrf": token})
+        assert label.status_code == 200 and label.content.startswith(b"%PDF")
     assert serve.stop() == 0
     issued = list((tmp_path / "data" / "certificates").glob("*.html"))
     assert len(issued) == 1

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from tenken.inspection import Inspection
+    from tenken.report.labels import Lang
     from tenken.station.run import StationRun
     from tenken.station.view import Fleet
     from tenken.store import Store
@@ -257,6 +258,28 @@ class StoreRecords:
 
     async def recheck(self) -> int:
         return len(await self.run.recheck())
+
+    async def label(self, inspection_id: str, lang: Lang) -> Page:
+        import hashlib
+
+        from tenken.station.label import size_of, write_label
+        from tenken.web.sources import Page
+
+        run = self.run
+        settings = run.settings
+        written = await asyncio.to_thread(
+            write_label,
+            settings,
+            run.options.policy,
+            self.database,
+            inspection_id,
+            None,
+            size=size_of(settings.label.size),
+            lang=lang,
+            channel=settings.label.channel,
+        )
+        body = await asyncio.to_thread(written.read_bytes)
+        return Page(body, "application/pdf", hashlib.sha256(body).hexdigest())
 
     def fleet(self, focus: str) -> Fleet | None:
         import time

@@ -2091,6 +2091,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web.fleet_ahead": ("{seconds} s ahead", "{seconds} 秒先まで"),
     "web.fleet_no_queue": ("no site is booked ahead", "予約待ちのサイトはありません"),
     "web.certificate": ("certificate", "点検証明書"),
+    "web.label_pdf": ("the phone's label (PDF)", "値札・管理ラベル（PDF）"),
     "web.certificate_view": ("issue and show (to print)", "発行して表示（印刷用）"),
     "web.certificate_pdf": ("issue as PDF", "PDFで発行"),
     "web.certificate_hint": (

@@ -234,6 +234,7 @@ def create_app(site: Site) -> Starlette:
         Route("/rechecks", pages.run_rechecks, methods=["POST"]),
         Route("/evidence/{inspection_id}/{record_id}", pages.evidence),
         Route("/phones/{inspection_id}/certificate", pages.certificate, methods=["POST"]),
+        Route("/phones/{inspection_id}/label", pages.label, methods=["POST"]),
         Route("/events", pages.events),
         Route("/api/board", pages.api_board),
         Route("/api/queue", pages.api_queue),
@@ -495,6 +496,33 @@ class _Pages:
             headers={
                 "Content-Security-Policy": SANDBOX,
                 "Content-Disposition": f'{"attachment" if pdf else "inline"}; filename="{name}"',
+                "X-Tenken-Sha256": page.sha256,
+            },
+        )
+
+    async def label(self, request: Request) -> Response:
+        """Make the phone's label (a POST: it is written beside the station, as label.auto writes it) and
+        answer the PDF, to print on the label printer."""
+        inspection_id = request.path_params["inspection_id"]
+        await self.posted(request)
+        records = self.site.records
+        if records is None:
+            raise HTTPException(404, "no store")
+        try:
+            page = await records.label(inspection_id, self.lang(request))
+        except LookupError:
+            raise HTTPException(404, "no such inspection") from None
+        except TenkenError as error:
+            said = error.said
+            return self._refused(
+                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api=False
+            )
+        return Response(
+            page.body,
+            media_type=page.content_type,
+            headers={
+                "Content-Security-Policy": SANDBOX,
+                "Content-Disposition": f'attachment; filename="tenken-label-{inspection_id[:12]}.pdf"',
                 "X-Tenken-Sha256": page.sha256,
             },
         )

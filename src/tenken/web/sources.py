@@ -13,6 +13,7 @@ from typing import Protocol
 
 from tenken.facts import Carrier, Outcome
 from tenken.inspection import Inspection
+from tenken.report.labels import Lang
 from tenken.station.view import Fleet
 
 
@@ -54,6 +55,9 @@ class Records(Protocol):
 
     async def recheck(self) -> int:
         """Ask the carriers again about everything due (as `tenken recheck`); how many phones were asked."""
+
+    async def label(self, inspection_id: str, lang: Lang) -> Page:
+        """The phone's label (値札・管理ラベル) as a PDF of the configured size, as `tenken label` writes it."""
 
     def fleet(self, focus: str) -> Fleet | None:
         """The fleet's day on a shared database (None on a station's own SQLite file)."""
