@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -164,3 +165,34 @@ def copy_answers(env: Mapping[str, str], template: str, imeis: Sequence[str]) ->
                     evidence = replace(answer.evidence, body=body, sha256=digest, url=url)
                     copies.append(replace(answer, imei=imei, evidence=evidence, record_id=uuid.uuid4().hex))
             store.save_lookups(copies)
+
+
+@contextlib.contextmanager
+def sim_carriers_cli(*faults: str) -> Iterator[str]:
+    """`tenken sim carriers --port 0 --fault CARRIER=MODE …` in its own process, as a shop runs it; its
+    origin (http://127.0.0.1:PORT)."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "tenken", "sim", "carriers", "--port", "0"]
+    for fault in faults:
+        args += ["--fault", fault]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("carrier simulator on "), (line, process.stderr and process.stderr.read())
+        yield line.split()[3]
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def env_for(origin: str, tmp_path: Path) -> dict[str, str]:
+    """fast_env for a simulator running in another process at `origin`."""
+
+    class _At:
+        def env(self) -> dict[str, str]:
+            return {f"TENKEN_LOOKUP_{carrier.name}_ORIGIN": origin for carrier in Carrier}
+
+    return fast_env(_At(), tmp_path)  # type: ignore[arg-type]

@@ -77,7 +77,7 @@ def test_a_rules_file_sets_marks_faults_and_the_slow_wait(tmp_path: Path) -> Non
             '[[phone]]\nimei = "490154203237518"\nmakr = "×"\n',
             "phone[0].makr: unknown key (did you mean 'mark'?)",
         ),
-        ('[faults]\nau = "down"\n', "faults.au: expected one of '429', '503', 'captcha',"),
+        ('[faults]\nau = "down"\n', "faults.au: expected one of '429', '503', 'browser_only', 'captcha',"),
         ('[faults]\nsoftbnk = "503"\n', "faults.softbnk: unknown key (did you mean 'softbank'?)"),
         ("phone = 3\n", "phone: expected an array, got 3"),
         ("[rules\n", "not valid TOML"),

@@ -94,7 +94,9 @@ def au_form(token: str, captcha: bool, changed: bool = False) -> str:
         f'<input type="text" name="{CHANGED_FIELD if changed else "imei"}" maxlength="15">'
         f"{captcha_input}"
         '<a href="javascript:void(0)" onclick="execSubmit(\'nextForm\', checkImei, null)">照会する</a>'
-        "</form>",
+        "</form><script>function checkImei(form) { return /^[0-9]{15}$/.test(form.imei.value); }"
+        "function execSubmit(name, check) { var form = document.forms[name];"
+        " if (check(form)) { form.submit(); } }</script>",
     )
 
 
@@ -154,3 +156,91 @@ def index_page(origin: str) -> str:
         )
     )
     return f"<h1>tenken carrier simulator</h1><ul>{rows}</ul>"
+
+
+# ---------------------------------------------------------------- obstacles in front of programs
+
+# Characters a person reads without doubt (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CAPTCHA_ALPHABET = "ACDEFHJKMNPRTWXY34679"
+CAPTCHA_LENGTH = 5
+
+
+def docomo_captcha_top(session_hint: str) -> str:
+    """docomo's form as it was around 2016: the IMEI, and an image CAPTCHA (`/gifcat/call.php`, a new code
+    on each load of this page) typed into `attestationkey`."""
+    return page(
+        "ネットワーク利用制限携帯電話機の確認",
+        '<form action="search.php" method="post">'
+        '<p>製造番号（IMEI）を入力してください</p><input type="text" name="productno" maxlength="15">'
+        f'<p>画像に表示されている文字を入力してください</p><img src="/gifcat/call.php?{session_hint}"'
+        ' alt="画像認証" width="200" height="60">'
+        '<input type="text" name="attestationkey" maxlength="8">'
+        '<input type="submit" value="確認する"></form>',
+        charset="Shift_JIS",
+    )
+
+
+def captcha_png(code: str) -> bytes:
+    """An image of `code` a person reads easily: dark letters, spaced, on a light background with a few
+    lines across (Pillow; the simulator is not a CAPTCHA vendor: it only has to stop a program)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (200, 60), (245, 245, 235))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=34)
+    for index, char in enumerate(code):
+        draw.text((14 + index * 36, 10 + (index % 2) * 6), char, fill=(30, 30, 90), font=font)
+    for index in range(3):
+        draw.line((0, 15 + index * 15, 200, 45 - index * 10), fill=(160, 160, 160), width=1)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+WAF_COOKIE = "tk_waf"
+
+
+def waf_challenge(token: str) -> str:
+    """What a bot check sends a client it has not seen run its script: "Forbidden", and a script that sets
+    the cookie it wants and loads the page again (a browser passes without help)."""
+    return page(
+        "403 Forbidden",
+        "<h1>Forbidden</h1><p>You don't have permission to access this resource.</p>"
+        f'<script>document.cookie = "{WAF_COOKIE}={token}; path=/"; location.reload();</script>',
+    )
+
+
+RAKUTEN_TOKEN_HEADER = "X-Restriction-Token"  # noqa: S105 (a header name)
+
+
+def rakuten_app(token: str) -> str:
+    """Rakuten's checker as a browser sees it: a JavaScript app (fill `#imei`, click `#search`, read
+    `#search-result`) whose script asks the JSON endpoint with its own headers and the page's token."""
+    script = (
+        "document.getElementById('search').addEventListener('click', function () {"
+        " var imei = document.getElementById('imei').value.trim();"
+        " var out = document.getElementById('search-result');"
+        " out.textContent = '照会中…';"
+        " fetch('/restriction/eir/v1/rest-api/public/imei/' + encodeURIComponent(imei), {"
+        "  headers: {'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest',"
+        f"  '{RAKUTEN_TOKEN_HEADER}': document.querySelector('meta[name=restriction-token]').content}}"
+        " }).then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })"
+        " .then(function (got) {"
+        "  var marks = {0: '○ ご利用いただけます', 1: '△ 今後制限される可能性があります', 2: '× 利用制限中です'};"
+        "  out.setAttribute('data-status', String(got[1].status));"
+        "  out.textContent = (got[0] === 200 && got[1].status in marks) ? marks[got[1].status]"
+        "   : '照会できませんでした';"
+        " });"
+        "});"
+    )
+    return page(
+        "ネットワーク利用制限確認 | 楽天モバイル",
+        f'<meta name="restriction-token" content="{token}">'
+        "<h1>ネットワーク利用制限確認</h1>"
+        '<label for="imei">IMEI</label><input id="imei" type="text" maxlength="15">'
+        '<button id="search" type="button">確認する</button>'
+        '<div id="search-result" aria-live="polite"></div>'
+        f"<script>{script}</script>",
+    )

@@ -35,7 +35,10 @@ Fault = Literal[
     "duplicate-keys",
     "error-beside-status",
     "huge",
-    "waf",  # a bot check: HTTP 403 Forbidden to programs (doctor-18)
+    # Obstacles real sites put in front of programs (issue: when a carrier's site will not answer a
+    # program): a person with a browser passes them, tenken's look-up reports a hand-off.
+    "waf",  # a bot check: HTTP 403 "Forbidden" to programs (doctor-18); its script lets a browser pass
+    "browser_only",  # Rakuten: the JSON endpoint answers only the page's own script (its headers, its token)
 ]
 FAULTS: tuple[str, ...] = get_args(Fault)
 

@@ -11,6 +11,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,19 +21,27 @@ from urllib.parse import parse_qsl, urlsplit
 from tenken.facts import Carrier, Outcome
 from tenken.imei import is_valid_imei
 from tenken.sim.carriers.pages import (
+    CAPTCHA_ALPHABET,
     CAPTCHA_FAILED,
+    CAPTCHA_LENGTH,
     HOSTILE,
     JS_ONLY,
     MAINTENANCE,
     RAKUTEN_STATUS,
+    RAKUTEN_TOKEN_HEADER,
+    WAF_COOKIE,
     au_form,
     au_result,
+    captcha_png,
+    docomo_captcha_top,
     docomo_result,
     docomo_top,
     index_page,
     page,
+    rakuten_app,
     softbank_form,
     softbank_result,
+    waf_challenge,
 )
 from tenken.sim.carriers.rules import Rules, parse_fault
 
@@ -78,6 +87,9 @@ class CarrierSimulator:
         self.latency = latency  # seconds each answer of a carrier's site takes (a real one: a few tenths)
         self._lock = threading.Lock()
         self._sessions: dict[tuple[Carrier, str], str] = {}  # (site, cookie value) → form token
+        self._captchas: dict[str, str] = {}  # docomo session → the code its last form's image shows
+        self._passed: set[str] = set()  # bot-check cookies the challenge's script set
+        self._page_tokens: set[str] = set()  # tokens Rakuten's app page handed its script
         self.hits: Counter[str] = Counter()  # carrier → requests served
         self.arrivals: dict[str, list[float]] = {}  # carrier → time.monotonic() of each request
         self.seen: list[Seen] = []  # every request, in order of arrival
@@ -134,7 +146,13 @@ class CarrierSimulator:
     # ------------------------------------------------------------------ routing
 
     def handle(
-        self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str], host: str = ""
+        self,
+        method: str,
+        path: str,
+        cookies: SimpleCookie,
+        form: dict[str, str],
+        host: str = "",
+        headers: Mapping[str, str] | None = None,
     ) -> Reply:
         if host and self.away_host(host):
             return _away_answer(path)
@@ -166,10 +184,15 @@ class CarrierSimulator:
             return _html(MAINTENANCE)
         elif fault == "js-only" and carrier is not Carrier.RAKUTEN:
             return _html(JS_ONLY)
-        if (refused := _bot_check(fault)) is not None:
-            return refused
+        elif fault == "waf" and not self._passed_waf(cookies):
+            return self._challenge()
+        if fault == "captcha" and carrier is Carrier.DOCOMO:
+            return self._docomo_captcha(method, path, cookies, form)
         if fault == "captcha" and method == "POST":
             return _html(CAPTCHA_FAILED)
+        asks_api = path.startswith("/restriction/eir/")
+        if fault == "browser_only" and asks_api and not self._from_page(headers or {}):
+            return _json({"error": "NOT_FOUND"}, status=404)  # what tenken reads as needs_browser
         if fault == "hostile" and (method == "POST" or carrier is Carrier.RAKUTEN):
             return _html(HOSTILE)  # where the answer is due; UTF-8 even for docomo: Shift_JIS has no C1
         reply = self._reply(carrier, method, path, cookies, form, fault)
@@ -228,6 +251,53 @@ class CarrierSimulator:
             padding = b"<!-- " + b"x" * (30 * 1024 * 1024) + b" -->"
             return Reply(200, reply.body + padding, reply.content_type)
         return reply
+
+    # ------------------------------------------------------------------ obstacles in front of programs
+
+    def _passed_waf(self, cookies: SimpleCookie) -> bool:
+        morsel = cookies.get(WAF_COOKIE)
+        with self._lock:
+            return morsel is not None and morsel.value in self._passed
+
+    def _challenge(self) -> Reply:
+        """HTTP 403 "Forbidden" with the script that sets the cookie the bot check wants and reloads."""
+        token = secrets.token_hex(12)
+        with self._lock:
+            self._passed.add(token)
+        return _html(waf_challenge(token), status=403)
+
+    def _from_page(self, headers: Mapping[str, str]) -> bool:
+        """Whether Rakuten's endpoint was asked by the page's own script: its headers and a token the
+        page handed out."""
+        lowered = {name.lower(): value for name, value in headers.items()}
+        with self._lock:
+            known = lowered.get(RAKUTEN_TOKEN_HEADER.lower(), "") in self._page_tokens
+        return known and lowered.get("x-requested-with") == "XMLHttpRequest"
+
+    def _docomo_captcha(self, method: str, path: str, cookies: SimpleCookie, form: dict[str, str]) -> Reply:
+        """docomo with its image CAPTCHA: each load of the form draws a new code, the image shows it, and
+        the search answers only with that code typed (once)."""
+        if path.startswith("/gifcat/"):
+            with self._lock:
+                morsel = cookies.get("PHPSESSID")
+                code = self._captchas.get(morsel.value) if morsel is not None else None
+            if code is None:
+                return Reply(404, b"", "image/png")
+            return Reply(200, captcha_png(code), "image/png", {"Cache-Control": "no-store"})
+        if method == "GET":
+            session, _token, new = self._session(Carrier.DOCOMO, cookies, "PHPSESSID")
+            code = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
+            with self._lock:
+                self._captchas[session] = code
+            headers = {"Set-Cookie": f"PHPSESSID={session}; path=/"} if new else {}
+            return _html(docomo_captcha_top(secrets.token_hex(4)), "Shift_JIS", headers=headers)
+        morsel = cookies.get("PHPSESSID")
+        with self._lock:
+            code = self._captchas.pop(morsel.value, None) if morsel is not None else None
+        typed = form.get("attestationkey", "").strip().upper()
+        if code is None or typed != code:
+            return _html(CAPTCHA_FAILED)
+        return self._docomo(method, path, cookies, form, None)
 
     def _session(self, site: Carrier, cookies: SimpleCookie, name: str) -> tuple[str, str, bool]:
         """(session id, form token, new?) for the request's cookie, creating a session if needed."""
@@ -303,6 +373,11 @@ class CarrierSimulator:
 
     def _rakuten(self, path: str, fault: str | None) -> Reply:
         prefix = "/restriction/eir/v1/rest-api/public/imei/"
+        if path in ("/restriction", "/restriction/"):
+            token = secrets.token_hex(12)
+            with self._lock:
+                self._page_tokens.add(token)
+            return _html(rakuten_app(token))
         if not path.startswith(prefix):
             return _html(JS_ONLY)
         if fault == "js-only":
@@ -320,14 +395,6 @@ class CarrierSimulator:
         return _json({"status": RAKUTEN_STATUS[outcome]})
 
 
-def _bot_check(fault: str | None) -> Reply | None:
-    """`waf`: a bot check in front of the site. A program that does not run the page's script never
-    passes it: every request gets HTTP 403 Forbidden."""
-    if fault != "waf":
-        return None
-    return _html(page("403 Forbidden", "<h1>Forbidden</h1>"), status=403)
-
-
 def _away_answer(path: str) -> Reply:
     """What another origin says after `redirect-away`: a ○ page that would fool a client that follows."""
     _, _, carrier_name, imei = [*path.split("/"), "", "", "", ""][:4]
@@ -341,7 +408,7 @@ def _away_answer(path: str) -> Reply:
 
 
 def carrier_of(path: str) -> Carrier | None:
-    if path in ("/top.php", "/search.php"):
+    if path in ("/top.php", "/search.php") or path.startswith("/gifcat/"):
         return Carrier.DOCOMO
     if path.startswith("/cmn/WCV009001/"):
         return Carrier.AU
@@ -372,7 +439,7 @@ def _handler_for(simulator: CarrierSimulator) -> type[BaseHTTPRequestHandler]:
             host = self.headers.get("Host") or ""
             path = urlsplit(self.path).path
             simulator.note(Seen(method, path, form, self.headers.get("User-Agent") or ""))
-            reply = simulator.handle(method, path, cookies, form, host)
+            reply = simulator.handle(method, path, cookies, form, host, dict(self.headers.items()))
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
