@@ -130,12 +130,12 @@ def resign_lookups(env: Mapping[str, str]) -> None:
     import sqlalchemy as sa
 
     from tenken.store import open_store
-    from tenken.store.rows import SIGNED_LOOKUP
+    from tenken.store.rows import lookup_fields
     from tenken.store.schema import lookups
 
     with open_store(config.load(environ=dict(env))) as store, store.engine.begin() as connection:
         for row in connection.execute(sa.select(lookups)).mappings().all():
-            signed_by, signature = store.keys.seal({column: row[column] for column in SIGNED_LOOKUP})
+            signed_by, signature = store.keys.seal(lookup_fields(row))
             connection.execute(
                 sa.update(lookups)
                 .where(lookups.c.id == row["id"])

@@ -327,6 +327,12 @@ class Evidence:
     content_type: str
     sha256: str
     cut: bool = False  # the site sent more than the client reads: `body` is its first part only
+    # The assisted browser check (tenken handoff) keeps what the person saw beside the answer: a full-page
+    # screenshot (PNG) and, where the answer came in a reply of its own (Rakuten's JSON), the page's HTML.
+    screenshot: bytes | None = None
+    screenshot_sha256: str = ""
+    page: bytes | None = None
+    page_sha256: str = ""
 
     @classmethod
     def received(
@@ -339,10 +345,25 @@ class Evidence:
         content_type: str,
         *,
         cut: bool = False,
+        screenshot: bytes | None = None,
+        page: bytes | None = None,
     ) -> Evidence:
-        """Evidence of a page just received: its hash is taken now (of what was kept, when cut)."""
+        """Evidence of a page just received: its hashes are taken now (of what was kept, when cut)."""
         digest = hashlib.sha256(body).hexdigest()
-        return cls(url, method, http_status, fetched_at, body, content_type, digest, cut)
+        return cls(
+            url,
+            method,
+            http_status,
+            fetched_at,
+            body,
+            content_type,
+            digest,
+            cut,
+            screenshot,
+            hashlib.sha256(screenshot).hexdigest() if screenshot is not None else "",
+            page,
+            hashlib.sha256(page).hexdigest() if page is not None else "",
+        )
 
     @property
     def body_sha256(self) -> str:
@@ -351,8 +372,14 @@ class Evidence:
 
     @property
     def intact(self) -> bool:
-        """True when the body is still the one whose hash was recorded."""
-        return self.body_sha256 == self.sha256
+        """True when the body (and the screenshot and page kept beside it) are still the ones whose hashes
+        were recorded."""
+        kept = [(self.body, self.sha256)]
+        kept += [(extra, digest) for extra, digest in self._beside() if extra is not None]
+        return all(hashlib.sha256(body).hexdigest() == digest for body, digest in kept)
+
+    def _beside(self) -> list[tuple[bytes | None, str]]:
+        return [(self.screenshot, self.screenshot_sha256), (self.page, self.page_sha256)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -364,6 +391,8 @@ class Evidence:
             "content_type": self.content_type,
             "bytes": len(self.body),
             "cut": self.cut,
+            "screenshot_sha256": self.screenshot_sha256 or None,
+            "page_sha256": self.page_sha256 or None,
         }
 
 
@@ -384,6 +413,28 @@ class Seal(StrEnum):
 MANUAL_ORIGIN = "manual"  # where a mark a person read off a carrier's page in a browser came from
 
 
+class Via(StrEnum):
+    """How a carrier's answer was obtained."""
+
+    HTTP = "http"  # tenken asked the site (the automatic look-up)
+    BROWSER = "browser"  # the assisted browser check: a person at the station, tenken read the page
+    HAND = "hand"  # a person read the page and recorded the mark (tenken record mark)
+
+
+BROWSER_METHOD = "BROWSER"  # Evidence.method of a page read in the assisted browser
+
+
+def via_of(origin: str, method: str | None, url: str | None, detail: Message | None) -> tuple[Via, str]:
+    """How an answer kept before tenken stored `via` was obtained, and by whom, from what it kept: a
+    person's mark came from MANUAL_ORIGIN (its evidence `manual: …`), naming who in its detail."""
+    by = str(detail.params.get("by") or "") if detail is not None else ""
+    if origin == MANUAL_ORIGIN or method == "MANUAL" or (url or "").startswith("manual:"):
+        return Via.HAND, by
+    if method == BROWSER_METHOD:
+        return Via.BROWSER, by
+    return Via.HTTP, ""
+
+
 @dataclass(frozen=True, slots=True)
 class LookupResult:
     """One carrier's answer about one IMEI."""
@@ -399,6 +450,8 @@ class LookupResult:
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # its row in the store, once kept
     origin: str = ""  # the checker's origin it came from (MANUAL_ORIGIN: read by a person)
     seal: Seal | None = None  # read back from the store: whether the row is still as it was kept
+    via: Via = Via.HTTP  # how it was obtained; `by`: who was at the station (browser, hand)
+    by: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -409,6 +462,8 @@ class LookupResult:
             "detail": self.detail,
             "checked_at": self.checked_at.isoformat(),
             "from_cache": self.from_cache,
+            "via": self.via.value,
+            "by": self.by or None,
             "evidence": self.evidence.to_json() if self.evidence else None,
         }
 

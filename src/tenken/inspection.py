@@ -20,9 +20,11 @@ from tenken.facts import (
     Message,
     Outcome,
     Seal,
+    Via,
     device_facts_from_json,
     message_from_json,
     utcnow,
+    via_of,
 )
 
 
@@ -91,6 +93,8 @@ class Asked:
             "detail": result.detail if result else None,
             "checked_at": result.checked_at.isoformat() if result else None,
             "from_cache": result.from_cache if result else False,
+            "via": result.via.value if result else None,
+            "by": (result.by or None) if result else None,
             "evidence_sha256": self.evidence_sha256,
             "evidence_url": self.evidence_url,
             "record_id": result.record_id if result else None,
@@ -284,15 +288,22 @@ def _asked_from_json(entry: dict[str, Any]) -> Asked:
     carrier = Carrier(entry["carrier"])
     if not entry.get("asked"):
         return Asked(entry["imei"], carrier, None, message_from_json(entry.get("why_not")))
+    detail = message_from_json(entry.get("detail"))
+    if entry.get("via"):
+        via, by = Via(entry["via"]), entry.get("by") or ""
+    else:  # kept before tenken said how each answer was obtained
+        via, by = via_of("", None, entry.get("evidence_url"), detail)
     result = LookupResult(
         imei=entry["imei"],
         carrier=carrier,
         outcome=Outcome(entry["outcome"]),
         raw_mark=entry.get("raw_mark"),
-        detail=message_from_json(entry.get("detail")),
+        detail=detail,
         checked_at=datetime.fromisoformat(entry["checked_at"]),
         from_cache=bool(entry.get("from_cache")),
         record_id=entry.get("record_id") or "",
+        via=via,
+        by=by,
     )
     return Asked(
         entry["imei"], carrier, result, None, entry.get("evidence_sha256"), entry.get("evidence_url")

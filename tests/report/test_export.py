@@ -29,7 +29,8 @@ from tests.schemas import check_json, check_lines
 
 HEADER = (
     "date_jst,inspected_at,inspection_id,station,stock_no,model,model_number,storage_gb,colour,imei,imei2,"
-    "serial,docomo,au,softbank,rakuten,docomo_imei2,au_imei2,softbank_imei2,rakuten_imei2,sim_lock,"
+    "serial,docomo,au,softbank,rakuten,docomo_imei2,au_imei2,softbank_imei2,rakuten_imei2,"
+    "docomo_via,au_via,softbank_via,rakuten_via,sim_lock,"
     "sim_lock_how,find_my_frp,mdm,battery_health_pct,battery_how,retail,flea_market,parts,first_reason,"
     "first_reason_code,certificate"
 )
@@ -173,6 +174,10 @@ XLSX_HEADER_JA = [
     "au（IMEI2）",
     "ソフトバンク（IMEI2）",
     "楽天モバイル（IMEI2）",
+    "ドコモ（照会方法）",
+    "au（照会方法）",
+    "ソフトバンク（照会方法）",
+    "楽天モバイル（照会方法）",
     "SIMロック",
     "SIMロックの確認方法",
     "アクティベーションロック・FRP",

@@ -23,7 +23,7 @@ from typing import IO, Any, Literal
 import msgspec
 
 from tenken.errors import OutputError
-from tenken.facts import SCHEMA_VERSION, Carrier, Fact, Message, Outcome, msg
+from tenken.facts import SCHEMA_VERSION, Carrier, Fact, Message, Outcome, Via, msg
 from tenken.inspection import MANUAL, Inspection, Level
 from tenken.report.history import cell
 from tenken.report.inert import json_bytes, spreadsheet_cell
@@ -71,6 +71,7 @@ def row(inspection: Inspection, certificate: str | None, channel: str, lang: Lan
             f"{carrier.value}_imei2": _mark(marks, imei2, carrier, inspection.looked_up)
             for carrier in Carrier
         },
+        **{f"{carrier.value}_via": _via(inspection, imei, carrier) for carrier in Carrier},
         sim_lock=_state(facts.sim_locked, "locked", "unlocked"),
         sim_lock_how=_how(facts.sim_locked),
         find_my_frp=_state(facts.owner_lock, "on", "off"),
@@ -98,6 +99,15 @@ def _mark(
     if imei is None or not looked_up or (imei, carrier) not in marks:
         return None
     return cell(marks[(imei, carrier)])
+
+
+def _via(inspection: Inspection, imei: str | None, carrier: Carrier) -> str | None:
+    """How the answer about `imei` at `carrier` was obtained: `http`, or `browser`/`hand` and by whom."""
+    for asked in inspection.asked:
+        if asked.imei == imei and asked.carrier is carrier and asked.result is not None:
+            by = asked.result.by
+            return asked.result.via.value + (f" ({by})" if by and asked.result.via is not Via.HTTP else "")
+    return None
 
 
 def _state(fact: Fact[Any], yes: Any, no: Any) -> Any:
@@ -174,6 +184,7 @@ HEADINGS: dict[str, Message] = {
     "serial": msg("fact.serial"),
     **{carrier.value: msg(f"carrier.{carrier.value}") for carrier in Carrier},
     **{f"{carrier.value}_imei2": msg("column.carrier_imei2", carrier=carrier) for carrier in Carrier},
+    **{f"{carrier.value}_via": msg("column.via", carrier=carrier) for carrier in Carrier},
     "sim_lock": msg("column.sim_lock"),
     "sim_lock_how": msg("column.sim_lock_how"),
     "find_my_frp": msg("column.find_my_frp"),

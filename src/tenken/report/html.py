@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
-from tenken.facts import Carrier, Fact, Message, Outcome, Platform, msg
+from tenken.facts import Carrier, Fact, LookupResult, Message, Outcome, Platform, Via, msg
 from tenken.inspection import MANUAL, Asked, Earlier, Inspection, Level, Reason
 from tenken.report.labels import LANGS, fact_code, jst, label, name, render
 from tenken.report.terminal import format_value, visible
@@ -426,6 +426,7 @@ def _answer_row(page: _Page, asked: Asked, index: int) -> str:
         if result.raw_mark and result.raw_mark != outcome.symbol
         else ""
     )
+    how = f'<div class="small via">{page.said(f"{key}.via", via_words(result))}</div>'
     cached = f'<div class="small">{page.both("cert.from_cache")}</div>' if result.from_cache else ""
     detail = f'<div class="note">{page.said(f"{key}.detail", result.detail)}</div>' if result.detail else ""
     times = (
@@ -438,9 +439,18 @@ def _answer_row(page: _Page, asked: Asked, index: int) -> str:
         else page.both("cert.no_page")
     )
     return (
-        f'<tr><td>{imei}</td><td>{carrier}</td><td class="mark {css}">{mark}{raw}{detail}</td>'
+        f'<tr><td>{imei}</td><td>{carrier}</td><td class="mark {css}">{mark}{raw}{how}{detail}</td>'
         f"<td>{times}{cached}</td><td>{sha}</td></tr>"
     )
+
+
+def via_words(result: LookupResult) -> Message:
+    """How an answer was obtained, in words next to its mark: 自動照会, ブラウザ照会（担当者）, 手入力（担当者）."""
+    if result.via is Via.BROWSER:
+        return msg("via.browser", by=result.by)
+    if result.via is Via.HAND:
+        return msg("via.hand", by=result.by)
+    return msg("via.http")
 
 
 def _both_names(value: Enum) -> str:

@@ -2125,6 +2125,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "ここにスクリーンショットを貼り付け（Ctrl-V）、ドロップ、またはEnterで選択",
     ),
     "web.form.record": ("record", "記録する"),
+    # ------------------------------------------------------------------ hand-offs (handoff-18)
+    "via.http": ("automatic look-up", "自動照会"),
+    "via.browser": ("browser check[ ({by})]", "ブラウザ照会[（{by}）]"),
+    "via.hand": ("entered by hand[ ({by})]", "手入力[（{by}）]"),
+    "column.via": ("{carrier} (how)", "{carrier}（照会方法）"),
     # ------------------------------------------------------------------ the station run (run-17)
     "run.store": ("the database: {problem}", "データベース：{problem}"),
     "run.no_identity": (

@@ -29,6 +29,7 @@ from tenken.facts import (
     Outcome,
     Platform,
     Provenance,
+    Via,
 )
 from tenken.inspection import Level
 
@@ -117,6 +118,8 @@ class AnswerDoc(Doc):
     detail: MessageDoc | None
     checked_at: Time | None
     from_cache: bool
+    via: Via | None  # how the answer was obtained (None: not asked)
+    by: str | None  # who was at the station (browser, hand)
     evidence_sha256: Sha256 | None
     evidence_url: str | None
     record_id: str | None
@@ -221,6 +224,8 @@ class EvidenceDoc(Doc):
     content_type: str
     bytes: int
     cut: bool
+    screenshot_sha256: Sha256 | None  # the assisted browser check's full-page screenshot
+    page_sha256: Sha256 | None  # … and the page's HTML, where the answer came in a reply of its own
 
 
 class ResultDoc(Doc):
@@ -231,6 +236,8 @@ class ResultDoc(Doc):
     detail: MessageDoc | None
     checked_at: Time
     from_cache: bool
+    via: Via  # http: tenken asked the site; browser: the assisted browser check; hand: a person recorded it
+    by: str | None  # who was at the station (browser, hand)
     evidence: EvidenceDoc | None
 
 
@@ -261,6 +268,8 @@ class LookupDocument(Doc):
 Cell = str | None  # a carrier's mark (○ △ × −), why it has none (`unavailable`, `not_asked`, …), or null
 Known = Literal["on", "off", "unknown"]
 How = Literal["measured", "inferred", "manual", "unknown"]
+# `http`, or `browser`/`hand` with who was at the station: "browser (sato)"
+Via_ = Annotated[str, Meta(pattern=r"^(http|browser|hand)( \(.*\))?$")]
 
 
 class ExportRow(Doc):
@@ -287,6 +296,10 @@ class ExportRow(Doc):
     au_imei2: Cell
     softbank_imei2: Cell
     rakuten_imei2: Cell
+    docomo_via: Via_ | None  # how that carrier's answer about `imei` was obtained, and by whom
+    au_via: Via_ | None
+    softbank_via: Via_ | None
+    rakuten_via: Via_ | None
     sim_lock: Literal["locked", "unlocked", "unknown"]
     sim_lock_how: How
     find_my_frp: Known

@@ -20,7 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, InputFileError
-from tenken.facts import MANUAL_ORIGIN, Carrier, DeviceFacts, Evidence, LookupResult, Outcome, msg, utcnow
+from tenken.facts import (
+    MANUAL_ORIGIN,
+    Carrier,
+    DeviceFacts,
+    Evidence,
+    LookupResult,
+    Outcome,
+    Via,
+    msg,
+    utcnow,
+)
 from tenken.inspection import Recorded
 
 Parser = Callable[[str], Any]
@@ -197,6 +207,8 @@ def recorded_mark(
             content_type=content_type,
         ),
         origin=MANUAL_ORIGIN,
+        via=Via.HAND,
+        by=by,
     )
 
 

@@ -17,9 +17,11 @@ from tenken.facts import (
     Message,
     Outcome,
     Seal,
+    Via,
     json_default,
     message_from_json,
     msg,
+    via_of,
 )
 from tenken.inspection import Inspection, Recorded
 from tenken.store.schema import inspection_lookups, inspections
@@ -32,6 +34,8 @@ SIGNED_LOOKUP = (
     "imei", "carrier", "outcome", "raw_mark", "detail", "checked_at", "url", "method", "http_status",
     "content_type", "sha256", "record_id", "origin", "body_cut",
 )  # fmt: skip
+# Covered when not NULL (from 0012): rows kept before have none of them and still check out.
+SIGNED_LOOKUP_VIA = ("via", "via_by", "screenshot_sha256", "page_sha256")
 SIGNED_INSPECTION = (
     "record_id", "platform", "device_id", "state", "read_at", "imei", "imei2", "serial", "station",
     "facts_json", "verdicts_json", "inspection_json", "finished_at", "policy_sha256", "stock_no",
@@ -94,8 +98,14 @@ def lookup_row(result: LookupResult, keys: KeyRing) -> dict[str, object]:
         "record_id": result.record_id,
         "origin": result.origin or None,
         "body_cut": bool(evidence and evidence.cut),
+        "via": result.via.value,
+        "via_by": result.by or None,
+        "screenshot": evidence.screenshot if evidence else None,
+        "screenshot_sha256": (evidence.screenshot_sha256 or None) if evidence else None,
+        "page": evidence.page if evidence else None,
+        "page_sha256": (evidence.page_sha256 or None) if evidence else None,
     }
-    return signed(row, SIGNED_LOOKUP, keys)
+    return signed(row, SIGNED_LOOKUP, keys, SIGNED_LOOKUP_VIA)
 
 
 def _detail(stored: str | None) -> Message | None:
@@ -122,20 +132,56 @@ def lookup_result(row: sa.RowMapping, *, from_cache: bool, keys: KeyRing | None 
             content_type=row["content_type"] or "",
             sha256=row["sha256"] or "",  # as recorded when it arrived; `intact` checks the body against it
             cut=bool(row["body_cut"]),
+            screenshot=_bytes(row, "screenshot"),
+            screenshot_sha256=_extra_sha256(row, "screenshot"),
+            page=_bytes(row, "page"),
+            page_sha256=_extra_sha256(row, "page"),
         )
+    detail = _detail(row["detail"])
+    if _extra(row, "via"):
+        via, by = Via(row["via"]), row["via_by"] or ""
+    else:  # kept before 0012: how it was obtained is read from what it kept
+        via, by = via_of(row["origin"] or "", row["method"], row["url"], detail)
     return LookupResult(
         imei=row["imei"],
         carrier=Carrier(row["carrier"]),
         outcome=Outcome(row["outcome"]),
         raw_mark=row["raw_mark"],
-        detail=_detail(row["detail"]),
+        detail=detail,
         evidence=evidence,
         checked_at=aware(row["checked_at"]),
         from_cache=from_cache,
         record_id=row["record_id"] or "",
         origin=row["origin"] or "",
-        seal=seal_of(row, SIGNED_LOOKUP, keys) if keys is not None else None,
+        seal=seal_of(row, SIGNED_LOOKUP, keys, _present(row, SIGNED_LOOKUP_VIA))
+        if keys is not None
+        else None,
+        via=via,
+        by=by,
     )
+
+
+def lookup_fields(row: Mapping[str, object] | sa.RowMapping) -> dict[str, object]:
+    """What a stored answer's signature covers."""
+    return _covered(row, SIGNED_LOOKUP, _present(row, SIGNED_LOOKUP_VIA))
+
+
+def _extra(row: Mapping[str, object] | sa.RowMapping, column: str) -> object:
+    """A column added after the query's table was written (from 0012), or None where a query left it out."""
+    return row.get(column)
+
+
+def _bytes(row: sa.RowMapping, column: str) -> bytes | None:
+    found = _extra(row, column)
+    return bytes(found) if isinstance(found, bytes | memoryview) else None
+
+
+def _extra_sha256(row: sa.RowMapping, column: str) -> str:
+    return str(_extra(row, f"{column}_sha256") or "")
+
+
+def _present(row: Mapping[str, object] | sa.RowMapping, columns: Sequence[str]) -> tuple[str, ...]:
+    return tuple(column for column in columns if column in row)
 
 
 def inspection_batch(units: Sequence[Inspection], keys: KeyRing) -> list[tuple[sa.Table, Row]]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0010"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed
+HEAD = "0012"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed
 # inspections; 0009: who issued a certificate (the shop, its licence, the technician, the verify address);
-# 0010: the users of `tenken serve`
+# 0010: the users of `tenken serve`; 0012: how each answer was obtained (via, by whom) and the assisted
+# browser's screenshot and page
 
 metadata = sa.MetaData()
 
@@ -35,6 +36,12 @@ lookups = sa.Table(
     sa.Column("body_cut", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("signed_by", sa.String(16)),  # the station key's id (store/signing.py)
     sa.Column("signature", sa.String(64)),
+    sa.Column("via", sa.String(8)),  # from 0012: http, browser, hand (NULL: kept before; read from the row)
+    sa.Column("via_by", sa.Text),  # who was at the station (browser, hand)
+    sa.Column("screenshot", sa.LargeBinary),  # the assisted browser's full-page screenshot (PNG)
+    sa.Column("screenshot_sha256", sa.String(64)),
+    sa.Column("page", sa.LargeBinary),  # the page's HTML where the answer came in a reply of its own
+    sa.Column("page_sha256", sa.String(64)),
     sa.Index("ix_lookups_imei_carrier_time", "imei", "carrier", "checked_at"),
     sa.Index("ux_lookups_record_id", "record_id", unique=True),
 )
