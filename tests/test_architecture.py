@@ -59,11 +59,14 @@ THIRD_PARTY: dict[str, set[str]] = {
     "config": {"msgspec", "platformdirs"},
     "catalog": {"msgspec"},
     "devices": {"adbutils", "cryptography", "packaging", "pymobiledevice3"},
-    "lookups": {"httpx", "selectolax", "selenium"},  # selenium: the assisted browser (lookups/browser.py)
+    "lookups": {"httpx", "selectolax"},
     "store": {"alembic", "sqlalchemy"},
     "verdict": {"msgspec"},
     "report": {"msgspec", "rich", "segno", "xlsxwriter"},
-    "station": {"httpx"},  # webhooks; the database is the store's, the adb server the readers'
+    "station": {
+        "httpx",
+        "selenium",
+    },  # webhooks; the assisted browser (handoff.py); the database is the store's, the adb server the readers'
     "sim": {"PIL", "adbutils", "anyio", "cryptography", "msgspec", "stdnum"},  # PIL: docomo's CAPTCHA image
     "web": {"argon2", "jinja2", "markupsafe", "starlette", "uvicorn"},
     "commands": {"click", "msgspec", "rich", "uvicorn"},  # uvicorn: `tenken serve` runs the page

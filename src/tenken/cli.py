@@ -153,6 +153,7 @@ COMMANDS: dict[str, Entry] = {
     "serve": Entry("tenken.commands.serve", "serve", "help.serve"),
     "user": Entry("tenken.commands.user", "user_group", "help.user"),
     "record": Entry("tenken.commands.record", "record", "help.record"),
+    "handoff": Entry("tenken.commands.handoff", "handoff", "help.handoff"),
     "recheck": Entry("tenken.commands.recheck", "recheck", "help.recheck"),
     "lookup": Entry("tenken.commands.lookup", "lookup", "help.lookup"),
     "evidence": Entry("tenken.commands.evidence", "evidence", "help.evidence"),

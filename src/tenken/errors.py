@@ -20,7 +20,8 @@ line on stderr and the exit code named here; nothing below it prints.
     │   ├── RulesError                      the carrier simulator's rules file
     │   └── CatalogError                    a data table shipped in tenken/catalog/ (an edited row)
     ├── Exposed                   exit 78   `tenken serve` beyond 127.0.0.1 with no user to log in
-    └── SimulatorError            exit 69   a simulator cannot start or attach a phone
+    ├── SimulatorError            exit 69   a simulator cannot start or attach a phone
+    └── BrowserUnavailable        exit 69   the assisted browser cannot start (tenken[browser], chromium)
 
 Results that are not errors have the small codes: 0 every phone or IMEI fine, 1 flagged (× △, blocked),
 2 held (a phone needs the technician; an IMEI − everywhere, not clean without its model's carrier), 3 could not ask (a transport, a phone's read or a carrier could not
@@ -202,5 +203,12 @@ class Exposed(TenkenError):
 
 class SimulatorError(TenkenError):
     """A simulator cannot start, or cannot attach a phone."""
+
+    exit_code = EXIT_UNAVAILABLE
+
+
+class BrowserUnavailable(TenkenError):
+    """The assisted browser check cannot open its window: Selenium (`tenken[browser]`), Chromium or its
+    driver is missing, or the browser would not start."""
 
     exit_code = EXIT_UNAVAILABLE

@@ -11,7 +11,7 @@ that is not a result page means a browser is needed.
 from __future__ import annotations
 
 from tenken.facts import Carrier, Outcome, msg
-from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
+from tenken.lookups.base import Answer, Assisted, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import marks_in, normalise_mark
 from tenken.lookups.pages import decode, excerpt, forms, node_text, parse_html, visible_text
 from tenken.lookups.shape import PageShape
@@ -82,6 +82,7 @@ def _lone_mark(raw: str) -> tuple[Outcome | None, str]:
 class Au(FormProvider):
     carrier = Carrier.AU
     shape = SHAPE
+    assisted = Assisted(SHAPE.path, "form[name=nextForm] input[name=imei]", "form[name=nextForm] a[onclick]")
     missing_form = Outcome.NEEDS_BROWSER  # the form is built by JavaScript on some versions
 
     def parse(self, body: bytes, content_type: str, imei: str) -> Answer:

@@ -79,6 +79,20 @@ def refusal(status: int, cut: bool, limit: int) -> Answer | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Assisted:
+    """The carrier's page as a person uses it in a browser (the assisted check, station/handoff.py): where
+    it is, where the IMEI is typed and what a person clicks (CSS selectors); `reply`: the address of the
+    answer when the page's script fetches it on its own (Rakuten's JSON), with `{imei}`; else the answer is
+    the page the form leads to."""
+
+    path: str
+    field: str
+    submit: str
+    reply: str | None = None
+    result: str | None = None  # where the page's script shows the reply (the screenshot waits for it)
+
+
 class Provider(ABC):
     """One carrier's checker. Subclasses implement `flow`; the origin is configurable, paths are not.
     `shape` declares the page tenken reads there (lookups/shape.py): the look-up and `tenken doctor
@@ -86,6 +100,7 @@ class Provider(ABC):
 
     carrier: ClassVar[Carrier]
     shape: ClassVar[PageShape]
+    assisted: ClassVar[Assisted]
 
     def __init__(self, origin: str) -> None:
         self.origin = origin.rstrip("/")

@@ -199,15 +199,8 @@ class PoliteClient:
         last_problem = msg("site.no_attempt")
         last_evidence: Evidence | None = None
         for attempt in range(attempts):
-            wait = state.last_request_start + self.settings.spacing - self._clock()
-            if wait > 0:
-                await self._sleep(wait)
-            if self._turns is not None and self.settings.spacing > 0:
-                shared_wait = await self._turns(site, self.settings.spacing)
-                if shared_wait > 0:
-                    await self._sleep(shared_wait)
+            await self._turn(site, state)
             retry_after: float | None = None
-            state.last_request_start = self._clock()
             try:
                 fetched = await self._fetch(site, origin, method, url, **kwargs)
             except httpx.TimeoutException:
@@ -227,6 +220,18 @@ class PoliteClient:
                 log.info("%s %s: %s; retrying in %.1f s", method, url, last_problem, delay)
                 await self._sleep(delay)
         raise SiteUnavailable(msg("site.gave_up", problem=last_problem, attempts=attempts), last_evidence)
+
+    async def _turn(self, site: str, state: _SiteState) -> None:
+        """Wait for this process's spacing and the turn booked with every process sharing the database;
+        the request that follows starts now."""
+        wait = state.last_request_start + self.settings.spacing - self._clock()
+        if wait > 0:
+            await self._sleep(wait)
+        if self._turns is not None and self.settings.spacing > 0:
+            shared_wait = await self._turns(site, self.settings.spacing)
+            if shared_wait > 0:
+                await self._sleep(shared_wait)
+        state.last_request_start = self._clock()
 
     async def _fetch(self, site: str, origin: str | None, method: str, url: str, **kwargs: Any) -> Fetched:
         """One request, its redirects followed within the origin (as a browser would, at once), and the
@@ -274,6 +279,11 @@ class SiteSession:
     @property
     def max_page_bytes(self) -> int:
         return self._client.settings.max_page_bytes
+
+    async def turn(self) -> None:
+        """Wait for the site's next turn, as a request would, without sending one: what a browser is about
+        to ask the site (the assisted check, station/handoff.py) is spaced like tenken's own requests."""
+        await self._client._turn(self.site, self._state)
 
     async def get(self, url: str, **kwargs: Any) -> Fetched:
         return await self._client._send(self.site, self._state, self.origin, "GET", url, **kwargs)

@@ -8,7 +8,7 @@ panel), and it must be the one asked.
 from __future__ import annotations
 
 from tenken.facts import Carrier, Outcome, msg
-from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
+from tenken.lookups.base import Answer, Assisted, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import decode, excerpt, node_text, parse_html, visible_text
 from tenken.lookups.shape import PageShape
@@ -68,6 +68,7 @@ def _mark_with_legend(raw: str) -> Outcome | None:
 class Docomo(FormProvider):
     carrier = Carrier.DOCOMO
     shape = SHAPE
+    assisted = Assisted(SHAPE.path, "input[name=productno]", "form input[type=submit]")
     default_charset = ENCODING
 
     def parse(self, body: bytes, content_type: str, imei: str) -> Answer:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tenken.facts import Carrier, Evidence, LookupResult, Outcome, msg
-from tenken.lookups.base import Answer, Provider, refusal
+from tenken.lookups.base import Answer, Assisted, Provider, refusal
 from tenken.lookups.client import SiteSession
 from tenken.lookups.pages import excerpt
 from tenken.lookups.shape import PageShape
@@ -64,6 +64,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 class Rakuten(Provider):
     carrier = Carrier.RAKUTEN
     shape = SHAPE
+    assisted = Assisted(SHAPE.path, "#imei", "#search", reply=API_PATH, result="#search-result")
 
     async def flow(self, session: SiteSession, imei: str) -> LookupResult:
         found = await session.get(

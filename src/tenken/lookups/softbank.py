@@ -8,7 +8,7 @@ holds), add the submit button ACT_TE001 and `imei`, POST. The mark is in
 from __future__ import annotations
 
 from tenken.facts import Carrier, Outcome, msg
-from tenken.lookups.base import Answer, FormProvider, about_other_imei, not_an_answer
+from tenken.lookups.base import Answer, Assisted, FormProvider, about_other_imei, not_an_answer
 from tenken.lookups.marks import normalise_mark, strip_blank
 from tenken.lookups.pages import decode, excerpt, node_text, parse_html, visible_text
 from tenken.lookups.shape import PageShape
@@ -51,6 +51,7 @@ def parse_result(body: bytes, content_type: str, imei: str) -> Answer:
 class SoftBank(FormProvider):
     carrier = Carrier.SOFTBANK
     shape = SHAPE
+    assisted = Assisted(SHAPE.path, "input[name=imei]", "input[name=ACT_TE001]")
     submit = SUBMIT
 
     def parse(self, body: bytes, content_type: str, imei: str) -> Answer:

@@ -2129,6 +2129,61 @@ CATALOG: dict[str, tuple[str, str]] = {
     "via.http": ("automatic look-up", "自動照会"),
     "via.browser": ("browser check[ ({by})]", "ブラウザ照会[（{by}）]"),
     "via.hand": ("entered by hand[ ({by})]", "手入力[（{by}）]"),
+    "handoff.no_selenium": (
+        "tenken handoff needs the browser extra: pip install 'tenken[browser]'",
+        "tenken handoff にはブラウザ用の追加パッケージが必要です：pip install 'tenken[browser]'",
+    ),
+    "handoff.no_chromium": (
+        "tenken handoff needs Chromium and its driver: apt-get install chromium chromium-driver "
+        "(or set TENKEN_CHROMIUM and TENKEN_CHROMEDRIVER)",
+        "tenken handoff には Chromium とそのドライバーが必要です：apt-get install chromium chromium-driver"
+        "（または TENKEN_CHROMIUM と TENKEN_CHROMEDRIVER を設定）",
+    ),
+    "handoff.browser_failed": ("the browser failed: {error}", "ブラウザでエラーが発生しました：{error}"),
+    "handoff.opening": (
+        "{carrier:carrier}: opening {url} for IMEI {imei}",
+        "{carrier:carrier}：IMEI {imei} の確認ページ {url} を開きます",
+    ),
+    "handoff.waiting": (
+        "{carrier:carrier}: the page shows a CAPTCHA — type the characters in the window and click the "
+        "button (IMEI {imei} is filled in); waiting up to {seconds} s",
+        "{carrier:carrier}：画像認証があります。ウィンドウで文字を入力してボタンを押してください"
+        "（IMEI {imei} は入力済み）。最大 {seconds} 秒待ちます",
+    ),
+    "handoff.timed_out": (
+        "no answer within {seconds} s (the page was at {url}): nothing was recorded",
+        "{seconds} 秒以内に回答がありませんでした（ページ：{url}）。何も記録していません",
+    ),
+    "handoff.not_retried": (
+        "not tried: {carrier:carrier} refused the IMEI before (tenken does not retry past a refusal; "
+        "check by hand and record the mark)",
+        "未確認：{carrier:carrier} は直前のIMEIを拒否しました（tenkenは拒否のあと再試行しません。"
+        "手動で確認して判定を記録してください）",
+    ),
+    "handoff.kept": (
+        "{carrier:carrier} {imei}: {outcome}[ — {detail}]; read in the browser[ by {by}] at {when}, "
+        "page {url} sha256 {sha256}[, screenshot sha256 {screenshot}]",
+        "{carrier:carrier} {imei}：{outcome}[ — {detail}]。[{by}が]{when}にブラウザで確認。"
+        "ページ {url} sha256 {sha256}[、スクリーンショット sha256 {screenshot}]",
+    ),
+    "handoff.nothing_kept": (
+        "{carrier:carrier} {imei}: no answer — {why}",
+        "{carrier:carrier} {imei}：回答なし — {why}",
+    ),
+    "handoff.nothing_to_do": (
+        "every carrier has a readable answer about {imeis}: nothing to check (name a carrier with --carrier "
+        "to check again)",
+        "{imeis} はすべてのキャリアで判定済みです。確認するものはありません（再確認するには --carrier で"
+        "キャリアを指定してください）",
+    ),
+    "handoff.name_the_carrier": (
+        "tenken has no answer about these IMEIs yet: name the carriers to check with --carrier",
+        "これらのIMEIについての回答はまだありません。--carrier で確認するキャリアを指定してください",
+    ),
+    "help.handoff": (
+        "Check IMEIs on a carrier's own page in a browser, with the person at the station (CAPTCHA, bot checks).",
+        "担当者と一緒にキャリアのページをブラウザで確認します（画像認証、ボット対策のあるサイト）。",
+    ),
     "column.via": ("{carrier} (how)", "{carrier}（照会方法）"),
     # ------------------------------------------------------------------ the station run (run-17)
     "run.store": ("the database: {problem}", "データベース：{problem}"),
