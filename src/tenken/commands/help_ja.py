@@ -202,6 +202,37 @@ HELP_JA.update(
 )
 
 
+# tenken handoff, the assisted browser check (issue 18; a block of its own, to keep merges easy)
+HELP_JA.update(
+    {
+        "Check IMEIs on a carrier's own page in a Chromium window, with the person at the station.\n\n    tenken opens the carrier's page, types the IMEI and clicks the page's button — or, where the page\n    shows a CAPTCHA, waits for the person to type it and click. The answer is read with the same parser\n    as `tenken lookup`, and kept with the page, a full-page screenshot, their sha256, the time and the\n    address, as `via: browser` and who was at the station. The phone's IMEI2 (from its newest\n    inspection) follows in the same window. tenken never solves a CAPTCHA, never hides that the browser\n    is automated, and never retries past a refusal. Needs `pip install 'tenken[browser]'` and Chromium\n    with its driver (apt-get install chromium chromium-driver).\n\n    \x08\n    Exit codes:\n      0  every answer read, none × or △\n      1  some answer × or △\n      3  some answer not read: no answer within --timeout (nothing is kept), or the page still refused\n      64 usage error; 65 not an IMEI; 69 the browser cannot start; 74 the database failed\n    ": (
+            "担当者と一緒に、キャリア自身のページをChromiumのウィンドウで確認します。\n\n"
+            "tenkenがキャリアのページを開いてIMEIを入力し、ページのボタンを押します。ページに画像認証があるときは、"
+            "担当者が文字を入力してボタンを押すのを待ちます。回答は `tenken lookup` と同じ解析で読み取り、ページ、"
+            "ページ全体のスクリーンショット、それぞれのsha256、日時、アドレスとともに `via: browser` と担当者名で"
+            "記録します。端末のIMEI2（最新の点検から）は同じウィンドウで続けて確認します。tenkenは画像認証を解かず、"
+            "自動操作であることを隠さず、拒否されたあとは再試行しません。`pip install 'tenken[browser]'` と、"
+            "Chromium とそのドライバー（`apt-get install chromium chromium-driver`）が必要です。\n\n"
+            "\x08\n終了コード：\n"
+            "  0  すべて回答を読み取り、× も △ もなし\n"
+            "  1  × または △ の回答あり\n"
+            "  3  読み取れなかった回答あり：--timeout までに回答がない（何も記録しません）、またはページが拒否した\n"
+            "  64 使い方の誤り。65 IMEIではない。69 ブラウザを起動できない。74 データベースの障害"
+        ),
+        "Carrier whose page to open (repeatable; default: each carrier whose newest answer about the IMEI "
+        "is not a mark).": "ページを開くキャリア（複数指定可。既定：そのIMEIについての最新の回答が判定でないキャリア）。",
+        "Who is at the station (default: the user running tenken).": "ステーションにいる担当者（既定：tenkenを"
+        "実行しているユーザー）。",
+        "No window (tests and CI only): nobody can read a CAPTCHA there, so such a page waits and times out.": (
+            "ウィンドウを表示しません（テストと自動検証専用）。画像認証は誰も読めないため、そのページは待ったまま"
+            "時間切れになります。"
+        ),
+        "Seconds to wait for each answer (the person reading a CAPTCHA, the page loading).": "回答ごとに待つ"
+        "秒数（担当者が画像認証を読む時間、ページの読み込み）。",
+    }
+)
+
+
 # Every other help text, keyed by its English as click keeps it (a docstring cleaned of its indent).
 HELP_JA.update(
     {
@@ -294,7 +325,7 @@ HELP_JA.update(
         "Serve docomo, au, SoftBank and Rakuten checkers on 127.0.0.1 at their real paths.\n\nWithout --rules, the bundled phones get the answers `tenken demo` shows (the bundled rules file);\nfor any other IMEI the second-to-last digit picks the carrier that sold it (0-2 docomo, 3-5 au,\n6-7 SoftBank, 8 Rakuten, 9 none) and the third-to-last its mark (7 △, 8 ×, otherwise ○); every\nother carrier answers −.": "ドコモ、au、ソフトバンク、楽天モバイルの確認サイトを、本物と同じパスで127.0.0.1に用意します。\n\n--rules がなければ、付属の端末には `tenken demo` で見せる回答を返します（付属のルールファイル）。それ以外の\nIMEIは、下から2桁目が販売したキャリア（0-2 ドコモ、3-5 au、6-7 ソフトバンク、8 楽天モバイル、9 なし）を、\n下から3桁目が判定（7 △、8 ×、それ以外 ○）を決め、他のキャリアはすべて − を返します。",
         "Port on 127.0.0.1 (0 = any free).": "127.0.0.1のポート（0 = 空いているポート）。",
         "Rules TOML file.": "ルールのTOMLファイル。",
-        "Make a site misbehave: MODE is one of maintenance, 503, 429, slow, captcha, changed, js-only, form-loop, hostile, other-imei, not-found-status, redirect-away, mark-in-sentence, duplicate-keys, error-beside-status, huge, waf (repeatable).": "サイトに不具合を起こさせます：MODE は maintenance、503、429、slow、captcha、changed、js-only、form-loop、hostile、\nother-imei、not-found-status、redirect-away、mark-in-sentence、duplicate-keys、error-beside-status、huge、waf の\nいずれか（複数指定可）。",
+        "Make a site misbehave: MODE is one of maintenance, 503, 429, slow, captcha, changed, js-only, form-loop, hostile, other-imei, not-found-status, redirect-away, mark-in-sentence, duplicate-keys, error-beside-status, huge, waf, browser_only (repeatable).": "サイトに不具合を起こさせます：MODE は maintenance、503、429、slow、captcha、changed、js-only、form-loop、hostile、\nother-imei、not-found-status、redirect-away、mark-in-sentence、duplicate-keys、error-beside-status、huge、\nwaf、browser_only のいずれか（複数指定可）。",
         "Emulate usbmuxd with simulated iPhones on 127.0.0.1.": "127.0.0.1でusbmuxdとシミュレーターのiPhoneを動かします。",
         "A profile file (TOML, JSON, `ideviceinfo -x` plist or `ideviceinfo` text) or a bundled profile name; repeatable. Default: every bundled profile.": "プロファイルファイル（TOML、JSON、`ideviceinfo -x` のplist、`ideviceinfo` のテキスト）または付属のプロファイル名。\n複数指定可。既定：付属のプロファイルすべて。",
         "Phones per profile, each with its own UDID, serial and IMEI.": "プロファイルごとの台数（それぞれ別のUDID、シリアル番号、IMEI）。",
