@@ -97,6 +97,10 @@ def test_rakuten_browser_only_the_verdict_changes(
     usbmux.attach(bundled("iphone16-rakuten"))
     before = inspected(env)
     assert "carrier_unanswered" in reasons(before)
+    (waiting,) = [r for r in before["verdicts"]["retail"]["reasons"] if r["code"] == "carrier_unanswered"]
+    action = waiting["action"]["text"]  # names the carrier, its page, the IMEI, and the hand-off
+    assert "Rakuten Mobile at https://network.mobile.rakuten.co.jp/restriction/" in action
+    assert RAKUTEN_PHONE in action and "tenken handoff IMEI" in action
 
     checked = handoff(env, RAKUTEN_PHONE, "--carrier", "rakuten")
     assert checked.exit_code == 0, checked.stderr

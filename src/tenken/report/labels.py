@@ -1069,10 +1069,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "IMEIを問い合わせてください（--no-lookup なしで点検）",
     ),
     "todo.check_by_hand": (
-        "check by hand in a browser — {pages} — and record each mark with a screenshot "
-        "(tenken record mark CARRIER MARK --imei IMEI --evidence FILE)",
-        "ブラウザで手動確認してください — {pages} — 判定はスクリーンショット付きで記録してください"
-        "（tenken record mark キャリア 判定 --imei IMEI --evidence ファイル）",
+        "check in a browser — {pages} — with tenken opening the page (tenken handoff IMEI), or by hand, "
+        "recording each mark with a screenshot (tenken record mark CARRIER MARK --imei IMEI --evidence FILE)",
+        "ブラウザで確認してください — {pages} — tenkenがページを開く（tenken handoff IMEI）か、手動で確認して"
+        "判定をスクリーンショット付きで記録してください（tenken record mark キャリア 判定 --imei IMEI --evidence ファイル）",
     ),
     "todo.checker_page": (
         "{carrier:carrier} at {url}: IMEI {imeis}",
