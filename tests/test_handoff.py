@@ -19,6 +19,7 @@ from tenken.facts import Carrier, Outcome
 from tenken.sim.carriers import CarrierSimulator
 from tests.conftest import fast_env, run_cli
 from tests.ios.simulator import SimulatorThread, bundled
+from tests.report.conftest import IMEI_1, IMEI_2
 
 PNG = b"\x89PNG\r\n\x1a\n"
 AU_IMEI = "353915111001030"
@@ -152,3 +153,21 @@ def inspected(env: dict[str, str]) -> dict[str, Any]:
 
 def reasons(phone: dict[str, Any]) -> list[str]:
     return [reason["code"] for reason in phone["verdicts"]["retail"]["reasons"]]
+
+
+def test_imei2_follows_in_the_same_window_under_the_sites_spacing(
+    carrier_sim: CarrierSimulator, usbmux: SimulatorThread, env: dict[str, str]
+) -> None:
+    usbmux.attach(bundled("iphone13-docomo"))  # IMEI and IMEI2
+    assert run_cli(["inspect", "--platform", "ios", "--no-lookup"], env).exit_code < 64
+    carrier_sim.set_fault(Carrier.AU, "waf")
+    spaced = {**env, "TENKEN_LOOKUP_SPACING": "0.05"}
+    checked = handoff(spaced, IMEI_1, "--carrier", "au")
+    assert checked.exit_code == 0, checked.stderr
+    rows = stored(env, "au")
+    assert [(row["imei"], row["outcome"], row["via"]) for row in rows] == [
+        (IMEI_1, "not_found", "browser"),
+        (IMEI_2, "not_found", "browser"),
+    ]
+    with sqlite3.connect(env["TENKEN_DB"]) as database:  # each page's turn booked with the fleet
+        assert database.execute("SELECT COUNT(*) FROM site_turns WHERE site = 'au'").fetchone() == (1,)
