@@ -25,7 +25,7 @@ KEPT = {
     "JSON", "CSV", "PDF", "HTML", "sha256", "GB", "TB", "mAh", "docomo", "au", "SoftBank", "Rakuten", "Apple",
     "Find", "My", "Google", "Wi", "Fi", "NTT", "KDDI", "OS", "SELLABLE", "HOLD", "BLOCKED", "PARTS_ONLY",
     "SELLABLE_WITH_DISCLOSURE", "shop", "record", "sim", "lock", "battery", "mark", "evidence", "lookup",
-    "inspect", "recheck", "certificate", "verify", "history", "export", "policy", "retail", "flea_market",
+    "inspect", "handoff", "recheck", "certificate", "verify", "history", "export", "policy", "retail", "flea_market",
     "parts", "usbmuxd", "adb", "carriers", "sim-lock", "owner-lock", "mdm", "new", "serial", "imei", "by",
     "what", "CARRIER", "MARK", "FILE", "tray", "HTTPS", "CAPTCHA", "MEID", "MCC", "MNC", "MVNO", "NVRAM",
     "VRAM", "NO", "MCInstall", "lockdown", "ADB", "USB", "Android", "Webhook", "apt", "install", "sudo",
