@@ -391,8 +391,9 @@ class Evidence:
             "content_type": self.content_type,
             "bytes": len(self.body),
             "cut": self.cut,
-            "screenshot_sha256": self.screenshot_sha256 or None,
-            "page_sha256": self.page_sha256 or None,
+            # what the assisted browser check keeps beside the page: only on its answers
+            **({"screenshot_sha256": self.screenshot_sha256} if self.screenshot_sha256 else {}),
+            **({"page_sha256": self.page_sha256} if self.page_sha256 else {}),
         }
 
 

@@ -224,8 +224,10 @@ class EvidenceDoc(Doc):
     content_type: str
     bytes: int
     cut: bool
-    screenshot_sha256: Sha256 | None  # the assisted browser check's full-page screenshot
-    page_sha256: Sha256 | None  # … and the page's HTML, where the answer came in a reply of its own
+    # the assisted browser check's full-page screenshot and, where the answer came in a reply of its own
+    # (Rakuten's JSON), the page's HTML: present on its answers only
+    screenshot_sha256: Sha256 | None = None
+    page_sha256: Sha256 | None = None
 
 
 class ResultDoc(Doc):
