@@ -213,6 +213,8 @@ def test_the_phone_page_shows_facts_verdicts_and_answers(view: FakeView, client:
     assert "battery below 80" in page.lower() or "80 %" in page
     assert "measured" in page and "F2LXK0AAAAAA" in page
     assert "2026-12-01 10:00 JST" in page  # times in Japan time
+    assert '<span class="via">automatic look-up</span>' in page  # how each answer was obtained
+    assert '<span class="via">自動照会</span>' in client.get(f"/phones/{inspection.id}?lang=ja").text
     assert client.get("/phones/unknown-id").status_code == 404
 
 

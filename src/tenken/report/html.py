@@ -29,11 +29,11 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
-from tenken.facts import Carrier, Fact, LookupResult, Message, Outcome, Platform, Via, msg
+from tenken.facts import Carrier, Fact, Message, Outcome, Platform, msg
 from tenken.inspection import MANUAL, Asked, Earlier, Inspection, Level, Reason
 from tenken.report.labels import LANGS, fact_code, jst, label, name, render
 from tenken.report.terminal import format_value, visible
-from tenken.report.values import colour_name
+from tenken.report.values import colour_name, via_words
 
 # Family names unquoted (CSS identifiers): a CSS string holding a space would break at a line end.
 FONTS = (
@@ -442,15 +442,6 @@ def _answer_row(page: _Page, asked: Asked, index: int) -> str:
         f'<tr><td>{imei}</td><td>{carrier}</td><td class="mark {css}">{mark}{raw}{how}{detail}</td>'
         f"<td>{times}{cached}</td><td>{sha}</td></tr>"
     )
-
-
-def via_words(result: LookupResult) -> Message:
-    """How an answer was obtained, in words next to its mark: 自動照会, ブラウザ照会（担当者）, 手入力（担当者）."""
-    if result.via is Via.BROWSER:
-        return msg("via.browser", by=result.by)
-    if result.via is Via.HAND:
-        return msg("via.hand", by=result.by)
-    return msg("via.http")
 
 
 def _both_names(value: Enum) -> str:

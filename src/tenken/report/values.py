@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tenken.facts import DeviceFacts, Message, msg
+from tenken.facts import DeviceFacts, LookupResult, Message, Via, msg
 from tenken.report.labels import NETWORK, Lang, label, value_in
 
 # The capacities phones are sold with, in GB as the makers count them (10^9 bytes).
@@ -131,3 +131,12 @@ def source_words(source: str, lang: Lang) -> str:
     for phrase, code in SOURCES.items():
         source = source.replace(phrase, label(code, lang))
     return source
+
+
+def via_words(result: LookupResult) -> Message:
+    """How an answer was obtained, in words next to its mark: 自動照会, ブラウザ照会（担当者）, 手入力（担当者）."""
+    if result.via is Via.BROWSER:
+        return msg("via.browser", by=result.by)
+    if result.via is Via.HAND:
+        return msg("via.hand", by=result.by)
+    return msg("via.http")

@@ -41,6 +41,7 @@ from tenken.inspection import Inspection, Level
 from tenken.report.inert import visible
 from tenken.report.json_output import dumps
 from tenken.report.labels import LANGS, Lang, jst, label, name, render
+from tenken.report.values import via_words
 from tenken.station.view import Board, Fleet, StationView, Tile
 from tenken.web import data
 from tenken.web.auth import COOKIE, Sessions, verify_password
@@ -317,6 +318,7 @@ class _Pages:
                 "other_lang": "en" if lang == "ja" else "ja",
                 "t": t,
                 "words": lambda message: render(message, lang),
+                "via": lambda result: render(via_words(result), lang),  # how an answer was obtained
                 "name": lambda value: name(value, lang),
                 "label": lambda code: label(code, lang),
                 "phone_words": lambda inspection: data.inspection_words(inspection, lang),
