@@ -121,6 +121,14 @@ def test_rakuten_browser_only_the_verdict_changes(
     rakuten = [a for a in after["lookups"]["answers"] if a["carrier"] == "rakuten" and a["asked"]]
     assert [(a["via"], a["by"], a["mark"]) for a in rakuten] == [("browser", "佐藤", "○")]
 
+    # The certificate says so next to the mark, and `tenken verify` renders it again identically.
+    out = Path(env["TENKEN_DATA_DIR"]).parent / "certificates"
+    made = run_cli(["certificate", after["inspection_id"], "--out", str(out)], env)
+    assert made.exit_code == 0, made.stderr
+    (page,) = out.glob("*.html")
+    assert "ブラウザ照会（佐藤）" in page.read_text(encoding="utf-8")
+    assert run_cli(["verify", str(page)], env).exit_code == 0
+
 
 def test_a_captcha_without_a_person_times_out_and_records_nothing(
     carrier_sim: CarrierSimulator, env: dict[str, str]
