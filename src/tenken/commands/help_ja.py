@@ -353,6 +353,12 @@ HELP_JA.update(
         "Run the station and serve its page: the board (one tile per port, live), each phone in full, what\nneeds the technician with the form that finishes it, search, and the re-check queue. JSON for other\ntools at /api/board and /api/queue (docs/serve.md).\n\nOnly 127.0.0.1 is served unless --host names another address; then users must exist (`tenken user\nadd NAME`) and log in. Ctrl-C (or SIGTERM) stops: each phone's last inspection is kept.": "ステーションを動かし、そのページを提供します：ボード（ポートごとのタイル、ライブ更新）、各端末の詳細、\n技術者の対応待ちとそれを済ませるフォーム、検索、再確認の一覧。他のツール向けのJSONは /api/board と\n/api/queue にあります（docs/serve.md）。\n\n--host で別のアドレスを指定しない限り 127.0.0.1 だけで提供します。指定した場合はユーザーが必要で\n（`tenken user add NAME`）、ログインを求めます。Ctrl-C（またはSIGTERM）で停止：各端末の最後の点検は保存されます。",
         "The address to serve on.": "提供するアドレス。",
         "The port (0: any free one).": "ポート（0：空いているポート）。",
+        "Seconds the assisted browser check waits for each answer (the queue page's browser button).": (
+            "ブラウザ照会（対応待ちページのブラウザボタン）が回答ごとに待つ秒数。"
+        ),
+        "The assisted browser check without a window (tests and CI only: nobody can read a CAPTCHA there).": (
+            "ブラウザ照会をウィンドウなしで行います（テストと自動検証専用：画像認証は誰も読めません）。"
+        ),
         "The sales channel the board counts.": "ボードが集計する販売チャネル。",
         "Users who may log in to `tenken serve` when it serves beyond 127.0.0.1.": "`tenken serve` が 127.0.0.1 の外にも提供するときにログインできるユーザー。",
         "Add a user NAME; the password is asked for twice (not shown), or read from standard input.": "ユーザー NAME を追加します。パスワードは2回たずねます（表示しません）。標準入力から読むこともできます。",

@@ -49,6 +49,18 @@ LOOPBACK_NAMES = ("localhost",)
     show_default=True,
     help="The port (0: any free one).",
 )
+@click.option(
+    "--handoff-timeout",
+    type=click.FloatRange(min=1),
+    default=300.0,
+    show_default=True,
+    help="Seconds the assisted browser check waits for each answer (the queue page's browser button).",
+)
+@click.option(
+    "--handoff-headless",
+    is_flag=True,
+    help="The assisted browser check without a window (tests and CI only: nobody can read a CAPTCHA there).",
+)
 @options.transports("Which phones to follow.")
 @options.no_lookup
 @options.channel("The sales channel the board counts.")
@@ -58,6 +70,8 @@ def serve(
     app: AppContext,
     host: str,
     port: int,
+    handoff_timeout: float,
+    handoff_headless: bool,
     platform: str,
     usbmux: str | None,
     adb_port: int | None,
@@ -84,7 +98,17 @@ def serve(
     app.use_transports(usbmux, adb_port)
     policy = app.policy_with(policy_path, channel)
     run_async(
-        _serve(app, policy, channel, PLATFORM_CHOICES[platform], not no_lookup, host, port, not loopback)
+        _serve(
+            app,
+            policy,
+            channel,
+            PLATFORM_CHOICES[platform],
+            not no_lookup,
+            host,
+            port,
+            not loopback,
+            handoff=(handoff_headless, handoff_timeout),
+        )
     )
 
 
@@ -106,6 +130,8 @@ async def _serve(
     host: str,
     port: int,
     login: bool,
+    *,
+    handoff: tuple[bool, float] = (False, 300.0),
 ) -> None:
     """The station run with the page as its face: the run starts first (its signals stop it), the page
     ends last (its event streams end with the run)."""
@@ -135,6 +161,8 @@ async def _serve(
             hosts=_hosts(host),
             os_user=os_user(),
             fleet=database.shared,
+            handoff_headless=handoff[0],
+            handoff_wait=handoff[1],
         )
         config = uvicorn.Config(
             create_app(site), log_level="warning", lifespan="on", timeout_graceful_shutdown=3

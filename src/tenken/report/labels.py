@@ -2129,6 +2129,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "via.http": ("automatic look-up", "自動照会"),
     "via.browser": ("browser check[ ({by})]", "ブラウザ照会[（{by}）]"),
     "via.hand": ("entered by hand[ ({by})]", "手入力[（{by}）]"),
+    "run.handoff_unread": (
+        "nothing read at {carrier} in the browser: {why}",
+        "{carrier} のブラウザ照会で判定を読み取れませんでした：{why}",
+    ),
+    "web.handoff": ("check in the browser on this station", "このステーションのブラウザで照会"),
+    "web.handoff_hint": (
+        "Opens {carrier}'s page in a Chromium window on the station's screen with the IMEI typed; read the "
+        "CAPTCHA there if it shows one and press its button. The answer is kept with the page and a "
+        "screenshot.",
+        "ステーションの画面に{carrier}のページをChromiumで開き、IMEIを入力します。画像認証が出たら読み取って"
+        "ボタンを押してください。判定はページとスクリーンショット付きで保存されます。",
+    ),
     "handoff.no_selenium": (
         "tenken handoff needs the browser extra: pip install 'tenken[browser]'",
         "tenken handoff にはブラウザ用の追加パッケージが必要です：pip install 'tenken[browser]'",

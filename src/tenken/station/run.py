@@ -31,7 +31,7 @@ from typing import Any
 
 from tenken.config import Settings
 from tenken.errors import EXIT_OK, InputError, NotFound, Spooled, StoreError
-from tenken.facts import LookupResult, Message, Platform, msg, utcnow
+from tenken.facts import Carrier, LookupResult, Message, Platform, msg, utcnow
 from tenken.inspection import Inspection, Level, Recorded
 from tenken.station.clock import Clock, SystemClock, pause
 from tenken.station.label import Labeller
@@ -297,6 +297,47 @@ class StationRun(StationView):
                 )
             )
             await self._keep_entry(self.store.save_recorded, entered[0])
+        return await self._judged_again(before, entered, answers)
+
+    async def handoff(
+        self,
+        inspection_id: str,
+        carrier: Carrier,
+        by: str,
+        *,
+        headless: bool = False,
+        wait_seconds: float = 300.0,
+    ) -> Inspection:
+        """The assisted browser check for this phone at one carrier (station/handoff.py): its page in a
+        Chromium window on the station's screen, the IMEI typed, then IMEI2, the person there doing what a
+        person does; what is read is kept and the phone is judged again at once. Raises InputError naming
+        why when no answer was read (a time-out, a refusal): nothing is kept then."""
+        from tenken.station.handoff import hand_off
+
+        before = await self._inspection(inspection_id)
+        imeis = before.facts.imeis()
+        if not imeis:
+            raise InputError(msg("run.no_identity", inspection=inspection_id))
+        handed = await hand_off(
+            self.settings,
+            self.store,
+            imeis,
+            [carrier],
+            by=by,
+            headless=headless,
+            wait_seconds=wait_seconds,
+            say=lambda said: log.info("handoff: %s", said),
+        )
+        answers = [each.result for each in handed if each.result is not None]
+        if not answers:
+            problem = next((each.problem for each in handed if each.problem is not None), None)
+            raise InputError(msg("run.handoff_unread", carrier=carrier, why=problem or ""))
+        return await self._judged_again(before, [], answers)
+
+    async def _judged_again(
+        self, before: Inspection, entered: list[Recorded], answers: list[LookupResult]
+    ) -> Inspection:
+        """`before` judged again with what a person entered (kept already), kept, and on the board."""
         after = await self.pipeline.rejudge(before, recorded=entered, answers=answers)
         levels = {key: verdict.level.value for key, verdict in before.verdicts.items()}
         moved = levels != {key: verdict.level.value for key, verdict in after.verdicts.items()}

@@ -89,6 +89,18 @@ class StationView(Protocol):
         and return the new inspection (the board follows). Raises tenken.errors.InputError for a value that
         is not one."""
 
+    async def handoff(
+        self,
+        inspection_id: str,
+        carrier: Carrier,
+        by: str,
+        *,
+        headless: bool = False,
+        wait_seconds: float = 300.0,
+    ) -> Inspection:
+        """The assisted browser check of this phone at `carrier` (`tenken handoff`), on the station's
+        screen; the phone judged again with what was read. Raises InputError when nothing was read."""
+
 
 @dataclass(frozen=True, slots=True)
 class StationDay:

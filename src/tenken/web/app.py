@@ -75,6 +75,8 @@ class Site:
     hosts: Sequence[str] = ("127.0.0.1", "localhost")  # the Host names answered
     os_user: str = "technician"  # who records what, when nobody is logged in
     fleet: bool = False  # the store is a fleet's shared database: /fleet shows every station's day
+    handoff_headless: bool = False  # the assisted browser without a window (tests and CI only)
+    handoff_wait: float = 300.0  # seconds the assisted browser waits for each answer
     upload_limit: int = UPLOAD_LIMIT
     sessions: Sessions = field(default_factory=Sessions)
 
@@ -236,6 +238,8 @@ def create_app(site: Site) -> Starlette:
         Route("/evidence/{inspection_id}/{record_id}", pages.evidence),
         Route("/phones/{inspection_id}/certificate", pages.certificate, methods=["POST"]),
         Route("/phones/{inspection_id}/label", pages.label, methods=["POST"]),
+        Route("/phones/{inspection_id}/handoff", pages.handoff_form, methods=["POST"]),
+        Route("/api/phones/{inspection_id}/handoff", pages.handoff_api, methods=["POST"]),
         Route("/events", pages.events),
         Route("/api/board", pages.api_board),
         Route("/api/queue", pages.api_queue),
@@ -501,6 +505,41 @@ class _Pages:
                 "X-Tenken-Sha256": page.sha256,
             },
         )
+
+    async def handoff_form(self, request: Request) -> Response:
+        return await self._handoff(request, api=False)
+
+    async def handoff_api(self, request: Request) -> Response:
+        return await self._handoff(request, api=True)
+
+    async def _handoff(self, request: Request, *, api: bool) -> Response:
+        """The assisted browser check (`tenken handoff`) of this phone at one carrier, on the station's
+        screen: answered once the page's answer is read and the phone judged again (or why not)."""
+        inspection_id = request.path_params["inspection_id"]
+        fields = await self.posted(request)
+        try:
+            carrier = Carrier(_text(fields.get("carrier")))
+        except ValueError:
+            return self._refused(request, msg("web.refused", why=_text(fields.get("carrier"))), api)
+        by = self.site.sessions.user(request.state.session) or self.site.os_user
+        try:
+            judged = await self.site.view.handoff(
+                inspection_id,
+                carrier,
+                by,
+                headless=self.site.handoff_headless,
+                wait_seconds=self.site.handoff_wait,
+            )
+        except LookupError:
+            raise HTTPException(404, "no such inspection") from None
+        except TenkenError as error:
+            said = error.said
+            return self._refused(
+                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api
+            )
+        if api:
+            return _json(data.recorded_json(judged, self.lang(request), None))
+        return RedirectResponse("/queue", status_code=303)
 
     async def label(self, request: Request) -> Response:
         """Make the phone's label (a POST: it is written beside the station, as label.auto writes it) and
