@@ -200,3 +200,40 @@ def test_a_carriers_mark_recorded_on_the_page_judges_the_phone_again(
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_carrier_that_answers_only_a_browser_is_checked_from_the_page_in_the_assisted_browser(
+    sites: Sites, iphones: IosSimulator, tmp_path: Path, serves: list[Serve]
+) -> None:
+    from tenken.facts import Carrier
+    from tenken.station.recording import os_user
+
+    sites.set_fault(Carrier.RAKUTEN, "browser_only")  # its JSON answers only the page's own script
+    env = station_env(sites, tmp_path, usbmux=iphones.address)
+    serve = Serve(["--port", "0", "--platform", "ios", "--handoff-headless"], env, tmp_path / "serve.log")
+    serves.append(serve)
+    profile = iphone("iphone16-rakuten", 2)
+    sites.like(profile, iphone("iphone16-rakuten"))
+    iphones.attach(profile)
+    with httpx.Client(base_url=serve.url, timeout=120) as client:
+
+        def held() -> dict[str, Any] | None:
+            tasks = client.get("/api/queue?lang=en").json()["tasks"]
+            wanted = (each for each in tasks if any(a["carrier"] == "rakuten" for a in each["answers"]))
+            return next(wanted, None)
+
+        task = wait_for(held, "Rakuten's answer waiting for the technician")
+        token = client.get("/").text.split('name="csrf-token" content="')[1].split('"')[0]
+        refused = client.post(f"/api/phones/{task['inspection_id']}/handoff", data={"carrier": "rakuten"})
+        assert refused.status_code == 403  # no token
+        answer = client.post(
+            f"/api/phones/{task['inspection_id']}/handoff", data={"carrier": "rakuten", "csrf": token}
+        )
+        assert answer.status_code == 200, answer.text
+        judged = answer.json()
+        assert judged["inspection_id"] != task["inspection_id"]
+        queue = client.get("/api/queue").json()["tasks"]
+        assert not [each for each in queue if any(a["carrier"] == "rakuten" for a in each["answers"])]
+        page = client.get(f"/phones/{judged['inspection_id']}?lang=en").text
+        assert f"browser check ({os_user()})" in page  # how the answer was obtained, and who was there
+    assert serve.stop() == 0
