@@ -58,6 +58,7 @@ LOOKED_UP += (
     "simstate.",
     "imei.not_valid",
 )  # doctor.check.<code>; errors.py makes imei.not_valid
+LOOKED_UP += ("erasure.missing.", "battery.method.", "felica.", "jpki.")  # grade-19: by the step or value
 # The same in both languages on purpose: identifiers and units, not words.
 SAME_IN_BOTH = {"carrier.au", "platform.ios", "platform.android", "fact.imei", "fact.imei2", "fact.meid"}
 SAME_IN_BOTH |= {"android.sdk", "android.fingerprint", "android.csc", "ios.product_type"}

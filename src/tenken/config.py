@@ -223,6 +223,35 @@ class LabelSettings(Schema):
     channel: str = "retail"  # the shop's main channel: its level is on the label
 
 
+TRADE_RANKS = ("S", "A", "B", "C", "J")  # the RMJ guideline's appearance ranks: 未使用, A, B, C, ジャンク
+
+
+class GradeSettings(Schema):
+    """The appearance grade a person enters (`tenken record grade`). `scale`: the steps allowed, best first;
+    the RMJ guideline's S A B C J by default. For B2B trade, the 11-step scale of the guideline's 2nd
+    edition, with the step names your partners use (tenken does not ship them); `counts_as` then says
+    which of S A B C J each step counts as for the policy (grade_c, grade_j): a step not in S–J needs one."""
+
+    scale: list[Annotated[str, Meta(min_length=1, max_length=16)]] = field(
+        default_factory=lambda: list(TRADE_RANKS)
+    )
+    counts_as: dict[str, Literal["S", "A", "B", "C", "J"]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.scale or len(set(self.scale)) != len(self.scale):
+            raise ValueError("scale lists each step once, best first")
+        unmapped = [step for step in self.scale if step not in TRADE_RANKS and step not in self.counts_as]
+        if unmapped:
+            raise ValueError(f"counts_as needs the S–J rank of {', '.join(unmapped)}")
+        strange = [step for step in self.counts_as if step not in self.scale]
+        if strange:
+            raise ValueError(f"counts_as names steps not in scale: {', '.join(strange)}")
+
+    def rank_of(self, step: str) -> str:
+        """The S–J rank a step of the scale counts as."""
+        return self.counts_as.get(step, step)
+
+
 class StationSettings(Schema):
     id: str = ""  # this station's name in every inspection it stores; empty = the host name
 
@@ -243,6 +272,7 @@ class Settings(Schema):
     shop: ShopSettings = field(default_factory=ShopSettings)
     certificate: CertificateSettings = field(default_factory=CertificateSettings)
     label: LabelSettings = field(default_factory=LabelSettings)
+    grade: GradeSettings = field(default_factory=GradeSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     lookup: LookupSettings = field(default_factory=LookupSettings)
@@ -344,6 +374,8 @@ def load_with_sources(
         if ".".join(steps) not in sources and environ.get(name):  # adb ignores an empty one too
             _set(settings, steps, _from_variable(environ, name, kinds[steps]))
             sources[".".join(steps)] = name
+    if any(source != FROM_FILE for source in sources.values()):  # the checks across keys, once more
+        settings = convert(msgspec.to_builtins(settings), Settings, ConfigError, "TENKEN_… variables")
     return settings, sources
 
 
@@ -384,7 +416,9 @@ _WORDS = {"yes": "true", "on": "true", "no": "false", "off": "false"}
 
 def _from_env(text: str, kind: Any) -> object:
     """msgspec reads true/false/1/0 from a string; people also write yes/no/on/off. A table is written
-    KEY=VALUE,KEY=VALUE (TENKEN_PORTS="0x01100000=A-01,1-4.2=A-02")."""
+    KEY=VALUE,KEY=VALUE (TENKEN_PORTS="0x01100000=A-01,1-4.2=A-02"); a list, comma-separated."""
+    if get_origin(kind) is list:
+        return [item.strip() for item in text.split(",") if item.strip()]
     if get_origin(kind) is dict:
         pairs = [pair.partition("=") for pair in text.split(",") if pair.strip()]
         if all(equals for _, equals, _ in pairs):

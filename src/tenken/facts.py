@@ -215,6 +215,13 @@ class DeviceFacts:
     battery_health_pct: Fact[float] = _unknown()
     battery_cycles: Fact[int] = _unknown()
     battery_level_pct: Fact[int] = _unknown()
+    # what the trade writes (the RMJ guideline): entered by a person, except `erased`, read off the phone
+    grade: Fact[str] = _unknown()  # the appearance rank (S A B C J, or a step of the configured scale)
+    grade_class: Fact[str] = _unknown()  # the S–J rank it counts as for the policy (grade_c, grade_j)
+    ng_items: Fact[list[str]] = _unknown()  # the items that failed (J must name at least one)
+    grade_photos: Fact[list[dict[str, str]]] = _unknown()  # {"name", "sha256"} of each photo kept
+    erased: Fact[bool] = _unknown()  # at the Setup Assistant / setup wizard with no account: 初期化済み
+    erasure_checks: Fact[dict[str, Any]] = _unknown()  # the checklist a person confirmed (record erasure)
 
     def facts(self) -> Iterator[tuple[str, Fact[Any]]]:
         """(name, fact) for every fact field, in declaration order."""

@@ -170,6 +170,48 @@ class Recorded:
         return f"{MANUAL} {self.what} ({self.recorded_by}, {self.recorded_at.isoformat()})"
 
 
+# ---------------------------------------------------------------------------------------------- the trade's words
+
+RESETS_WANTED = 2  # the RMJ guideline: a factory reset at purchase and again at inspection
+ERASURE_STEPS = ("measured", "resets", "checked_by", "felica", "jpki")
+
+
+def erasure_missing(facts: DeviceFacts) -> list[str]:
+    """What the guideline's erasure still lacks for this phone (ERASURE_STEPS, in order): the phone read
+    initialised (`erased`), the resets, the second person's check, FeliCa cleared or its owner warned (or
+    none on the phone), the スマホ用電子証明書 revoked (or none). Empty: 初期化2回・第三者確認済み."""
+    measured = facts.erased.known and facts.erased.value is True
+    checks = facts.erasure_checks.value if facts.erasure_checks.known else None
+    checks = checks if isinstance(checks, dict) else {}
+    present = {
+        "measured": measured,
+        "resets": isinstance(checks.get("resets"), int) and checks["resets"] >= RESETS_WANTED,
+        "checked_by": bool(checks.get("checked_by")),
+        "felica": checks.get("felica") in ("cleared", "warned", "none"),
+        "jpki": checks.get("jpki") in ("revoked", "none"),
+    }
+    return [step for step in ERASURE_STEPS if not present[step]]
+
+
+def erased_state(facts: DeviceFacts) -> str:
+    """`erased` as the export writes it: true, false or unknown."""
+    fact = facts.erased
+    return "unknown" if not fact.known else ("true" if fact.value else "false")
+
+
+def battery_method(facts: DeviceFacts) -> str | None:
+    """How the battery figure was obtained, in the guideline's terms: ios_settings (iOS 設定の最大容量, read
+    by a person), ioregistry (IORegistry から算出), android_health (Android の充電サイクル・健全性), manual
+    (手入力); None when there is no figure."""
+    fact = facts.battery_health_pct
+    if not fact.known:
+        return None
+    ios = facts.ref.platform.value == "ios"
+    if fact.source.startswith(MANUAL):
+        return "ios_settings" if ios else "manual"
+    return "ioregistry" if ios else "android_health"
+
+
 @dataclass(slots=True)
 class Inspection:
     facts: DeviceFacts

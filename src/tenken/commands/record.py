@@ -19,16 +19,17 @@ from tenken.commands import options
 from tenken.errors import NotFound, UsageError
 from tenken.facts import Message, msg
 from tenken.report.inert import visible
-from tenken.station.recording import FACTS, MARK
+from tenken.station.recording import ERASURE, FACTS, GRADE, MARK
 
 if TYPE_CHECKING:
+    from tenken.inspection import Recorded
     from tenken.station.recording import Screenshot
     from tenken.store import Store
     from tenken.store.records import Seen
 
 
 @click.command()
-@click.argument("fact", type=click.Choice([*FACTS, MARK]))
+@click.argument("fact", type=click.Choice([*FACTS, MARK, GRADE, ERASURE]))
 @click.argument("values", nargs=-1, required=True)
 @click.option("--imei", "phone_imei", help="The phone, by its IMEI.")
 @click.option("--serial", "phone_serial", help="The phone, by its serial number.")
@@ -47,6 +48,20 @@ if TYPE_CHECKING:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A screenshot or photo of what was read; kept in the store with its sha256.",
 )
+@click.option(
+    "--ng",
+    "ng_items",
+    multiple=True,
+    help="grade: an item that failed (画面割れ, カメラ不良); repeat for each. A J grade needs one.",
+)
+@click.option("--note", default="", help="grade: a note on the grade (why it is junk, the scratches seen).")
+@click.option(
+    "--photo",
+    "photos",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="grade: a photo of the phone; repeat for each. Kept in the store with its sha256.",
+)
 @options.json_output("Print what was recorded as JSON.")
 @pass_app
 def record(
@@ -59,6 +74,9 @@ def record(
     what: str | None,
     recorded_by: str | None,
     evidence: Path | None,
+    ng_items: tuple[str, ...],
+    note: str,
+    photos: tuple[Path, ...],
     as_json: bool,
 ) -> None:
     """Record FACT = VALUE for a phone, as read by hand. FACT is one of:
@@ -72,6 +90,12 @@ def record(
       mark CARRIER MARK           a carrier's answer checked by hand in a browser (CAPTCHA, JavaScript):
                                   ○ o maru まる, △ ▲ sankaku, × x batsu ばつ, − - none なし;
                                   docomo ドコモ, au エーユー, softbank ソフトバンク, rakuten 楽天
+      grade S|A|B|C|J             the appearance grade (the RMJ guideline's ranks, or the steps of
+                                  [grade] scale), with --ng for each failed item (J needs one),
+                                  --note and --photo FILE for each photo
+      erasure ITEM=VALUE…         the erasure checklist a person confirmed: resets=2 (factory resets:
+                                  at purchase and at inspection), checked-by=NAME (the second person),
+                                  felica=cleared|warned|none, jpki=revoked|none
 
     The phone is named by --imei or --serial and must be one tenken has inspected, looked up or recorded
     (--new for one it has not). Without --what, the place this phone's platform and maker show the fact
@@ -79,7 +103,7 @@ def record(
     person, who and when.
     """
     from tenken.imei import validate_imei
-    from tenken.station.recording import Screenshot, os_user, typed
+    from tenken.station.recording import GradeEntry, Screenshot, os_user, trade_entries, typed
     from tenken.store import open_store
     from tenken.store.records import seen_phone
 
@@ -89,8 +113,10 @@ def record(
     serial = (phone_serial or "").strip()
     if fact == MARK and (not imei or len(values) != 2):
         raise UsageError(_words(app, msg("record.mark_usage")))
-    if fact != MARK and len(values) != 1:
+    if fact not in (MARK, ERASURE) and len(values) != 1:
         raise UsageError(_words(app, msg("record.one_value", fact=fact)))
+    if fact != GRADE and (ng_items or note or photos):
+        raise UsageError(_words(app, msg("record.grade_options")))
     by = recorded_by or os_user() or "technician"
     shot = Screenshot.read(evidence) if evidence is not None else None
     with open_store(app.settings) as database:
@@ -99,6 +125,13 @@ def record(
             raise NotFound(_words(app, msg("record.unknown_phone", phone=_phone(serial, imei))))
         if fact == MARK:
             _record_mark(app, database, imei, values, what, by, shot, as_json)
+            return
+        if fact in (GRADE, ERASURE):
+            entry = GradeEntry(ng_items, note, tuple(Screenshot.read(photo) for photo in photos))
+            kept = trade_entries(fact, values, entry, app.settings.grade, serial=serial, imei=imei, by=by)
+            for row in kept:
+                database.save_recorded(row)
+            _said_trade(app, kept[0], serial, imei, by, as_json)
             return
         _record_fact(app, database, seen, fact, values[0], serial, imei, what, by, shot, as_json)
 
@@ -147,6 +180,36 @@ def _record_fact(
         by=by,
         when=entry.recorded_at,
     )
+    click.echo(_words(app, said))  # a person's words: shown, never acted on
+
+
+def _said_trade(app: AppContext, entry: Recorded, serial: str, imei: str, by: str, as_json: bool) -> None:
+    """A grade or an erasure checklist said back: what was kept, by whom, when."""
+    if as_json:
+        emit_json(
+            {
+                "fact": entry.fact,
+                "value": entry.value,
+                "source": entry.source,
+                "recorded_by": by,
+                "recorded_at": entry.recorded_at.isoformat(),
+                "record_id": entry.record_id,
+            }
+        )
+        return
+    value = entry.value
+    if entry.fact == GRADE:
+        said = msg(
+            "record.grade_recorded",
+            phone=_phone(serial, imei),
+            grade=value["grade"],
+            ng=value["ng_items"],
+            photos=[photo["sha256"][:12] for photo in value["grade_photos"]],
+            by=by,
+            when=entry.recorded_at,
+        )
+    else:
+        said = msg("record.erasure_recorded", phone=_phone(serial, imei), by=by, when=entry.recorded_at)
     click.echo(_words(app, said))  # a person's words: shown, never acted on
 
 

@@ -24,7 +24,7 @@ import msgspec
 
 from tenken.errors import OutputError
 from tenken.facts import SCHEMA_VERSION, Carrier, Fact, Message, Outcome, Via, msg
-from tenken.inspection import MANUAL, Inspection, Level
+from tenken.inspection import MANUAL, Inspection, Level, battery_method, erased_state, erasure_missing
 from tenken.report.history import cell
 from tenken.report.inert import json_bytes, spreadsheet_cell
 from tenken.report.labels import JST, Lang, render
@@ -37,6 +37,7 @@ REPLACEMENT = "〓"  # げた: the mark Japanese printing uses for a character t
 IDENTIFIERS = ("inspection_id", "stock_no", "model_number", "imei", "imei2", "serial")
 # `--excel`: what starts each identifier of the CSV so that Excel keeps it as text (docs/reports.md).
 EXCEL_TEXT = "\t"
+LIST_JOIN = "、"  # a list in one CSV or workbook cell (NG items), as Japanese writes a list
 XLSX_ROWS = 1_048_575  # a worksheet's 1 048 576 rows, less the header
 
 
@@ -78,11 +79,32 @@ def row(inspection: Inspection, certificate: str | None, channel: str, lang: Lan
         mdm=_managed(inspection),
         battery_health_pct=float(battery) if isinstance(battery, int | float) else None,
         battery_how=_how(facts.battery_health_pct),
+        battery_method=battery_method(facts),  # type: ignore[arg-type]
+        battery_disclosure=render(msg("trade.battery_worn_short"), lang) if _worn(inspection) else None,
+        grade=_text(facts.grade),
+        ng_items=[str(item) for item in facts.ng_items.value or []] if facts.ng_items.known else [],
+        erased=erased_state(facts),  # type: ignore[arg-type]
+        erasure_missing=erasure_missing(facts),
+        erasure_checked_by=_checked_by(facts),
         verdicts={key: found.level for key, found in inspection.verdicts.items()},
         first_reason=render(first.says, lang) if first else None,
         first_reason_code=first.condition if first else None,
         certificate=certificate,
     )
+
+
+def _worn(inspection: Inspection) -> bool:
+    return any(
+        reason.condition == "battery_worn"
+        for verdict in inspection.verdicts.values()
+        for reason in verdict.reasons
+    )
+
+
+def _checked_by(facts: Any) -> str | None:
+    checks = facts.erasure_checks.value if facts.erasure_checks.known else None
+    found = checks.get("checked_by") if isinstance(checks, dict) else None
+    return str(found) if found else None
 
 
 def _text(fact: Fact[Any]) -> str | None:
@@ -144,7 +166,9 @@ def _cells(entry: ExportRow, channels: Iterable[str]) -> Iterator[tuple[str, Any
     """(ExportRow field, value) per column; a channel's is ("verdicts", its level's code or None)."""
     for name, column in layout(channels):
         value = getattr(entry, name)
-        if name == "verdicts":
+        if isinstance(value, list):  # NG items, what an erasure lacks: one cell
+            yield name, LIST_JOIN.join(value) if value else None
+        elif name == "verdicts":
             found = value.get(column)
             yield name, found.value if found is not None else None
         else:
@@ -191,6 +215,13 @@ HEADINGS: dict[str, Message] = {
     "mdm": msg("column.mdm"),
     "battery_health_pct": msg("column.battery_health_pct"),
     "battery_how": msg("column.battery_how"),
+    "battery_method": msg("column.battery_method"),
+    "battery_disclosure": msg("column.battery_disclosure"),
+    "grade": msg("column.grade"),
+    "ng_items": msg("column.ng_items"),
+    "erased": msg("column.erased"),
+    "erasure_missing": msg("column.erasure_missing"),
+    "erasure_checked_by": msg("column.erasure_checked_by"),
     "first_reason": msg("column.first_reason"),
     "first_reason_code": msg("column.first_reason_code"),
     "certificate": msg("column.certificate"),

@@ -30,7 +30,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tenken.facts import Carrier, Fact, Message, Outcome, Platform, msg
-from tenken.inspection import MANUAL, Asked, Earlier, Inspection, Level, Reason
+from tenken.inspection import (
+    MANUAL,
+    Asked,
+    Earlier,
+    Inspection,
+    Level,
+    Reason,
+    battery_method,
+    erasure_missing,
+)
 from tenken.report.labels import LANGS, fact_code, jst, label, name, render
 from tenken.report.terminal import format_value, visible
 from tenken.report.values import colour_name, via_words
@@ -169,6 +178,7 @@ def certificate(inspection: Inspection, record: str, options: Options) -> str:
             _identity(page),
             _answers(page),
             _locks(page),
+            _trade(page),
             _manual(page),
             _issuer(page),
             _record(page, record),
@@ -385,6 +395,110 @@ def _how(page: _Page, field_name: str, fact: Fact[Any]) -> str:
         else ""
     )
     return f"{badge} {source}{note}"
+
+
+TRADE_CONDITIONS = frozenset({"grade_unknown", "grade_j", "grade_c", "erasure_unconfirmed"})
+
+
+def _speaks_trade(inspection: Inspection) -> bool:
+    """Whether the inspection was judged with the trade's conditions (grade, erasure): every inspection
+    since they exist. One stored before has none and is rendered as it was (tenken verify)."""
+    facts = inspection.facts
+    return (
+        facts.grade.known
+        or facts.erasure_checks.known
+        or any(
+            reason.condition in TRADE_CONDITIONS
+            for verdict in inspection.verdicts.values()
+            for reason in verdict.reasons
+        )
+    )
+
+
+def _trade(page: _Page) -> str:
+    """What the used-phone trade writes (the RMJ guideline): the grade with its NG items and the photos'
+    sha256, the erasure line, the battery with how it was measured and the trade's battery line."""
+    inspection = page.inspection
+    if not _speaks_trade(inspection):
+        return ""
+    rows = [
+        ("cert.grade", _grade(page)),
+        ("cert.erasure", _erasure(page)),
+        ("cert.battery_trade", _battery_words(page)),
+    ]
+    cells = "".join(f"<tr><th>{page.both(code)}</th><td>{value}</td></tr>" for code, value in rows)
+    return f'<section><h2>{page.both("cert.trade")}</h2><table class="facts">{cells}</table></section>'
+
+
+def _grade(page: _Page) -> str:
+    facts = page.inspection.facts
+    if not facts.grade.known:
+        return page.said("trade.grade", msg("trade.not_graded"))
+    ng = [str(item) for item in facts.ng_items.value or []] if facts.ng_items.known else []
+    said = page.said("trade.grade", msg("trade.grade", grade=str(facts.grade.value), ng=ng))
+    source = page.claim("trade.grade.source", page.shown(facts.grade.source), css="source")
+    photos = facts.grade_photos.value if facts.grade_photos.known else []
+    shots = "".join(
+        f"<li>{page.claim(f'trade.photo.{index}', _photo(photo), css='mono tiny')}</li>"
+        for index, photo in enumerate(photos or [])
+        if isinstance(photo, dict)
+    )
+    listed = f'<ul class="manual-list">{shots}</ul>' if shots else ""
+    return f'{said}<div class="note">{source}</div>{listed}'
+
+
+def _photo(photo: dict[str, str]) -> str:
+    return f"{photo.get('name', '')} sha256 {photo.get('sha256', '')}"
+
+
+def _erasure(page: _Page) -> str:
+    facts = page.inspection.facts
+    missing = erasure_missing(facts)
+    checks = facts.erasure_checks.value if facts.erasure_checks.known else None
+    checks = checks if isinstance(checks, dict) else {}
+    line = (
+        msg("trade.erasure_done", resets=checks.get("resets"))
+        if not missing
+        else msg("trade.erasure_missing", missing=[msg(f"erasure.missing.{step}") for step in missing])
+    )
+    parts = [page.said("trade.erasure", line)]
+    if facts.erased.note is not None:
+        parts.append(f'<div class="note">{page.said("trade.erased", facts.erased.note)}</div>')
+    if checks:
+        said = msg(
+            "trade.erasure_checks",
+            resets=checks.get("resets"),
+            checked_by=checks.get("checked_by"),
+            felica=checks.get("felica"),
+            jpki=checks.get("jpki"),
+        )
+        parts.append(f'<div class="note">{page.said("trade.checks", said)}</div>')
+        source = page.claim("trade.checks.source", page.shown(facts.erasure_checks.source), css="source")
+        parts.append(f'<div class="note">{source}</div>')
+    return "".join(parts)
+
+
+def _battery_words(page: _Page) -> str:
+    inspection = page.inspection
+    facts = inspection.facts
+    method = battery_method(facts)
+    if method is None:
+        return page.said("trade.battery", msg("trade.battery_unknown"))
+    said = msg("trade.battery", percent=facts.battery_health_pct.value, method=msg(f"battery.method.{method}"))
+    worn = next(
+        (
+            reason
+            for verdict in inspection.verdicts.values()
+            for reason in verdict.reasons
+            if reason.condition == "battery_worn"
+        ),
+        None,
+    )
+    shown = page.said("trade.battery", said)
+    if worn is not None:
+        line = worn.says.params.get("line", 80)
+        shown += f'<div class="note">{page.said("trade.battery_worn", msg("trade.battery_worn", line=line))}</div>'
+    return shown
 
 
 def _answers(page: _Page) -> str:

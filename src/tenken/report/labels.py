@@ -925,7 +925,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cond.bootloader_unknown": ("bootloader not known", "ブートローダー不明"),
     "cond.sim_locked": ("SIM-locked", "SIMロックあり"),
     "cond.sim_lock_unconfirmed": ("SIM lock not confirmed", "SIMロック未確認"),
-    "cond.battery_worn": ("battery below 80 %", "バッテリー80%未満"),
+    "cond.battery_worn": ("battery worn (below the line)", "バッテリー劣化（基準未満）"),
     "cond.battery_unknown": ("battery not measured", "バッテリー未測定"),
     "guess.True": ("possibly SIM-locked", "SIMロックありの可能性"),
     "guess.False": ("probably not SIM-locked", "SIMロックなしの見込み"),
@@ -1024,8 +1024,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "SIMロック未確認[（{guess:guess}）][：{note}]",
     ),
     "reason.battery_worn": (
-        "battery health {percent} %, below 80 %",
-        "バッテリー最大容量 {percent} %（80 %未満）",
+        "battery health {percent} %, below {line} %",
+        "バッテリー最大容量 {percent} %（{line} %未満）",
     ),
     "reason.battery_unknown": ("battery health was not measured", "バッテリーの状態を測定していません"),
     "todo.record_imei": (
@@ -1188,6 +1188,145 @@ CATALOG: dict[str, tuple[str, str]] = {
     "where.imei": ("*#06# or the SIM tray", "*#06# またはSIMトレイ"),
     "where.by_hand": ("read by hand", "手動で確認"),
     "where.other_sim": ("another carrier's SIM", "他社SIMでの確認"),
+    # ------------------------------------------------------------------ grade-19: what the trade writes (RMJ)
+    "fact.grade": ("Grade", "外観グレード"),
+    "fact.grade_class": ("Grade counts as", "グレード区分"),
+    "fact.ng_items": ("NG items", "NG項目"),
+    "fact.grade_photos": ("Photos of the phone", "端末の写真"),
+    "fact.erased": ("Initialised", "初期化済み"),
+    "fact.erasure_checks": ("Erasure checklist", "データ消去の確認"),
+    "cond.grade_unknown": ("not graded", "グレード未評価"),
+    "cond.grade_j": ("grade J (junk)", "ジャンク（J）"),
+    "cond.grade_c": ("grade C (cracked or chipped)", "グレードC（割れ・欠け）"),
+    "cond.erasure_unconfirmed": ("erasure not confirmed", "データ消去未確認"),
+    "reason.grade_unknown": (
+        "no grade entered: the appearance grade is a person's (S A B C J)",
+        "外観グレードが未入力です（S・A・B・C・Jは人が評価します）",
+    ),
+    "reason.grade_j": ("graded {grade} (junk)[: NG {ng}]", "グレード{grade}（ジャンク）[：NG項目 {ng}]"),
+    "reason.grade_c": (
+        "graded {grade}[: {ng}] (cracked or chipped glass or case)",
+        "グレード{grade}[：{ng}]（ガラス・筐体の割れ・欠け）",
+    ),
+    "reason.erasure_unconfirmed": (
+        "data erasure not confirmed: missing {missing}",
+        "データ消去が未確認です（不足：{missing}）",
+    ),
+    "erasure.missing.measured": ("the phone read initialised", "初期化済みの読み取り"),
+    "erasure.missing.resets": ("two factory resets", "初期化2回"),
+    "erasure.missing.checked_by": ("a second person's check", "第三者確認"),
+    "erasure.missing.felica": (
+        "FeliCa cleared or its owner warned",
+        "FeliCa（おサイフケータイ）の消去または案内",
+    ),
+    "erasure.missing.jpki": ("the smartphone digital certificate revoked", "スマホ用電子証明書の失効"),
+    "todo.record_grade": (
+        "grade the phone's appearance and record it (tenken record grade S|A|B|C|J)",
+        "外観を評価して記録してください（tenken record grade S|A|B|C|J）",
+    ),
+    "todo.sell_as_junk": (
+        "sell it as junk, with its NG items shown",
+        "NG項目を明記してジャンクとして販売してください",
+    ),
+    "todo.disclose_grade": (
+        "show the grade and its details in the listing",
+        "グレードとその内容を掲載に明記してください",
+    ),
+    "todo.erase": (
+        "initialise the phone and inspect it again at the setup screen, then record the checklist "
+        "(tenken record erasure)",
+        "初期化して初期設定画面で再点検し、確認項目を記録してください（tenken record erasure）",
+    ),
+    "todo.confirm_erasure": (
+        "have a second person check the erasure and record it: tenken record erasure resets=2 "
+        "checked-by=NAME felica=cleared|warned|none jpki=revoked|none",
+        "第三者が消去を確認して記録してください：tenken record erasure resets=2 checked-by=氏名 "
+        "felica=cleared|warned|none jpki=revoked|none",
+    ),
+    "erased.setup_assistant": (
+        "at the Setup Assistant: initialised (read {at})",
+        "初期設定アシスタント表示中：初期化済み（{at} 測定）",
+    ),
+    "erased.setup_wizard": (
+        "at the setup wizard with no account: initialised (read {at})",
+        "初期設定ウィザード表示中・アカウントなし：初期化済み（{at} 測定）",
+    ),
+    "erased.accounts_left": (
+        "at the setup wizard, but an account is on the phone: not shown initialised",
+        "初期設定ウィザード表示中ですが、アカウントが残っています：初期化を確認できません",
+    ),
+    "erased.in_use": ("setup completed: owner data may be on it", "初期設定完了：所有者のデータが残っている可能性"),
+    "erased.not_shown": (
+        "whether it is initialised was not read[: {why}]",
+        "初期化済みかどうか読み取れませんでした[：{why}]",
+    ),
+    "record.not_a_grade": ("'{text}' is not a grade: one of {scale}", "「{text}」はグレードではありません：{scale} のいずれか"),
+    "record.junk_needs_ng": (
+        "grade {grade} is junk: name at least one NG item (--ng 画面割れ)",
+        "グレード{grade}はジャンクです：NG項目を1つ以上指定してください（--ng 画面割れ）",
+    ),
+    "record.grade_options": (
+        "--ng, --note and --photo go with record grade only",
+        "--ng・--note・--photo は record grade でのみ使えます",
+    ),
+    "record.erasure_usage": (
+        "'{text}': record erasure takes ITEM=VALUE: resets=2 checked-by=NAME felica=cleared|warned|none "
+        "jpki=revoked|none",
+        "「{text}」：record erasure は 項目=値 で指定します：resets=2 checked-by=氏名 "
+        "felica=cleared|warned|none jpki=revoked|none",
+    ),
+    "record.erasure_resets": ("'{text}': resets is a count (0–9)", "「{text}」：resets は回数（0〜9）です"),
+    "record.erasure_same_person": (
+        "the second person's check cannot be {by}'s own (checked-by is someone else)",
+        "第三者確認は記録者（{by}）本人以外が行います（checked-by に別の人を指定）",
+    ),
+    "record.grade_recorded": (
+        "recorded for {phone}: grade {grade}[, NG {ng}][, photos {photos}] (by {by}, {when})",
+        "{phone} に記録しました：グレード{grade}[、NG項目 {ng}][、写真 {photos}]（{by}、{when}）",
+    ),
+    "record.erasure_recorded": (
+        "recorded the erasure checklist for {phone} (by {by}, {when})",
+        "{phone} のデータ消去の確認を記録しました（{by}、{when}）",
+    ),
+    "cert.trade": ("As the trade writes it (RMJ guideline)", "中古端末の表示（RMJガイドライン）"),
+    "cert.grade": ("Grade", "外観グレード"),
+    "cert.erasure": ("Data erasure", "データ消去"),
+    "cert.battery_trade": ("Battery (method)", "バッテリー（確認方法）"),
+    "trade.not_graded": ("not graded", "未評価"),
+    "trade.grade": ("{grade}[ (NG: {ng})]", "{grade}[（NG項目：{ng}）]"),
+    "trade.erasure_done": (
+        "Data erasure: reset {resets} times, checked by a second person",
+        "データ消去：初期化{resets}回・第三者確認済み",
+    ),
+    "trade.erasure_missing": (
+        "Data erasure: not confirmed (missing: {missing})",
+        "データ消去：未確認（不足：{missing}）",
+    ),
+    "trade.erasure_checks": (
+        "[resets: {resets}][; second person: {checked_by}][; FeliCa: {felica:felica}][; JPKI: {jpki:jpki}]",
+        "[初期化：{resets}回][・第三者確認：{checked_by}][・FeliCa：{felica:felica}][・電子証明書：{jpki:jpki}]",
+    ),
+    "felica.cleared": ("cleared", "消去済み"),
+    "felica.warned": ("owner warned", "所有者に案内済み"),
+    "felica.none": ("none on the phone", "なし"),
+    "jpki.revoked": ("revoked", "失効済み"),
+    "jpki.none": ("none on the phone", "なし"),
+    "trade.battery": ("{percent} % ({method})", "{percent} %（{method}）"),
+    "trade.battery_unknown": ("not measured", "未測定"),
+    "trade.battery_worn": ("battery worn: below {line} %", "バッテリー劣化（{line} %未満）"),
+    "trade.battery_worn_short": ("battery worn", "バッテリー劣化"),
+    "battery.method.ios_settings": ("iOS Settings' Maximum Capacity", "iOS 設定の最大容量"),
+    "battery.method.ioregistry": ("calculated from the IORegistry", "IORegistry から算出"),
+    "battery.method.android_health": ("Android's charge cycles and health", "Android の充電サイクル・健全性"),
+    "battery.method.manual": ("entered by hand", "手入力"),
+    "column.battery_method": ("Battery: method", "バッテリー確認方法（ガイドライン）"),
+    "column.battery_disclosure": ("Battery: disclosure", "バッテリー表示"),
+    "column.grade": ("Grade", "外観グレード"),
+    "column.ng_items": ("NG items", "NG項目"),
+    "column.erased": ("Initialised", "初期化済み"),
+    "column.erasure_missing": ("Erasure: missing", "データ消去：不足項目"),
+    "column.erasure_checked_by": ("Erasure checked by", "データ消去の第三者確認者"),
+    # ------------------------------------------------------------------ (end of grade-19's block)
     # ------------------------------------------------------------------ tenken record (certs-16)
     "record.name_the_phone": (
         "name the phone with --imei or --serial",

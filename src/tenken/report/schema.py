@@ -272,6 +272,7 @@ Known = Literal["on", "off", "unknown"]
 How = Literal["measured", "inferred", "manual", "unknown"]
 # `http`, or `browser`/`hand` with who was at the station: "browser (sato)"
 Via_ = Annotated[str, Meta(pattern=r"^(http|browser|hand)( \(.*\))?$")]
+BatteryMethod = Literal["ios_settings", "ioregistry", "android_health", "manual"]
 
 
 class ExportRow(Doc):
@@ -308,6 +309,15 @@ class ExportRow(Doc):
     mdm: Known
     battery_health_pct: float | None
     battery_how: How
+    # how the figure was obtained, in the RMJ guideline's terms (docs/reports.md), and 「バッテリー劣化」
+    # (in --lang) when the verdict found it below the policy's battery line
+    battery_method: BatteryMethod | None
+    battery_disclosure: str | None
+    grade: str | None  # the appearance grade a person entered (S A B C J, or a step of [grade] scale)
+    ng_items: list[str]  # CSV and xlsx: joined with 、
+    erased: Literal["true", "false", "unknown"]  # 初期化済み as the phone showed it
+    erasure_missing: list[str]  # what the guideline's erasure lacks ([]: 初期化2回・第三者確認済み)
+    erasure_checked_by: str | None  # the second person who checked the erasure
     verdicts: dict[str, Level]
     first_reason: str | None  # in --lang; on --channel
     first_reason_code: str | None

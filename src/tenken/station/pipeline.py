@@ -277,5 +277,9 @@ def apply_recorded(facts: DeviceFacts, recorded: Sequence[Recorded]) -> None:
                 entry.seal.value,
             )
             continue
-        if entry.fact in names:
-            setattr(facts, entry.fact, Fact.measured(entry.value, entry.source))
+        value = entry.value
+        if isinstance(value, dict) and entry.fact in value and set(value) <= names:
+            for name, part in value.items():  # one entry, several facts (a grade: its class, NG items, photos)
+                setattr(facts, name, Fact.measured(part, entry.source))
+        elif entry.fact in names:
+            setattr(facts, entry.fact, Fact.measured(value, entry.source))

@@ -14,10 +14,10 @@ import getpass
 import hashlib
 import mimetypes
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenken.errors import InputError, InputFileError
 from tenken.facts import (
@@ -32,6 +32,9 @@ from tenken.facts import (
     utcnow,
 )
 from tenken.inspection import Recorded
+
+if TYPE_CHECKING:
+    from tenken.config import GradeSettings
 
 Parser = Callable[[str], Any]
 
@@ -85,6 +88,8 @@ FACTS: dict[str, tuple[str, Parser]] = {
     "imei": ("imei", _imei),
 }
 MARK = "mark"  # `record mark CARRIER MARK`: a carrier's answer checked by hand
+GRADE = "grade"  # `record grade S|A|B|C|J [--ng ITEM]… [--note TEXT] [--photo FILE]…`: the appearance rank
+ERASURE = "erasure"  # `record erasure ITEM=VALUE…`: the erasure checklist a person confirmed
 
 # What people type for a mark, beside the glyphs the carriers' pages use (lookups/marks.py).
 MARK_WORDS: dict[str, Outcome] = {
@@ -168,6 +173,137 @@ def recorded_fact(
         evidence_sha256=evidence.sha256 if evidence else "",
         evidence=evidence.body if evidence else None,
     )
+
+
+# ---------------------------------------------------------------------------------------------- the trade's facts
+
+
+@dataclass(frozen=True, slots=True)
+class GradeEntry:
+    """What a person enters with a grade: the items that failed, a note, photos of the phone."""
+
+    ng_items: tuple[str, ...] = ()
+    note: str = ""
+    photos: tuple[Screenshot, ...] = ()
+
+
+def recorded_grade(
+    text: str, entry: GradeEntry, scale: GradeSettings, *, serial: str, imei: str, by: str
+) -> list[Recorded]:
+    """The grade `text` (a step of the configured scale, as typed: ｊ, j, J) for the phone, ready to keep:
+    the grade itself (with its NG items and the photos' names and sha256), then one row per photo holding
+    its bytes. A grade that counts as J must name at least one NG item (the RMJ guideline)."""
+    step = _step(text, scale)
+    rank = scale.rank_of(step)
+    items = [item.strip() for item in entry.ng_items if item.strip()]
+    if rank == "J" and not items:
+        raise InputError(msg("record.junk_needs_ng", grade=step))
+    photos = [{"name": photo.name, "sha256": photo.sha256} for photo in entry.photos]
+    value = {"grade": step, "grade_class": rank, "ng_items": items, "grade_photos": photos}
+    note = entry.note.strip()
+    grade = Recorded(
+        fact=GRADE,
+        value=value,
+        what=f"{GRADE} {step}" + (f": {note}" if note else ""),
+        recorded_by=by,
+        serial=serial,
+        imei=imei,
+    )
+    return [grade] + [
+        Recorded(
+            fact=PHOTO,
+            value={"of": grade.record_id, "name": photo.name, "sha256": photo.sha256},
+            what=f"photo of {GRADE} {step}",
+            recorded_by=by,
+            recorded_at=grade.recorded_at,
+            serial=serial,
+            imei=imei,
+            evidence_name=photo.name,
+            evidence_sha256=photo.sha256,
+            evidence=photo.body,
+        )
+        for photo in entry.photos
+    ]
+
+
+PHOTO = "grade_photo"  # a photo of a graded phone: its bytes, kept beside the grade that lists its sha256
+
+
+def _step(text: str, scale: GradeSettings) -> str:
+    word = typed(text)
+    for step in scale.scale:
+        if typed(step) == word:
+            return step
+    raise InputError(msg("record.not_a_grade", text=text, scale=list(scale.scale)))
+
+
+# The checklist of `record erasure`: ITEM → the words a person may type for each value it takes.
+ERASURE_ITEMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "felica": {
+        "cleared": ("cleared", "消去済み", "消去", "削除済み"),
+        "warned": ("warned", "案内済み", "警告済み"),
+        "none": ("none", "なし", "非搭載"),
+    },
+    "jpki": {"revoked": ("revoked", "失効済み", "失効"), "none": ("none", "なし", "未登録")},
+}
+RESETS, CHECKED_BY = "resets", "checked-by"
+
+
+def recorded_erasure(values: Sequence[str], *, serial: str, imei: str, by: str) -> Recorded:
+    """The erasure checklist (`resets=2 checked-by=佐藤 felica=cleared jpki=revoked`), ready to keep. The
+    second person is not the one recording it; an item not given is missing (a later entry replaces the
+    whole list)."""
+    checks: dict[str, Any] = {}
+    for text in values:
+        key, equals, value = (part.strip() for part in unicodedata.normalize("NFKC", text).partition("="))
+        key = key.casefold()
+        if not equals or not value:
+            raise InputError(msg("record.erasure_usage", text=text))
+        if key == RESETS:
+            if not value.isdigit() or not 0 <= int(value) <= 9:
+                raise InputError(msg("record.erasure_resets", text=text))
+            checks["resets"] = int(value)
+        elif key == CHECKED_BY:
+            if typed(value) == typed(by):
+                raise InputError(msg("record.erasure_same_person", by=by))
+            checks["checked_by"] = value
+        elif key in ERASURE_ITEMS:
+            checks[key] = _choice(key, value)
+        else:
+            raise InputError(msg("record.erasure_usage", text=text))
+    if not checks:
+        raise InputError(msg("record.erasure_usage", text=""))
+    said = " ".join(values)
+    return Recorded(
+        fact="erasure_checks", value=checks, what=f"{ERASURE}: {said}", recorded_by=by, serial=serial, imei=imei
+    )
+
+
+def _choice(item: str, text: str) -> str:
+    word = typed(text)
+    for value, words in ERASURE_ITEMS[item].items():
+        if word in {typed(known) for known in words}:
+            return value
+    words = [known for choices in ERASURE_ITEMS[item].values() for known in choices]
+    raise InputError(msg("record.not_a_value", text=text, words=words))
+
+
+def trade_entries(
+    fact: str,
+    values: Sequence[str],
+    entry: GradeEntry,
+    scale: GradeSettings,
+    *,
+    serial: str,
+    imei: str,
+    by: str,
+) -> list[Recorded]:
+    """What `record grade` or `record erasure` keeps (the grade first, then its photos)."""
+    if fact == GRADE:
+        if len(values) != 1:
+            raise InputError(msg("record.one_value", fact=fact))
+        return recorded_grade(values[0], entry, scale, serial=serial, imei=imei, by=by)
+    return [recorded_erasure(values, serial=serial, imei=imei, by=by)]
 
 
 def recorded_mark(

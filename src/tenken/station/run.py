@@ -38,7 +38,16 @@ from tenken.station.label import Labeller
 from tenken.station.outcome import exit_code
 from tenken.station.pipeline import Options, Pipeline
 from tenken.station.recheck import Recheck
-from tenken.station.recording import MARK, Screenshot, recorded_fact, recorded_mark
+from tenken.station.recording import (
+    ERASURE,
+    GRADE,
+    MARK,
+    GradeEntry,
+    Screenshot,
+    recorded_fact,
+    recorded_mark,
+    trade_entries,
+)
 from tenken.station.view import Board, Health, StationView, Task, Tile
 from tenken.station.watch import Plug, Station
 from tenken.station.webhooks import Sender, changed
@@ -277,7 +286,16 @@ class StationRun(StationView):
             await changes.aclose()
 
     async def record(
-        self, inspection_id: str, fact: str, values: Sequence[str], by: str, evidence: Path | None = None
+        self,
+        inspection_id: str,
+        fact: str,
+        values: Sequence[str],
+        by: str,
+        evidence: Path | None = None,
+        *,
+        ng_items: Sequence[str] = (),
+        note: str = "",
+        photos: Sequence[Path] = (),
     ) -> Inspection:
         before = await self._inspection(inspection_id)
         shot = await asyncio.to_thread(Screenshot.read, evidence) if evidence is not None else None
@@ -287,6 +305,15 @@ class StationRun(StationView):
             imei = _imei_of(before, values)
             answers.append(recorded_mark(imei, values[0], values[1], by=by, evidence=shot))
             await self._keep_entry(self.store.save_lookups, answers)
+        elif fact in (GRADE, ERASURE):
+            serial, imei = _identity(before)
+            shots = [await asyncio.to_thread(Screenshot.read, photo) for photo in photos]
+            entry = GradeEntry(tuple(ng_items), note, tuple(shots))
+            entered += trade_entries(
+                fact, values, entry, self.settings.grade, serial=serial, imei=imei, by=by
+            )
+            for row in entered:
+                await self._keep_entry(self.store.save_recorded, row)
         else:
             if len(values) != 1:
                 raise InputError(msg("record.one_value", fact=fact))

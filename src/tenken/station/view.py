@@ -82,10 +82,20 @@ class StationView(Protocol):
         station stops."""
 
     async def record(
-        self, inspection_id: str, fact: str, values: Sequence[str], by: str, evidence: Path | None = None
+        self,
+        inspection_id: str,
+        fact: str,
+        values: Sequence[str],
+        by: str,
+        evidence: Path | None = None,
+        *,
+        ng_items: Sequence[str] = (),
+        note: str = "",
+        photos: Sequence[Path] = (),
     ) -> Inspection:
         """Record what a person read off this inspection's phone (as `tenken record FACT VALUES…` takes
-        it: sim-lock, battery, owner-lock, mdm, imei, or mark CARRIER MARK), judge the phone again at once,
+        it: sim-lock, battery, owner-lock, mdm, imei, mark CARRIER MARK, grade S|A|B|C|J with its NG
+        items, note and photos, or erasure ITEM=VALUE…), judge the phone again at once,
         and return the new inspection (the board follows). Raises tenken.errors.InputError for a value that
         is not one."""
 

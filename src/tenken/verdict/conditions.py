@@ -3,7 +3,9 @@ level per sales channel (policy.toml); the judge (judge.py) finds which apply to
 
 `unknown_of` pairs a condition with the one it stands in for when the fact is not established: a
 policy may not make an unknown better than HOLD where the known-bad case is worse than a disclosure,
-and may never make an unknown SELLABLE (policy.py checks both when a policy is loaded).
+and may never make an unknown SELLABLE (policy.py checks both when a policy is loaded). An `unknown`
+condition has no machine-measured bad case to stand in for (a grade not entered yet, an erasure not
+confirmed): it too is never SELLABLE.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 class Condition:
     key: str
     unknown_of: str | None = None
+    unknown: bool = False  # stands for something not established, with no known-bad case to floor it
 
 
 CONDITIONS: tuple[Condition, ...] = (
@@ -43,6 +46,11 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition("sim_lock_unconfirmed", unknown_of="sim_locked"),
     Condition("battery_worn"),
     Condition("battery_unknown", unknown_of="battery_worn"),
+    # what the trade writes (the RMJ guideline): a grade a person entered, the erasure confirmed
+    Condition("grade_unknown", unknown=True),  # never SELLABLE; a disclosure is enough until graded
+    Condition("grade_j"),  # ジャンク: the NG items named
+    Condition("grade_c"),  # cracked or chipped glass or case: where a shop's policy wants it
+    Condition("erasure_unconfirmed", unknown=True),  # initialised, reset twice, second person, FeliCa, JPKI
 )
 
 KEYS: tuple[str, ...] = tuple(condition.key for condition in CONDITIONS)

@@ -25,7 +25,7 @@ from tenken.facts import (
     msg,
 )
 from tenken.imei import is_valid_imei
-from tenken.inspection import Asked, ChannelVerdict, Inspection, Reason, worst
+from tenken.inspection import Asked, ChannelVerdict, Inspection, Reason, erasure_missing, worst
 from tenken.verdict import instructions
 from tenken.verdict.conditions import BY_KEY
 from tenken.verdict.policy import Policy
@@ -50,7 +50,7 @@ class Finding:
 
 def judge(inspection: Inspection, policy: Policy) -> dict[str, ChannelVerdict]:
     """Per channel of the policy: the level and the reasons, worst first."""
-    found = findings(inspection)
+    found = findings(inspection, policy.battery_worn_below)
     verdicts: dict[str, ChannelVerdict] = {}
     for key, channel in policy.channels.items():
         reasons = [
@@ -70,8 +70,9 @@ def judge(inspection: Inspection, policy: Policy) -> dict[str, ChannelVerdict]:
     return verdicts
 
 
-def findings(inspection: Inspection) -> list[Finding]:
-    """Every condition that applies to the phone, with what it rests on."""
+def findings(inspection: Inspection, worn_below: float = WORN_BELOW) -> list[Finding]:
+    """Every condition that applies to the phone, with what it rests on (`worn_below`: the policy's
+    battery line)."""
     facts = inspection.facts
     found: list[Finding] = []
     if facts.state is not DeviceState.READY:
@@ -86,7 +87,9 @@ def findings(inspection: Inspection) -> list[Finding]:
     found += _sim_card(facts)
     found += _bootloader(facts)
     found += _sim_lock(facts)
-    found += _battery(facts)
+    found += _battery(facts, worn_below)
+    found += _grade(facts)
+    found += _erasure(facts)
     if facts.state is not DeviceState.READY:
         # The phone said little: "not ready" stands for every fact it did not give; keep what it did.
         found = [
@@ -443,7 +446,7 @@ def _sim_lock(facts: DeviceFacts) -> list[Finding]:
     return [Finding("sim_lock_unconfirmed", says, ("sim_locked", "sold_for"), action=todo)]
 
 
-def _battery(facts: DeviceFacts) -> list[Finding]:
+def _battery(facts: DeviceFacts, worn_below: float) -> list[Finding]:
     health = facts.battery_health_pct
     if not health.known or not isinstance(health.value, int | float):
         return [
@@ -454,13 +457,44 @@ def _battery(facts: DeviceFacts) -> list[Finding]:
                 action=instructions.record_battery(instructions.screens_of(facts)),
             )
         ]
-    if health.value < WORN_BELOW:
+    if health.value < worn_below:
         return [
             Finding(
                 "battery_worn",
-                msg("reason.battery_worn", percent=health.value),
+                msg("reason.battery_worn", percent=health.value, line=worn_below),
                 ("battery_health_pct",),
                 action=msg("todo.disclose_battery"),
             )
         ]
     return []
+
+
+# ---------------------------------------------------------------------------------------------- the trade
+
+
+def _grade(facts: DeviceFacts) -> list[Finding]:
+    """The appearance grade a person entered (never guessed): none yet, J (ジャンク) or C."""
+    grade = facts.grade
+    if not grade.known:
+        return [
+            Finding("grade_unknown", msg("reason.grade_unknown"), ("grade",), action=msg("todo.record_grade"))
+        ]
+    rank = facts.grade_class.value if facts.grade_class.known else grade.value
+    ng = list(facts.ng_items.value or []) if facts.ng_items.known else []
+    if rank == "J":
+        says = msg("reason.grade_j", grade=grade.value, ng=ng)
+        return [Finding("grade_j", says, ("grade", "ng_items"), action=msg("todo.sell_as_junk"))]
+    if rank == "C":
+        says = msg("reason.grade_c", grade=grade.value, ng=ng)
+        return [Finding("grade_c", says, ("grade", "ng_items"), action=msg("todo.disclose_grade"))]
+    return []
+
+
+def _erasure(facts: DeviceFacts) -> list[Finding]:
+    """The guideline's erasure: what the phone shows (initialised) and what a person confirmed."""
+    missing = erasure_missing(facts)
+    if not missing:
+        return []
+    says = msg("reason.erasure_unconfirmed", missing=[msg(f"erasure.missing.{step}") for step in missing])
+    action = msg("todo.erase") if "measured" in missing else msg("todo.confirm_erasure")
+    return [Finding("erasure_unconfirmed", says, ("erased", "erasure_checks"), action=action)]

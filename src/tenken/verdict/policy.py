@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
@@ -37,6 +38,8 @@ class ChannelFile(Schema):
 class PolicyFile(Schema):
     name: str
     channels: dict[str, ChannelFile]
+    # the battery line the trade uses: a measured health below it is battery_worn (「バッテリー劣化」)
+    battery_worn_below: Annotated[float, msgspec.Meta(gt=0, le=100)] = 80.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class Policy:
     source: str  # the file, or "built in"
     channels: dict[str, Channel]
     text: str  # the file as written (`tenken policy show`)
+    battery_worn_below: float = 80.0  # battery health % below which a phone is battery_worn
 
     def reference(self) -> dict[str, str]:
         """What names this policy in a JSON document: its name, its file's sha256 and where it came from."""
@@ -93,6 +97,7 @@ def load_policy(path: Path | None = None) -> Policy:
         source="built in" if path is None else str(chosen),
         channels=channels,
         text=text,
+        battery_worn_below=document.battery_worn_below,
     )
 
 
@@ -127,12 +132,14 @@ def _resolve(key: str, channels: dict[str, ChannelFile], where: str, seen: tuple
 
 def _check_unknown(channel: str, condition: str, levels: dict[str, Level], where: str) -> None:
     known_bad = BY_KEY[condition].unknown_of
-    if known_bad is None:
+    if known_bad is None and not BY_KEY[condition].unknown:
         return
     level = levels[condition]
     at = f"channels.{channel}.levels.{condition}"
     if level is Level.SELLABLE:
         raise PolicyError(where, "stands for something not known and may never be SELLABLE", at)
+    if known_bad is None:
+        return
     if levels[known_bad].rank > Level.SELLABLE_WITH_DISCLOSURE.rank and level.rank < Level.HOLD.rank:
         raise PolicyError(
             where,

@@ -24,6 +24,7 @@ from tenken.devices.android.commands import CommandResult, DeviceGone, command
 from tenken.devices.android.imei import read_imeis
 from tenken.devices.android.props import parse_getprop, sdk_level, slot_count
 from tenken.devices.android.server import ensure_server
+from tenken.devices.erasure import erased
 from tenken.errors import TransportUnavailable
 from tenken.facts import DeviceFacts, DeviceRef, DeviceState, Fact, Message, Platform, msg
 
@@ -254,6 +255,7 @@ async def _read(session: _Session, facts: DeviceFacts) -> None:
         facts.storage_bytes = android_dumps.storage(storage)
     if isinstance(policy, CommandResult):
         facts.mdm_enrolled = management.mdm_enrolled(policy)
+    facts.erased = erased(facts)
     for outcome in results:
         if isinstance(outcome, BaseException):
             raise outcome

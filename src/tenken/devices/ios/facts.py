@@ -16,6 +16,7 @@ from typing import Any
 from tenken.catalog import carrier_for_mcc_mnc
 from tenken.catalog.apple import JAPAN_REGION, AppleModel, apple_model, region_name
 from tenken.catalog.simlock import infer_sim_lock
+from tenken.devices.erasure import erased
 from tenken.devices.ios.compat import marketing_name
 from tenken.facts import ANY_SELLER, Carrier, DeviceFacts, Fact, LookupResult, Message, SoldFor, msg
 from tenken.imei import is_valid_imei
@@ -117,6 +118,7 @@ def fill(facts: DeviceFacts, reading: Reading) -> DeviceFacts:
     facts.storage_bytes = _domain_key(reading, DISK_USAGE, "TotalDiskCapacity", int)
     facts.battery_level_pct = _domain_key(reading, BATTERY_DOMAIN, "BatteryCurrentCapacity", int)
     facts.battery_cycles, facts.battery_health_pct = _battery(reading.battery)
+    facts.erased = erased(facts)
     return facts
 
 
