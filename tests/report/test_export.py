@@ -31,7 +31,8 @@ HEADER = (
     "date_jst,inspected_at,inspection_id,station,stock_no,model,model_number,storage_gb,colour,imei,imei2,"
     "serial,docomo,au,softbank,rakuten,docomo_imei2,au_imei2,softbank_imei2,rakuten_imei2,"
     "docomo_via,au_via,softbank_via,rakuten_via,sim_lock,"
-    "sim_lock_how,find_my_frp,mdm,battery_health_pct,battery_how,retail,flea_market,parts,first_reason,"
+    "sim_lock_how,find_my_frp,mdm,battery_health_pct,battery_how,battery_method,battery_disclosure,grade,"
+    "ng_items,erased,erasure_missing,erasure_checked_by,retail,flea_market,parts,first_reason,"
     "first_reason_code,certificate"
 )
 
@@ -184,6 +185,13 @@ XLSX_HEADER_JA = [
     "MDM・監視",
     "バッテリー最大容量（%）",
     "バッテリーの確認方法",
+    "バッテリー確認方法（ガイドライン）",
+    "バッテリー表示",
+    "外観グレード",
+    "NG項目",
+    "初期化済み",
+    "データ消去：不足項目",
+    "データ消去の第三者確認者",
     "店頭（買取・販売）",
     "フリマ（メルカリ・ラクマ・ヤフオク）",
     "ジャンク・部品・輸出",
