@@ -9,6 +9,7 @@ What a face sees is checked through the face's own seam (view.py): `board()`, `c
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 
 from tenken import config
 from tenken.errors import InputError
-from tenken.facts import Carrier, Outcome, Platform, Provenance
+from tenken.facts import Carrier, Outcome, Platform, Provenance, Seal
 from tenken.inspection import Level
 from tenken.sim.ios.simulator import IosSimulator
 from tenken.station import run as station_run
@@ -164,6 +165,18 @@ async def test_a_plug_is_read_done_and_unplugged_and_every_subscriber_sees_it(
         assert (await read_rest(second))[-1] == (gone,)  # the rest it had not read, then the end
 
 
+async def plugged(
+    run: StationRun, iphones: IosSimulator, clock: ManualClock, profile: str, changes: object
+) -> str:
+    """`profile` plugged into port A-2 and inspected (its tile done); its UDID."""
+    phone = on_port(profile, 0x01100001)
+    udid: str = phone.udid  # type: ignore[attr-defined]
+    await asyncio.to_thread(iphones.attach, phone)  # type: ignore[arg-type]
+    await next_poll(clock, run.settings)
+    await read(changes, lambda tiles: any(shows(tile, udid, "done") for tile in tiles))
+    return udid
+
+
 async def read_rest(changes: object) -> list[Sequence[Tile]]:
     """What a subscriber is still handed once the station has stopped (its iteration ends)."""
     async with asyncio.timeout(SAFETY):
@@ -280,6 +293,52 @@ async def test_a_recheck_in_the_run_asks_again_and_the_board_follows(
     assert [(row.record_id, row.rechecks) for row in stored(settings.db_url)] == [
         (before.id, ""),
         (after.id, before.id),
+    ]
+
+
+async def test_a_grade_and_the_erasure_recorded_through_the_run_judge_the_phone_again(
+    sites: Sites, iphones: IosSimulator, tmp_path: Path
+) -> None:
+    """StationRun.record(…, "grade", …) and (…, "erasure", …): the same recording as `tenken record`
+    (signed rows, photos with their sha256), the phone judged again at once (issue 19)."""
+    env = station_env(sites, tmp_path, usbmux=iphones.address)
+    settings = settings_for(env)
+    clock = ManualClock()
+    photo = tmp_path / "front.jpg"
+    photo.write_bytes(b"\xff\xd8 cracked glass")
+    with open_store(settings) as store:
+        options = Options(policy=load_policy(), station=STATION)
+        async with StationRun(settings, store, options, [Platform.IOS], clock=clock) as run:
+            udid = await plugged(run, iphones, clock, "iphone14-hello", run.changes())
+            before = tile_of(run.board(), udid).inspection
+            assert before is not None and before.facts.erased.value is True
+            assert {"grade_unknown", "erasure_unconfirmed"} <= {
+                reason.condition for reason in before.verdicts["retail"].reasons
+            }
+            [task] = [task for task in run.board().tasks if task.condition == "erasure_unconfirmed"]
+            assert (task.inspection_id, task.record) == (before.id, "erasure")  # the face's form to offer
+            with pytest.raises(InputError) as refused:  # J names its NG items
+                await run.record(before.id, "grade", ["J"], by="sato")
+            assert refused.value.said is not None and refused.value.said.code == "record.junk_needs_ng"
+
+            junk = await run.record(
+                before.id, "grade", ["J"], by="sato", ng_items=["画面割れ"], photos=[photo]
+            )
+            assert (junk.facts.grade.value, junk.facts.ng_items.value) == ("J", ["画面割れ"])
+            assert junk.facts.grade_photos.value == [
+                {"name": "front.jpg", "sha256": hashlib.sha256(photo.read_bytes()).hexdigest()}
+            ]
+            assert junk.verdicts["retail"].level is Level.PARTS_ONLY
+            checks = ["resets=2", "checked-by=suzuki", "felica=none", "jpki=none"]
+            confirmed = await run.record(junk.id, "erasure", checks, by="sato")
+            conditions = {reason.condition for reason in confirmed.verdicts["retail"].reasons}
+            assert "erasure_unconfirmed" not in conditions and "grade_j" in conditions
+    with open_store(settings) as store:
+        kept = store.recorded_for("SIMT14HLO005", [])
+    assert [(entry.fact, entry.seal) for entry in kept] == [
+        ("grade", Seal.SIGNED),
+        ("grade_photo", Seal.SIGNED),
+        ("erasure_checks", Seal.SIGNED),
     ]
 
 
