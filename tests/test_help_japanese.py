@@ -32,7 +32,15 @@ KEPT = {
 }  # fmt: skip
 KEPT |= set(FAULTS) | {part for fault in FAULTS for part in fault.split("-")}  # sim carriers --fault
 KEPT |= {part for fact in FACTS for part in fact.split("-")} | {"mark"}  # tenken record FACT
-KEPT |= {"grade", "erasure", "checked", "scale", "NG", "RMJ", "FeliCa"}  # record grade / erasure, [grade] scale
+KEPT |= {
+    "grade",
+    "erasure",
+    "checked",
+    "scale",
+    "NG",
+    "RMJ",
+    "FeliCa",
+}  # record grade / erasure, [grade] scale
 # A run of Latin letters in a help text, outside `code`, options (--x), settings (a.b), paths and URLs.
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
 CODE = re.compile(

@@ -176,7 +176,9 @@ def test_an_iphone_at_the_setup_assistant_reads_initialised_and_waits_for_the_ch
 
     same = record(bench, "erasure", "resets=2", "checked-by=sato", "--serial", HELLO_SERIAL, "--by", "Sato")
     assert same.exit_code == 65 and "second person" in same.stderr
-    partial = record(bench, "erasure", "resets=2", "checked-by=鈴木", "--serial", HELLO_SERIAL, "--by", "sato")
+    partial = record(
+        bench, "erasure", "resets=2", "checked-by=鈴木", "--serial", HELLO_SERIAL, "--by", "sato"
+    )
     assert partial.exit_code == 0, partial.stderr
     phone = bench.inspect(iphone("iphone14-hello"))
     missing = reason(phone, "erasure_unconfirmed")["says"]["params"]["missing"]
@@ -250,7 +252,9 @@ def test_the_battery_line_is_the_policys(bench: Bench, tmp_path: Path) -> None:
 
     policy = tmp_path / "shop.toml"
     shipped = default_policy_path().read_text(encoding="utf-8")
-    policy.write_text(shipped.replace("battery_worn_below = 80", "battery_worn_below = 85", 1), encoding="utf-8")
+    policy.write_text(
+        shipped.replace("battery_worn_below = 80", "battery_worn_below = 85", 1), encoding="utf-8"
+    )
     phone = bench.inspect(iphone("iphone14-hello"), "--policy", str(policy))
     worn = reason(phone, "battery_worn")
     assert worn["says"]["params"] == {"percent": 82.0, "line": 85.0}

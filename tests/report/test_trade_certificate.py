@@ -40,7 +40,9 @@ def graded(station: Station, *, confirmed: bool, policy: Path | None = None) -> 
         "--photo", str(photo),
     )  # fmt: skip
     assert grade.exit_code == 0, grade.stderr
-    checklist = ["resets=2", "checked-by=鈴木", "felica=cleared", "jpki=revoked"] if confirmed else ["resets=1"]
+    checklist = (
+        ["resets=2", "checked-by=鈴木", "felica=cleared", "jpki=revoked"] if confirmed else ["resets=1"]
+    )
     erasure = station.run("record", "erasure", *checklist, "--serial", HELLO, "--by", "sato")
     assert erasure.exit_code == 0, erasure.stderr
     extra = ["--policy", str(policy)] if policy is not None else []
@@ -67,8 +69,10 @@ def test_the_certificate_shows_grade_erasure_and_battery_and_verifies(station: S
 def test_the_certificate_says_what_the_erasure_lacks_and_the_worn_battery(station: Station) -> None:
     policy = station.tmp / "shop.toml"
     shipped = default_policy_path().read_text(encoding="utf-8")
-    policy.write_text(shipped.replace("battery_worn_below = 80", "battery_worn_below = 99.9", 1), encoding="utf-8")
-    phone, _sha = graded(station, confirmed=False, policy=policy)
+    policy.write_text(
+        shipped.replace("battery_worn_below = 80", "battery_worn_below = 99.9", 1), encoding="utf-8"
+    )
+    graded(station, confirmed=False, policy=policy)
     page = certify(station, HELLO)
     said = claims(page.read_text(encoding="utf-8")).values
     assert said["trade.erasure.ja"] == (
@@ -93,7 +97,9 @@ def test_the_export_carries_grade_ng_items_erasure_and_battery_method(station: S
     assert entry["ng_items"] == ["画面割れ", "Face ID不良"] and entry["erasure_missing"] == []
 
 
-def test_the_certificate_in_chromium_shows_grade_and_erasure(browser: str, station: Station, tmp_path: Path) -> None:
+def test_the_certificate_in_chromium_shows_grade_and_erasure(
+    browser: str, station: Station, tmp_path: Path
+) -> None:
     graded(station, confirmed=True)
     page = certify(station, HELLO)
     dom, _requests = open_page(browser, page, tmp_path, "--dump-dom")

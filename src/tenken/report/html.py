@@ -484,7 +484,9 @@ def _battery_words(page: _Page) -> str:
     method = battery_method(facts)
     if method is None:
         return page.said("trade.battery", msg("trade.battery_unknown"))
-    said = msg("trade.battery", percent=facts.battery_health_pct.value, method=msg(f"battery.method.{method}"))
+    said = msg(
+        "trade.battery", percent=facts.battery_health_pct.value, method=msg(f"battery.method.{method}")
+    )
     worn = next(
         (
             reason
@@ -497,7 +499,9 @@ def _battery_words(page: _Page) -> str:
     shown = page.said("trade.battery", said)
     if worn is not None:
         line = worn.says.params.get("line", 80)
-        shown += f'<div class="note">{page.said("trade.battery_worn", msg("trade.battery_worn", line=line))}</div>'
+        shown += (
+            f'<div class="note">{page.said("trade.battery_worn", msg("trade.battery_worn", line=line))}</div>'
+        )
     return shown
 
 

@@ -1255,12 +1255,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "at the setup wizard, but an account is on the phone: not shown initialised",
         "初期設定ウィザード表示中ですが、アカウントが残っています：初期化を確認できません",
     ),
-    "erased.in_use": ("setup completed: owner data may be on it", "初期設定完了：所有者のデータが残っている可能性"),
+    "erased.in_use": (
+        "setup completed: owner data may be on it",
+        "初期設定完了：所有者のデータが残っている可能性",
+    ),
     "erased.not_shown": (
         "whether it is initialised was not read[: {why}]",
         "初期化済みかどうか読み取れませんでした[：{why}]",
     ),
-    "record.not_a_grade": ("'{text}' is not a grade: one of {scale}", "「{text}」はグレードではありません：{scale} のいずれか"),
+    "record.not_a_grade": (
+        "'{text}' is not a grade: one of {scale}",
+        "「{text}」はグレードではありません：{scale} のいずれか",
+    ),
     "record.junk_needs_ng": (
         "grade {grade} is junk: name at least one NG item (--ng 画面割れ)",
         "グレード{grade}はジャンクです：NG項目を1つ以上指定してください（--ng 画面割れ）",

@@ -279,7 +279,10 @@ def apply_recorded(facts: DeviceFacts, recorded: Sequence[Recorded]) -> None:
             continue
         value = entry.value
         if isinstance(value, dict) and entry.fact in value and set(value) <= names:
-            for name, part in value.items():  # one entry, several facts (a grade: its class, NG items, photos)
+            for (
+                name,
+                part,
+            ) in value.items():  # one entry, several facts (a grade: its class, NG items, photos)
                 setattr(facts, name, Fact.measured(part, entry.source))
         elif entry.fact in names:
             setattr(facts, entry.fact, Fact.measured(value, entry.source))

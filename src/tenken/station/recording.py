@@ -275,7 +275,12 @@ def recorded_erasure(values: Sequence[str], *, serial: str, imei: str, by: str) 
         raise InputError(msg("record.erasure_usage", text=""))
     said = " ".join(values)
     return Recorded(
-        fact="erasure_checks", value=checks, what=f"{ERASURE}: {said}", recorded_by=by, serial=serial, imei=imei
+        fact="erasure_checks",
+        value=checks,
+        what=f"{ERASURE}: {said}",
+        recorded_by=by,
+        serial=serial,
+        imei=imei,
     )
 
 
@@ -284,8 +289,8 @@ def _choice(item: str, text: str) -> str:
     for value, words in ERASURE_ITEMS[item].items():
         if word in {typed(known) for known in words}:
             return value
-    words = [known for choices in ERASURE_ITEMS[item].values() for known in choices]
-    raise InputError(msg("record.not_a_value", text=text, words=words))
+    taken = [known for choices in ERASURE_ITEMS[item].values() for known in choices]
+    raise InputError(msg("record.not_a_value", text=text, words=taken))
 
 
 def trade_entries(
