@@ -197,11 +197,7 @@ async def test_a_battery_and_a_mark_recorded_judge_the_phone_again_and_the_board
         options = Options(policy=load_policy(), station=STATION)
         async with StationRun(settings, store, options, [Platform.IOS], clock=clock) as run:
             changes = run.changes()
-            phone = on_port("iphone13-docomo", 0x01100001)
-            udid = phone.udid  # type: ignore[attr-defined]
-            await asyncio.to_thread(iphones.attach, phone)  # type: ignore[arg-type]
-            await next_poll(clock, settings)
-            await read(changes, lambda tiles: any(shows(tile, udid, "done") for tile in tiles))
+            udid = await plugged(run, iphones, clock, "iphone13-docomo", changes)
             board = run.board()
             before = tile_of(board, udid).inspection
             assert before is not None
