@@ -187,13 +187,21 @@ class Bench:
         assert isinstance(found, dict)
         return found
 
+    def graded_and_checked(self, phone: Phone) -> None:
+        """Graded A and its erasure checklist confirmed by a second person: what the trade writes, so that
+        what is left to judge is the phone's own state (an erasure is complete only where it reads erased)."""
+        checks = {"resets": 2, "checked_by": "second technician", "felica": "none", "jpki": "none"}
+        grade = {"grade": "A", "grade_class": "A", "ng_items": [], "grade_photos": []}
+        self.record(phone, "grade", grade, "grade A")
+        self.record(phone, "erasure_checks", checks, "erasure checklist")
+
     def record(self, phone: Phone, fact: str, value: Any, what: str) -> None:
         """What a technician read off the phone and recorded (tenken record), in this case's database."""
         if isinstance(phone, PhoneProfile):
             serial, imei = (
                 str(phone.values["SerialNumber"]),
-                str(phone.values["InternationalMobileEquipmentIdentity"]),
-            )
+                str(phone.values.get("InternationalMobileEquipmentIdentity", "")),
+            )  # a Wi-Fi-only iPad has none
         else:
             serial, imei = phone.serial, str(phone.imeis[0])
         with Store(config.load(environ=self.env())) as store:
@@ -659,6 +667,7 @@ def test_verdict_table(bench: Bench, case: Case) -> None:
     if earlier is not None:
         assert earlier["facts"]["setup_complete"]["value"] is True
     phone = case.phone()
+    bench.graded_and_checked(phone)  # the table's rows are about the phone's own facts (issue 19 aside)
     for fact, value, what in case.recorded:
         bench.record(phone, fact, value, what)
     found = bench.inspect(phone, *case.args)

@@ -77,7 +77,24 @@ PERTURBABLE = (
     "answers",
     "looked_up",
     "earlier",
+    "grade",
+    "erased",
+    "erasure_checks",
 )
+
+
+COMPLETE_CHECKS = {"resets": 2, "checked_by": "suzuki", "felica": "cleared", "jpki": "revoked"}
+GRADES = [Fact.unknown("t"), *(Fact.measured(rank, "manual: t") for rank in "SABCJ")]
+ERASED = [Fact.unknown("t"), Fact.measured(True, "t"), Fact.measured(False, "t")]
+CHECKS = [
+    Fact.unknown("t"),
+    Fact.measured(COMPLETE_CHECKS, "manual: t"),
+    *(
+        Fact.measured({k: v for k, v in COMPLETE_CHECKS.items() if k != left}, "manual: t")
+        for left in COMPLETE_CHECKS
+    ),
+    Fact.measured({**COMPLETE_CHECKS, "resets": 1}, "manual: t"),
+]
 
 
 def clean(platform: Platform) -> Inspection:
@@ -90,6 +107,9 @@ def clean(platform: Platform) -> Inspection:
     facts.sim_state, facts.sim_carrier = Fact.measured("ABSENT", "t"), Fact.measured("none", "t")
     facts.sold_for = Fact.inferred(Carrier.DOCOMO, "t")
     facts.battery_health_pct = Fact.measured(91.0, "t")
+    facts.grade, facts.grade_class = Fact.measured("A", "manual: t"), Fact.measured("A", "manual: t")
+    facts.erased = Fact.measured(True, "t")
+    facts.erasure_checks = Fact.measured(COMPLETE_CHECKS, "manual: t")
     asked = [
         Asked(imei, Carrier.DOCOMO, LookupResult(imei, Carrier.DOCOMO, Outcome.OK))
         for imei in (IMEIS[0], "356868000041418")  # both IMEIs ○ at the seller
@@ -129,6 +149,12 @@ def inspections(draw: st.DrawFn) -> Inspection:
                 facts.imei = facts.imei2 = Fact.unknown("t")
         elif field == "looked_up":
             inspection.looked_up = False
+        elif field == "grade":
+            facts.grade = facts.grade_class = draw(st.sampled_from(GRADES))
+        elif field == "erased":
+            facts.erased = draw(st.sampled_from(ERASED))
+        elif field == "erasure_checks":
+            facts.erasure_checks = draw(st.sampled_from(CHECKS))
         elif field == "earlier":
             if draw(st.booleans()):
                 inspection.earlier = None
@@ -333,3 +359,27 @@ def test_unknown_in_any_position_is_never_sellable(
     other.asked = broken
     if _network_unknown(other):
         assert all(verdict.level is not Level.SELLABLE for verdict in judge(other, POLICY).values())
+
+
+def trade_unconfirmed(facts: DeviceFacts) -> bool:
+    """No grade, or the guideline's erasure not all established (decided here, independently)."""
+    checks = facts.erasure_checks.value if facts.erasure_checks.known else {}
+    complete = (
+        facts.erased.known
+        and facts.erased.value is True
+        and checks.get("resets", 0) >= 2
+        and bool(checks.get("checked_by"))
+        and checks.get("felica") in ("cleared", "warned", "none")
+        and checks.get("jpki") in ("revoked", "none")
+    )
+    return not facts.grade.known or not complete
+
+
+@settings(max_examples=1500, deadline=None)
+@given(inspections())
+def test_an_ungraded_phone_or_an_unconfirmed_erasure_is_never_plain_sellable(inspection: Inspection) -> None:
+    verdicts = judge(inspection, POLICY)
+    if trade_unconfirmed(inspection.facts):
+        assert all(verdict.level is not Level.SELLABLE for verdict in verdicts.values())
+    if inspection.facts.grade.value == "J":
+        assert verdicts["retail"].level.rank >= Level.PARTS_ONLY.rank
