@@ -204,7 +204,8 @@ def test_a_phone_in_use_is_not_initialised(bench: Bench) -> None:
     assert phone["facts"]["erased"]["note"]["code"] == "erased.in_use"
     missing = reason(phone, "erasure_unconfirmed")["says"]["params"]["missing"]
     assert missing[0]["code"] == "erasure.missing.measured"
-    assert reason(phone, "erasure_unconfirmed")["action"]["code"] == "todo.erase"
+    assert reason(phone, "erasure_unconfirmed")["action"] is None  # in_use's action says: initialise
+    assert reason(phone, "in_use")["action"]["code"] == "todo.initialise"
 
 
 @pytest.mark.parametrize(
@@ -259,3 +260,13 @@ def test_the_battery_line_is_the_policys(bench: Bench, tmp_path: Path) -> None:
     worn = reason(phone, "battery_worn")
     assert worn["says"]["params"] == {"percent": 82.0, "line": 85.0}
     assert worn["says"]["text"] == "battery health 82 %, below 85 %"
+
+
+def test_a_phone_that_did_not_let_itself_be_read_waits_on_that_alone(bench: Bench) -> None:
+    """A locked screen: `not_ready` stands for everything not read, the erasure and the grade's task too."""
+    bench.rules(CLEAN_HELLO)
+    phone = bench.inspect(iphone("iphonese3-screen-locked"))
+    assert phone["state"] == "locked"
+    assert trade_levels(phone, "erasure_unconfirmed") == (None, None, None)
+    assert trade_levels(phone, "grade_unknown") == (None, None, None)
+    assert trade_levels(phone, "not_ready") == (H, H, H)

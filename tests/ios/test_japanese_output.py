@@ -27,6 +27,7 @@ KEPT = {
     "SELLABLE_WITH_DISCLOSURE", "shop", "record", "sim", "lock", "battery", "mark", "evidence", "lookup",
     "inspect", "handoff", "recheck", "certificate", "verify", "history", "export", "policy", "retail", "flea_market",
     "parts", "usbmuxd", "adb", "carriers", "sim-lock", "owner-lock", "mdm", "new", "serial", "imei", "by",
+    "grade", "erasure",  # tenken record grade / erasure, as a person types them
     "what", "CARRIER", "MARK", "FILE", "tray", "HTTPS", "CAPTCHA", "MEID", "MCC", "MNC", "MVNO", "NVRAM",
     "VRAM", "NO", "MCInstall", "lockdown", "ADB", "USB", "Android", "Webhook", "apt", "install", "sudo",
     "udev", "xlsx", "pending", "unknown", "ok", "restricted",

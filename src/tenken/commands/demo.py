@@ -211,9 +211,15 @@ async def _until(run: StationRun, condition: Callable[[Board], bool], limit: flo
         return await run.until(condition)
 
 
-def _done(board: Board, device_id: str) -> bool:
-    """The phone is on the hub and its result is kept."""
-    return any(tile.device_id == device_id and tile.attached and tile.stage == "done" for tile in board.tiles)
+def _done(board: Board, device_id: str, erased: bool = False) -> bool:
+    """The phone is on the hub and its result is kept (`erased`: a result that read it erased)."""
+    return any(
+        tile.device_id == device_id
+        and tile.attached
+        and tile.stage == "done"
+        and (not erased or (tile.inspection is not None and tile.inspection.facts.erased.value is True))
+        for tile in board.tiles
+    )
 
 
 class _Story:
@@ -262,7 +268,20 @@ class _Story:
         await asyncio.sleep(BATCH_SECONDS)
         await asyncio.to_thread(self.ios_sim.attach, erased(profile))
         self.erased_ids.append(profile.udid)
-        await _until(run, lambda board: _done(board, profile.udid))
+        board = await _until(run, lambda board: _done(board, profile.udid, erased=True))
+        await self._grade_and_check(run, board, profile.udid)
+
+    async def _grade_and_check(self, run: StationRun, board: Board | None, udid: str) -> None:
+        """What the trade writes on the erased iPhone (the RMJ guideline): its grade, and the erasure
+        checked by a second person (as a face's form records them): judged again at once."""
+        tiles = board.tiles if board is not None else []
+        tile = next((tile for tile in tiles if tile.device_id == udid and tile.attached), None)
+        if tile is None or tile.inspection_id is None:
+            raise RuntimeError("the demo's iPhone left the board before it was graded")
+        graded = await run.record(tile.inspection_id, "grade", ["A"], by="demo")
+        checks = ["resets=2", "checked-by=demo-2", "felica=none", "jpki=none"]
+        await run.record(graded.id, "erasure", checks, by="demo")
+        self._say(msg("demo.graded", grade="A", checks=" ".join(checks)))
 
     async def _second_read_android(self, run: StationRun) -> None:
         from tenken.sim.android.profile import erased

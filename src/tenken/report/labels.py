@@ -1332,6 +1332,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "column.erased": ("Initialised", "初期化済み"),
     "column.erasure_missing": ("Erasure: missing", "データ消去：不足項目"),
     "column.erasure_checked_by": ("Erasure checked by", "データ消去の第三者確認者"),
+    "demo.graded": (
+        "graded {grade} by the technician; the erasure checked by a second person: {checks}",
+        "作業者が外観グレード{grade}を記録し、第三者がデータ消去を確認：{checks}",
+    ),
     # ------------------------------------------------------------------ (end of grade-19's block)
     # ------------------------------------------------------------------ tenken record (certs-16)
     "record.name_the_phone": (

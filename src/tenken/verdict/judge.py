@@ -95,7 +95,8 @@ def findings(inspection: Inspection, worn_below: float = WORN_BELOW) -> list[Fin
         found = [
             finding
             for finding in found
-            if BY_KEY[finding.condition].unknown_of is None or finding.condition == "not_ready"
+            if (BY_KEY[finding.condition].unknown_of is None and not BY_KEY[finding.condition].unknown)
+            or finding.condition == "not_ready"
         ]
     return found
 
@@ -496,5 +497,6 @@ def _erasure(facts: DeviceFacts) -> list[Finding]:
     if not missing:
         return []
     says = msg("reason.erasure_unconfirmed", missing=[msg(f"erasure.missing.{step}") for step in missing])
-    action = msg("todo.erase") if "measured" in missing else msg("todo.confirm_erasure")
+    in_use = facts.erased.known and facts.erased.value is False  # in_use's action says: initialise
+    action = None if in_use else msg("todo.erase") if "measured" in missing else msg("todo.confirm_erasure")
     return [Finding("erasure_unconfirmed", says, ("erased", "erasure_checks"), action=action)]
