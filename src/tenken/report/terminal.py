@@ -78,6 +78,16 @@ def format_value(field: str, fact: Fact[Any], lang: Lang) -> str:
     if field == "sold_by_candidates" and isinstance(value, list):
         shown = [name(seller, lang) for seller in value]
         return ("、" if lang == "ja" else ", ").join(shown) or label("value.none", lang)
+    if field == "erasure_checks" and isinstance(value, dict):
+        checks = {key: value.get(key) for key in ("resets", "checked_by", "felica", "jpki")}
+        return render(msg("trade.erasure_checks", **checks), lang) or label("value.none", lang)
+    if field == "grade_photos" and isinstance(value, list):
+        photos = [
+            f"{photo.get('name', '')} ({str(photo.get('sha256', ''))[:12]}…)"
+            for photo in value
+            if isinstance(photo, dict)
+        ]
+        return ", ".join(photos) or label("value.none", lang)
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, list):
