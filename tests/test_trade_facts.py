@@ -270,3 +270,14 @@ def test_a_phone_that_did_not_let_itself_be_read_waits_on_that_alone(bench: Benc
     assert trade_levels(phone, "erasure_unconfirmed") == (None, None, None)
     assert trade_levels(phone, "grade_unknown") == (None, None, None)
     assert trade_levels(phone, "not_ready") == (H, H, H)
+
+
+def test_a_phone_read_in_use_and_then_initialised_was_erased_after_purchase(bench: Bench) -> None:
+    """The earlier read in use tells that the erase came after the shop took the phone."""
+    bench.rules(rules(both(IPHONE13, "docomo ○")))
+    in_use = bench.inspect(iphone("iphone13-docomo"))
+    phone = bench.inspect(erased(iphone("iphone13-docomo")))
+    note = phone["facts"]["erased"]["note"]
+    assert phone["facts"]["erased"]["value"] is True and note["code"] == "erased.after_in_use"
+    assert note["params"]["before"] == in_use["read_at"]
+    assert note["params"]["note"]["code"] == "erased.setup_assistant"

@@ -1251,6 +1251,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "at the setup wizard with no account: initialised (read {at})",
         "初期設定ウィザード表示中・アカウントなし：初期化済み（{at} 測定）",
     ),
+    "erased.after_in_use": (
+        "{note}; read in use on {before}, so erased since (measured)",
+        "{note}。{before} に使用中の状態を点検しており、その後の初期化を実測",
+    ),
     "erased.accounts_left": (
         "at the setup wizard, but an account is on the phone: not shown initialised",
         "初期設定ウィザード表示中ですが、アカウントが残っています：初期化を確認できません",

@@ -33,6 +33,7 @@ from tenken.facts import (
     Message,
     Platform,
     Seal,
+    msg,
     utcnow,
 )
 from tenken.imei import is_valid_imei
@@ -184,6 +185,12 @@ class Pipeline:
             self.health.failed(error, write=False)  # judged without them: unknowns stay unknown (HOLD)
             return
         apply_recorded(facts, recorded)
+        earlier = inspection.earlier
+        said = facts.erased.note
+        if earlier is not None and facts.erased.value is True and (said is None or said.code != AFTER_IN_USE):
+            # read in use before, initialised now: the erase after purchase, measured
+            after = msg("erased.after_in_use", before=earlier.read_at, note=said)
+            facts.erased = facts.erased.with_note(after)
 
     def _expected(self, inspection: Inspection) -> None:
         expected = self.options.expected
@@ -260,6 +267,9 @@ def sim_network(facts: DeviceFacts) -> Carrier | None:
         if carrier.value in value.replace(" ", ""):
             return carrier
     return None
+
+
+AFTER_IN_USE = "erased.after_in_use"  # the note on `erased` of a phone read in use before
 
 
 def apply_recorded(facts: DeviceFacts, recorded: Sequence[Recorded]) -> None:
