@@ -63,6 +63,8 @@ RECORDS = {
     "mdm_unknown": "mdm",
     "imei_unknown": "imei",
     "carrier_unanswered": MARK,
+    "grade_unknown": GRADE,  # a shop's policy may hold an ungraded phone
+    "erasure_unconfirmed": ERASURE,
 }
 BEHIND = 256  # changes a subscriber may leave unread; past that it is handed the whole board instead
 RECHECKED = ("pending", "unknown")  # the answers a re-check asks again by default (as `tenken recheck`)
