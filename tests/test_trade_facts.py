@@ -281,3 +281,18 @@ def test_a_phone_read_in_use_and_then_initialised_was_erased_after_purchase(benc
     assert phone["facts"]["erased"]["value"] is True and note["code"] == "erased.after_in_use"
     assert note["params"]["before"] == in_use["read_at"]
     assert note["params"]["note"]["code"] == "erased.setup_assistant"
+
+
+@pytest.mark.parametrize("condition", ["grade_unknown", "erasure_unconfirmed"])
+def test_a_policy_may_never_sell_an_ungraded_phone_or_an_unconfirmed_erasure(
+    bench: Bench, tmp_path: Path, condition: str
+) -> None:
+    shipped = default_policy_path().read_text(encoding="utf-8")
+    lines = shipped.splitlines()
+    first = next(index for index, line in enumerate(lines) if line.startswith(f"{condition} = "))
+    lines[first] = f'{condition} = "SELLABLE"'
+    policy = tmp_path / "shop.toml"
+    policy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = run_cli(["policy", "check", str(policy)], bench.env())
+    assert refused.exit_code == 78, refused.stderr
+    assert f"channels.retail.levels.{condition}" in refused.stderr and "never be SELLABLE" in refused.stderr
