@@ -65,6 +65,11 @@ def phone(
     facts.sold_by_candidates = Fact.measured(["sim-free", *Carrier], "test")
     if battery is not None:
         facts.battery_health_pct = Fact.measured(battery, "test")
+    # graded, and its erasure read and confirmed by a second person (issue 19): nothing else to hold it
+    facts.grade = facts.grade_class = Fact.measured("A", "manual: grade A (test)")
+    facts.erased = Fact.measured(True, "test")
+    checks = {"resets": 2, "checked_by": "second", "felica": "none", "jpki": "none"}
+    facts.erasure_checks = Fact.measured(checks, "manual: erasure (test)")
     inspection = Inspection(facts, station="fake", started_at=START)
     for carrier in Carrier:
         outcome = Outcome.UNAVAILABLE if carrier is unanswered else Outcome.NOT_FOUND
@@ -142,7 +147,16 @@ class FakeView:
                 self._listeners.remove(entry)
 
     async def record(
-        self, inspection_id: str, fact: str, values: Sequence[str], by: str, evidence: Path | None = None
+        self,
+        inspection_id: str,
+        fact: str,
+        values: Sequence[str],
+        by: str,
+        evidence: Path | None = None,
+        *,
+        ng_items: Sequence[str] = (),
+        note: str = "",
+        photos: Sequence[Path] = (),
     ) -> Inspection:
         with self._lock:
             found = [tile for tile in self.tiles.values() if tile.inspection_id == inspection_id]

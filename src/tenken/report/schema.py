@@ -485,7 +485,7 @@ class DoctorDocument(Doc):
 # The page's JSON for other tools (web/data.py): codes, and beside them the words in the page's language.
 
 Stage = Literal["queued", "reading", "looking_up", "judging", "waiting", "done", "unplugged", "free"]
-RecordFact = Literal["sim-lock", "battery", "owner-lock", "mdm", "imei", "mark"]
+RecordFact = Literal["sim-lock", "battery", "owner-lock", "mdm", "imei", "mark", "grade", "erasure"]
 
 
 class TilePhoneDoc(Doc):
