@@ -163,6 +163,7 @@ async def _serve(
             fleet=database.shared,
             handoff_headless=handoff[0],
             handoff_wait=handoff[1],
+            grades=tuple(settings.grade.scale),
         )
         config = uvicorn.Config(
             create_app(site), log_level="warning", lifespan="on", timeout_graceful_shutdown=3

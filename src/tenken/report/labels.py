@@ -1340,6 +1340,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "graded {grade} by the technician; the erasure checked by a second person: {checks}",
         "作業者が外観グレード{grade}を記録し、第三者がデータ消去を確認：{checks}",
     ),
+    "web.form.grade": ("appearance grade", "外観グレード"),
+    "web.form.choose_grade": ("— the grade —", "— グレードを選択 —"),
+    "web.form.ng_items": ("NG items, one a line (J needs one)", "NG項目（1行に1つ。Jには1つ以上必要）"),
+    "web.form.grade_note": ("note (why it is junk, the scratches seen)", "補足（ジャンクの理由、傷など）"),
+    "web.form.photos": ("photos of the phone (PNG or JPEG)", "端末の写真（PNGまたはJPEG）"),
+    "web.form.resets": (
+        "factory resets done (at purchase and at inspection)",
+        "初期化の回数（買取時と点検時）",
+    ),
+    "web.form.checked_by": ("second person who checked the erasure", "データ消去を確認した第三者"),
+    "web.form.felica": ("FeliCa (おサイフケータイ)", "FeliCa（おサイフケータイ）"),
+    "web.form.jpki": ("smartphone digital certificate (JPKI)", "スマホ用電子証明書"),
     # ------------------------------------------------------------------ (end of grade-19's block)
     # ------------------------------------------------------------------ tenken record (certs-16)
     "record.name_the_phone": (

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from tenken.report.inert import visible
 from tenken.report.json_output import dumps
 from tenken.report.labels import LANGS, Lang, jst, label, name, render
 from tenken.report.values import via_words
-from tenken.station.view import Board, Fleet, StationView, Tile
+from tenken.station.view import Board, Fleet, StationView, Task, Tile
 from tenken.web import data
 from tenken.web.auth import COOKIE, Sessions, verify_password
 from tenken.web.sources import Accounts, Records
@@ -57,7 +58,8 @@ SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:
 UPLOAD_LIMIT = 8 * 1024 * 1024  # a screenshot: a phone's full screen as PNG is 1-5 MB
 FORM_OVERHEAD = 64 * 1024  # the form's other fields and the multipart boundaries
 IMAGES = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
-FACTS = ("sim-lock", "battery", "owner-lock", "mdm", "imei", "mark")  # as `tenken record` takes them
+FACTS = ("sim-lock", "battery", "owner-lock", "mdm", "imei", "mark", "grade", "erasure")  # as `tenken record`
+GRADED_BY_HAND = "grade_unknown"  # a phone the queue offers the grade form for, whatever its level
 PING_SECONDS = 15.0
 PUBLIC = ("/login", "/static/")  # what a visitor who is not logged in may ask for
 
@@ -79,6 +81,7 @@ class Site:
     handoff_wait: float = 300.0  # seconds the assisted browser waits for each answer
     upload_limit: int = UPLOAD_LIMIT
     sessions: Sessions = field(default_factory=Sessions)
+    grades: Sequence[str] = ("S", "A", "B", "C", "J")  # the grade form's steps ([grade] scale)
 
 
 # ---------------------------------------------------------------------------------------- changes
@@ -391,7 +394,8 @@ class _Pages:
             raise HTTPException(404, "no such inspection")
         records = self.site.records
         history = [each for each in records.history(inspection)] if records is not None else []
-        tasks = [task for task in self.site.view.board().tasks if task.inspection_id == inspection_id]
+        board = self.site.view.board()
+        tasks = [task for task in [*board.tasks, *_to_grade(board)] if task.inspection_id == inspection_id]
         return self.render(
             request,
             "phone.html",
@@ -402,14 +406,20 @@ class _Pages:
             history=history,
             tasks=tasks,
             carriers=list(Carrier),
+            grades=list(self.site.grades),
         )
 
     async def queue(self, request: Request) -> Response:
         board = self.site.view.board()
-        tasks = sorted(board.tasks, key=lambda task: task.since)
+        tasks = sorted([*board.tasks, *_to_grade(board)], key=lambda task: task.since)
         inspections = {tile.inspection_id: tile.inspection for tile in board.tiles if tile.inspection}
         return self.render(
-            request, "queue.html", tasks=tasks, inspections=inspections, carriers=list(Carrier)
+            request,
+            "queue.html",
+            tasks=tasks,
+            inspections=inspections,
+            carriers=list(Carrier),
+            grades=list(self.site.grades),
         )
 
     async def search(self, request: Request) -> Response:
@@ -630,9 +640,11 @@ class _Pages:
         inspection_id = request.path_params["inspection_id"]
         fields = await self.posted(request)
         fact = _text(fields.get("fact"))
-        values = _values(fields)
+        values = _checklist(fields) if fact == "erasure" else _values(fields)
         if fact not in FACTS or not values or not all(values):  # a mark not chosen is no mark
             return self._refused(request, msg("web.not_a_fact", facts=list(FACTS)), api)
+        if fact == "grade":
+            return await self._grade(request, fields, values, answer, api=api)
         upload = fields.get("evidence") if isinstance(fields, FormData) else None
         shot: Path | None = None
         sha256: str | None = None
@@ -657,6 +669,61 @@ class _Pages:
             if shot is not None:
                 shot.unlink(missing_ok=True)
         return answer(judged, sha256)
+
+    async def _grade(
+        self,
+        request: Request,
+        fields: FormData | Mapping[str, Any],
+        values: list[str],
+        answer: Callable[[Inspection, str | None], Response],
+        *,
+        api: bool,
+    ) -> Response:
+        """A grade with its NG items (one a line, or a JSON list), a note and photos (PNG or JPEG, each
+        within the upload limit, kept under the name they were sent with)."""
+        inspection_id = request.path_params["inspection_id"]
+        if isinstance(fields, FormData):
+            ng = [line for line in _text(fields.get("ng")).splitlines()]
+            uploads = [
+                each for each in fields.getlist("photo") if isinstance(each, UploadFile) and each.filename
+            ]
+        else:
+            given = fields.get("ng_items")
+            ng = [str(item) for item in given] if isinstance(given, list) else []
+            uploads = []
+        folder = Path(tempfile.mkdtemp(prefix="tenken-photos-"))
+        try:
+            photos = []
+            for upload in uploads:
+                kept, _sha256 = await self._kept(upload)
+                if kept is None:
+                    return self._refused(
+                        request, msg("web.not_an_image", limit=self.site.upload_limit // (1024 * 1024)), api
+                    )
+                named = folder / (Path(upload.filename or "photo").name or "photo")
+                kept.replace(named)
+                photos.append(named)
+            by = self.site.sessions.user(request.state.session) or self.site.os_user
+            try:
+                judged = await self.site.view.record(
+                    inspection_id,
+                    "grade",
+                    values,
+                    by,
+                    ng_items=[item.strip() for item in ng if item.strip()],
+                    note=_text(fields.get("note")).strip(),
+                    photos=photos,
+                )
+            except InputError as error:
+                said = error.said
+                return self._refused(
+                    request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api
+                )
+            except LookupError:
+                raise HTTPException(404, "no such inspection") from None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return answer(judged, None)
 
     def _refused(self, request: Request, why: Said, api: bool) -> Response:
         lang = self.lang(request)
@@ -735,6 +802,43 @@ def _values(fields: FormData | Mapping[str, Any]) -> list[str]:
         given = fields.get("values", fields.get("value"))
         found = [str(value) for value in given] if isinstance(given, list) else [str(given or "")]
     return [value.strip() for value in found if value and value.strip()]
+
+
+def _checklist(fields: FormData | Mapping[str, Any]) -> list[str]:
+    """The erasure checklist as `tenken record erasure` takes it (resets=2 checked-by=… felica=… jpki=…),
+    from the form's fields; JSON sends the words themselves as `values`."""
+    if not isinstance(fields, FormData):
+        return _values(fields)
+    items = (("resets", "resets"), ("checked-by", "checked_by"), ("felica", "felica"), ("jpki", "jpki"))
+    return [
+        f"{item}={_text(fields.get(name)).strip()}" for item, name in items if _text(fields.get(name)).strip()
+    ]
+
+
+def _to_grade(board: Board) -> list[Task]:
+    """Phones on the board not graded yet: the queue offers the grade form for each (a grade is a
+    person's, whatever level the policy gives a phone without one)."""
+    found = []
+    for tile in board.tiles:
+        inspection = tile.inspection
+        if inspection is None or not tile.attached:
+            continue
+        reason = next(
+            (
+                reason
+                for verdict in inspection.verdicts.values()
+                for reason in verdict.reasons
+                if reason.condition == GRADED_BY_HAND
+            ),
+            None,
+        )
+        held = any(
+            task.inspection_id == inspection.id and task.condition == GRADED_BY_HAND for task in board.tasks
+        )
+        if reason is not None and reason.action is not None and not held:
+            since = inspection.finished_at or inspection.started_at
+            found.append(Task(inspection.id, tile.port, since, GRADED_BY_HAND, reason.action, "grade"))
+    return found
 
 
 def _names(inspection: Inspection, text: str) -> bool:
