@@ -90,4 +90,12 @@ def test_the_queue_page_grades_a_phone_and_confirms_its_erasure(
         board = client.get("/api/board?lang=en").json()
         [tile] = [each for each in board["ports"] if each["stage"] == "done"]
         assert tile["levels"]["retail"] == "PARTS_ONLY"  # graded J: junk on retail
+
+        regraded = client.post(  # a tool's JSON: graded again, C with its NG item
+            f"/api/phones/{tile['inspection_id']}/record",
+            json={"fact": "grade", "values": ["C"], "ng_items": ["背面ガラス欠け"]},
+            headers={"X-CSRF-Token": token},
+        )
+        assert regraded.status_code == 200, regraded.text
+        assert regraded.json()["levels"]["retail"] != "PARTS_ONLY"
     assert serve.stop() == 0
