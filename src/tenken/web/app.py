@@ -637,7 +637,6 @@ class _Pages:
         *,
         api: bool,
     ) -> Response:
-        inspection_id = request.path_params["inspection_id"]
         fields = await self.posted(request)
         fact = _text(fields.get("fact"))
         values = _checklist(fields) if fact == "erasure" else _values(fields)
@@ -655,20 +654,29 @@ class _Pages:
                     return self._refused(
                         request, msg("web.not_an_image", limit=self.site.upload_limit // (1024 * 1024)), api
                     )
-            by = self.site.sessions.user(request.state.session) or self.site.os_user
-            try:
-                judged = await self.site.view.record(inspection_id, fact, values, by, shot)
-            except InputError as error:
-                said = error.said
-                return self._refused(
-                    request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api
-                )
-            except LookupError:
-                raise HTTPException(404, "no such inspection") from None
+            judged = await self._judged(request, api, fact, values, evidence=shot)
         finally:
             if shot is not None:
                 shot.unlink(missing_ok=True)
-        return answer(judged, sha256)
+        return judged if isinstance(judged, Response) else answer(judged, sha256)
+
+    async def _judged(
+        self, request: Request, api: bool, fact: str, values: list[str], **given: Any
+    ) -> Inspection | Response:
+        """What the person posted, recorded by the station and the phone judged again; a value that is
+        not one is refused (422) in words."""
+        by = self.site.sessions.user(request.state.session) or self.site.os_user
+        try:
+            return await self.site.view.record(
+                request.path_params["inspection_id"], fact, values, by, **given
+            )
+        except InputError as error:
+            said = error.said
+            return self._refused(
+                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api
+            )
+        except LookupError:
+            raise HTTPException(404, "no such inspection") from None
 
     async def _grade(
         self,
@@ -681,7 +689,6 @@ class _Pages:
     ) -> Response:
         """A grade with its NG items (one a line, or a JSON list), a note and photos (PNG or JPEG, each
         within the upload limit, kept under the name they were sent with)."""
-        inspection_id = request.path_params["inspection_id"]
         if isinstance(fields, FormData):
             ng = [line for line in _text(fields.get("ng")).splitlines()]
             uploads = [
@@ -703,27 +710,18 @@ class _Pages:
                 named = folder / (Path(upload.filename or "photo").name or "photo")
                 kept.replace(named)
                 photos.append(named)
-            by = self.site.sessions.user(request.state.session) or self.site.os_user
-            try:
-                judged = await self.site.view.record(
-                    inspection_id,
-                    "grade",
-                    values,
-                    by,
-                    ng_items=[item.strip() for item in ng if item.strip()],
-                    note=_text(fields.get("note")).strip(),
-                    photos=photos,
-                )
-            except InputError as error:
-                said = error.said
-                return self._refused(
-                    request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api
-                )
-            except LookupError:
-                raise HTTPException(404, "no such inspection") from None
+            judged = await self._judged(
+                request,
+                api,
+                "grade",
+                values,
+                ng_items=[item.strip() for item in ng if item.strip()],
+                note=_text(fields.get("note")).strip(),
+                photos=photos,
+            )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return answer(judged, None)
+        return judged if isinstance(judged, Response) else answer(judged, None)
 
     def _refused(self, request: Request, why: Said, api: bool) -> Response:
         lang = self.lang(request)
