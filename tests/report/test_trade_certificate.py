@@ -108,3 +108,15 @@ def test_the_certificate_in_chromium_shows_grade_and_erasure(
     assert shown["trade.erasure.ja"] == "データ消去：初期化2回・第三者確認済み"
     assert "中古端末の表示（RMJガイドライン）" in dom and "外観グレード" in dom
     assert shown == claims(page.read_text(encoding="utf-8")).values
+
+
+def test_the_label_shows_the_recorded_grade_with_its_ng_items(station: Station) -> None:
+    """The phone's label (tenken label, another part of issue 19) reads the grade as `record grade` keeps it:
+    the step, and beside it the NG items."""
+    from tenken.inspection import inspection_from_json
+    from tenken.report.label import LabelOptions, Size, phone_label
+
+    phone, _sha = graded(station, confirmed=True)
+    options = LabelOptions(Size(62, 100), "ja", "retail", "店頭", "tenken:certificate?v=1")
+    page = phone_label(inspection_from_json(phone), options)
+    assert '<td data-k="grade">J (画面割れ, Face ID不良)</td>' in page

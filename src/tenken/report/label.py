@@ -69,7 +69,8 @@ def grade_of(inspection: Inspection) -> str | None:
     if fact is None or not getattr(fact, "known", False):
         return None
     value: Any = getattr(fact, "value", None)
-    items: Any = ()
+    ng: Any = getattr(inspection.facts, "ng_items", None)  # `tenken record grade` keeps them beside it
+    items: Any = ng.value if ng is not None and getattr(ng, "known", False) else ()
     if isinstance(value, Mapping):
         value, items = value.get("grade"), value.get("ng_items") or ()
     elif value is not None and not isinstance(value, str):
