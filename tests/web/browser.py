@@ -56,10 +56,14 @@ def chrome(tmp_path: Path) -> Iterator[object]:
         options.add_argument(argument)
     if os.geteuid() == 0:
         options.add_argument("--no-sandbox")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(DEADLINE)
     try:
         yield driver
+        # The page's own script never fails (a form it did not expect once stopped every handler after it).
+        failed = [entry for entry in driver.get_log("browser") if entry["source"] == "javascript"]
+        assert not failed, failed
     finally:
         driver.quit()
 

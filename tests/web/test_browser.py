@@ -67,11 +67,10 @@ def test_a_queue_item_finished_with_a_screenshot_changes_the_verdict(
     chrome.get(served.url + "/queue")
     form = chrome.find_element(By.CSS_SELECTOR, "form.record")
     Select(form.find_element(By.NAME, "carrier")).select_by_value("docomo")
-    Select(form.find_element(By.NAME, "mark")).select_by_value("−")
     shot = tmp_path / "docomo.png"
     shot.write_bytes(PNG)
     form.find_element(By.CSS_SELECTOR, 'input[type="file"]').send_keys(str(shot))  # chosen
-    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    form.find_element(By.CSS_SELECTOR, 'button[name="mark"][value="−"]').click()  # the mark seen
     until(lambda: view.recorded, "the record")
     assert view.recorded[0][1:5] == ("mark", ["docomo", "−"], "tester", PNG)
     until(lambda: chrome.current_url.endswith("/queue"), "back on the queue")
@@ -99,10 +98,7 @@ def test_a_screenshot_pasted_with_ctrl_v_is_sent(chrome: WebDriver, view: FakeVi
     )
     form = chrome.find_element(By.CSS_SELECTOR, "form.record")
     assert "pasted.png" in form.find_element(By.CSS_SELECTOR, ".paste").text
-    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()  # no mark chosen yet: not sent
-    assert view.recorded == []
-    Select(form.find_element(By.NAME, "mark")).select_by_value("○")
-    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    form.find_element(By.CSS_SELECTOR, 'button[name="mark"][value="○"]').click()
     until(lambda: view.recorded, "the record")
     assert view.recorded[0][4] == PNG
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def serve(sites: Sites, iphones: IosSimulator, tmp_path: Path) -> Iterator[Serve]:
     env = {**station_env(sites, tmp_path, usbmux=iphones.address), "TENKEN_LANG": "ja"}
-    running = Serve(["--port", "0", "--platform", "ios"], env, tmp_path / "serve.log")
+    running = Serve(["--port", "0", "--platform", "ios", "--handoff-headless"], env, tmp_path / "serve.log")
     try:
         yield running
     finally:
@@ -65,7 +65,6 @@ PNG = bytes.fromhex(
 def test_a_carrier_checked_by_hand_is_finished_on_the_queue_page_one_imei_at_a_time(
     chrome: WebDriver, sites: Sites, iphones: IosSimulator, serve: Serve, tmp_path: Path
 ) -> None:
-    from selenium.webdriver.support.ui import Select
 
     from tenken.facts import Carrier
 
@@ -91,9 +90,8 @@ def test_a_carrier_checked_by_hand_is_finished_on_the_queue_page_one_imei_at_a_t
     while forms:  # an IMEI's form: the mark, the screenshot, recorded (each answer may settle others)
         before = len(forms)
         form = forms[0]
-        Select(form.find_element(By.NAME, "mark")).select_by_value("○")  # type: ignore[attr-defined]
         form.find_element(By.CSS_SELECTOR, 'input[type="file"]').send_keys(str(shot))  # type: ignore[attr-defined]
-        form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()  # type: ignore[attr-defined]
+        form.find_element(By.CSS_SELECTOR, 'button[name="mark"][value="○"]').click()  # type: ignore[attr-defined]
         until(lambda: chrome.current_url.endswith("/queue"), "back on the queue")
         forms = mark_forms()
         assert len(forms) < before
@@ -105,4 +103,35 @@ def test_a_carrier_checked_by_hand_is_finished_on_the_queue_page_one_imei_at_a_t
         lambda: "○" in chrome.find_element(By.ID, "answers").find_element(By.XPATH, "..").text,
         "○ on the phone's page",
     )
+    assert serve.stop() == 0
+
+
+def test_a_carrier_answering_only_a_browser_is_checked_with_the_queue_pages_browser_button(
+    chrome: WebDriver, sites: Sites, iphones: IosSimulator, serve: Serve
+) -> None:
+    from tenken.facts import Carrier
+
+    sites.set_fault(Carrier.RAKUTEN, "browser_only")
+    profile = iphone("iphone16-rakuten", 4)
+    sites.like(profile, iphone("iphone16-rakuten"))
+    iphones.attach(profile)
+    imei = str(profile.values["InternationalMobileEquipmentIdentity"])
+
+    def rakuten_button() -> object:
+        chrome.get(serve.url + "/queue")
+        found = chrome.find_elements(By.CSS_SELECTOR, 'form.handoff input[name="carrier"][value="rakuten"]')
+        return found[0].find_element(By.XPATH, "..") if found else None
+
+    form = until(rakuten_button, "Rakuten's browser button on the queue")
+    copy = chrome.find_element(By.CSS_SELECTOR, f'button.copy[data-copy="{imei}"]')
+    copy.click()  # the clipboard (127.0.0.1 is a secure context), else the IMEI selected for Ctrl-C
+    until(
+        lambda: (
+            copy.text == "コピーしました" or chrome.execute_script("return String(getSelection())") == imei
+        ),
+        "the IMEI copied",
+    )
+    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()  # type: ignore[attr-defined]
+    until(lambda: chrome.current_url.endswith("/queue"), "back on the queue after the browser check")
+    assert chrome.find_elements(By.CSS_SELECTOR, 'form.handoff input[name="carrier"][value="rakuten"]') == []
     assert serve.stop() == 0

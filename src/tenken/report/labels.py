@@ -2238,7 +2238,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "拒否しました：フォームが古いか他所から送信されました。ページを開き直してください",
     ),
     "web.error.not_found": ("not found", "見つかりません"),
-    "web.form.choose_mark": ("— the mark shown —", "— 表示された判定を選択 —"),
+    "web.copy": ("copy", "コピー"),
+    "web.copied": ("copied", "コピーしました"),
     "web.fleet": ("fleet", "全ステーション"),
     "web.fleet_since": (
         "today since {since}; levels on {channel}",

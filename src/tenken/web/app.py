@@ -35,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tenken.catalog import checker_page
 from tenken.errors import InputError, TenkenError
 from tenken.facts import Carrier, Outcome, msg
 from tenken.facts import Message as Said
@@ -273,7 +274,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(jst=jst, level_class=_level_class)
+    environment.globals.update(jst=jst, level_class=_level_class, checker=checker_page)
     return environment
 
 
@@ -524,7 +525,8 @@ class _Pages:
 
     async def _handoff(self, request: Request, *, api: bool) -> Response:
         """The assisted browser check (`tenken handoff`) of this phone at one carrier, on the station's
-        screen: answered once the page's answer is read and the phone judged again (or why not)."""
+        screen: answered once the page's answer is read and the phone judged again (or why not). The
+        request waits meanwhile: the person is at the Chromium window, then back on the queue."""
         inspection_id = request.path_params["inspection_id"]
         fields = await self.posted(request)
         try:

@@ -104,6 +104,26 @@ function takeImage(form, file) {
   return true;
 }
 
+function copyButtons() {
+  for (const button of document.querySelectorAll("button.copy")) {
+    button.addEventListener("click", () => {
+      // Selected first, so Ctrl-C copies it wherever the clipboard is not offered (a LAN address over
+      // http is not a secure context); then the clipboard itself where it is.
+      const shown = document.getElementById(button.getAttribute("aria-describedby"));
+      const range = document.createRange();
+      range.selectNodeContents(shown);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(button.dataset.copy).then(
+          () => { button.textContent = document.body.dataset.copied || button.textContent; },
+          () => {}
+        );
+      }
+    });
+  }
+}
+
 function forms() {
   for (const input of document.querySelectorAll("input[data-luhn]")) {
     input.addEventListener("input", () => {
@@ -113,6 +133,8 @@ function forms() {
     });
   }
   for (const form of document.querySelectorAll("form.record")) {
+    const zone = form.querySelector(".paste");
+    if (!zone) continue; // a form that takes no screenshot (the grade's photos are chosen files)
     form.addEventListener("paste", (event) => {
       for (const item of event.clipboardData.items) {
         if (item.kind === "file" && takeImage(form, item.getAsFile())) {
@@ -121,7 +143,6 @@ function forms() {
         }
       }
     });
-    const zone = form.querySelector(".paste");
     zone.addEventListener("dragover", (event) => event.preventDefault());
     zone.addEventListener("drop", (event) => {
       event.preventDefault();
@@ -140,4 +161,5 @@ document.addEventListener("DOMContentLoaded", () => {
   const board = document.getElementById("board");
   if (board) follow(board);
   forms();
+  copyButtons();
 });
