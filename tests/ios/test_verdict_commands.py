@@ -290,3 +290,40 @@ def test_a_check_by_hand_names_the_carrier_its_page_and_the_imeis(
             )
             assert "https://nw-restriction.nttdocomo.co.jp/top.php" in shown
             assert "353915111001014 / 353915111001022" in shown
+
+
+def test_a_policy_older_than_a_condition_loads_with_the_shipped_level_and_says_so(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """A shop's file written before the trade's conditions: it still loads (an upgrade never stops the
+    station), each missing condition as shipped on the same channel, else HOLD, and check and show say
+    which; a condition that stands for something unknown is still never SELLABLE."""
+    newer = ("grade_unknown", "grade_j", "grade_c", "erasure_unconfirmed")
+    text = default_policy_path().read_text(encoding="utf-8")
+    older = "".join(line for line in text.splitlines(keepends=True) if not line.strip().startswith(newer))
+    older += '\n[channels.ebay]\ntitle = { en = "eBay", ja = "eBay" }\ninherit = "retail"\n'
+    shop = tmp_path / "shop.toml"
+    shop.write_text(older, encoding="utf-8")
+    checked = run_cli(["policy", "check", str(shop)], env)
+    assert checked.exit_code == 0, checked.stderr
+    assert "retail: not in this file" in checked.stdout and "grade_unknown" in checked.stdout
+    shown = json.loads(run_cli(["policy", "show", "--json", "--policy", str(shop)], env).stdout)
+    shipped = json.loads(run_cli(["policy", "show", "--json"], env).stdout)
+    for condition in newer:
+        assert (
+            shown["channels"]["retail"]["levels"][condition]
+            == shipped["channels"]["retail"]["levels"][condition]
+        )
+    assert set(shown["channels"]["retail"]["not_in_file"]) == set(newer)
+    assert shipped["channels"]["retail"]["not_in_file"] == []
+    assert shown["channels"]["ebay"]["levels"]["grade_unknown"] != "SELLABLE"
+
+    own = tmp_path / "own.toml"  # a channel of the shop's own, not inheriting: HOLD where it says nothing
+    own.write_text(
+        'name = "own"\n[channels.shop]\ntitle = { en = "Shop", ja = "店" }\nlevels = { owner_lock_on = "BLOCKED" }\n',
+        encoding="utf-8",
+    )
+    levels = json.loads(run_cli(["policy", "show", "--json", "--policy", str(own)], env).stdout)["channels"][
+        "shop"
+    ]
+    assert levels["levels"]["owner_lock_on"] == "BLOCKED" and levels["levels"]["grade_c"] == "HOLD"

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tenken.cli import AppContext, emit_json, pass_app
 from tenken.commands import options
 from tenken.facts import msg
+
+if TYPE_CHECKING:
+    from tenken.verdict.policy import Policy
 
 
 @click.group(name="policy")
@@ -56,6 +60,7 @@ def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool
                     key: {
                         "title": {"en": channel.title_en, "ja": channel.title_ja},
                         "levels": {condition: level.value for condition, level in channel.levels.items()},
+                        "not_in_file": list(policy.filled.get(key, ())),
                     }
                     for key, channel in policy.channels.items()
                 },
@@ -76,11 +81,22 @@ def show(app: AppContext, policy_path: Path | None, as_toml: bool, as_json: bool
             *(level_text(channel.levels[condition], lang) for channel in policy.channels.values()),
         )
     console.print(table)
+    for line in _filled(app, policy):
+        console.print(outside(line))
+
+
+def _filled(app: AppContext, policy: Policy) -> list[str]:
+    """A line per channel whose file does not name every condition (one newer than the file)."""
+    return [
+        app.words(msg("policy.filled", channel=channel, conditions=", ".join(conditions)))
+        for channel, conditions in policy.filled.items()
+    ]
 
 
 @policy_group.command(name="check")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def check(path: Path) -> None:
+@pass_app
+def check(app: AppContext, path: Path) -> None:
     """Validate a policy file: every condition given a level on every channel, levels spelled right, no
     unknown made better than the rule allows. One line naming file, key and problem when it is not."""
     from tenken.report.terminal import visible
@@ -89,3 +105,5 @@ def check(path: Path) -> None:
     policy = load_policy(path)
     channels = ", ".join(policy.channels)
     click.echo(visible(f"{path}: ok — {policy.name!r}, channels {channels}, sha256 {policy.sha256}"))
+    for line in _filled(app, policy):
+        click.echo(visible(line))

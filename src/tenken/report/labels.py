@@ -2238,6 +2238,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "拒否しました：フォームが古いか他所から送信されました。ページを開き直してください",
     ),
     "web.error.not_found": ("not found", "見つかりません"),
+    "policy.filled": (
+        "{channel}: not in this file (newer than it), as shipped or HOLD: {conditions}",
+        "{channel}：このファイルにない条件（ファイルより新しい条件）は出荷時の判定、なければ保留：{conditions}",
+    ),
     "web.copy": ("copy", "コピー"),
     "web.copied": ("copied", "コピーしました"),
     "web.fleet": ("fleet", "全ステーション"),

@@ -1,15 +1,20 @@
 """A sales policy: per channel, the level each condition gets. Data, not code: a shop copies
 policy.toml, edits it, adds channels, and points `--policy` or the `policy` setting at it.
 
-Loading checks the file against the schema (every condition given a level, levels spelled right) and
-against the rule tenken never bends: a condition that stands for "not known" is never SELLABLE, and is
-at least HOLD where the known-bad case is worse than a disclosure.
+Loading checks the file against the schema (levels spelled right, conditions known) and against the
+rule tenken never bends: a condition that stands for "not known" is never SELLABLE, and is at least HOLD
+where the known-bad case is worse than a disclosure.
+
+A condition a shop's file does not name (one tenken added after the file was written) takes the shipped
+policy's level on the channel of the same key, else HOLD; `Policy.filled` lists them, and `tenken policy
+check` and `policy show` say so, so that an upgrade never stops a station and never sells what it
+could not judge.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -65,6 +70,7 @@ class Policy:
     channels: dict[str, Channel]
     text: str  # the file as written (`tenken policy show`)
     battery_worn_below: float = 80.0  # battery health % below which a phone is battery_worn
+    filled: dict[str, tuple[str, ...]] = field(default_factory=dict)  # channel → conditions not in the file
 
     def reference(self) -> dict[str, str]:
         """What names this policy in a JSON document: its name, its file's sha256 and where it came from."""
@@ -88,7 +94,9 @@ def load_policy(path: Path | None = None) -> Policy:
     except UnicodeDecodeError:
         raise PolicyError(where, "not UTF-8 text") from None
     document = convert(parse_toml(text, PolicyError, where), PolicyFile, PolicyError, where)
-    channels = {key: _resolve(key, document.channels, where) for key in document.channels}
+    shipped = {} if path is None else {key: dict(each.levels) for key, each in load_policy().channels.items()}
+    filled: dict[str, tuple[str, ...]] = {}
+    channels = {key: _resolve(key, document.channels, where, shipped, filled) for key in document.channels}
     if not channels:
         raise PolicyError(where, "a policy needs at least one channel", "channels")
     return Policy(
@@ -98,10 +106,18 @@ def load_policy(path: Path | None = None) -> Policy:
         channels=channels,
         text=text,
         battery_worn_below=document.battery_worn_below,
+        filled={key: conditions for key, conditions in filled.items() if conditions},
     )
 
 
-def _resolve(key: str, channels: dict[str, ChannelFile], where: str, seen: tuple[str, ...] = ()) -> Channel:
+def _resolve(
+    key: str,
+    channels: dict[str, ChannelFile],
+    where: str,
+    shipped: dict[str, dict[str, Level]],
+    filled: dict[str, tuple[str, ...]],
+    seen: tuple[str, ...] = (),
+) -> Channel:
     entry = channels[key]
     levels: dict[str, Level] = {}
     if entry.inherit:
@@ -111,7 +127,7 @@ def _resolve(key: str, channels: dict[str, ChannelFile], where: str, seen: tuple
             )
         if entry.inherit in (*seen, key):
             raise PolicyError(where, "channels inherit from each other in a loop", f"channels.{key}.inherit")
-        levels = dict(_resolve(entry.inherit, channels, where, (*seen, key)).levels)
+        levels = dict(_resolve(entry.inherit, channels, where, shipped, filled, (*seen, key)).levels)
     for condition, level in entry.levels.items():
         if condition not in BY_KEY:
             known = ", ".join(KEYS)
@@ -120,8 +136,11 @@ def _resolve(key: str, channels: dict[str, ChannelFile], where: str, seen: tuple
             )
         levels[condition] = level
     missing = [condition for condition in KEYS if condition not in levels]
-    if missing:
+    if missing and not shipped:
         raise PolicyError(where, f"no level for {', '.join(missing)}", f"channels.{key}.levels")
+    for condition in missing:  # a condition newer than the file: as shipped, else held
+        levels[condition] = shipped.get(key, {}).get(condition, Level.HOLD)
+    filled[key] = tuple(missing)
     for condition in KEYS:
         _check_unknown(key, condition, levels, where)
     title = entry.title
