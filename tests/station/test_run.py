@@ -250,8 +250,25 @@ async def test_a_battery_and_a_mark_recorded_judge_the_phone_again_and_the_board
             assert refused.value.said is not None and refused.value.said.code == "run.not_its_imei"
             with pytest.raises(LookupError):  # NotFound: no such inspection, on the board or stored
                 await run.record("0" * 32, "battery", ["80"], by="sato")
+
+            # docomo still refuses programs: asked again, its unreadable reply never replaces the marks
+            # the person recorded.
+            asked = sites.hits["docomo"]
+            [again] = await run.recheck(("ok",), older_than=timedelta(0))
+            assert sites.hits["docomo"] > asked  # docomo was asked
+            docomo = {asked.imei: asked for asked in again.after.asked if asked.carrier is Carrier.DOCOMO}
+            for answer in (docomo[imei], docomo[imei2]):
+                assert answer.result is not None and answer.result.outcome is Outcome.OK
+                assert answer.result.origin == "manual"
+            assert "carrier_unanswered" not in {r.condition for r in again.after.verdicts["retail"].reasons}
     kept = [(row.record_id, row.rechecks) for row in stored(settings.db_url)]
-    assert kept == [(before.id, ""), (battery.id, before.id), (first.id, battery.id), (marked.id, first.id)]
+    assert kept == [
+        (before.id, ""),
+        (battery.id, before.id),
+        (first.id, battery.id),
+        (marked.id, first.id),
+        (again.after.id, marked.id),
+    ]
 
 
 async def test_a_recheck_in_the_run_asks_again_and_the_board_follows(
