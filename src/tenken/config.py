@@ -178,6 +178,8 @@ class ShopSettings(Schema):
     name: Annotated[str, Meta(max_length=200)] = ""  # 店名
     licence_authority: LicenceAuthority = ""  # 古物商許可: the 公安委員会 that issued it
     licence_number: LicenceNumber = ""  # 古物商許可番号: 12 digits
+    # 保証期間: shown with the grade, as the RMJ guideline asks ("30日間", "3ヶ月", "なし"); empty: not shown
+    warranty: Annotated[str, Meta(max_length=100)] = ""
 
     def __post_init__(self) -> None:
         if bool(self.licence_authority) != bool(self.licence_number):

@@ -66,6 +66,19 @@ def test_the_certificate_shows_grade_erasure_and_battery_and_verifies(station: S
     assert station.run("verify", str(page)).exit_code == 0  # rendered again from the store: the same page
 
 
+def test_the_shops_warranty_period_is_beside_the_grade_and_verifies(station: Station) -> None:
+    station.env["TENKEN_SHOP_WARRANTY"] = "30日間"
+    graded(station, confirmed=True)
+    page = certify(station, HELLO)
+    said = claims(page.read_text(encoding="utf-8")).values
+    assert said["issuer.warranty"] == "30日間" and "保証期間" in page.read_text(encoding="utf-8")
+    station.env["TENKEN_SHOP_WARRANTY"] = "90日間"  # a later setting: the page issued still verifies
+    assert station.run("verify", str(page)).exit_code == 0
+    with station.database() as database:  # the period shown is signed with the row: an edit is seen
+        database.execute("UPDATE certificates SET warranty = '1年間'")
+    assert station.run("verify", str(page)).exit_code == 5
+
+
 def test_the_certificate_says_what_the_erasure_lacks_and_the_worn_battery(station: Station) -> None:
     policy = station.tmp / "shop.toml"
     shipped = default_policy_path().read_text(encoding="utf-8")

@@ -114,6 +114,7 @@ def _reissued(file: Path, issued: Issued | None, inspection_id: str, record: str
         licence_number=issued.licence_number or "",
         technician=issued.technician or "",
         verify_url=issued.verify_url or "",
+        warranty=issued.warranty or "",
     )
 
 

@@ -81,6 +81,7 @@ class Options:
     licence_number: str = ""  # its 12 digits
     technician: str = ""  # 担当者
     verify_url: str = ""  # the shop's page; the QR code carries verify_link(…) to it
+    warranty: str = ""  # 保証期間 ([shop] warranty), shown beside the grade; "": not shown
 
 
 def mask(text: str) -> str:
@@ -421,11 +422,10 @@ def _trade(page: _Page) -> str:
     inspection = page.inspection
     if not _speaks_trade(inspection):
         return ""
-    rows = [
-        ("cert.grade", _grade(page)),
-        ("cert.erasure", _erasure(page)),
-        ("cert.battery_trade", _battery_words(page)),
-    ]
+    rows = [("cert.grade", _grade(page))]
+    if page.options.warranty:
+        rows.append(("cert.warranty", page.claim("issuer.warranty", page.options.warranty)))
+    rows += [("cert.erasure", _erasure(page)), ("cert.battery_trade", _battery_words(page))]
     cells = "".join(f"<tr><th>{page.both(code)}</th><td>{value}</td></tr>" for code, value in rows)
     return f'<section><h2>{page.both("cert.trade")}</h2><table class="facts">{cells}</table></section>'
 

@@ -1300,6 +1300,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "cert.trade": ("As the trade writes it (RMJ guideline)", "中古端末の表示（RMJガイドライン）"),
     "cert.grade": ("Grade", "外観グレード"),
+    "cert.warranty": ("Warranty", "保証期間"),
     "cert.erasure": ("Data erasure", "データ消去"),
     "cert.battery_trade": ("Battery (method)", "バッテリー（確認方法）"),
     "trade.not_graded": ("not graded", "未評価"),

@@ -186,6 +186,7 @@ def _options(
         licence_number=shop.licence,
         technician=(technician or os_user()).strip(),
         verify_url=settings.certificate.verify_url,
+        warranty=shop.warranty.strip(),
         certificate_id=uuid.uuid4().hex,
         issued_at=datetime.now(UTC).replace(microsecond=0),
         full_imei=full_imei,
@@ -222,6 +223,7 @@ def _issued(options: Options, inspection_id: str, record: str, page: Path, stati
         licence_number=options.licence_number,
         technician=options.technician,
         verify_url=options.verify_url,
+        warranty=options.warranty,
     )
 
 

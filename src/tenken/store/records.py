@@ -310,6 +310,7 @@ class Issued:
     licence_number: str | None = None  # "301234567890"
     technician: str | None = None  # 担当者
     verify_url: str | None = None  # the address the QR code carries ("": the tenken: line)
+    warranty: str | None = None  # from 0013: the warranty period shown beside the grade
 
     @property
     def renderable(self) -> bool:
@@ -334,6 +335,7 @@ def save_certificate(store: Store, issued: Issued) -> None:
         "licence_number": issued.licence_number,
         "technician": issued.technician,
         "verify_url": issued.verify_url,
+        "warranty": issued.warranty or None,  # none shown: NULL, as on rows from before
     }
     store.keep(certificates, [signed(row, SIGNED_CERTIFICATE, store.keys, SIGNED_CERTIFICATE_ISSUER)])
 
@@ -376,4 +378,5 @@ def issued_certificate(store: Store, record_id: str) -> Issued | None:
         licence_number=row["licence_number"],
         technician=row["technician"],
         verify_url=row["verify_url"],
+        warranty=row["warranty"],
     )

@@ -46,7 +46,9 @@ SIGNED_CERTIFICATE = (
 )  # fmt: skip
 # Covered when not NULL: rows signed before 0009 have none of them and still check out; setting one on
 # such a row, or clearing one a newer row was signed with, breaks the signature.
-SIGNED_CERTIFICATE_ISSUER = ("shop_name", "licence_authority", "licence_number", "technician", "verify_url")
+SIGNED_CERTIFICATE_ISSUER = (
+    "shop_name", "licence_authority", "licence_number", "technician", "verify_url", "warranty",
+)  # fmt: skip
 SIGNED_RECORDED = (
     "serial", "imei", "fact", "value_json", "what", "recorded_by", "recorded_at", "evidence_name",
     "evidence_sha256", "record_id",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 FIRST = "0001"  # the schema `metadata.create_all` made before tenken had migrations
-HEAD = "0012"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed
+HEAD = "0013"  # 0006: signed answers; 0007: what a certificate needs to be rendered again; 0008: signed
 # inspections; 0009: who issued a certificate (the shop, its licence, the technician, the verify address);
 # 0010: the users of `tenken serve`; 0012: how each answer was obtained (via, by whom) and the assisted
 # browser's screenshot and page
@@ -155,6 +155,7 @@ certificates = sa.Table(
     sa.Column("licence_number", sa.Text),  # … and the licence number
     sa.Column("technician", sa.Text),  # 担当者
     sa.Column("verify_url", sa.Text),  # where the QR code sends a buyer ("": the tenken: line)
+    sa.Column("warranty", sa.Text),  # from 0013: the shop's warranty period shown beside the grade
     sa.Index("ix_certificates_inspection", "inspection_record_id"),
     sa.Index("ux_certificates_record_id", "record_id", unique=True),
 )

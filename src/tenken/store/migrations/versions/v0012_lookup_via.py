@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"  # the integrator re-chains it after 0011 (merged before it)
+down_revision = "0010"  # 0011 was never used
 
 COLUMNS = (
     ("via", sa.String(8)),
