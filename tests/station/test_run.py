@@ -376,8 +376,8 @@ async def test_a_stop_ends_every_task_and_keeps_every_plug(
             await board_when(
                 run,
                 lambda board: (
-                    tile_of(board, done.udid).stage == "done"  # type: ignore[attr-defined]
-                    and tile_of(board, locked.udid).stage == "waiting"  # type: ignore[attr-defined]
+                    stage_of(board, done.udid) == "done"  # type: ignore[attr-defined]
+                    and stage_of(board, locked.udid) == "waiting"  # type: ignore[attr-defined]
                     and board.health.kept == 1  # a tile is done before its row is in the store
                 ),
             )
