@@ -17,6 +17,32 @@ from tenken.config import Settings
 from tenken.facts import Carrier
 from tenken.sim.carriers import CarrierSimulator
 
+_SESSION_POSTGRES: list[object] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The PostgreSQL tests always run: against TENKEN_TEST_POSTGRES_URL (CI's server), else a private
+    server this session starts (tests/postgres.py); without PostgreSQL installed the run stops here."""
+    import os
+
+    from tests.postgres import PrivateServer, needed_binaries
+
+    if os.environ.get("TENKEN_TEST_POSTGRES_URL"):
+        return
+    try:
+        server = PrivateServer(needed_binaries())
+        server.start()
+    except RuntimeError as error:
+        raise pytest.UsageError(str(error)) from None
+    _SESSION_POSTGRES.append(server)
+    os.environ["TENKEN_TEST_POSTGRES_URL"] = server.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for server in _SESSION_POSTGRES:
+        server.close()  # type: ignore[attr-defined]
+
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 # Valid test vectors from ../shared/docs/carriers-jp.md, plus synthetic ones built for the simulator's

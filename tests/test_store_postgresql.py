@@ -23,10 +23,6 @@ URL = os.environ.get("TENKEN_TEST_POSTGRES_URL", "")
 # Rakuten's answer is never cached while its "not registered" shape is unknown (needs_browser)
 KNOWN_SHAPES = [Carrier.DOCOMO, Carrier.AU, Carrier.SOFTBANK]
 
-pytestmark = pytest.mark.skipif(
-    not URL, reason="TENKEN_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets it)"
-)
-
 
 @pytest.fixture
 def pg_settings(carrier_sim: CarrierSimulator, tmp_path: Path) -> Iterator[Settings]:

@@ -123,8 +123,6 @@ POSTGRES_URL = os.environ.get("TENKEN_TEST_POSTGRES_URL", "")
 
 @pytest.fixture
 def on_postgresql(station: Station) -> Iterator[Station]:
-    if not POSTGRES_URL:
-        pytest.skip("TENKEN_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets it)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as connection:

@@ -1,7 +1,7 @@
 """Store fixtures: SQLite files in tmp_path, and scratch PostgreSQL databases on the local server.
 
-The PostgreSQL tests skip only when TENKEN_TEST_POSTGRES_URL is unset; CI (.ci/run) starts the server
-and sets it, with a role that may create databases.
+The PostgreSQL tests always run: against TENKEN_TEST_POSTGRES_URL (CI's server, a role that may create
+databases), else the private server the session starts (tests/conftest.py, tests/postgres.py).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 import pytest
 import sqlalchemy as sa
 
-POSTGRES_URL = os.environ.get("TENKEN_TEST_POSTGRES_URL", "")
 
-needs_postgres = pytest.mark.skipif(
-    not POSTGRES_URL, reason="TENKEN_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets it)"
-)
+def postgres_url() -> str:
+    """Read when used: a conftest is imported before the session may have started its own server."""
+    return os.environ["TENKEN_TEST_POSTGRES_URL"]
+
 
 # The tables as `metadata.create_all` made them before tenken had migrations, verbatim.
 LEGACY_SQLITE = [
@@ -109,7 +109,7 @@ def legacy_rows(connection: sa.Connection) -> None:
 @pytest.fixture
 def scratch_database() -> Iterator[Callable[[], str]]:
     """A factory of fresh, empty PostgreSQL databases (their URLs); all dropped at the end."""
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
     made: list[str] = []
 
     def make() -> str:
@@ -117,7 +117,7 @@ def scratch_database() -> Iterator[Callable[[], str]]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
         made.append(name)
-        return sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        return sa.engine.make_url(postgres_url()).set(database=name).render_as_string(hide_password=False)
 
     yield make
     with admin.connect() as connection:

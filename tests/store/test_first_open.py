@@ -10,8 +10,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.store.conftest import needs_postgres
-
 ROUNDS = 8
 
 OPEN_AND_WRITE = """
@@ -53,7 +51,6 @@ def test_two_processes_create_one_sqlite_database(tmp_path: Path) -> None:
         race(str(folder / "tenken.sqlite3"), folder / "data")
 
 
-@needs_postgres
 def test_two_processes_create_one_postgresql_database(
     scratch_database: Callable[[], str], tmp_path: Path
 ) -> None:

@@ -23,7 +23,7 @@ from tenken.facts import Carrier, Outcome
 from tenken.store import open_store, schema
 from tenken.store.migrate import MIGRATIONS
 from tenken.store.records import issued_certificate
-from tests.store.conftest import LEGACY_POSTGRESQL, LEGACY_SQLITE, legacy_rows, needs_postgres
+from tests.store.conftest import LEGACY_POSTGRESQL, LEGACY_SQLITE, legacy_rows
 
 
 def alembic_config(connection: sa.Connection) -> Config:
@@ -88,7 +88,6 @@ def reflected(url: str) -> dict[str, object]:
     return found
 
 
-@needs_postgres
 def test_first_migration_is_the_schema_create_all_made_postgresql(
     scratch_database: Callable[[], str],
 ) -> None:
@@ -120,7 +119,6 @@ def test_a_new_sqlite_database_is_created_at_head(tmp_path: Path) -> None:
     assert_schema_is_head(settings.db_url)
 
 
-@needs_postgres
 def test_a_new_postgresql_database_is_created_at_head(
     scratch_database: Callable[[], str], tmp_path: Path
 ) -> None:
@@ -153,7 +151,6 @@ def test_a_sqlite_file_from_before_migrations_is_stamped_and_upgraded(tmp_path: 
     assert_legacy_rows_kept(settings)
 
 
-@needs_postgres
 def test_a_postgresql_database_from_before_migrations_is_stamped_and_upgraded(
     scratch_database: Callable[[], str], tmp_path: Path
 ) -> None:
@@ -226,7 +223,6 @@ def test_0007_keeps_the_certificates_issued_before_it_sqlite(tmp_path: Path) -> 
     assert_certificate_kept_unrenderable(settings)
 
 
-@needs_postgres
 def test_0007_keeps_the_certificates_issued_before_it_postgresql(
     scratch_database: Callable[[], str], tmp_path: Path
 ) -> None:

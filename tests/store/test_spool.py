@@ -25,7 +25,7 @@ from tenken.sim.carriers import CarrierSimulator
 from tenken.store import open_store
 from tests.conftest import fast_env, run_cli
 from tests.ios.simulator import SimulatorThread, bundled
-from tests.store.conftest import POSTGRES_URL, needs_postgres
+from tests.store.conftest import postgres_url
 
 CLEAN, OTHER = "490154203237518", "356868000041418"
 
@@ -99,7 +99,6 @@ def test_the_table_is_printed_before_the_store_error(carrier_sim: CarrierSimulat
     )
 
 
-@needs_postgres
 def test_a_read_only_postgresql_session_loses_no_answer(
     carrier_sim: CarrierSimulator, scratch_database: Callable[[], str], tmp_path: Path
 ) -> None:
@@ -121,7 +120,7 @@ class Outage:
 
     def __init__(self, url: str) -> None:
         self.name = sa.engine.make_url(url).database
-        self.admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        self.admin = sa.create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
 
     def start(self) -> None:
         with self.admin.connect() as connection:
@@ -137,7 +136,6 @@ class Outage:
         self.admin.dispose()
 
 
-@needs_postgres
 @pytest.mark.parametrize("back_after", [1.0, None], ids=["back-within-patience", "away-for-good"])
 def test_postgresql_going_away_mid_batch_loses_no_answer(
     carrier_sim: CarrierSimulator,

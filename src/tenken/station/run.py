@@ -6,7 +6,7 @@ the webhook sender, the drain of the store's spool, stop and the signals, and of
     async with StationRun(settings, store, options, platforms, focus="retail") as run:
         board = run.board()            # now
         async for tiles in run.changes():  # every change, until the station stops
-            ...
+            draw(board, tiles)             # the face's own drawing
 
 Every task of the run — the station's loop, the transports' followers, each phone's inspection, the
 webhook sender, the spool's drain — belongs to one asyncio.TaskGroup: leaving the `async with` (or
