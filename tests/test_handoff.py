@@ -179,3 +179,18 @@ def test_imei2_follows_in_the_same_window_under_the_sites_spacing(
     ]
     with sqlite3.connect(env["TENKEN_DB"]) as database:  # each page's turn booked with the fleet
         assert database.execute("SELECT COUNT(*) FROM site_turns WHERE site = 'au'").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    "fault", ["huge", "other-imei", "not-found-status", "redirect-away", "mark-in-sentence"]
+)
+def test_a_hostile_page_read_in_the_browser_is_no_mark(
+    carrier_sim: CarrierSimulator, env: dict[str, str], fault: str
+) -> None:
+    """What the automatic look-up refuses, the browser path refuses too: a page over lookup.max_page_bytes,
+    one naming another IMEI, a 404 with a mark, a result sent off the origin, a mark inside a sentence."""
+    carrier_sim.rules.set_mark(AU_IMEI, Carrier.AU, Outcome.OK)
+    carrier_sim.set_fault(Carrier.AU, fault)
+    checked = handoff(env, "--carrier", "au", AU_IMEI)
+    assert checked.exit_code == 3, (checked.stdout, checked.stderr)  # not read: no mark
+    assert [row["outcome"] for row in stored(env, "au") if row["outcome"] == "ok"] == []

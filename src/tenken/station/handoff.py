@@ -53,6 +53,7 @@ Say = Callable[[Message], None]
 # What a page that still refuses says: that carrier's other IMEIs are not tried (never retry past a refusal).
 REFUSALS = frozenset({Outcome.CAPTCHA_REQUIRED, Outcome.NEEDS_BROWSER, Outcome.UNAVAILABLE})
 SETTLE_SECONDS = 5.0  # at most this long for a page's script to show the reply it received
+SCREENSHOT_MAX_HEIGHT = 16384  # CSS pixels: Chromium's own limit for one image
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def chromedriver() -> str | None:
 class Browser:
     """One Chromium window, driven over chromedriver. Blocking: the hand-off runs it in a worker thread."""
 
-    def __init__(self, *, headless: bool, timeout: float) -> None:
+    def __init__(self, *, headless: bool, timeout: float, max_page_bytes: int = 2 * 1024 * 1024) -> None:
         try:
             from selenium import webdriver
             from selenium.common.exceptions import WebDriverException
@@ -103,6 +104,7 @@ class Browser:
             first = (error.msg or str(error)).strip().splitlines()[0] if (error.msg or str(error)) else ""
             raise BrowserUnavailable(msg("handoff.browser_failed", error=excerpt(first, 200))) from None
         self.timeout = timeout
+        self.max_page_bytes = max_page_bytes  # as the look-up: more is cut, and a cut page is no answer
         self._replies: dict[str, dict[str, Any]] = {}  # request id → the response as the network log had it
         self._finished: set[str] = set()
 
@@ -124,9 +126,17 @@ class Browser:
         reply_url = provider.origin + assisted.reply.format(imei=imei) if assisted.reply else None
         wait = WebDriverWait(driver, self.timeout, poll_frequency=0.1)
         try:
-            self._network()  # forget what earlier pages received
+            self._network()  # what earlier pages received is taken in, then forgotten
+            self._replies.clear()
+            self._finished.clear()
             driver.get(page_url)
             field = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, assisted.field)))
+            # The IMEI goes only to the carrier's own origin: not typed into a page that was sent elsewhere,
+            # nor into a form that posts elsewhere (as the look-up, lookups/client.py).
+            action = driver.execute_script("return arguments[0].form ? arguments[0].form.action : ''", field)
+            for where in (driver.current_url, action or driver.current_url):
+                if not same_origin(where, provider.origin):
+                    return None, msg("site.off_origin", target=excerpt(where, 120), origin=provider.origin)
             field.clear()
             field.send_keys(imei)
             before = driver.find_element(By.TAG_NAME, "html")
@@ -161,7 +171,9 @@ class Browser:
     def _screenshot(self) -> bytes:
         """The whole page, not only what the window shows (PNG)."""
         metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
-        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        size = dict(metrics.get("cssContentSize") or metrics["contentSize"])
+        size["height"] = min(size["height"], SCREENSHOT_MAX_HEIGHT)  # a page made endless stays an image
+        size["width"] = min(size["width"], SCREENSHOT_MAX_HEIGHT)
         shot = self.driver.execute_cdp_cmd(
             "Page.captureScreenshot",
             {
@@ -174,22 +186,40 @@ class Browser:
 
     def _page_evidence(self) -> Evidence:
         """The result page as the browser had it: its HTML (UTF-8), status, address and a screenshot."""
-        return Evidence.received(
-            self.driver.current_url,
-            BROWSER_METHOD,
-            self._status(),
-            utcnow(),
-            self.driver.page_source.encode("utf-8"),
-            "text/html; charset=utf-8",
-            screenshot=self._screenshot(),
+        # The address, status and HTML of one and the same document (a page that moves on after it
+        # loaded is not read under another's address); then the screenshot, and the address once more.
+        url, status, html, received = self.driver.execute_script(
+            "var n = performance.getEntriesByType('navigation')[0];"
+            "return [location.href, n ? n.responseStatus : 0, document.documentElement.outerHTML,"
+            " n ? n.decodedBodySize : 0];"
         )
+        body, cut = self._capped(str(html).encode("utf-8"))
+        cut = cut or int(received or 0) > self.max_page_bytes  # what arrived, not only what the DOM kept
+        shot = self._screenshot()
+        moved = self.driver.current_url != url
+        return Evidence.received(
+            str(url),
+            BROWSER_METHOD,
+            0 if moved else int(status or 0),  # moved on meanwhile: not an answer (status 0)
+            utcnow(),
+            body,
+            "text/html; charset=utf-8",
+            cut=cut,
+            screenshot=shot,
+        )
+
+    def _capped(self, body: bytes) -> tuple[bytes, bool]:
+        """At most max_page_bytes of a body, and whether it was cut (as lookups/client.py reads one)."""
+        return body[: self.max_page_bytes], len(body) > self.max_page_bytes
 
     def _reply_evidence(self, request: str) -> Evidence:
         """The reply the page's script received (the answer), with the page's HTML and a screenshot."""
         response = self._replies[request]
         body = self.driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": request})
         raw = body.get("body", "")
-        data = base64.b64decode(raw) if body.get("base64Encoded") else str(raw).encode("utf-8")
+        data, cut = self._capped(
+            base64.b64decode(raw) if body.get("base64Encoded") else str(raw).encode("utf-8")
+        )
         headers = {name.lower(): value for name, value in (response.get("headers") or {}).items()}
         return Evidence.received(
             str(response["url"]),
@@ -198,8 +228,9 @@ class Browser:
             utcnow(),
             data,
             str(headers.get("content-type") or response.get("mimeType") or ""),
+            cut=cut,
             screenshot=self._screenshot(),
-            page=self.driver.page_source.encode("utf-8"),
+            page=self._capped(self.driver.page_source.encode("utf-8"))[0],
         )
 
     def _network(self) -> None:
@@ -269,7 +300,10 @@ async def hand_off(
     """Each carrier's page in one window, IMEI then IMEI2; every answer read is kept at once."""
     from tenken.lookups.service import LookupService
 
-    browser = await asyncio.to_thread(Browser, headless=headless, timeout=wait_seconds)
+    browser = await asyncio.to_thread(
+        Browser, headless=headless, timeout=wait_seconds, max_page_bytes=settings.lookup.max_page_bytes
+    )
+    carriers = [carrier for carrier in carriers if settings.lookup.site(carrier).enabled]  # off: not asked
     found: list[Handed] = []
     try:
         async with LookupService(settings, store, use_cache=False) as service:
