@@ -56,7 +56,7 @@ def chrome(tmp_path: Path) -> Iterator[object]:
         options.add_argument(argument)
     if os.geteuid() == 0:
         options.add_argument("--no-sandbox")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(DEADLINE)
     try:
@@ -64,6 +64,8 @@ def chrome(tmp_path: Path) -> Iterator[object]:
         # The page's own script never fails (a form it did not expect once stopped every handler after it).
         failed = [entry for entry in driver.get_log("browser") if entry["source"] == "javascript"]
         assert not failed, failed
+        outside = [url for url in requested(driver) if not on_this_machine(url)]
+        assert not outside, f"the page fetched from outside 127.0.0.1: {outside}"
     finally:
         driver.quit()
 
@@ -88,3 +90,23 @@ def keep_screenshot(driver: object, name: str) -> Path:
     path = ARTIFACTS / name
     assert driver.save_screenshot(str(path)), path  # type: ignore[attr-defined]
     return path
+
+
+def requested(driver: object) -> list[str]:
+    """Every address the browser asked for since the last call (Chromium's network log)."""
+    import json
+
+    found = []
+    for entry in driver.get_log("performance"):  # type: ignore[attr-defined]
+        event = json.loads(entry["message"]).get("message", {})
+        if event.get("method") == "Network.requestWillBeSent":
+            found.append(str(event["params"]["request"]["url"]))
+    return found
+
+
+def on_this_machine(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    local = ("data", "blob", "about", "chrome", "chrome-untrusted")  # the browser's own new-tab page: no network
+    return parts.scheme in local or parts.hostname in ("127.0.0.1", "localhost", "::1")
