@@ -4,6 +4,7 @@ tools, and the rules that keep the page safe (CSRF, cookies, CSP, escaping, uplo
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -204,6 +205,17 @@ def test_a_hostile_phone_is_shown_as_text(view: FakeView, client: TestClient) ->
         assert "\x1b" not in page and "\\x1b]0;pwned\\x07" in page, path
     document = client.get("/api/board").content
     assert b"\x9b" not in document and b"\\u009b" in document  # JSON: the C1 control escaped
+    shown = json.loads(client.get("/api/board").text)["ports"][0]["phone"]["words"]
+    assert "\x1b" not in shown and "\\x1b]0;pwned\\x07" in shown  # the words as the first render shows them
+
+
+def test_a_bidi_override_in_a_phone_string_is_shown_as_an_escape_in_every_update(
+    view: FakeView, client: TestClient
+) -> None:
+    view.done("A-1", phone("F2LXK0CCCCCC", IMEI, model="iPhone\u202e31 enohPi"))
+    document = json.loads(client.get("/api/board").text)
+    assert document["ports"][0]["phone"]["words"].startswith("iPhone\\x202e")
+    assert "\u202e" not in client.get("/").text
 
 
 def test_the_phone_page_shows_facts_verdicts_and_answers(view: FakeView, client: TestClient) -> None:

@@ -1,8 +1,10 @@
 """The board and the queue as JSON (`/api/board`, `/api/queue`, each `/events` message): codes for tools,
 and beside them the words the page shows, in the page's language. Pure functions over station.view.
 
-Every string here that came from a phone (a model name, a serial) is left as it is: JSON escapes what it
-must, and the page puts it in the document as text (templates autoescape; board.js sets textContent).
+Code fields (a serial, an IMEI, a model id) are left as they are: tools read them exactly. The words the
+page shows (`words`, `text`, `station`) have their control characters, C1 and bidi overrides included,
+shown as escapes (report.inert.visible), as the templates show them on the first render: the page sets
+them as text (textContent), and a tile looks the same after an update as before it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from tenken.facts import Message, msg
 from tenken.inspection import Inspection, Level
+from tenken.report.inert import visible
 from tenken.report.labels import Lang, jst, label, name, render
 from tenken.report.values import model_words
 from tenken.station.view import Board, Fleet, Task, Tile
@@ -69,7 +72,7 @@ def tile_json(tile: Tile, lang: Lang, titles: Titles, focus: str) -> dict[str, A
             "serial": serial,
             "imei": facts.imei.value if facts is not None and facts.imei.known else None,
             "stock_no": inspection.stock_no or None if inspection is not None else None,
-            "words": phone_words(tile, lang),
+            "words": visible(phone_words(tile, lang)),
         }
     levels = {channel: level for channel in titles if (level := tile.level(channel)) is not None}
     reason = first_reason(inspection, focus)
@@ -110,7 +113,7 @@ def footer_json(board: Board, lang: Lang) -> dict[str, Any]:
     health = board.health
     tally = counts(board.tiles, board.focus)
     return {
-        "station": health.station,
+        "station": visible(health.station),
         "counts": tally,
         "count_words": [
             {"key": "done", "text": label("watch.done", lang), "count": tally["done"]},
@@ -160,7 +163,7 @@ def queue_json(board: Board, lang: Lang) -> dict[str, Any]:
 def said(message: Message, lang: Lang) -> dict[str, Any]:
     """A message as tenken's JSON writes one: code, parameters, and the words (here in the page's
     language)."""
-    return {**message.to_json(), "text": render(message, lang)}
+    return {**message.to_json(), "text": visible(render(message, lang))}
 
 
 def recorded_json(inspection: Inspection, lang: Lang, sha256: str | None) -> dict[str, Any]:
