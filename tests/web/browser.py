@@ -108,5 +108,11 @@ def on_this_machine(url: str) -> bool:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    local = ("data", "blob", "about", "chrome", "chrome-untrusted")  # the browser's own new-tab page: no network
+    local = (
+        "data",
+        "blob",
+        "about",
+        "chrome",
+        "chrome-untrusted",
+    )  # the browser's own new-tab page: no network
     return parts.scheme in local or parts.hostname in ("127.0.0.1", "localhost", "::1")

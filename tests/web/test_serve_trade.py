@@ -55,7 +55,11 @@ def test_the_queue_page_grades_a_phone_and_confirms_its_erasure(
                 "note": "落下品",
                 "csrf": token,
             },
-            files={"photo": ("front.jpg", JPEG, "image/jpeg")},
+            files=[  # two photos, one of them pasted twice under the name every pasted image has
+                ("photo", ("front.jpg", JPEG, "image/jpeg")),
+                ("photo", ("image.jpg", JPEG + b"\x01", "image/jpeg")),
+                ("photo", ("image.jpg", JPEG + b"\x02", "image/jpeg")),
+            ],
         )
         assert graded.status_code == 303 and graded.headers["location"] == "/queue", graded.text
 
@@ -67,6 +71,9 @@ def test_the_queue_page_grades_a_phone_and_confirms_its_erasure(
         phone = client.get(f"/phones/{judged['inspection_id']}?lang=en").text
         assert "画面割れ, Face ID不良" in phone and "front.jpg" in phone
         assert hashlib.sha256(JPEG).hexdigest()[:12] in phone
+        for body in (JPEG + b"\x01", JPEG + b"\x02"):  # none lost to another of the same name
+            assert hashlib.sha256(body).hexdigest()[:12] in phone
+        assert "image.jpg" in phone and "image-2.jpg" in phone
 
         me = getpass.getuser()  # who records, with nobody logged in: the user running tenken serve
         same_person = {"fact": "erasure", "resets": "2", "checked_by": me, "felica": "none", "jpki": "none"}

@@ -58,6 +58,7 @@ CSP = (
 SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 UPLOAD_LIMIT = 8 * 1024 * 1024  # a screenshot: a phone's full screen as PNG is 1-5 MB
 FORM_OVERHEAD = 64 * 1024  # the form's other fields and the multipart boundaries
+MAX_FILES = 8  # a screenshot, or a grade's photos (together within the upload limit)
 IMAGES = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
 FACTS = ("sim-lock", "battery", "owner-lock", "mdm", "imei", "mark", "grade", "erasure")  # as `tenken record`
 GRADED_BY_HAND = "grade_unknown"  # a phone the queue offers the grade form for, whatever its level
@@ -360,7 +361,7 @@ class _Pages:
                 raise HTTPException(400, "not a JSON object")
             token = request.headers.get("x-csrf-token")
         else:
-            fields = await request.form(max_files=1, max_fields=20)
+            fields = await request.form(max_files=MAX_FILES, max_fields=20)
             token = request.headers.get("x-csrf-token") or _text(fields.get("csrf"))
         if not self.site.sessions.token_fits(request.state.session, token):
             raise HTTPException(403, "no valid CSRF token")
@@ -709,7 +710,7 @@ class _Pages:
                     return self._refused(
                         request, msg("web.not_an_image", limit=self.site.upload_limit // (1024 * 1024)), api
                     )
-                named = folder / (Path(upload.filename or "photo").name or "photo")
+                named = _free_name(folder, upload.filename or "", kept.suffix)
                 kept.replace(named)
                 photos.append(named)
             judged = await self._judged(
@@ -780,6 +781,19 @@ def _json(document: Any, status: int = 200) -> Response:
     """JSON as tenken writes it for tools: the values exact, control characters escaped (report/inert)."""
     body = dumps(document, indent=None)
     return Response(body, status_code=status, media_type="application/json")
+
+
+def _free_name(folder: Path, sent: str, suffix: str) -> Path:
+    """A photo's file in `folder`: the name it was sent with (its last part), else photo; never one
+    taken already (a pasted image is always image.png), never . or .."""
+    name = Path(sent).name
+    stem = Path(name).stem if name not in ("", ".", "..") else "photo"
+    ending = Path(name).suffix if name not in ("", ".", "..") else suffix
+    named, count = folder / f"{stem}{ending}", 1
+    while named.exists():
+        count += 1
+        named = folder / f"{stem}-{count}{ending}"
+    return named
 
 
 def _text(value: object) -> str:
