@@ -133,6 +133,19 @@ def test_a_carrier_answering_only_a_browser_is_checked_with_the_queue_pages_brow
         "the IMEI copied",
     )
     form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()  # type: ignore[attr-defined]
-    until(lambda: chrome.current_url.endswith("/queue"), "back on the queue after the browser check")
+    until(lambda: gone(form), "the queue page again, after the browser check")  # the old page, left
+    until(lambda: chrome.execute_script("return document.readyState") == "complete", "the new queue")
+    assert chrome.current_url.endswith("/queue")
     assert chrome.find_elements(By.CSS_SELECTOR, 'form.handoff input[name="carrier"][value="rakuten"]') == []
     assert serve.stop() == 0
+
+
+def gone(element: object) -> bool:
+    """The page holding `element` has been left (the browser navigated: the element is stale)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        element.is_enabled()  # type: ignore[attr-defined]
+    except StaleElementReferenceException:
+        return True
+    return False

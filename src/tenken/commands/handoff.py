@@ -80,7 +80,7 @@ def handoff(
         asked = _with_imei2(store, asked)
         chosen = [Carrier(name) for name in carriers] or _unread(store, asked, enabled_carriers(app.settings))
         if not chosen:
-            click.echo(_words(app, msg("handoff.nothing_to_do", imeis=asked)))
+            click.echo(app.words(msg("handoff.nothing_to_do", imeis=asked)))
             return
         found = run_async(
             hand_off(
@@ -91,11 +91,11 @@ def handoff(
                 by=by,
                 headless=headless,
                 wait_seconds=wait_seconds,
-                say=lambda said: click.echo(_words(app, said), err=True),
+                say=lambda said: click.echo(app.words(said), err=True),
             )
         )
         for handed in found:
-            click.echo(_words(app, _said(handed)))
+            click.echo(app.words(_said(handed)))
         if store.health.error is not None:
             raise store.health.error
     raise SystemExit(_exit_code(found))
@@ -155,10 +155,3 @@ def _exit_code(found: list[Handed]) -> int:
     if any(outcome is None or not outcome.is_mark for outcome in outcomes):
         return EXIT_NOT_ASKED
     return EXIT_OK
-
-
-def _words(app: AppContext, message: Message) -> str:
-    from tenken.report.inert import visible
-    from tenken.report.labels import render
-
-    return visible(render(message, app.lang))

@@ -18,7 +18,6 @@ from tenken.cli import AppContext, emit_json, pass_app
 from tenken.commands import options
 from tenken.errors import NotFound, UsageError
 from tenken.facts import Message, msg
-from tenken.report.inert import visible
 from tenken.station.recording import ERASURE, FACTS, GRADE, MARK
 
 if TYPE_CHECKING:
@@ -108,21 +107,21 @@ def record(
     from tenken.store.records import seen_phone
 
     if not phone_imei and not phone_serial:
-        raise UsageError(_words(app, msg("record.name_the_phone")))
+        raise UsageError(app.words(msg("record.name_the_phone")))
     imei = validate_imei(typed(phone_imei)) if phone_imei else ""
     serial = (phone_serial or "").strip()
     if fact == MARK and (not imei or len(values) != 2):
-        raise UsageError(_words(app, msg("record.mark_usage")))
+        raise UsageError(app.words(msg("record.mark_usage")))
     if fact not in (MARK, ERASURE) and len(values) != 1:
-        raise UsageError(_words(app, msg("record.one_value", fact=fact)))
+        raise UsageError(app.words(msg("record.one_value", fact=fact)))
     if fact != GRADE and (ng_items or note or photos):
-        raise UsageError(_words(app, msg("record.grade_options")))
+        raise UsageError(app.words(msg("record.grade_options")))
     by = recorded_by or os_user() or "technician"
     shot = Screenshot.read(evidence) if evidence is not None else None
     with open_store(app.settings) as database:
         seen = seen_phone(database, serial, imei)
         if seen is None and not new_phone:
-            raise NotFound(_words(app, msg("record.unknown_phone", phone=_phone(serial, imei))))
+            raise NotFound(app.words(msg("record.unknown_phone", phone=_phone(serial, imei))))
         if fact == MARK:
             _record_mark(app, database, imei, values, what, by, shot, as_json)
             return
@@ -180,7 +179,7 @@ def _record_fact(
         by=by,
         when=entry.recorded_at,
     )
-    click.echo(_words(app, said))  # a person's words: shown, never acted on
+    click.echo(app.words(said))  # a person's words: shown, never acted on
 
 
 def _said_trade(app: AppContext, entry: Recorded, serial: str, imei: str, by: str, as_json: bool) -> None:
@@ -210,7 +209,7 @@ def _said_trade(app: AppContext, entry: Recorded, serial: str, imei: str, by: st
         )
     else:
         said = msg("record.erasure_recorded", phone=_phone(serial, imei), by=by, when=entry.recorded_at)
-    click.echo(_words(app, said))  # a person's words: shown, never acted on
+    click.echo(app.words(said))  # a person's words: shown, never acted on
 
 
 def _value_words(value: Any) -> Message | str:
@@ -254,10 +253,4 @@ def _record_mark(
         )
         return
     said = msg("record.mark", carrier=result.carrier, imei=imei, outcome=result.outcome, by=by, sha256=sha256)
-    click.echo(_words(app, said))
-
-
-def _words(app: AppContext, message: Message) -> str:
-    from tenken.report.labels import render
-
-    return visible(render(message, app.lang))
+    click.echo(app.words(said))

@@ -3,7 +3,6 @@ kept as argon2id hashes (web/auth.py), never as written."""
 
 from __future__ import annotations
 
-import getpass
 import re
 import sys
 
@@ -12,6 +11,7 @@ import click
 from tenken.cli import AppContext, pass_app
 from tenken.errors import InputError, NotFound, UsageError
 from tenken.facts import msg
+from tenken.station.recording import os_user
 
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SHORTEST = 10  # characters a password has at least
@@ -48,7 +48,7 @@ def add(app: AppContext, name: str, password_stdin: bool) -> None:
     if len(password) < SHORTEST:
         raise InputError(msg("user.password_short", count=SHORTEST))
     with open_store(app.settings) as database:
-        if not add_user(database, name, hash_password(password), _who()):
+        if not add_user(database, name, hash_password(password), os_user()):
             raise UsageError(msg("user.exists", user=name))
     click.echo(app.words(msg("user.added", user=name)))
 
@@ -80,10 +80,3 @@ def remove(app: AppContext, name: str) -> None:
         if not remove_user(database, name):
             raise NotFound(msg("user.unknown", user=name))
     click.echo(app.words(msg("user.removed", user=name)))
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""

@@ -9,11 +9,10 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from tenken.inspection import Inspection
+from tenken.report.labels import JST
 from tenken.station.run import natural, tasks_of
 from tenken.station.view import Fleet, StationDay
 from tenken.store import Store
-
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def today_in_japan(now: datetime) -> datetime:

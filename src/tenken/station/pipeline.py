@@ -252,7 +252,7 @@ def seller_from_lookups(inspection: Inspection) -> None:
 def blocked_everywhere(inspection: Inspection, policy: Policy) -> Message | None:
     """A condition already established that blocks the phone on every channel: no carrier's answer can
     change the verdict, so none is asked (the politeness the carriers' sites need)."""
-    for finding in findings(inspection):
+    for finding in findings(inspection, policy.battery_worn_below):
         if all(channel.levels[finding.condition] is Level.BLOCKED for channel in policy.channels.values()):
             return finding.says
     return None

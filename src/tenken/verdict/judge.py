@@ -70,7 +70,7 @@ def judge(inspection: Inspection, policy: Policy) -> dict[str, ChannelVerdict]:
     return verdicts
 
 
-def findings(inspection: Inspection, worn_below: float = WORN_BELOW) -> list[Finding]:
+def findings(inspection: Inspection, worn_below: float) -> list[Finding]:
     """Every condition that applies to the phone, with what it rests on (`worn_below`: the policy's
     battery line)."""
     facts = inspection.facts

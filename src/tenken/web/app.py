@@ -473,19 +473,23 @@ class _Pages:
             },
         )
 
-    def _fleet(self, request: Request) -> Fleet:
+    async def _fleet(self) -> Fleet:
+        """The fleet's day, read in a worker thread; the board (the station's own state) only here."""
         records = self.site.records
-        day = records.fleet(self.site.view.board().focus) if records is not None and self.site.fleet else None
+        focus = self.site.view.board().focus
+        day = (
+            await asyncio.to_thread(records.fleet, focus) if records is not None and self.site.fleet else None
+        )
         if day is None:
             raise HTTPException(404, "not a fleet's database")
         return day
 
     async def fleet(self, request: Request) -> Response:
-        day = await asyncio.to_thread(self._fleet, request)
+        day = await self._fleet()
         return self.render(request, "fleet.html", day=day, levels=list(Level))
 
     async def api_fleet(self, request: Request) -> Response:
-        day = await asyncio.to_thread(self._fleet, request)
+        day = await self._fleet()
         return _json(data.fleet_json(day, self.lang(request)))
 
     async def certificate(self, request: Request) -> Response:
@@ -503,10 +507,7 @@ class _Pages:
         except LookupError:
             raise HTTPException(404, "no such inspection") from None
         except TenkenError as error:
-            said = error.said
-            return self._refused(
-                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api=False
-            )
+            return self._refused(request, _why(error), api=False)
         name = f"tenken-{inspection_id[:12]}.{'pdf' if pdf else 'html'}"
         return Response(
             page.body,
@@ -546,10 +547,7 @@ class _Pages:
         except LookupError:
             raise HTTPException(404, "no such inspection") from None
         except TenkenError as error:
-            said = error.said
-            return self._refused(
-                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api
-            )
+            return self._refused(request, _why(error), api)
         if api:
             return _json(data.recorded_json(judged, self.lang(request), None))
         return RedirectResponse("/queue", status_code=303)
@@ -567,10 +565,7 @@ class _Pages:
         except LookupError:
             raise HTTPException(404, "no such inspection") from None
         except TenkenError as error:
-            said = error.said
-            return self._refused(
-                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api=False
-            )
+            return self._refused(request, _why(error), api=False)
         return Response(
             page.body,
             media_type=page.content_type,
@@ -674,10 +669,7 @@ class _Pages:
                 request.path_params["inspection_id"], fact, values, by, **given
             )
         except InputError as error:
-            said = error.said
-            return self._refused(
-                request, said if isinstance(said, Said) else msg("web.refused", why=str(error)), api
-            )
+            return self._refused(request, _why(error), api)
         except LookupError:
             raise HTTPException(404, "no such inspection") from None
 
@@ -781,6 +773,12 @@ def _json(document: Any, status: int = 200) -> Response:
     """JSON as tenken writes it for tools: the values exact, control characters escaped (report/inert)."""
     body = dumps(document, indent=None)
     return Response(body, status_code=status, media_type="application/json")
+
+
+def _why(error: TenkenError) -> Said:
+    """What a refusal says: the error's own message, else its words."""
+    said = error.said
+    return said if isinstance(said, Said) else msg("web.refused", why=str(error))
 
 
 def _free_name(folder: Path, sent: str, suffix: str) -> Path:
