@@ -215,7 +215,9 @@ class InspectDocument(ReportDocument):
     not_attached: list[str]
 
 
-class EvidenceDoc(Doc):
+class FetchedDoc(Doc):
+    """A page as it was fetched: the evidence of the check (the body itself is not printed)."""
+
     url: str
     method: str
     http_status: int
@@ -224,6 +226,9 @@ class EvidenceDoc(Doc):
     content_type: str
     bytes: int
     cut: bool
+
+
+class EvidenceDoc(FetchedDoc):
     # the assisted browser check's full-page screenshot and, where the answer came in a reply of its own
     # (Rakuten's JSON), the page's HTML: present on its answers only
     screenshot_sha256: Sha256 | None = None
@@ -605,19 +610,6 @@ class ServeRefusedDocument(Doc):
     """What `tenken serve` answers a record it refuses (422): why, in the page's language."""
 
     error: MessageDoc
-
-
-class FetchedDoc(Doc):
-    """A page as it was fetched: the evidence of the check (the body itself is not printed)."""
-
-    url: str
-    method: str
-    http_status: int
-    fetched_at: Time
-    sha256: Sha256
-    content_type: str
-    bytes: int
-    cut: bool
 
 
 class CarrierPageDoc(Doc):

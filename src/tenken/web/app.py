@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from tenken.report.values import via_words
 from tenken.station.view import Board, Fleet, StationView, Task, Tile
 from tenken.web import data
 from tenken.web.auth import COOKIE, Sessions, verify_password
-from tenken.web.sources import Accounts, Records
+from tenken.web.sources import Accounts, Page, Records
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -455,7 +455,9 @@ class _Pages:
     async def evidence(self, request: Request) -> Response:
         records = self.site.records
         page = (
-            records.page(request.path_params["inspection_id"], request.path_params["record_id"])
+            await asyncio.to_thread(
+                records.page, request.path_params["inspection_id"], request.path_params["record_id"]
+            )
             if records is not None
             else None
         )
@@ -463,15 +465,7 @@ class _Pages:
             raise HTTPException(404, "no such page")
         kind = page.content_type.split(";")[0].strip().lower()
         shown = page.content_type if kind in ("text/html", "image/png", "image/jpeg") else "text/plain"
-        return Response(
-            page.body,
-            media_type=shown,
-            headers={
-                "Content-Security-Policy": SANDBOX,
-                "Content-Disposition": "inline",
-                "X-Tenken-Sha256": page.sha256,
-            },
-        )
+        return _document(replace(page, content_type=shown), "inline")
 
     async def _fleet(self) -> Fleet:
         """The fleet's day, read in a worker thread; the board (the station's own state) only here."""
@@ -509,15 +503,7 @@ class _Pages:
         except TenkenError as error:
             return self._refused(request, _why(error), api=False)
         name = f"tenken-{inspection_id[:12]}.{'pdf' if pdf else 'html'}"
-        return Response(
-            page.body,
-            media_type=page.content_type,
-            headers={
-                "Content-Security-Policy": SANDBOX,
-                "Content-Disposition": f'{"attachment" if pdf else "inline"}; filename="{name}"',
-                "X-Tenken-Sha256": page.sha256,
-            },
-        )
+        return _document(page, f'{"attachment" if pdf else "inline"}; filename="{name}"')
 
     async def handoff_form(self, request: Request) -> Response:
         return await self._handoff(request, api=False)
@@ -566,15 +552,7 @@ class _Pages:
             raise HTTPException(404, "no such inspection") from None
         except TenkenError as error:
             return self._refused(request, _why(error), api=False)
-        return Response(
-            page.body,
-            media_type=page.content_type,
-            headers={
-                "Content-Security-Policy": SANDBOX,
-                "Content-Disposition": f'attachment; filename="tenken-label-{inspection_id[:12]}.pdf"',
-                "X-Tenken-Sha256": page.sha256,
-            },
-        )
+        return _document(page, f'attachment; filename="tenken-label-{inspection_id[:12]}.pdf"')
 
     # ------------------------------------------------------------------------------ data
 
@@ -773,6 +751,14 @@ def _json(document: Any, status: int = 200) -> Response:
     """JSON as tenken writes it for tools: the values exact, control characters escaped (report/inert)."""
     body = dumps(document, indent=None)
     return Response(body, status_code=status, media_type="application/json")
+
+
+def _document(page: Page, disposition: str) -> Response:
+    """A page tenken made or kept (a certificate, a label, a carrier's page), under the sandbox."""
+    headers = {"Content-Security-Policy": SANDBOX, "Content-Disposition": disposition}
+    return Response(
+        page.body, media_type=page.content_type, headers={**headers, "X-Tenken-Sha256": page.sha256}
+    )
 
 
 def _why(error: TenkenError) -> Said:
